@@ -1,0 +1,220 @@
+"""Independent reference for GALP, LALP and step scores: the definitions read literally.
+
+One forward pass per step window (no grouping, no packing, plain causal mask), with this file's
+own segmenters and its own byte tokenizer (the demo student's vocabulary: id = byte, BOS = 256).
+It shares no code with the Java scorer. It writes golden JSON that the Java tests compare against:
+
+  /usr/bin/python3 src/main/python/reference_scores.py src/main/resources/demo/student \
+      src/test/resources/golden/demo-student-golden.json
+"""
+import json
+import math
+import re
+import sys
+from fractions import Fraction
+
+import torch
+
+SPACE = " \t\n\r\f\v"
+ABBREVIATIONS = ["e.g.", "i.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.", "etc.", "Fig.", "No."]
+
+
+def read_student_conf(path):
+    conf = {}
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip()
+        conf[key.strip()] = json.loads(value) if value.startswith('"') else value
+    return conf
+
+
+# ---- segmenters: lists of (start, end) code-point spans that tile the text ----
+
+def spans_from_cuts(text, cuts):
+    spans, start = [], 0
+    for cut in sorted(set(cuts)):
+        if cut > start:
+            spans.append((start, cut))
+            start = cut
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def paragraph(text):
+    return spans_from_cuts(text, [m.end() for m in re.finditer(r"\n([ \t]*\n)+", text)])
+
+
+def line(text):
+    return spans_from_cuts(text, [i + 1 for i, c in enumerate(text) if c == "\n"])
+
+
+def sentence(text):
+    cuts = [m.end() for m in re.finditer(r"[ \t\n\r\f\v]+", text) if "\n" in m.group()]
+    for m in re.finditer(r"[.!?]+(?:[ \t\n\r\f\v]+|\Z)", text):
+        end_of_terminators = m.start() + len(m.group().rstrip(SPACE))
+        head = text[:end_of_terminators]
+        abbreviated = any(head.endswith(a) and (len(head) == len(a) or not head[-len(a) - 1].isalpha())
+                          for a in ABBREVIATIONS)
+        if not abbreviated:
+            cuts.append(m.end())
+    return spans_from_cuts(text, cuts)
+
+
+def given(text, steps):
+    assert "".join(steps) == text
+    spans, at = [], 0
+    for s in steps:
+        if s:
+            spans.append((at, at + len(s)))
+        at += len(s)
+    return spans
+
+
+# ---- tokenizer: UTF-8 bytes, each byte carrying the index of its character ----
+
+def byte_tokens(text):
+    ids, char_of = [], []
+    for ci, ch in enumerate(text):
+        b = ch.encode("utf-8")
+        ids += list(b)
+        char_of += [ci] * len(b)
+    return ids, char_of
+
+
+def step_token_ranges(text, spans):
+    ids, char_of = byte_tokens(text)
+    ranges = []
+    for (s, e) in spans:
+        toks = [t for t in range(len(ids)) if s <= char_of[t] < e]
+        if toks:
+            ranges.append((toks[0], toks[-1] + 1))
+    return ids, ranges
+
+
+# ---- scores ----
+
+class Scorer:
+    def __init__(self, student_dir):
+        self.model = torch.jit.load(student_dir + "/model.pt")
+        self.model.eval()
+        conf = read_student_conf(student_dir + "/student.conf")
+        self.template = conf["prompt-template"]
+        self.bos = int(conf["bos-id"])
+        self.max_tokens = int(conf["max-tokens"])
+
+    def token_logprobs(self, seq):
+        """lp[t] = log p(seq[t] | seq[:t]) for t >= 1, from one forward pass."""
+        t = len(seq)
+        ids = torch.tensor([seq], dtype=torch.long)
+        pos = torch.arange(t).unsqueeze(0)
+        mask = torch.tril(torch.ones(t, t, dtype=torch.bool)).view(1, 1, t, t)
+        with torch.no_grad():
+            logits = self.model(ids, pos, mask)[0].float()
+        lsm = torch.log_softmax(logits, dim=-1)
+        return [None] + [lsm[i - 1, seq[i]].item() for i in range(1, t)]
+
+    def window(self, mode, i):
+        kind, value = mode
+        if kind == "steps":
+            return min(int(value), i - 1)
+        return math.ceil(Fraction(value) * (i - 1))
+
+    def score(self, prompt, response, spans, window_mode, include_prompt, max_tokens):
+        m = max_tokens or self.max_tokens
+        prefix = [self.bos] + list(self.template.replace("{prompt}", prompt).encode("utf-8"))
+        resp, steps = step_token_ranges(response, spans)
+        truncated = False
+
+        galp = None
+        if resp:
+            fit = max(0, min(len(resp), m - len(prefix)))
+            if fit < len(resp):
+                truncated = True
+            if fit > 0:
+                lp = self.token_logprobs(prefix + resp[:fit])
+                galp = sum(lp[len(prefix):]) / fit
+
+        step_scores = []
+        context = prefix if include_prompt else [self.bos]
+        for k, (s, e) in enumerate(steps):
+            j = k - self.window(window_mode, k + 1)
+            ctx = list(context)
+            while j < k and len(ctx) + (e - steps[j][0]) > m:
+                j += 1
+                truncated = True
+            step = resp[s:e]
+            if len(ctx) + len(step) > m:
+                truncated = True
+                if len(step) < m:
+                    ctx = ctx[len(ctx) - (m - len(step)):]
+                else:
+                    ctx, step = [], step[:m]
+            seq = ctx + resp[steps[j][0]:s] + step
+            start = len(seq) - len(step)
+            lp = self.token_logprobs(seq)
+            scored = [lp[t] for t in range(max(start, 1), len(seq))]
+            if scored:
+                step_scores.append(sum(scored) / len(scored))
+        lalp = sum(step_scores) / len(step_scores) if step_scores else None
+        return {"galp": galp, "lalp": lalp, "step_scores": step_scores, "n_tokens": len(resp),
+                "n_steps": len(step_scores), "truncated": truncated}
+
+
+def fixtures():
+    forty = "\n\n".join(f"Step {i}: {i} + {i} = {2 * i}." for i in range(1, 41))
+    long_text = "\n\n".join(f"Then {i} * 3 = {3 * i}, and we keep the running total of everything so far."
+                            for i in range(1, 46))
+    return [
+        {"name": "ascii", "prompt": "Mia has 12 apples. She buys 7 more and gives 5 to Leo. How many apples does Mia have now?",
+         "response": "Mia starts with 12 apples.\n\nMia buys 7 more: 12 + 7 = 19.\n\nAfter that, 19 - 5 = 14.\n\nThe answer is 14."},
+        {"name": "non_ascii", "prompt": "Résumé: 小明有 3 个苹果 🍎. Compute $\\frac{3}{4}$ of 8.",
+         "response": "Café naïve: $\\frac{3}{4} \\times 8 = 6$.\n\n小明有 3 个苹果，再买 2 个 🍎🍏 → 5.\n\nשלום עולם. The answer is 6 ✅."},
+        {"name": "no_separators", "prompt": "Add 2 and 3.", "response": "2 + 3 = 5 so the answer is 5"},
+        {"name": "only_separators", "prompt": "Say nothing.", "response": "\n\n \n\t\n\n"},
+        {"name": "one_step", "prompt": "What is 6 * 7?", "response": "The answer is 42."},
+        {"name": "forty_steps", "prompt": "Double the numbers from 1 to 40.", "response": forty},
+        # Scored with max-tokens 384 in every mode: longer than the model's window, cheap to check.
+        {"name": "longer_than_max_tokens", "prompt": "Multiply each number by 3.", "response": long_text, "max_tokens": 384},
+        {"name": "sentences", "prompt": "Explain.",
+         "response": "Pi is about 3.14. E.g. this is fine, i.e. not a break. Dr. Smith agreed! Really?! Yes.\nNext line...  Done"},
+        {"name": "blank_lines_with_spaces", "prompt": "List.", "response": "first\n \t\nsecond\n\n\nthird\nfourth"},
+        {"name": "given_steps", "prompt": "Ava has 9 marbles and gives 4 away.",
+         "response": "Ava has 9. She gives 4 away, so 9 - 4 = 5. The answer is 5.",
+         "steps": ["Ava has 9. ", "She gives 4 away, so 9 - 4 = 5. ", "The answer is 5."]},
+    ]
+
+
+WINDOWS = [("steps", "1"), ("steps", "4"), ("fraction", "0.05"), ("fraction", "0.25"), ("fraction", "1.0")]
+SEGMENTERS = {"paragraph": paragraph, "line": line, "sentence": sentence}
+
+
+def main():
+    student_dir, out = sys.argv[1], sys.argv[2]
+    torch.set_num_threads(1)
+    scorer = Scorer(student_dir)
+    cases = []
+    for fx in fixtures():
+        default_max = fx.get("max_tokens")
+        modes = [(seg, w, inc, default_max) for seg in SEGMENTERS for w in WINDOWS for inc in (True, False)]
+        if "steps" in fx:
+            modes += [("column", w, inc, default_max) for w in WINDOWS for inc in (True, False)]
+        modes += [("paragraph", ("fraction", "0.25"), True, 48), ("line", ("steps", "4"), False, 48),
+                  ("sentence", ("steps", "1"), True, 40), ("paragraph", ("fraction", "1.0"), True, 24)]
+        for seg, w, inc, max_tokens in modes:
+            spans = given(fx["response"], fx["steps"]) if seg == "column" else SEGMENTERS[seg](fx["response"])
+            expected = scorer.score(fx["prompt"], fx["response"], spans, w, inc, max_tokens)
+            cases.append({"fixture": fx["name"], "prompt": fx["prompt"], "response": fx["response"],
+                          "steps": fx.get("steps"), "segmenter": seg, "window": {w[0]: w[1]},
+                          "include_prompt": inc, "max_tokens": max_tokens or scorer.max_tokens,
+                          "expected": expected})
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"student": student_dir.rstrip("/").split("/")[-1], "cases": cases}, f, ensure_ascii=False, indent=1)
+    print(f"wrote {len(cases)} cases to {out}")
+
+
+if __name__ == "__main__":
+    main()

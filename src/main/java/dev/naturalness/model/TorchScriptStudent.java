@@ -1,0 +1,111 @@
+package dev.naturalness.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.naturalness.scoring.PackedBatch;
+import dev.naturalness.scoring.TokenLogProbModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The TorchScript student through DJL's PyTorch engine:
+ * forward(input_ids int64[B,T], position_ids int64[B,T], attention_mask bool[B,1,T,T]) -> logits.
+ *
+ * <p>Every batch lives in its own NDManager scope; log-softmax and the gather of the target ids
+ * run on the model's device in float32, in chunks of positions, so only a [rows x length] float
+ * array comes back to the host and no [tokens x vocabulary] array is ever built at once beyond
+ * the model's own logits.
+ */
+public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseable {
+  /** Bytes of float32 log-softmax work per chunk. */
+  private static final long CHUNK_BYTES = 64L << 20;
+
+  private final Model model;
+  private final Device device;
+  private final int vocabSize;
+
+  private TorchScriptStudent(Model model, Device device, int vocabSize) {
+    this.model = model;
+    this.device = device;
+    this.vocabSize = vocabSize;
+  }
+
+  /** Loads model.pt after checking its sha256 against the manifest. */
+  public static TorchScriptStudent load(StudentManifest manifest, Device device) {
+    manifest.verifyModelSha256();
+    Model model = Model.newInstance(manifest.name(), device, "PyTorch");
+    try {
+      model.load(Path.of(manifest.directory()), "model", Map.of("mapLocation", "true"));
+    } catch (IOException | MalformedModelException | RuntimeException e) {
+      model.close();
+      throw new StudentException(manifest.modelPath() + " cannot be loaded as TorchScript: "
+          + oneLine(e.getMessage()), e);
+    }
+    return new TorchScriptStudent(model, device, manifest.vocabSize());
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /**
+   * Forward passes are serialised: a student is one device, and on the CPU one pass already uses
+   * all of libtorch's intra-op threads.
+   */
+  @Override
+  public synchronized float[] nextTokenLogProbs(PackedBatch batch) {
+    int rows = batch.rows();
+    int length = batch.length();
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      NDArray ids = scope.create(batch.ids(), new Shape(rows, length));
+      NDArray positions = scope.create(batch.positions(), new Shape(rows, length));
+      NDArray blocks = scope.create(batch.blocks(), new Shape(rows, length));
+      NDArray sameBlock = blocks.expandDims(2).eq(blocks.expandDims(1));
+      NDArray causal = positions.expandDims(2).gte(positions.expandDims(1));
+      NDArray mask = sameBlock.logicalAnd(causal).expandDims(1);
+      NDList out = model.getBlock().forward(new ParameterStore(scope, false), new NDList(ids, positions, mask), false);
+      NDArray logits = out.get(0);
+      long vocab = logits.getShape().get(2);
+      if (vocab < vocabSize) {
+        throw new IllegalStateException("model returned " + vocab + " logits per token; student.conf says vocab-size " + vocabSize);
+      }
+      int positionsTotal = rows * length;
+      NDArray flat = logits.reshape(positionsTotal, vocab);
+      NDArray next = scope.create(batch.nextIds(), new Shape(positionsTotal, 1));
+      float[] result = new float[positionsTotal];
+      int chunk = (int) Math.max(1, Math.min(positionsTotal, CHUNK_BYTES / (vocab * 4)));
+      for (int from = 0; from < positionsTotal; from += chunk) {
+        int to = Math.min(positionsTotal, from + chunk);
+        try (NDManager part = scope.newSubManager()) {
+          NDIndex range = new NDIndex(from + ":" + to);
+          NDArray logProbs = flat.get(part, range).toType(DataType.FLOAT32, false).logSoftmax(1);
+          float[] picked = logProbs.gather(next.get(part, range), 1).toFloatArray();
+          System.arraycopy(picked, 0, result, from, to - from);
+        }
+      }
+      return result;
+    }
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

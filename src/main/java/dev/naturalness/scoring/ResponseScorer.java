@@ -1,0 +1,165 @@
+package dev.naturalness.scoring;
+
+import dev.naturalness.text.PreparedResponse;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Scores responses: plans each one's sequences, packs all of them into batches, runs the model and
+ * reads the step, LALP and GALP means back from the per-token log-probs.
+ *
+ * <p>A batch the model fails on (an exception, or a log-prob that is NaN or infinite where it is
+ * read) is split in two and retried; a single sequence that still fails fails its response alone.
+ */
+public final class ResponseScorer {
+  private final ScoringOptions options;
+  private final TokenLogProbModel model;
+  private final WindowPlanner planner;
+  private final Packer packer;
+  private long forwardPasses;
+  private long batchTokens;
+  private long usefulTokens;
+
+  public ResponseScorer(ScoringOptions options, TokenLogProbModel model) {
+    this.options = options;
+    this.model = model;
+    this.planner = new WindowPlanner(options);
+    this.packer = new Packer(options);
+  }
+
+  public List<ResponseScore> score(List<PreparedResponse> responses) {
+    List<ResponsePlan> plans = new ArrayList<>(responses.size());
+    List<long[]> sequences = new ArrayList<>();
+    int[] firstSequence = new int[responses.size()];
+    for (int r = 0; r < responses.size(); r++) {
+      ResponsePlan plan = planner.plan(responses.get(r));
+      plans.add(plan);
+      firstSequence[r] = sequences.size();
+      sequences.addAll(plan.sequences());
+    }
+    float[][] logProbs = new float[sequences.size()][];
+    String[] failures = new String[sequences.size()];
+    List<Integer> all = new ArrayList<>(sequences.size());
+    for (int s = 0; s < sequences.size(); s++) {
+      all.add(s);
+    }
+    run(sequences, all, logProbs, failures);
+
+    List<ResponseScore> scores = new ArrayList<>(responses.size());
+    for (int r = 0; r < responses.size(); r++) {
+      scores.add(assemble(plans.get(r), firstSequence[r], logProbs, failures));
+    }
+    return scores;
+  }
+
+  /** Forward passes run so far, batch positions they covered (with padding) and useful tokens. */
+  public long forwardPasses() {
+    return forwardPasses;
+  }
+
+  public long batchTokens() {
+    return batchTokens;
+  }
+
+  public long usefulTokens() {
+    return usefulTokens;
+  }
+
+  private void run(List<long[]> sequences, List<Integer> subset, float[][] logProbs, String[] failures) {
+    List<long[]> chosen = new ArrayList<>(subset.size());
+    for (int s : subset) {
+      chosen.add(sequences.get(s));
+    }
+    for (PackedBatch batch : packer.pack(chosen)) {
+      float[] out;
+      String failure = null;
+      try {
+        out = model.nextTokenLogProbs(batch);
+        forwardPasses++;
+        batchTokens += (long) batch.rows() * batch.length();
+        usefulTokens += batch.usefulTokens();
+        failure = firstNonFinite(batch, out);
+      } catch (RuntimeException e) {
+        out = null;
+        failure = "model failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+      }
+      if (failure == null) {
+        for (PackedBatch.Placement p : batch.placements()) {
+          int base = p.row() * batch.length() + p.offset();
+          float[] lp = new float[p.size()];
+          lp[0] = Float.NaN; // the first token of a sequence has no context
+          System.arraycopy(out, base, lp, 1, p.size() - 1);
+          logProbs[subset.get(p.sequence())] = lp;
+        }
+      } else if (batch.placements().length == 1) {
+        failures[subset.get(batch.placements()[0].sequence())] = failure;
+      } else {
+        List<Integer> inBatch = new ArrayList<>();
+        for (PackedBatch.Placement p : batch.placements()) {
+          inBatch.add(subset.get(p.sequence()));
+        }
+        int half = inBatch.size() / 2;
+        run(sequences, inBatch.subList(0, half), logProbs, failures);
+        run(sequences, inBatch.subList(half, inBatch.size()), logProbs, failures);
+      }
+    }
+  }
+
+  private static String firstNonFinite(PackedBatch batch, float[] out) {
+    for (PackedBatch.Placement p : batch.placements()) {
+      int base = p.row() * batch.length() + p.offset();
+      for (int t = 0; t < p.size() - 1; t++) {
+        if (!Float.isFinite(out[base + t])) {
+          return "model returned a non-finite log-prob (" + out[base + t] + ")";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  private ResponseScore assemble(ResponsePlan plan, int firstSequence, float[][] logProbs, String[] failures) {
+    for (int s = 0; s < plan.sequences().size(); s++) {
+      if (failures[firstSequence + s] != null) {
+        return new ResponseScore(null, null, new float[0], plan.responseTokens(), 0, plan.truncated(),
+            plan.plannedTokens(), failures[firstSequence + s]);
+      }
+    }
+    Double galp = null;
+    if (plan.galp() != null) {
+      galp = mean(logProbs[firstSequence + plan.galp().sequence()], plan.galp());
+    }
+    float[] stepScores = new float[plan.steps().size()];
+    int scored = 0;
+    double sum = 0;
+    for (ResponsePlan.TokenRange step : plan.steps()) {
+      Double m = mean(logProbs[firstSequence + step.sequence()], step);
+      if (m != null) {
+        stepScores[scored++] = (float) (double) m;
+        sum += m;
+      }
+    }
+    Double lalp = options.lalp() && scored > 0 ? sum / scored : null;
+    return new ResponseScore(galp, lalp, Arrays.copyOf(stepScores, scored), plan.responseTokens(), scored,
+        plan.truncated(), plan.plannedTokens(), null);
+  }
+
+  /** Mean log-prob over the range's tokens that have context (position >= 1); null if none. */
+  private static Double mean(float[] lp, ResponsePlan.TokenRange range) {
+    double sum = 0;
+    int n = 0;
+    for (int t = Math.max(range.start(), 1); t < range.end(); t++) {
+      sum += lp[t];
+      n++;
+    }
+    return n == 0 ? null : sum / n;
+  }
+}

@@ -1,0 +1,47 @@
+package dev.naturalness.scoring;
+
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** How many preceding steps condition step i (1-based): {@code steps = k} or {@code fraction = a}. */
+public sealed interface WindowRule extends Serializable {
+
+  /** w_i, the number of preceding steps in step i's window. */
+  int window(int i);
+
+  /** w_i = min(k, i - 1). */
+  record Steps(int k) implements WindowRule {
+    public Steps {
+      if (k < 0) {
+        throw new IllegalArgumentException("window steps must be >= 0, got " + k);
+      }
+    }
+
+    @Override
+    public int window(int i) {
+      return Math.min(k, i - 1);
+    }
+  }
+
+  /**
+   * w_i = ceil(a * (i - 1)), computed in decimal so that 0.05 x 20 is exactly 1 (in binary floating
+   * point it is a hair above 1 and would round up to 2).
+   */
+  record Fraction(BigDecimal a) implements WindowRule {
+    public Fraction {
+      if (a.signum() < 0 || a.compareTo(BigDecimal.ONE) > 0) {
+        throw new IllegalArgumentException("window fraction must be in [0, 1], got " + a);
+      }
+    }
+
+    public static Fraction of(String decimal) {
+      return new Fraction(new BigDecimal(decimal));
+    }
+
+    @Override
+    public int window(int i) {
+      return a.multiply(BigDecimal.valueOf(i - 1L)).setScale(0, RoundingMode.CEILING).intValueExact();
+    }
+  }
+}

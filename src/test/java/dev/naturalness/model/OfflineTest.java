@@ -1,0 +1,70 @@
+package dev.naturalness.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.naturalness.DemoStudent;
+import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DJL runs offline. The check runs in a fresh JVM, because the engine starts (and would phone
+ * home or download libtorch) only once per JVM, and other tests here have started it already.
+ */
+class OfflineTest {
+
+  @Test
+  void theEngineStartsAndTheStudentLoadsWithoutTouchingTheNetwork() throws Exception {
+    assertEquals("true", System.getProperty("ai.djl.offline"), "tests must run with -Dai.djl.offline=true");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dai.djl.offline=true",
+        "-cp", System.getProperty("java.class.path"),
+        Probe.class.getName()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe timed out");
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("offline ok: libtorch 2.7.1"), out);
+  }
+
+  /** Traps every network attempt, then starts the engine and loads the demo student. */
+  public static final class Probe {
+    public static void main(String[] args) {
+      List<URI> attempts = new ArrayList<>();
+      // Every URL connection and plain socket consults the default proxy selector first.
+      ProxySelector.setDefault(new ProxySelector() {
+        @Override
+        public List<Proxy> select(URI uri) {
+          synchronized (attempts) {
+            attempts.add(uri);
+          }
+          throw new IllegalStateException("network access attempted: " + uri);
+        }
+
+        @Override
+        public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+      });
+      Engine engine = Engine.getEngine("PyTorch");
+      try (Student student = Student.load(DemoStudent.DIR, Device.cpu())) {
+        student.tokenizer().encode("warm up", true);
+      }
+      if (!attempts.isEmpty()) {
+        System.out.println("network attempted: " + attempts);
+        System.exit(1);
+      }
+      System.out.println("offline ok: libtorch " + engine.getVersion());
+    }
+  }
+}

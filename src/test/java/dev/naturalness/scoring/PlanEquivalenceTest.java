@@ -1,0 +1,73 @@
+package dev.naturalness.scoring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.naturalness.model.Student;
+import dev.naturalness.text.PreparedResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The grouped plan and packed rows give what one window per forward pass gives, on the same
+ * inputs, for every window mode.
+ */
+class PlanEquivalenceTest {
+
+  static Stream<WindowRule> windows() {
+    return Stream.of(new WindowRule.Steps(1), new WindowRule.Steps(4), WindowRule.Fraction.of("0.05"),
+        WindowRule.Fraction.of("0.25"), WindowRule.Fraction.of("1.0"), new WindowRule.Steps(0));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("windows")
+  void groupedPackedPlanEqualsOneWindowPerPass(WindowRule window) throws IOException {
+    Student student = GoldenCases.student();
+    List<PreparedResponse> responses = new ArrayList<>();
+    List<Integer> maxTokens = new ArrayList<>();
+    for (GoldenCases.Case c : GoldenCases.load()) {
+      if (c.segmenter().equals("paragraph") && c.includePrompt() && c.window().equals(WindowRule.Fraction.of("0.25"))) {
+        responses.add(c.prepare(student));
+        maxTokens.add(c.maxTokens());
+      }
+    }
+    for (boolean includePrompt : new boolean[] {true, false}) {
+      for (int max : new int[] {2048, 48}) {
+        ScoringOptions base = ScoringOptions.defaults(max).withWindow(window, includePrompt).withBatch(4096, 512);
+        ScoringOptions literal = base.withExecution(false, false);
+        ScoringOptions fast = base.withExecution(true, true);
+        ResponseScorer literalScorer = new ResponseScorer(literal, student.model());
+        ResponseScorer fastScorer = new ResponseScorer(fast, student.model());
+        List<ResponseScore> expected = literalScorer.score(responses);
+        List<ResponseScore> actual = fastScorer.score(responses);
+        for (int i = 0; i < responses.size(); i++) {
+          assertSame(expected.get(i), actual.get(i), window + " prompt=" + includePrompt + " max=" + max + " #" + i);
+        }
+        assertTrue(fastScorer.usefulTokens() <= literalScorer.usefulTokens(), "grouping never adds tokens");
+        assertTrue(fastScorer.batchTokens() < literalScorer.batchTokens(), "grouping and packing run fewer positions");
+      }
+    }
+  }
+
+  static void assertSame(ResponseScore a, ResponseScore b, String what) {
+    assertEquals(a.nSteps(), b.nSteps(), what + " steps");
+    assertEquals(a.truncated(), b.truncated(), what + " truncated");
+    assertNear(a.galp(), b.galp(), what + " galp");
+    assertNear(a.lalp(), b.lalp(), what + " lalp");
+    for (int s = 0; s < a.stepScores().length; s++) {
+      assertNear((double) a.stepScores()[s], (double) b.stepScores()[s], what + " step " + s);
+    }
+  }
+
+  static void assertNear(Double a, Double b, String what) {
+    if (a == null || b == null) {
+      assertEquals(a, b, what);
+    } else {
+      assertEquals(a, b, 1e-4, what);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package dev.naturalness;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.Settings;
+import dev.naturalness.config.SettingsLoader;
+import dev.naturalness.model.StudentException;
+import dev.naturalness.model.StudentManifest;
+import dev.naturalness.report.Leaderboard;
+import dev.naturalness.report.RunSummary;
+import dev.naturalness.scoring.ScoringOptions;
+import dev.naturalness.spark.CorpusReader;
+import dev.naturalness.spark.Fields;
+import dev.naturalness.spark.InputPreflight;
+import dev.naturalness.spark.Outputs;
+import dev.naturalness.spark.ProgressReporter;
+import dev.naturalness.spark.ScoreContext;
+import dev.naturalness.spark.ScoreStage;
+import dev.naturalness.spark.SelectStage;
+import dev.naturalness.spark.TeacherStage;
+import dev.naturalness.spark.TokenPartitioning;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job: settings -> checks -> read -> partition -> score -> teachers -> select -> summary.
+ * Everything that can be wrong with the config, the student or the input is found before Spark
+ * starts, and reported in one line with exit code 2.
+ */
+public final class NaturalnessJob {
+  private static final Logger LOG = LoggerFactory.getLogger(NaturalnessJob.class);
+  public static final int EXIT_CONFIG = 2;
+
+  /** What the checks before Spark found. */
+  public record Checked(Settings.Job settings, StudentManifest student, InputPreflight.Found input, ScoreContext context) {}
+
+  /** What a run produced. */
+  public record Result(RunSummary summary, List<Row> teachers, String outputPath) {}
+
+  private NaturalnessJob() {}
+
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  public static int run(String[] args) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    Checked checked;
+    try {
+      checked = check(SettingsLoader.fromArgs(args), new Configuration());
+    } catch (ConfigError | StudentException e) {
+      System.err.println("naturalness: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+    SparkSession spark = session(checked.settings().spark());
+    try {
+      Result result = runPipeline(spark, checked);
+      System.out.println();
+      System.out.println("Teacher leaderboard (student " + checked.student().name() + ", ranked by mean LALP):");
+      System.out.print(Leaderboard.format(result.teachers()));
+      System.out.println();
+      System.out.println("Outputs in " + result.outputPath() + ": scores/ teachers/ selected/ summary.json");
+      return 0;
+    } catch (ConfigError e) {
+      System.err.println("naturalness: " + e.getMessage());
+      return EXIT_CONFIG;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The checks before Spark: student directory and sha256, input files and columns, output directory. */
+  public static Checked check(Settings.Job settings, Configuration hadoop) {
+    StudentManifest student = StudentManifest.read(Path.of(settings.student().path()));
+    student.verifyModelSha256();
+    InputPreflight.Found input = InputPreflight.check(settings.input(), hadoop);
+    Settings.Scoring s = settings.scoring();
+    int maxTokens = settings.student().maxTokens() > 0 ? settings.student().maxTokens() : student.maxTokens();
+    ScoringOptions options = new ScoringOptions(s.window(), s.includePrompt(), maxTokens, s.lalp(), s.galp(),
+        s.batchTokens(), s.rowTokens(), s.pack(), true);
+    String hash = configHash(student, s, maxTokens);
+    ScoreContext context = new ScoreContext(settings.student(), s, options, s.segmenter(),
+        settings.output().stepScores(), student.name(), hash);
+    new Outputs(settings.output().path(), settings.output().format(), hadoop)
+        .claim("{\"started\": \"" + Instant.now() + "\", \"config_hash\": \"" + hash + "\"}\n");
+    return new Checked(settings, student, input, context);
+  }
+
+  static SparkSession session(Settings.Spark settings) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(settings.appName());
+    if (!conf.contains("spark.master")) {
+      builder.master(settings.defaultMaster());
+    }
+    // Executors must never try to download libtorch or phone home.
+    String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+    if (!executorOptions.contains("ai.djl.offline")) {
+      builder.config("spark.executor.extraJavaOptions", (executorOptions + " -Dai.djl.offline=true").trim());
+    }
+    builder.config("spark.executorEnv.DJL_OFFLINE", "true");
+    // libtorch frees and reallocates tensors above glibc's 32 MiB mmap ceiling every batch; served
+    // by mmap, each costs page faults on every use (7x slower at 8 x 512 rows on a CPU executor).
+    for (String[] kv : new String[][] {{"MALLOC_MMAP_MAX_", "0"}, {"MALLOC_TRIM_THRESHOLD_", "17179869184"}}) {
+      if (!conf.contains("spark.executorEnv." + kv[0])) {
+        builder.config("spark.executorEnv." + kv[0], kv[1]);
+      }
+    }
+    return builder.getOrCreate();
+  }
+
+  /** Runs every stage on an existing session and writes the outputs; summary.json is written last. */
+  public static Result runPipeline(SparkSession spark, Checked checked) {
+    Settings.Job settings = checked.settings();
+    RunSummary summary = new RunSummary();
+    Instant started = Instant.now();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Outputs outputs = new Outputs(settings.output().path(), settings.output().format(), hadoop);
+
+    long t = System.nanoTime();
+    Dataset<Row> input = CorpusReader.readCorpus(spark, settings.input(), checked.input().format());
+    Dataset<Row> canonical = CorpusReader.canonicalRows(input, settings.input().columns())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long rowsRead = canonical.count();
+    summary.stage("read", seconds(t));
+    LOG.info("read {} rows from {} ({})", rowsRead, settings.input().path(), checked.input().format());
+
+    t = System.nanoTime();
+    TokenPartitioning.Plan plan = TokenPartitioning.plan(canonical, settings.partition().tokensPerPartition(),
+        settings.partition().minPartitions() > 0 ? settings.partition().minPartitions() : spark.sparkContext().defaultParallelism());
+    JavaRDD<Row> partitioned = TokenPartitioning.partition(canonical, plan);
+    summary.stage("partition", seconds(t));
+    LOG.info("scoring in {} partitions of about {} estimated tokens", plan.partitions(), Math.round(plan.tokensPerPartition()));
+
+    t = System.nanoTime();
+    ScoreStage.Counters counters = ScoreStage.Counters.register(spark);
+    Dataset<Row> scores;
+    try (ProgressReporter progress = new ProgressReporter(spark, counters, rowsRead, settings.progress().intervalSeconds())) {
+      scores = ScoreStage.scoreResponses(spark, partitioned, canonical.schema(), checked.context(), counters)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      long scored = scores.count();
+      if (scored != rowsRead) {
+        throw new IllegalStateException("scored " + scored + " rows of " + rowsRead + " read");
+      }
+      LOG.info("scoring done: " + progress.line().substring("progress: ".length()));
+    }
+    canonical.unpersist();
+    double scoreSeconds = seconds(t);
+    summary.stage("score", scoreSeconds);
+
+    t = System.nanoTime();
+    Dataset<Row> scoresOut = scores.drop(ScoreStage.INTERNAL.toArray(new String[0]));
+    if (!settings.output().stepScores()) {
+      scoresOut = scoresOut.drop(Fields.STEP_SCORES);
+    }
+    outputs.writeTable(scoresOut, "scores");
+    summary.stage("write_scores", seconds(t));
+
+    t = System.nanoTime();
+    Dataset<Row> teachers = TeacherStage.aggregateTeachers(spark, scores, settings.teachers());
+    List<Row> teacherRows = teachers.collectAsList();
+    outputs.writeTable(teachers, "teachers");
+    summary.stage("teachers", seconds(t));
+
+    t = System.nanoTime();
+    Dataset<Row> selected = SelectStage.selectResponses(scores, input, settings.select(), settings.input().columns())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long selectedRows = selected.count();
+    outputs.writeTable(selected, "selected");
+    selected.unpersist();
+    summary.stage("select", seconds(t));
+
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    for (Row r : scores.groupBy(Fields.STATUS).count().orderBy(Fields.STATUS).collectAsList()) {
+      byStatus.put(r.getString(0), r.getLong(1));
+    }
+    Row tokens = scores.agg(sum(col(Fields.N_TOKENS)).cast("long"), sum(col(Fields.PLANNED_TOKENS)).cast("long")).first();
+    scores.unpersist();
+    long ok = byStatus.getOrDefault("ok", 0L);
+    long responseTokens = tokens.isNullAt(0) ? 0 : tokens.getLong(0);
+    long plannedTokens = tokens.isNullAt(1) ? 0 : tokens.getLong(1);
+    summary.count("read", rowsRead).count("scored", ok).count("errored", rowsRead - ok).count("selected", selectedRows)
+        .count("by_status", byStatus);
+    summary.put("tokens", Map.of("response", responseTokens, "model", plannedTokens));
+    summary.put("tokens_per_second", scoreSeconds > 0 ? Math.round(plannedTokens / scoreSeconds) : 0);
+    summary.put("student", Map.of("name", checked.student().name(), "path", checked.student().directory(),
+        "model_sha256", checked.student().modelSha256(), "max_tokens", checked.context().options().maxTokens()));
+    summary.put("config_hash", checked.context().configHash());
+    summary.put("partitions", plan.partitions());
+    summary.put("started", started.toString());
+    summary.put("finished", Instant.now().toString());
+    summary.put("wall_seconds", secondsSince(started));
+    summary.put("config", parseJson(settings.resolvedJson()));
+    try {
+      outputs.writeText(Outputs.SUMMARY, summary.toJson());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + outputs.path(Outputs.SUMMARY) + ": " + e.getMessage(), e);
+    }
+    return new Result(summary, teacherRows, settings.output().path());
+  }
+
+  private static Object parseJson(String json) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readValue(json, Object.class);
+    } catch (IOException e) {
+      return json;
+    }
+  }
+
+  private static double secondsSince(Instant start) {
+    return (Instant.now().toEpochMilli() - start.toEpochMilli()) / 1000.0;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Identifies the scores: the same student and the same scoring settings give the same hash. */
+  static String configHash(StudentManifest student, Settings.Scoring s, int maxTokens) {
+    String key = String.join("|", student.modelSha256(), s.segmenter(), s.window().toString(),
+        String.valueOf(s.includePrompt()), String.valueOf(maxTokens), String.valueOf(s.lalp()), String.valueOf(s.galp()),
+        student.promptTemplate(), String.valueOf(student.bosId()));
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,291 @@
+package dev.naturalness.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import dev.naturalness.scoring.WindowRule;
+import java.io.File;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads the job's settings once: command line ({@code --config FILE}, repeatable, later files win;
+ * {@code --set key=value}) over reference.conf. Every problem is a {@link ConfigError} whose
+ * message names the key.
+ */
+public final class SettingsLoader {
+  public static final String ROOT = "naturalness";
+
+  private SettingsLoader() {}
+
+  /** Parses the command line and resolves the settings. */
+  public static Settings.Job fromArgs(String[] args) {
+    List<Config> layers = new ArrayList<>(); // lowest precedence first
+    List<String[]> sets = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--config") || arg.equals("--set")) {
+        if (i + 1 >= args.length) {
+          throw new ConfigError(arg + " needs a value");
+        }
+        String value = args[++i];
+        if (arg.equals("--config")) {
+          layers.add(parseFile(value));
+        } else {
+          int eq = value.indexOf('=');
+          if (eq <= 0) {
+            throw new ConfigError("--set " + value + ": expected key=value");
+          }
+          sets.add(new String[] {value.substring(0, eq).trim(), value.substring(eq + 1)});
+        }
+      } else if (arg.startsWith("--config=")) {
+        layers.add(parseFile(arg.substring("--config=".length())));
+      } else {
+        throw new ConfigError("unknown argument '" + arg + "'; usage: [--config FILE]... [--set key=value]...");
+      }
+    }
+    Config user = ConfigFactory.empty();
+    for (Config layer : layers) {
+      user = layer.withFallback(user);
+    }
+    for (String[] kv : sets) {
+      String key = kv[0].startsWith(ROOT + ".") ? kv[0] : ROOT + "." + kv[0];
+      try {
+        user = user.withValue(key, parseValue(kv[1]));
+      } catch (ConfigException e) {
+        throw new ConfigError("--set " + kv[0] + ": " + e.getMessage());
+      }
+    }
+    return resolve(user);
+  }
+
+  /** Resolves user settings (already layered) over reference.conf. */
+  public static Settings.Job resolve(Config user) {
+    Config reference = ConfigFactory.defaultReference(SettingsLoader.class.getClassLoader());
+    checkKnownKeys(user, reference);
+    Config c;
+    try {
+      c = user.withFallback(reference).resolve();
+    } catch (ConfigException e) {
+      throw new ConfigError("config: " + e.getMessage());
+    }
+    Reader r = new Reader(c.getConfig(ROOT));
+    Settings.Input input = new Settings.Input(
+        r.required("input.path"),
+        r.oneOf("input.format", "parquet", "json", "auto"),
+        new Settings.Columns(r.string("input.columns.prompt_id"), r.string("input.columns.prompt"),
+            r.string("input.columns.teacher"), r.string("input.columns.response"),
+            r.string("input.columns.response_id"), r.string("input.columns.correct"),
+            r.string("input.columns.steps")));
+    Settings.Output output = new Settings.Output(r.required("output.path"),
+        r.oneOf("output.format", "parquet", "json"), r.bool("output.step-scores"));
+    Settings.Student student = new Settings.Student(r.required("student.path"),
+        r.intAtLeast("student.max-tokens", 0), r.oneOf("student.device", "auto", "cpu", "gpu"),
+        r.intAtLeast("student.threads", 0));
+
+    boolean userSteps = user.hasPath(ROOT + ".scoring.window.steps");
+    boolean userFraction = user.hasPath(ROOT + ".scoring.window.fraction");
+    if (userSteps && userFraction) {
+      throw new ConfigError("config: set only one of naturalness.scoring.window.steps and naturalness.scoring.window.fraction");
+    }
+    WindowRule window;
+    if (r.c.hasPath("scoring.window.steps")) {
+      window = new WindowRule.Steps(r.intAtLeast("scoring.window.steps", 0));
+    } else {
+      BigDecimal fraction = r.decimal("scoring.window.fraction");
+      if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+        throw new ConfigError("config: naturalness.scoring.window.fraction must be in [0, 1], got " + fraction);
+      }
+      window = new WindowRule.Fraction(fraction);
+    }
+    Set<String> metrics = new TreeSet<>();
+    for (String m : r.stringList("scoring.metrics")) {
+      String metric = m.toLowerCase(Locale.ROOT);
+      if (!metric.equals("lalp") && !metric.equals("galp")) {
+        throw new ConfigError("config: naturalness.scoring.metrics holds '" + m + "'; expected lalp and/or galp");
+      }
+      metrics.add(metric);
+    }
+    if (metrics.isEmpty()) {
+      throw new ConfigError("config: naturalness.scoring.metrics is empty; expected lalp and/or galp");
+    }
+    Settings.Scoring scoring = new Settings.Scoring(
+        r.oneOf("scoring.segmenter", "paragraph", "line", "sentence", "column"), window,
+        r.bool("scoring.window.include-prompt"), metrics.contains("lalp"), metrics.contains("galp"),
+        r.intAtLeast("scoring.batch.max-tokens", 2), r.intAtLeast("scoring.batch.row-tokens", 2),
+        r.bool("scoring.batch.pack"), r.intAtLeast("scoring.responses-per-group", 1));
+    Settings.Select select = new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct"));
+    Settings.Teachers teachers = new Settings.Teachers(r.intAtLeast("teachers.bootstrap-samples", 0), r.longValue("teachers.seed"));
+    Settings.Partition partition = new Settings.Partition(r.longAtLeast("partition.tokens-per-partition", 1),
+        r.intAtLeast("partition.min-partitions", 0));
+    double interval = r.decimal("progress.interval-seconds").doubleValue();
+    if (interval <= 0) {
+      throw new ConfigError("config: naturalness.progress.interval-seconds must be > 0, got " + interval);
+    }
+    Settings.Progress progress = new Settings.Progress(interval);
+    Settings.Spark spark = new Settings.Spark(r.string("spark.app-name"), r.string("spark.default-master"));
+    String json = c.getConfig(ROOT).root().render(ConfigRenderOptions.concise().setFormatted(true));
+    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress, spark, json);
+  }
+
+  private static Config parseFile(String path) {
+    File file = new File(path);
+    if (!file.isFile()) {
+      throw new ConfigError("--config " + path + ": no such file");
+    }
+    try {
+      return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new ConfigError("--config " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** A --set value: a HOCON list when it looks like one, else the string itself (paths keep their //). */
+  private static ConfigValue parseValue(String raw) {
+    String v = raw.trim();
+    if (v.startsWith("[")) {
+      return ConfigFactory.parseString("v = " + v).getValue("v");
+    }
+    if (v.equals("null")) {
+      return ConfigValueFactory.fromAnyRef(null);
+    }
+    return ConfigValueFactory.fromAnyRef(raw);
+  }
+
+  private static void checkKnownKeys(Config user, Config reference) {
+    for (String top : user.root().keySet()) {
+      if (!top.equals(ROOT)) {
+        throw new ConfigError("config: unknown key '" + top + "'; every setting lives under '" + ROOT + "'");
+      }
+    }
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      checkKnownKey(e.getKey(), reference);
+    }
+    // entrySet skips null values; a misspelt key set to null is still misspelt.
+    checkNulls(user.root(), "", reference);
+  }
+
+  private static void checkNulls(com.typesafe.config.ConfigObject object, String prefix, Config reference) {
+    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+      String key = prefix + com.typesafe.config.ConfigUtil.quoteString(e.getKey()).replaceAll("^\"(.*)\"$", "$1");
+      if (e.getValue().valueType() == ConfigValueType.OBJECT) {
+        checkNulls((com.typesafe.config.ConfigObject) e.getValue(), key + ".", reference);
+      } else if (e.getValue().valueType() == ConfigValueType.NULL) {
+        checkKnownKey(key, reference);
+      }
+    }
+  }
+
+  private static void checkKnownKey(String key, Config reference) {
+    if (!reference.hasPathOrNull(key)) {
+      String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : key;
+      String hint = "";
+      if (reference.hasPath(parent) && reference.getValue(parent).valueType() == ConfigValueType.OBJECT) {
+        hint = "; known keys there: " + new TreeSet<>(reference.getConfig(parent).root().keySet());
+      }
+      throw new ConfigError("config: unknown key '" + key + "'" + hint);
+    }
+  }
+
+  /** Typed reads that turn Typesafe's exceptions into one line naming the key. */
+  private static final class Reader {
+    private final Config c;
+
+    Reader(Config c) {
+      this.c = c;
+    }
+
+    private static String full(String key) {
+      return ROOT + "." + key;
+    }
+
+    private <T> T read(String key, String expected, java.util.function.Supplier<T> get) {
+      try {
+        return get.get();
+      } catch (ConfigException.Missing e) {
+        throw new ConfigError("config: " + full(key) + " is required; set it with --set " + key + "=... or in a --config file");
+      } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+        throw new ConfigError("config: " + full(key) + " must be " + expected + ", got " + describe(key));
+      }
+    }
+
+    private String describe(String key) {
+      ConfigValue v = c.getValue(key);
+      return v.valueType().name().toLowerCase(Locale.ROOT) + " " + v.render(ConfigRenderOptions.concise());
+    }
+
+    String string(String key) {
+      return read(key, "a string", () -> c.getString(key));
+    }
+
+    String required(String key) {
+      if (!c.hasPath(key)) {
+        throw new ConfigError("config: " + full(key) + " is required; set it with --set " + key + "=... or in a --config file");
+      }
+      String v = string(key);
+      if (v.isBlank()) {
+        throw new ConfigError("config: " + full(key) + " is empty; it is required");
+      }
+      return v;
+    }
+
+    String oneOf(String key, String... allowed) {
+      String v = string(key).toLowerCase(Locale.ROOT);
+      if (!List.of(allowed).contains(v)) {
+        throw new ConfigError("config: " + full(key) + " = '" + string(key) + "' is not one of " + List.of(allowed));
+      }
+      return v;
+    }
+
+    boolean bool(String key) {
+      return read(key, "true or false", () -> c.getBoolean(key));
+    }
+
+    int intAtLeast(String key, int min) {
+      int v = read(key, "a whole number", () -> c.getInt(key));
+      if (v < min) {
+        throw new ConfigError("config: " + full(key) + " must be >= " + min + ", got " + v);
+      }
+      return v;
+    }
+
+    long longAtLeast(String key, long min) {
+      long v = longValue(key);
+      if (v < min) {
+        throw new ConfigError("config: " + full(key) + " must be >= " + min + ", got " + v);
+      }
+      return v;
+    }
+
+    long longValue(String key) {
+      return read(key, "a whole number", () -> c.getLong(key));
+    }
+
+    BigDecimal decimal(String key) {
+      // Through the text the user wrote, so 0.05 stays exactly 0.05.
+      return read(key, "a number", () -> {
+        ConfigValue v = c.getValue(key);
+        Object raw = v.unwrapped();
+        try {
+          return new BigDecimal(raw instanceof String s ? s.trim() : String.valueOf(raw));
+        } catch (NumberFormatException e) {
+          throw new ConfigException.WrongType(v.origin(), key, "NUMBER", v.valueType().name());
+        }
+      });
+    }
+
+    List<String> stringList(String key) {
+      return read(key, "a list of strings", () -> c.getStringList(key));
+    }
+  }
+}

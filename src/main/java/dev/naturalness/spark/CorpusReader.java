@@ -1,0 +1,122 @@
+package dev.naturalness.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.Settings;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/** Reads the corpus, checks its columns and brings it to the job's canonical columns. */
+public final class CorpusReader {
+  private CorpusReader() {}
+
+  /**
+   * The input rows as read, each with {@link Fields#ROW}, its place in the input. The place is
+   * recomputed identically on every read of the same files (same files, same splits).
+   */
+  public static Dataset<Row> readCorpus(SparkSession spark, Settings.Input input, String format) {
+    Dataset<Row> raw = format.equals("parquet") ? spark.read().parquet(input.path())
+        : spark.read().option("mode", "PERMISSIVE").json(input.path());
+    return raw.withColumn(Fields.ROW, monotonically_increasing_id());
+  }
+
+  /**
+   * The canonical columns: prompt_id, prompt, teacher, response, response_id (given or a sha256 of
+   * prompt_id, teacher and response), correct (boolean or null), steps (or null), the row's place,
+   * whether an earlier row has its response_id, a read problem (or null) and estimated tokens.
+   */
+  public static Dataset<Row> canonicalRows(Dataset<Row> raw, Settings.Columns c) {
+    StructType schema = raw.schema();
+    InputPreflight.requireColumns(c, new LinkedHashSet<>(Arrays.asList(schema.fieldNames())));
+    for (String[] kv : List.of(new String[] {"prompt_id", c.promptId()}, new String[] {"prompt", c.prompt()},
+        new String[] {"teacher", c.teacher()}, new String[] {"response", c.response()})) {
+      requireType(schema, kv[1], kv[0], DataTypes.StringType, "string");
+    }
+    Column responseId;
+    if (has(schema, c.responseId())) {
+      DataType t = schema.apply(c.responseId()).dataType();
+      if (!(t.equals(DataTypes.StringType) || t.equals(DataTypes.LongType) || t.equals(DataTypes.IntegerType))) {
+        throw new ConfigError("input column '" + c.responseId() + "' (input.columns.response_id) has type "
+            + t.simpleString() + "; expected string");
+      }
+      responseId = col(c.responseId()).cast(DataTypes.StringType);
+    } else {
+      responseId = sha2(concat_ws("\u001f", coalesce(col(c.promptId()), lit("")), coalesce(col(c.teacher()), lit("")),
+          coalesce(col(c.response()), lit(""))), 256);
+    }
+    Column correct = lit(null).cast(DataTypes.BooleanType);
+    Column problem = lit(null).cast(DataTypes.StringType);
+    if (has(schema, c.correct())) {
+      DataType t = schema.apply(c.correct()).dataType();
+      if (t.equals(DataTypes.BooleanType)) {
+        correct = col(c.correct());
+      } else if (t.equals(DataTypes.StringType)) {
+        // Accepted per row: "true"/"false" in any case; anything else makes the row an error row.
+        Column v = lower(trim(col(c.correct())));
+        correct = when(v.equalTo("true"), lit(true)).when(v.equalTo("false"), lit(false)).otherwise(lit(null).cast(DataTypes.BooleanType));
+        problem = when(col(c.correct()).isNotNull().and(v.notEqual("true")).and(v.notEqual("false")).and(v.notEqual("")),
+            concat_ws("", lit("correct holds '"), col(c.correct()), lit("', expected true or false")));
+      } else {
+        throw new ConfigError("input column '" + c.correct() + "' (input.columns.correct) has type "
+            + t.simpleString() + "; expected boolean");
+      }
+    }
+    Column steps = lit(null).cast(DataTypes.createArrayType(DataTypes.StringType));
+    if (has(schema, c.steps())) {
+      DataType t = schema.apply(c.steps()).dataType();
+      if (!(t instanceof ArrayType a && a.elementType().equals(DataTypes.StringType))) {
+        throw new ConfigError("input column '" + c.steps() + "' (input.columns.steps) has type "
+            + t.simpleString() + "; expected array<string>");
+      }
+      steps = col(c.steps());
+    }
+    Dataset<Row> rows = raw.select(
+        col(c.promptId()).as(Fields.PROMPT_ID),
+        col(c.prompt()).as(Fields.PROMPT),
+        col(c.teacher()).as(Fields.TEACHER),
+        col(c.response()).as(Fields.RESPONSE),
+        responseId.as(Fields.RESPONSE_ID),
+        correct.as(Fields.CORRECT),
+        steps.as(Fields.STEPS),
+        col(Fields.ROW),
+        problem.as(Fields.ROW_PROBLEM),
+        coalesce(length(col(c.prompt())), lit(0)).plus(coalesce(length(col(c.response())), lit(0))).cast(DataTypes.LongType).as(Fields.EST_TOKENS));
+    // The first row with a response_id is scored; later ones are marked.
+    return rows.withColumn(Fields.DUPLICATE,
+        row_number().over(Window.partitionBy(Fields.RESPONSE_ID).orderBy(Fields.ROW)).gt(1));
+  }
+
+  private static boolean has(StructType schema, String name) {
+    return Arrays.asList(schema.fieldNames()).contains(name);
+  }
+
+  private static void requireType(StructType schema, String column, String key, DataType type, String expected) {
+    StructField f = schema.apply(column);
+    if (!f.dataType().equals(type)) {
+      throw new ConfigError("input column '" + column + "' (input.columns." + key + ") has type "
+          + f.dataType().simpleString() + "; expected " + expected);
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package dev.naturalness.spark;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import dev.naturalness.model.DeviceChoice;
+import dev.naturalness.model.Student;
+import dev.naturalness.model.StudentCache;
+import dev.naturalness.scoring.ResponseScore;
+import dev.naturalness.scoring.ResponseScorer;
+import dev.naturalness.text.PreparedResponse;
+import dev.naturalness.text.PromptTemplate;
+import dev.naturalness.text.ResponsePreparer;
+import dev.naturalness.text.Segmenter;
+import dev.naturalness.text.TextException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores one partition: rows sorted by estimated length (so batches are tight), taken in groups
+ * whose planned sequences are packed together, with the JVM's one student for this device.
+ */
+final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
+  private static final AtomicBoolean CPU_FALLBACK_LOGGED = new AtomicBoolean();
+
+  private final ScoreContext context;
+  private final ScoreStage.Counters counters;
+  private final int promptId;
+  private final int prompt;
+  private final int teacher;
+  private final int response;
+  private final int responseId;
+  private final int correct;
+  private final int steps;
+  private final int row;
+  private final int duplicate;
+  private final int problem;
+  private final int estimate;
+
+  PartitionScorer(ScoreContext context, StructType canonical, ScoreStage.Counters counters) {
+    this.context = context;
+    this.counters = counters;
+    this.promptId = canonical.fieldIndex(Fields.PROMPT_ID);
+    this.prompt = canonical.fieldIndex(Fields.PROMPT);
+    this.teacher = canonical.fieldIndex(Fields.TEACHER);
+    this.response = canonical.fieldIndex(Fields.RESPONSE);
+    this.responseId = canonical.fieldIndex(Fields.RESPONSE_ID);
+    this.correct = canonical.fieldIndex(Fields.CORRECT);
+    this.steps = canonical.fieldIndex(Fields.STEPS);
+    this.row = canonical.fieldIndex(Fields.ROW);
+    this.duplicate = canonical.fieldIndex(Fields.DUPLICATE);
+    this.problem = canonical.fieldIndex(Fields.ROW_PROBLEM);
+    this.estimate = canonical.fieldIndex(Fields.EST_TOKENS);
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    List<Row> rows = new ArrayList<>();
+    input.forEachRemaining(rows::add);
+    rows.sort(Comparator.comparingLong((Row r) -> r.getLong(estimate)).reversed());
+    int group = context.scoring().responsesPerGroup();
+    return new Iterator<>() {
+      private int next;
+      private Iterator<Row> current = List.<Row>of().iterator();
+      private GroupScorer scorer;
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && next < rows.size()) {
+          if (scorer == null) {
+            scorer = new GroupScorer();
+          }
+          List<Row> slice = rows.subList(next, Math.min(rows.size(), next + group));
+          next += slice.size();
+          current = scorer.score(slice).iterator();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
+  }
+
+  /** The student and the scorer for one task, made when the first group needs them. */
+  private final class GroupScorer {
+    private ResponsePreparer preparer;
+    private ResponseScorer scorer;
+
+    List<Row> score(List<Row> group) {
+      List<Row> out = new ArrayList<>(group.size());
+      List<Row> scorable = new ArrayList<>();
+      List<PreparedResponse> prepared = new ArrayList<>();
+      for (Row r : group) {
+        String status = rowProblem(r);
+        if (status != null) {
+          out.add(errorRow(r, status.substring(0, status.indexOf(' ')), status.substring(status.indexOf(' ') + 1)));
+          continue;
+        }
+        try {
+          ensureStudent();
+          List<String> given = r.isNullAt(steps) ? null : r.getList(steps);
+          prepared.add(preparer.prepare(r.getString(prompt), r.getString(response), given));
+          scorable.add(r);
+        } catch (TextException e) {
+          out.add(errorRow(r, e.code(), e.getMessage()));
+        }
+      }
+      if (!prepared.isEmpty()) {
+        List<ResponseScore> scores = scorer.score(prepared);
+        long tokens = 0;
+        for (int i = 0; i < scores.size(); i++) {
+          ResponseScore s = scores.get(i);
+          tokens += s.plannedTokens();
+          out.add(scoredRow(scorable.get(i), s));
+        }
+        counters.tokens().add(tokens);
+      }
+      counters.responses().add(group.size());
+      return out;
+    }
+
+    private void ensureStudent() {
+      if (scorer != null) {
+        return;
+      }
+      Student student = student(context);
+      String segmenter = context.segmenter();
+      preparer = new ResponsePreparer(new PromptTemplate(student.manifest().promptTemplate()),
+          segmenter.equals("column") ? null : Segmenter.named(segmenter), student.tokenizer(), student.manifest().bosId());
+      scorer = new ResponseScorer(context.options(), student.model());
+    }
+  }
+
+  /** "code reason", or null when the row can be scored. */
+  private String rowProblem(Row r) {
+    if (r.getBoolean(duplicate)) {
+      return Status.DUPLICATE + " response_id " + r.getString(responseId) + " already appears in an earlier row, which is scored";
+    }
+    if (!r.isNullAt(problem)) {
+      return Status.BAD_CORRECT + " " + r.getString(problem);
+    }
+    for (int[] f : new int[][] {{promptId}, {teacher}}) {
+      if (r.isNullAt(f[0]) || r.getString(f[0]).isBlank()) {
+        return Status.MISSING_FIELD + " " + (f[0] == promptId ? Fields.PROMPT_ID : Fields.TEACHER) + " is null or empty";
+      }
+    }
+    if (r.isNullAt(prompt)) {
+      return Status.MISSING_FIELD + " prompt is null";
+    }
+    if (r.isNullAt(response)) {
+      return Status.MISSING_FIELD + " response is null";
+    }
+    if (r.getString(response).isBlank()) {
+      return Status.EMPTY_RESPONSE + " response is empty or only white space";
+    }
+    return null;
+  }
+
+  private Row scoredRow(Row r, ResponseScore s) {
+    String status = Status.OK;
+    String error = null;
+    if (!s.ok()) {
+      status = Status.MODEL_ERROR;
+      error = s.error();
+    } else if (s.lalp() == null && s.galp() == null) {
+      status = Status.UNSCORABLE;
+      error = "no token of the response could be scored within student.max-tokens = " + context.options().maxTokens();
+    }
+    boolean ok = status.equals(Status.OK);
+    return RowFactory.create(r.getString(responseId), r.getString(promptId), r.getString(teacher),
+        ok ? s.lalp() : null, ok ? s.galp() : null, s.nTokens(), s.nSteps(), s.truncated(), status, error,
+        ok && context.stepScores() ? boxed(s.stepScores()) : null, context.studentName(), context.configHash(),
+        s.plannedTokens(), r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row));
+  }
+
+  private Row errorRow(Row r, String status, String error) {
+    return RowFactory.create(r.getString(responseId), r.getString(promptId), r.getString(teacher), null, null, 0, 0,
+        false, status, error, null, context.studentName(), context.configHash(), 0L,
+        r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row));
+  }
+
+  private static Float[] boxed(float[] values) {
+    Float[] out = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  /** This JVM's student for the device Spark gave the task. */
+  static Student student(ScoreContext context) {
+    if (context.student().threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(context.student().threads()));
+    }
+    List<String> gpus = List.of();
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      scala.Option<ResourceInformation> gpu = task.resources().get("gpu");
+      if (gpu.isDefined()) {
+        gpus = List.of(gpu.get().addresses());
+      }
+    }
+    String setting = context.student().device();
+    int visible = setting.equals("gpu") && gpus.isEmpty() ? Engine.getEngine("PyTorch").getGpuCount() : 0;
+    String device = DeviceChoice.choose(setting, gpus, visible);
+    if (device.equals("cpu") && setting.equals("auto") && CPU_FALLBACK_LOGGED.compareAndSet(false, true)) {
+      LOG.info("student.device = auto and Spark assigned no GPU to this executor's tasks: scoring on the CPU");
+    }
+    Path dir = Path.of(context.student().path()).toAbsolutePath().normalize();
+    return StudentCache.jvm().getOrLoad(new StudentCache.Key(dir.toString(), device), () -> {
+      Student s = Student.load(dir, Device.fromName(device));
+      LOG.info("loaded student {} from {} on {} (libtorch {})", s.manifest().name(), dir, device,
+          Engine.getEngine("PyTorch").getVersion());
+      return s;
+    });
+  }
+}

@@ -1,0 +1,105 @@
+package dev.naturalness.spark;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.scheduler.AccumulableInfo;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple4;
+import scala.collection.JavaConverters;
+
+/**
+ * One log line at a steady pace while scoring runs: responses scored of the total, tokens, tokens/s
+ * and ETA. Finished tasks count through the accumulators; running tasks through the values their
+ * executors report with each heartbeat.
+ */
+public final class ProgressReporter extends SparkListener implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
+
+  private final SparkSession spark;
+  private final ScoreStage.Counters counters;
+  private final long totalResponses;
+  private final long startNanos = System.nanoTime();
+  private final Map<Long, long[]> running = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService clock;
+
+  public ProgressReporter(SparkSession spark, ScoreStage.Counters counters, long totalResponses, double intervalSeconds) {
+    this.spark = spark;
+    this.counters = counters;
+    this.totalResponses = totalResponses;
+    spark.sparkContext().addSparkListener(this);
+    clock = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "naturalness-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    long millis = Math.max(100, (long) (intervalSeconds * 1000));
+    clock.scheduleAtFixedRate(() -> LOG.info(line()), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
+    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> task
+        : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+      long[] values = new long[2];
+      for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
+        if (info.id() == counters.responses().id() && info.update().isDefined()) {
+          values[0] = ((Number) info.update().get()).longValue();
+        } else if (info.id() == counters.tokens().id() && info.update().isDefined()) {
+          values[1] = ((Number) info.update().get()).longValue();
+        }
+      }
+      running.put((Long) task._1(), values);
+    }
+  }
+
+  @Override
+  public void onTaskEnd(SparkListenerTaskEnd end) {
+    running.remove(end.taskInfo().taskId());
+  }
+
+  /** responses, tokens: finished tasks plus what running tasks last reported. */
+  public long[] progress() {
+    long responses = counters.responses().value();
+    long tokens = counters.tokens().value();
+    for (long[] v : running.values()) {
+      responses += v[0];
+      tokens += v[1];
+    }
+    return new long[] {Math.min(responses, totalResponses), tokens};
+  }
+
+  public double elapsedSeconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  public String line() {
+    long[] p = progress();
+    double seconds = Math.max(1e-3, elapsedSeconds());
+    double rate = p[1] / seconds;
+    String eta = p[0] == 0 ? "unknown" : clock(Duration.ofSeconds((long) ((totalResponses - p[0]) * seconds / p[0])));
+    return String.format(Locale.ROOT, "progress: %,d/%,d responses (%.1f%%), %,d tokens, %,.0f tokens/s, elapsed %s, ETA %s",
+        p[0], totalResponses, 100.0 * p[0] / Math.max(1, totalResponses), p[1], rate, clock(Duration.ofSeconds((long) seconds)), eta);
+  }
+
+  private static String clock(Duration d) {
+    long s = d.getSeconds();
+    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+  }
+
+  @Override
+  public void close() {
+    clock.shutdownNow();
+    spark.sparkContext().removeSparkListener(this);
+  }
+}

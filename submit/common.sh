@@ -17,10 +17,10 @@ build_if_stale() {
   newest=$(find "$ROOT/pom.xml" "$ROOT/src/main" -type f -newer "$APP_JAR" 2>/dev/null | head -1 || true)
   if [ ! -f "$APP_JAR" ] || [ -n "$newest" ]; then
     echo "building $APP_JAR ..." >&2
-    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true package) >&2
   fi
   if [ ! -f "$CLASSPATH_FILE" ] || [ "$ROOT/pom.xml" -nt "$CLASSPATH_FILE" ]; then
-    (cd "$ROOT" && mvn -q -B dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CLASSPATH_FILE") >&2
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CLASSPATH_FILE") >&2
   fi
   APP_CLASSPATH="$APP_JAR:$(cat "$CLASSPATH_FILE")"
 }

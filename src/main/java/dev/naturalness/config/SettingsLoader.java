@@ -188,10 +188,15 @@ public final class SettingsLoader {
 
   private static void checkKnownKey(String key, Config reference) {
     if (!reference.hasPathOrNull(key)) {
-      String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : key;
+      // Name the keys of the nearest section that exists, so a typo is easy to see.
+      String parent = key;
       String hint = "";
-      if (reference.hasPath(parent) && reference.getValue(parent).valueType() == ConfigValueType.OBJECT) {
-        hint = "; known keys there: " + new TreeSet<>(reference.getConfig(parent).root().keySet());
+      while (parent.contains(".")) {
+        parent = parent.substring(0, parent.lastIndexOf('.'));
+        if (reference.hasPath(parent) && reference.getValue(parent).valueType() == ConfigValueType.OBJECT) {
+          hint = "; known keys there: " + new TreeSet<>(reference.getConfig(parent).root().keySet());
+          break;
+        }
       }
       throw new ConfigError("config: unknown key '" + key + "'" + hint);
     }

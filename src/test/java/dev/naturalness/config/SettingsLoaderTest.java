@@ -1,0 +1,100 @@
+package dev.naturalness.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.naturalness.scoring.WindowRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsLoaderTest {
+  @TempDir Path tmp;
+
+  static Settings.Job load(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--set", "input.path=in", "--set", "output.path=out", "--set", "student.path=st"));
+    args.addAll(List.of(extra));
+    return SettingsLoader.fromArgs(args.toArray(new String[0]));
+  }
+
+  static String error(String... args) {
+    ConfigError e = assertThrows(ConfigError.class, () -> load(args));
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    Settings.Job s = load();
+    assertEquals("auto", s.input().format());
+    assertEquals("teacher", s.input().columns().teacher());
+    assertEquals(WindowRule.Fraction.of("0.25"), s.scoring().window());
+    assertTrue(s.scoring().includePrompt() && s.scoring().lalp() && s.scoring().galp());
+    assertEquals(1, s.select().topK());
+    assertTrue(s.resolvedJson().contains("\"segmenter\" : \"paragraph\""), s.resolvedJson());
+  }
+
+  @Test
+  void commandLineWinsOverConfigFilesAndLaterFilesWinOverEarlier() throws IOException {
+    Path a = Files.writeString(tmp.resolve("a.conf"), "naturalness.select.top-k = 2\nnaturalness.scoring.segmenter = line\n");
+    Path b = Files.writeString(tmp.resolve("b.conf"), "naturalness { select.top-k = 3 }\n");
+    Settings.Job s = load("--config", a.toString(), "--config", b.toString(), "--set", "scoring.segmenter=sentence");
+    assertEquals(3, s.select().topK());
+    assertEquals("sentence", s.scoring().segmenter());
+  }
+
+  @Test
+  void pathsWithSchemesAndColumnMappingsPassThroughSet() {
+    Settings.Job s = load("--set", "input.path=s3a://bucket/corpus/part-*.parquet", "--set", "input.columns.teacher=model");
+    assertEquals("s3a://bucket/corpus/part-*.parquet", s.input().path());
+    assertEquals("model", s.input().columns().teacher());
+  }
+
+  @Test
+  void windowStepsReplaceTheDefaultFractionAndFractionsStayDecimal() {
+    assertEquals(new WindowRule.Steps(4), load("--set", "scoring.window.steps=4").scoring().window());
+    WindowRule w = load("--set", "scoring.window.fraction=0.05").scoring().window();
+    assertEquals(1, w.window(21));
+  }
+
+  @Test
+  void aMisspeltKeyStopsWithOneLineNamingIt() {
+    assertEquals("config: unknown key 'naturalness.select.top_k'; known keys there: [require-correct, top-k]",
+        error("--set", "select.top_k=2"));
+  }
+
+  @Test
+  void aKeyOutsideTheRootInAConfigFileIsUnknown() throws IOException {
+    Path f = Files.writeString(tmp.resolve("x.conf"), "naturalnes.input.path = x\n");
+    assertTrue(error("--config", f.toString()).startsWith("config: unknown key 'naturalnes'"));
+  }
+
+  @Test
+  void aWrongTypeStopsWithOneLineNamingTheKey() {
+    assertEquals("config: naturalness.select.top-k must be a whole number, got string \"many\"", error("--set", "select.top-k=many"));
+    assertEquals("config: naturalness.output.step-scores must be true or false, got string \"perhaps\"", error("--set", "output.step-scores=perhaps"));
+  }
+
+  @Test
+  void aMissingRequiredValueStopsWithOneLineNamingTheKey() {
+    ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.fromArgs(new String[] {"--set", "input.path=x", "--set", "student.path=y"}));
+    assertEquals("config: naturalness.output.path is required; set it with --set output.path=... or in a --config file", e.getMessage());
+  }
+
+  @Test
+  void badValuesAreRefusedByName() {
+    assertTrue(error("--set", "input.format=csv").startsWith("config: naturalness.input.format = 'csv' is not one of"));
+    assertTrue(error("--set", "scoring.window.fraction=1.5").contains("naturalness.scoring.window.fraction must be in [0, 1]"));
+    assertTrue(error("--set", "scoring.metrics=[lalp, bleu]").contains("naturalness.scoring.metrics holds 'bleu'"));
+    assertTrue(error("--set", "select.top-k=0").contains("naturalness.select.top-k must be >= 1"));
+    assertTrue(error("--set", "scoring.window.steps=2", "--set", "scoring.window.fraction=0.1").contains("set only one of"));
+    assertTrue(error("--config", "/no/such.conf").startsWith("--config /no/such.conf: no such file"));
+    assertTrue(error("stray").startsWith("unknown argument 'stray'"));
+  }
+}

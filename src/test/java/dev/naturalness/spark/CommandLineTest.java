@@ -1,0 +1,81 @@
+package dev.naturalness.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.naturalness.DemoStudent;
+import dev.naturalness.NaturalnessJob;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Job-level errors stop the job in a fresh JVM with one line on stderr and exit code 2, before
+ * Spark starts: every run here also names a Spark master that cannot be parsed, so a run that
+ * reached Spark would fail with Spark's own error instead.
+ */
+class CommandLineTest {
+  @TempDir Path tmp;
+
+  record Outcome(int exit, String stdout, String stderr) {}
+
+  Outcome run(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), NaturalnessJob.class.getName(),
+        "--set", "spark.default-master=no-such-master://x"));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    Process p = pb.start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  String[] valid(Path input, String... more) {
+    List<String> a = new ArrayList<>(List.of("--set", "input.path=" + input, "--set", "output.path=" + tmp.resolve("out"),
+        "--set", "student.path=" + DemoStudent.DIR));
+    a.addAll(List.of(more));
+    return a.toArray(new String[0]);
+  }
+
+  static void assertOneLine(Outcome o, String expected) {
+    assertEquals(NaturalnessJob.EXIT_CONFIG, o.exit(), o.stderr());
+    assertEquals("naturalness: " + expected + "\n", o.stderr());
+  }
+
+  @Test
+  void aMisspeltConfigKeyStopsTheJobBeforeSparkStarts() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    assertOneLine(run(valid(input, "--set", "scoring.windw.steps=3")),
+        "config: unknown key 'naturalness.scoring.windw.steps'; known keys there: "
+            + "[batch, metrics, responses-per-group, segmenter, window]");
+  }
+
+  @Test
+  void aMissingColumnStopsTheJobBeforeSparkStartsAndSaysWhichKeyToSet() throws Exception {
+    List<Map<String, Object>> rows = Corpora.small();
+    for (Map<String, Object> r : rows) {
+      r.put("model", r.remove("teacher"));
+    }
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", rows);
+    assertOneLine(run(valid(input)),
+        "input column 'teacher' is missing; found [prompt_id, prompt, response, correct, source, model]; set input.columns.teacher");
+  }
+
+  @Test
+  void aMissingInputStopsTheJob() throws Exception {
+    assertOneLine(run(valid(tmp.resolve("nothing-here"))), "input.path " + tmp.resolve("nothing-here") + " does not exist");
+  }
+
+  @Test
+  void aStudentThatFailsItsChecksStopsTheJob() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    Outcome o = run(valid(input, "--set", "student.path=" + tmp.resolve("no-student")));
+    assertOneLine(o, "student directory " + tmp.resolve("no-student") + " does not exist; set student.path");
+  }
+}

@@ -104,7 +104,7 @@ public final class NaturalnessJob {
         s.batchTokens(), s.rowTokens(), s.pack(), true);
     String hash = configHash(student, s, maxTokens);
     ScoreContext context = new ScoreContext(settings.student(), s, options, s.segmenter(),
-        settings.output().stepScores(), student.name(), hash);
+        settings.output().stepScores(), student.name(), hash, settings.testing().failFirstAttempt());
     new Outputs(settings.output().path(), settings.output().format(), hadoop)
         .claim("{\"started\": \"" + Instant.now() + "\", \"config_hash\": \"" + hash + "\"}\n");
     return new Checked(settings, student, input, context);
@@ -213,6 +213,7 @@ public final class NaturalnessJob {
     summary.put("started", started.toString());
     summary.put("finished", Instant.now().toString());
     summary.put("wall_seconds", secondsSince(started));
+    summary.put("driver_memory_mb", driverMemory());
     summary.put("config", parseJson(settings.resolvedJson()));
     try {
       outputs.writeText(Outputs.SUMMARY, summary.toJson());
@@ -220,6 +221,22 @@ public final class NaturalnessJob {
       throw new IllegalStateException("cannot write " + outputs.path(Outputs.SUMMARY) + ": " + e.getMessage(), e);
     }
     return new Result(summary, teacherRows, settings.output().path());
+  }
+
+  /** The driver's heap limit and its peak resident memory (VmHWM, where /proc exists). */
+  static Map<String, Object> driverMemory() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("heap_max", Runtime.getRuntime().maxMemory() >> 20);
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          m.put("rss_peak", Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: the heap limit alone
+    }
+    return m;
   }
 
   private static Object parseJson(String json) {

@@ -37,9 +37,11 @@ public final class Settings {
 
   public record Progress(double intervalSeconds) implements Serializable {}
 
+  public record Testing(boolean failFirstAttempt) implements Serializable {}
+
   public record Spark(String appName, String defaultMaster) implements Serializable {}
 
   /** Everything, plus the resolved config as JSON (for summary.json). */
   public record Job(Input input, Output output, Student student, Scoring scoring, Select select,
-      Teachers teachers, Partition partition, Progress progress, Spark spark, String resolvedJson) implements Serializable {}
+      Teachers teachers, Partition partition, Progress progress, Spark spark, Testing testing, String resolvedJson) implements Serializable {}
 }

@@ -135,7 +135,8 @@ public final class SettingsLoader {
     Settings.Progress progress = new Settings.Progress(interval);
     Settings.Spark spark = new Settings.Spark(r.string("spark.app-name"), r.string("spark.default-master"));
     String json = c.getConfig(ROOT).root().render(ConfigRenderOptions.concise().setFormatted(true));
-    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress, spark, json);
+    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress, spark,
+        new Settings.Testing(r.bool("testing.fail-first-attempt")), json);
   }
 
   private static Config parseFile(String path) {

@@ -52,7 +52,7 @@ public final class CorpusReader {
     InputPreflight.requireColumns(c, new LinkedHashSet<>(Arrays.asList(schema.fieldNames())));
     for (String[] kv : List.of(new String[] {"prompt_id", c.promptId()}, new String[] {"prompt", c.prompt()},
         new String[] {"teacher", c.teacher()}, new String[] {"response", c.response()})) {
-      requireType(schema, kv[1], kv[0], DataTypes.StringType, "string");
+      requireText(schema, kv[1], kv[0]);
     }
     Column responseId;
     if (has(schema, c.responseId())) {
@@ -63,11 +63,17 @@ public final class CorpusReader {
       }
       responseId = col(c.responseId()).cast(DataTypes.StringType);
     } else {
-      responseId = sha2(concat_ws("\u001f", coalesce(col(c.promptId()), lit("")), coalesce(col(c.teacher()), lit("")),
-          coalesce(col(c.response()), lit(""))), 256);
+      // Rows missing a field become error rows; their ids must not collide with each other.
+      responseId = when(col(c.promptId()).isNull().or(col(c.teacher()).isNull()).or(col(c.response()).isNull()),
+          concat_ws("", lit("row-"), col(Fields.ROW).cast(DataTypes.StringType)))
+          .otherwise(sha2(concat_ws("\u001f", text(schema, c.promptId()), text(schema, c.teacher()), text(schema, c.response())), 256));
     }
     Column correct = lit(null).cast(DataTypes.BooleanType);
     Column problem = lit(null).cast(DataTypes.StringType);
+    if (has(schema, CORRUPT_RECORD)) {
+      problem = when(col(CORRUPT_RECORD).isNotNull(), concat_ws("", lit(Status.BAD_RECORD + " the line is not a JSON object: "),
+          org.apache.spark.sql.functions.substring(col(CORRUPT_RECORD), 1, 80)));
+    }
     if (has(schema, c.correct())) {
       DataType t = schema.apply(c.correct()).dataType();
       if (t.equals(DataTypes.BooleanType)) {
@@ -76,8 +82,8 @@ public final class CorpusReader {
         // Accepted per row: "true"/"false" in any case; anything else makes the row an error row.
         Column v = lower(trim(col(c.correct())));
         correct = when(v.equalTo("true"), lit(true)).when(v.equalTo("false"), lit(false)).otherwise(lit(null).cast(DataTypes.BooleanType));
-        problem = when(col(c.correct()).isNotNull().and(v.notEqual("true")).and(v.notEqual("false")).and(v.notEqual("")),
-            concat_ws("", lit("correct holds '"), col(c.correct()), lit("', expected true or false")));
+        problem = coalesce(problem, when(col(c.correct()).isNotNull().and(v.notEqual("true")).and(v.notEqual("false")).and(v.notEqual("")),
+            concat_ws("", lit(Status.BAD_CORRECT + " correct holds '"), col(c.correct()), lit("', expected true or false"))));
       } else {
         throw new ConfigError("input column '" + c.correct() + "' (input.columns.correct) has type "
             + t.simpleString() + "; expected boolean");
@@ -93,10 +99,10 @@ public final class CorpusReader {
       steps = col(c.steps());
     }
     Dataset<Row> rows = raw.select(
-        col(c.promptId()).as(Fields.PROMPT_ID),
-        col(c.prompt()).as(Fields.PROMPT),
-        col(c.teacher()).as(Fields.TEACHER),
-        col(c.response()).as(Fields.RESPONSE),
+        text(schema, c.promptId()).as(Fields.PROMPT_ID),
+        text(schema, c.prompt()).as(Fields.PROMPT),
+        text(schema, c.teacher()).as(Fields.TEACHER),
+        text(schema, c.response()).as(Fields.RESPONSE),
         responseId.as(Fields.RESPONSE_ID),
         correct.as(Fields.CORRECT),
         steps.as(Fields.STEPS),
@@ -112,11 +118,19 @@ public final class CorpusReader {
     return Arrays.asList(schema.fieldNames()).contains(name);
   }
 
-  private static void requireType(StructType schema, String column, String key, DataType type, String expected) {
+  /** Spark's name for the raw text of a JSON line it could not parse. */
+  static final String CORRUPT_RECORD = "_corrupt_record";
+
+  /** Strings, or binary read as UTF-8 (invalid bytes become U+FFFD, which the scorer flags). */
+  private static void requireText(StructType schema, String column, String key) {
     StructField f = schema.apply(column);
-    if (!f.dataType().equals(type)) {
+    if (!f.dataType().equals(DataTypes.StringType) && !f.dataType().equals(DataTypes.BinaryType)) {
       throw new ConfigError("input column '" + column + "' (input.columns." + key + ") has type "
-          + f.dataType().simpleString() + "; expected " + expected);
+          + f.dataType().simpleString() + "; expected string");
     }
+  }
+
+  private static Column text(StructType schema, String column) {
+    return schema.apply(column).dataType().equals(DataTypes.BinaryType) ? col(column).cast(DataTypes.StringType) : col(column);
   }
 }

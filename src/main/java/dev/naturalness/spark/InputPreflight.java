@@ -11,7 +11,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -37,6 +36,8 @@ public final class InputPreflight {
   /** What the preflight found. */
   public record Found(String format, List<String> files, Set<String> columns) {}
 
+
+
   private InputPreflight() {}
 
   public static Found check(Settings.Input input, Configuration hadoop) {
@@ -60,8 +61,10 @@ public final class InputPreflight {
       }
       files.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
       String format = format(input.format(), fs, files.get(0).getPath());
-      Set<String> columns = format.equals("parquet") ? parquetColumns(hadoop, files.get(0).getPath()) : jsonColumns(fs, files);
+      java.util.Map<String, String> types = format.equals("parquet") ? parquetColumns(hadoop, files.get(0).getPath()) : jsonColumns(fs, files);
+      Set<String> columns = types.keySet();
       requireColumns(input.columns(), columns);
+      requireText(input.columns(), types);
       List<String> names = new ArrayList<>();
       for (FileStatus f : files) {
         names.add(f.getPath().toString());
@@ -79,6 +82,17 @@ public final class InputPreflight {
       if (!found.contains(kv[1])) {
         throw new ConfigError("input column '" + kv[1] + "' is missing; found " + new ArrayList<>(found)
             + "; set input.columns." + kv[0]);
+      }
+    }
+  }
+
+  /** Required columns must hold text: strings (JSON), or BINARY (Parquet, read as UTF-8). */
+  private static void requireText(Settings.Columns c, java.util.Map<String, String> types) {
+    for (String[] kv : List.of(new String[] {"prompt_id", c.promptId()}, new String[] {"prompt", c.prompt()},
+        new String[] {"teacher", c.teacher()}, new String[] {"response", c.response()})) {
+      String type = types.get(kv[1]);
+      if (type != null && !type.equals("string")) {
+        throw new ConfigError("input column '" + kv[1] + "' (input.columns." + kv[0] + ") has type " + type + "; expected string");
       }
     }
   }
@@ -110,19 +124,23 @@ public final class InputPreflight {
     }
   }
 
-  private static Set<String> parquetColumns(Configuration hadoop, Path file) throws IOException {
+  /** Column -> "string" for text, else the Parquet type's name. */
+  private static java.util.Map<String, String> parquetColumns(Configuration hadoop, Path file) throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
-      Set<String> names = new LinkedHashSet<>();
+      java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
       for (Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
-        names.add(t.getName());
+        boolean text = t.isPrimitive()
+            && t.asPrimitiveType().getPrimitiveTypeName() == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
+        names.put(t.getName(), text ? "string" : (t.isPrimitive() ? t.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT) : "group"));
       }
       return names;
     }
   }
 
-  private static Set<String> jsonColumns(FileSystem fs, List<FileStatus> files) throws IOException {
+  /** Column -> "string" when every sampled non-null value is a string, else the JSON type seen. */
+  private static java.util.Map<String, String> jsonColumns(FileSystem fs, List<FileStatus> files) throws IOException {
     ObjectMapper mapper = new ObjectMapper();
-    Set<String> names = new LinkedHashSet<>();
+    java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
     Path first = files.get(0).getPath();
     InputStream raw = fs.open(first);
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(
@@ -135,8 +153,12 @@ public final class InputPreflight {
         seen++;
         try {
           JsonNode node = mapper.readTree(line);
-          for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            names.add(it.next());
+          for (Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            String type = v.isNull() ? "string" : v.isTextual() ? "string" : v.isNumber() ? "number"
+                : v.isBoolean() ? "boolean" : v.isArray() ? "array" : "object";
+            names.merge(e.getKey(), type, (a, b) -> a.equals("string") ? b : a);
           }
         } catch (IOException e) {
           // A broken line becomes an error row later; it says nothing about the columns.

@@ -69,6 +69,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
+    TaskContext task = TaskContext.get();
+    if (context.failFirstAttempt() && task != null && task.attemptNumber() == 0) {
+      throw new IllegalStateException("testing.fail-first-attempt: scoring task " + task.partitionId() + " fails on its first attempt");
+    }
     List<Row> rows = new ArrayList<>();
     input.forEachRemaining(rows::add);
     rows.sort(Comparator.comparingLong((Row r) -> r.getLong(estimate)).reversed());
@@ -153,11 +157,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
 
   /** "code reason", or null when the row can be scored. */
   private String rowProblem(Row r) {
+    if (!r.isNullAt(problem)) {
+      return r.getString(problem); // bad_record or bad_correct, found while reading
+    }
     if (r.getBoolean(duplicate)) {
       return Status.DUPLICATE + " response_id " + r.getString(responseId) + " already appears in an earlier row, which is scored";
-    }
-    if (!r.isNullAt(problem)) {
-      return Status.BAD_CORRECT + " " + r.getString(problem);
     }
     for (int[] f : new int[][] {{promptId}, {teacher}}) {
       if (r.isNullAt(f[0]) || r.getString(f[0]).isBlank()) {
@@ -172,6 +176,21 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     }
     if (r.getString(response).isBlank()) {
       return Status.EMPTY_RESPONSE + " response is empty or only white space";
+    }
+    String bad = invalidText("prompt", r.getString(prompt));
+    return bad != null ? bad : invalidText("response", r.getString(response));
+  }
+
+  /** U+FFFD (the bytes were not UTF-8) or a control character other than tab, newline, CR. */
+  static String invalidText(String field, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char ch = text.charAt(i);
+      if (ch == '\uFFFD') {
+        return Status.INVALID_TEXT + " " + field + " holds U+FFFD at char " + i + ": the input was not valid UTF-8";
+      }
+      if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7F) {
+        return Status.INVALID_TEXT + " " + field + String.format(" holds control character U+%04X at char %d", (int) ch, i);
+      }
     }
     return null;
   }

@@ -9,6 +9,7 @@ import java.io.Serializable;
  *
  * @param studentName the student's name (from student.conf), written on every row
  * @param configHash hash of the student's sha256 and every setting that changes a score
+ * @param failFirstAttempt for tests only: every scoring task fails on its first attempt
  */
 public record ScoreContext(Settings.Student student, Settings.Scoring scoring, ScoringOptions options,
-    String segmenter, boolean stepScores, String studentName, String configHash) implements Serializable {}
+    String segmenter, boolean stepScores, String studentName, String configHash, boolean failFirstAttempt) implements Serializable {}

@@ -15,6 +15,10 @@ public final class Status {
   public static final String STEPS_MISSING = "steps_missing";
   /** The correct column holds a string that is not true or false. */
   public static final String BAD_CORRECT = "bad_correct";
+  /** A JSON line that is not a JSON object (its first 80 chars are in the reason). */
+  public static final String BAD_RECORD = "bad_record";
+  /** The prompt or response holds U+FFFD (the input was not valid UTF-8) or a control character. */
+  public static final String INVALID_TEXT = "invalid_text";
   /** The model failed (or gave NaN/infinite log-probs) on this response even alone. */
   public static final String MODEL_ERROR = "model_error";
   /** No token of the response could be scored under the length rules. */

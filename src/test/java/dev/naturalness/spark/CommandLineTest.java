@@ -73,6 +73,48 @@ class CommandLineTest {
   }
 
   @Test
+  void anEmptyInputStopsTheJob() throws Exception {
+    Path empty = java.nio.file.Files.createDirectories(tmp.resolve("empty"));
+    java.nio.file.Files.writeString(empty.resolve("part-0.jsonl"), "");
+    assertOneLine(run(valid(empty)), "input.path " + empty + " holds no data (no non-empty files)");
+  }
+
+  @Test
+  void aMistypedColumnStopsTheJobBeforeSparkStarts() throws Exception {
+    List<Map<String, Object>> rows = Corpora.small();
+    rows.get(0).put("teacher", 7);
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", rows);
+    assertOneLine(run(valid(input)), "input column 'teacher' (input.columns.teacher) has type number; expected string");
+  }
+
+  @Test
+  void anOutputPathThatIsNotAnEarlierRunIsRefused() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    Path out = java.nio.file.Files.createDirectories(tmp.resolve("out"));
+    java.nio.file.Files.writeString(out.resolve("precious.txt"), "keep me");
+    assertOneLine(run(valid(input)), "output.path " + out + " exists and is not the output of an earlier run; "
+        + "choose another output.path or remove it");
+    assertEquals("keep me", java.nio.file.Files.readString(out.resolve("precious.txt")));
+  }
+
+  @Test
+  void aStudentDirectoryMissingItsTokenizerStopsTheJob() throws Exception {
+    Path student = java.nio.file.Files.createDirectories(tmp.resolve("student"));
+    for (String f : new String[] {"student.conf", "model.pt"}) {
+      java.nio.file.Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
+    }
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    assertOneLine(run(valid(input, "--set", "student.path=" + student)), "student directory " + student + " has no tokenizer.json");
+  }
+
+  @Test
+  void aWrongTypeInTheConfigStopsTheJob() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    assertOneLine(run(valid(input, "--set", "scoring.batch.max-tokens=lots")),
+        "config: naturalness.scoring.batch.max-tokens must be a whole number, got string \"lots\"");
+  }
+
+  @Test
   void aStudentThatFailsItsChecksStopsTheJob() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     Outcome o = run(valid(input, "--set", "student.path=" + tmp.resolve("no-student")));

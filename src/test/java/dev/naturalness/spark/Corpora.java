@@ -16,7 +16,7 @@ final class Corpora {
   static Map<String, Object> row(String promptId, String teacher, String response, Boolean correct) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("prompt_id", promptId);
-    r.put("prompt", "Ava has " + promptId.length() + " apples and buys 3 more. How many apples does Ava have now?");
+    r.put("prompt", "Ava has " + (promptId == null ? 0 : promptId.length()) + " apples and buys 3 more. How many apples does Ava have now?");
     r.put("teacher", teacher);
     r.put("response", response);
     if (correct != null) {

@@ -24,7 +24,7 @@ public abstract class SparkTestBase extends JavaDatasetSuiteBase {
   @Override
   public SparkConf conf() {
     return super.conf()
-        .setMaster("local[2]")
+        .setMaster("local[2,2]") // two attempts per task: the fault-injection test needs a retry
         .set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.ui.enabled", "false")

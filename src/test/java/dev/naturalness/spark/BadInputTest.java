@@ -1,0 +1,233 @@
+package dev.naturalness.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dirty input: every bad row becomes a row in scores/ with its status; good rows score as if alone. */
+class BadInputTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  static Map<String, Object> tagged(String tag, String promptId, String teacher, String response, Object correct) {
+    Map<String, Object> r = Corpora.row(promptId, teacher, response, null);
+    r.put("correct", correct);
+    r.put("case", tag);
+    return r;
+  }
+
+  static List<Map<String, Object>> goodRows() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> r : Corpora.small().subList(0, 6)) {
+      r.put("case", "good");
+      r.put("correct", String.valueOf(r.get("correct"))); // correct given as strings "true"/"false"
+      rows.add(r);
+    }
+    rows.add(tagged("good", "u1", "intl", "小明有 3 个苹果 🍎.\n\nשלום: $\\frac{3}{4} \\times 8 = 6$.\n\nCafé naïve ✅.", "true"));
+    rows.add(tagged("good", "u2", "flat", "12 + 3 = 15 so the answer is 15", "true"));
+    return rows;
+  }
+
+  @Test
+  void everyBadRowGetsItsStatusAndGoodRowsScoreAsIfAlone() throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>(goodRows());
+    Map<String, Object> nullId = tagged("missing_field", null, "t", "1 + 1 = 2.", "true");
+    rows.add(nullId);
+    rows.add(tagged("missing_field", "b2", "", "1 + 1 = 2.", "true"));
+    rows.add(tagged("missing_field", "b3", "t", null, "true"));
+    rows.add(tagged("empty_response", "b4", "t", "  \t  ", "true"));
+    rows.add(tagged("empty_response", "b5", "t", "\n\n \n\n", "true"));
+    rows.add(tagged("invalid_text", "b6", "t", "a bell \u0007 rings.", "true"));
+    rows.add(tagged("bad_correct", "b7", "t", "2 + 2 = 4.", "maybe"));
+    rows.add(tagged("ok_truncated", "b8", "t", long1M(), "true"));
+    Map<String, Object> longPrompt = tagged("ok_truncated_no_galp", "b9", "t", "The answer is 4.", "true");
+    longPrompt.put("prompt", "Count the apples. ".repeat(200));
+    rows.add(longPrompt);
+    Map<String, Object> original = tagged("good_first_of_duplicates", "d1", "twin", "5 + 5 = 10.\n\nThe answer is 10.", "true");
+    rows.add(0, original);
+    Map<String, Object> copy = new HashMap<>(original);
+    copy.put("case", "duplicate");
+    rows.add(copy);
+
+    Path input = tmp.resolve("dirty");
+    Corpora.writeJsonLines(input, "part-0.jsonl", rows);
+    // Raw lines the JSON writer cannot make: invalid UTF-8 bytes, and a line that is not JSON.
+    byte[] invalidUtf8 = ("{\"prompt_id\":\"b10\",\"prompt\":\"q\",\"teacher\":\"t\",\"case\":\"invalid_text\",\"response\":\"caf")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] tail = "\"}\n{this is not json\n".getBytes(StandardCharsets.UTF_8);
+    byte[] file = Files.readAllBytes(input.resolve("part-0.jsonl"));
+    byte[] all = new byte[file.length + invalidUtf8.length + 2 + tail.length];
+    System.arraycopy(file, 0, all, 0, file.length);
+    System.arraycopy(invalidUtf8, 0, all, file.length, invalidUtf8.length);
+    all[file.length + invalidUtf8.length] = (byte) 0xC3;
+    all[file.length + invalidUtf8.length + 1] = (byte) 0x28;
+    System.arraycopy(tail, 0, all, file.length + invalidUtf8.length + 2, tail.length);
+    Files.write(input.resolve("part-0.jsonl"), all);
+
+    Path out = tmp.resolve("out");
+    JobRunner.run(spark(), input, out, "partition.min-partitions=2");
+    List<Row> scores = spark().read().parquet(out.resolve("scores").toString()).collectAsList();
+    assertEquals(rows.size() + 2, scores.size(), "rows read = rows in scores/");
+    Map<String, Long> counts = NaturalnessJobTest.counts(out);
+    assertEquals(rows.size() + 2, counts.get("read"));
+
+    // Which input row is which: by response text and prompt id.
+    Map<String, String> expected = new TreeMap<>();
+    for (Map<String, Object> r : rows) {
+      String tag = (String) r.get("case");
+      expected.put(key(r.get("prompt_id"), r.get("teacher"), r.get("response"), tag.equals("duplicate")), tag);
+    }
+    Map<String, Integer> seen = new HashMap<>();
+    Map<String, Double> goodLalp = new HashMap<>();
+    for (Row s : scores) {
+      String status = s.getAs("status");
+      String error = s.getAs("error");
+      if (status.equals("bad_record")) {
+        // Spark's JSON reader refuses a line with invalid UTF-8 as it refuses a line that is not JSON.
+        Assertions.assertTrue(error.contains("{this is not json") || error.contains("\"prompt_id\":\"b10\""), error);
+        seen.merge("bad_record", 1, Integer::sum);
+        continue;
+      }
+      String tag = tagOf(s, rows);
+      seen.merge(tag, 1, Integer::sum);
+      switch (tag) {
+        case "good", "good_first_of_duplicates" -> {
+          assertEquals("ok", status, error);
+          goodLalp.put(s.getAs("response_id"), s.getAs("lalp"));
+        }
+        case "ok_truncated" -> {
+          assertEquals("ok", status, error);
+          Assertions.assertTrue((Boolean) s.getAs("truncated"));
+          assertNotNull(s.getAs("lalp"));
+          assertNotNull(s.getAs("galp"));
+          Assertions.assertTrue((Integer) s.getAs("n_tokens") >= 1_000_000);
+        }
+        case "ok_truncated_no_galp" -> {
+          assertEquals("ok", status, error);
+          Assertions.assertTrue((Boolean) s.getAs("truncated"));
+          assertNull(s.getAs("galp"), "the prompt alone fills the model");
+          assertNotNull(s.getAs("lalp"));
+        }
+        default -> {
+          assertEquals(tag, status, "row " + s);
+          assertNotNull(error);
+          Assertions.assertFalse(error.contains("\n"), "one-line reason: " + error);
+          assertNull(s.getAs("lalp"));
+        }
+      }
+    }
+    assertEquals(2, seen.get("bad_record"));
+    assertEquals(1, seen.get("duplicate"));
+    assertEquals(3, seen.get("missing_field"));
+    assertEquals(2, seen.get("empty_response"));
+
+    // Teachers count errors; selection never picks them.
+    for (Row t : spark().read().parquet(out.resolve("teachers").toString()).collectAsList()) {
+      if (t.getAs("teacher").equals("t")) {
+        Assertions.assertTrue((Long) t.getAs("n_errors") >= 5);
+      }
+    }
+    for (Row sel : spark().read().parquet(out.resolve("selected").toString()).collectAsList()) {
+      Assertions.assertNotEquals("duplicate", sel.getAs("case"));
+    }
+
+    // The good rows alone give the same scores.
+    Path alone = Corpora.writeJsonLines(tmp.resolve("clean"), "part-0.jsonl", goodRows());
+    Path aloneOut = tmp.resolve("alone");
+    JobRunner.run(spark(), alone, aloneOut);
+    int compared = 0;
+    for (Row s : spark().read().parquet(aloneOut.resolve("scores").toString()).collectAsList()) {
+      Double dirty = goodLalp.get((String) s.getAs("response_id"));
+      assertNotNull(dirty, "good row " + s.getAs("response_id") + " scored in the dirty run");
+      assertEquals((Double) s.getAs("lalp"), dirty, 1e-4);
+      compared++;
+    }
+    assertEquals(goodRows().size(), compared);
+  }
+
+  @Test
+  void invalidUtf8InABinaryParquetColumnIsAnErrorRowAndTheRestIsScored() throws Exception {
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("prompt_id", "string").add("prompt", "string").add("teacher", "string").add("response", "binary");
+    List<Row> rows = List.of(
+        org.apache.spark.sql.RowFactory.create("p1", "Add 2 and 3.", "t", "2 + 3 = 5.".getBytes(StandardCharsets.UTF_8)),
+        org.apache.spark.sql.RowFactory.create("p2", "Add 2 and 3.", "t", new byte[] {'c', 'a', 'f', (byte) 0xC3, (byte) 0x28}));
+    Path input = tmp.resolve("binary");
+    spark().createDataFrame(rows, schema).coalesce(1).write().parquet(input.toString());
+    JobRunner.run(spark(), input, tmp.resolve("out"));
+    Map<String, Row> byPrompt = new HashMap<>();
+    for (Row r : spark().read().parquet(tmp.resolve("out/scores").toString()).collectAsList()) {
+      byPrompt.put(r.getAs("prompt_id"), r);
+    }
+    assertEquals("ok", byPrompt.get("p1").getAs("status"));
+    assertEquals("invalid_text", byPrompt.get("p2").getAs("status"));
+    Assertions.assertTrue(((String) byPrompt.get("p2").getAs("error")).contains("U+FFFD"));
+  }
+
+  @Test
+  void aRunWhoseTasksEachFailOnceGivesTheSameOutputsAsACleanRun() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    JobRunner.run(spark(), input, tmp.resolve("clean"), "partition.min-partitions=3");
+    JobRunner.run(spark(), input, tmp.resolve("faulty"), "partition.min-partitions=3", "testing.fail-first-attempt=true");
+    for (String table : new String[] {"scores", "teachers", "selected"}) {
+      assertEquals(sorted(tmp.resolve("clean").resolve(table)), sorted(tmp.resolve("faulty").resolve(table)), table);
+    }
+    Map<?, ?> clean = new ObjectMapper().readValue(tmp.resolve("clean/summary.json").toFile(), Map.class);
+    Map<?, ?> faulty = new ObjectMapper().readValue(tmp.resolve("faulty/summary.json").toFile(), Map.class);
+    assertEquals(clean.get("counts"), faulty.get("counts"));
+  }
+
+  private List<String> sorted(Path table) {
+    List<String> out = new ArrayList<>();
+    for (Row r : spark().read().parquet(table.toString()).collectAsList()) {
+      out.add(r.toString());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static String long1M() {
+    StringBuilder b = new StringBuilder(1_000_100);
+    String para = "Then 3 * 4 = 12, and we keep adding the numbers as we go along. ".repeat(3_900);
+    while (b.length() < 1_000_000) {
+      b.append(para).append("\n\n");
+    }
+    return b.toString();
+  }
+
+  private static String key(Object promptId, Object teacher, Object response, boolean duplicate) {
+    return promptId + "|" + teacher + "|" + (response == null ? "null" : Integer.toHexString(response.hashCode())) + "|" + duplicate;
+  }
+
+  private static String tagOf(Row s, List<Map<String, Object>> rows) {
+    String status = s.getAs("status");
+    for (Map<String, Object> r : rows) {
+      boolean samePrompt = String.valueOf(r.get("prompt_id")).equals(String.valueOf((Object) s.getAs("prompt_id")));
+      boolean sameTeacher = String.valueOf(r.get("teacher")).equals(String.valueOf((Object) s.getAs("teacher")));
+      if (samePrompt && sameTeacher) {
+        String tag = (String) r.get("case");
+        if (tag.startsWith("good_first") && status.equals("duplicate")) {
+          continue;
+        }
+        if (tag.equals("duplicate") && !status.equals("duplicate")) {
+          continue;
+        }
+        return tag;
+      }
+    }
+    throw new AssertionError("no input row for " + s);
+  }
+}

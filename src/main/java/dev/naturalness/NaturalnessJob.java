@@ -16,6 +16,7 @@ import dev.naturalness.spark.Fields;
 import dev.naturalness.spark.InputPreflight;
 import dev.naturalness.spark.Outputs;
 import dev.naturalness.spark.ProgressReporter;
+import dev.naturalness.spark.ReportStage;
 import dev.naturalness.spark.ScoreContext;
 import dev.naturalness.spark.ScoreStage;
 import dev.naturalness.spark.SelectStage;
@@ -83,7 +84,7 @@ public final class NaturalnessJob {
       System.out.println("Teacher leaderboard (student " + checked.student().name() + ", ranked by mean LALP):");
       System.out.print(Leaderboard.format(result.teachers()));
       System.out.println();
-      System.out.println("Outputs in " + result.outputPath() + ": scores/ teachers/ selected/ summary.json");
+      System.out.println("Outputs in " + result.outputPath() + ": scores/ teachers/ selected/ summary.json report.html");
       return 0;
     } catch (ConfigError e) {
       System.err.println("naturalness: " + e.getMessage());
@@ -189,8 +190,7 @@ public final class NaturalnessJob {
     Dataset<Row> selected = SelectStage.selectResponses(scores, input, settings.select(), settings.input().columns())
         .persist(StorageLevel.MEMORY_AND_DISK());
     long selectedRows = selected.count();
-    outputs.writeTable(selected, "selected");
-    selected.unpersist();
+    outputs.writeTable(SelectStage.forWriting(selected, selectedRows, 200_000), "selected");
     summary.stage("select", seconds(t));
 
     Map<String, Long> byStatus = new LinkedHashMap<>();
@@ -198,7 +198,6 @@ public final class NaturalnessJob {
       byStatus.put(r.getString(0), r.getLong(1));
     }
     Row tokens = scores.agg(sum(col(Fields.N_TOKENS)).cast("long"), sum(col(Fields.PLANNED_TOKENS)).cast("long")).first();
-    scores.unpersist();
     long ok = byStatus.getOrDefault("ok", 0L);
     long responseTokens = tokens.isNullAt(0) ? 0 : tokens.getLong(0);
     long plannedTokens = tokens.isNullAt(1) ? 0 : tokens.getLong(1);
@@ -213,8 +212,17 @@ public final class NaturalnessJob {
     summary.put("started", started.toString());
     summary.put("finished", Instant.now().toString());
     summary.put("wall_seconds", secondsSince(started));
-    summary.put("driver_memory_mb", driverMemory());
     summary.put("config", parseJson(settings.resolvedJson()));
+    t = System.nanoTime();
+    try {
+      ReportStage.writeReport(scores, input, selected.drop("_prompt_id"), teacherRows, summary.asMap(), settings, outputs);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the report under " + settings.output().path() + ": " + e.getMessage(), e);
+    }
+    selected.unpersist();
+    scores.unpersist();
+    summary.stage("report", seconds(t));
+    summary.put("driver_memory_mb", driverMemory());
     try {
       outputs.writeText(Outputs.SUMMARY, summary.toJson());
     } catch (IOException e) {

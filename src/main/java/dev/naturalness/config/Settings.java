@@ -11,12 +11,10 @@ public final class Settings {
   /** Input column names, keyed by the field they hold. */
   public record Columns(String promptId, String prompt, String teacher, String response,
       String responseId, String correct, String steps) implements Serializable {
-    /** (config key suffix, column) for every field. */
-    public List<String[]> byKey() {
+    /** (config key suffix, column) for the four required text fields. */
+    public List<String[]> required() {
       return List.of(new String[] {"prompt_id", promptId}, new String[] {"prompt", prompt},
-          new String[] {"teacher", teacher}, new String[] {"response", response},
-          new String[] {"response_id", responseId}, new String[] {"correct", correct},
-          new String[] {"steps", steps});
+          new String[] {"teacher", teacher}, new String[] {"response", response});
     }
   }
 

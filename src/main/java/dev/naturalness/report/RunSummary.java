@@ -36,6 +36,11 @@ public final class RunSummary {
     return root.get(key);
   }
 
+  /** The whole summary (live view). */
+  public Map<String, Object> asMap() {
+    return root;
+  }
+
   public Map<String, Object> counts() {
     return counts;
   }

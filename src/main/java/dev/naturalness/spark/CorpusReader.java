@@ -50,8 +50,7 @@ public final class CorpusReader {
   public static Dataset<Row> canonicalRows(Dataset<Row> raw, Settings.Columns c) {
     StructType schema = raw.schema();
     InputPreflight.requireColumns(c, new LinkedHashSet<>(Arrays.asList(schema.fieldNames())));
-    for (String[] kv : List.of(new String[] {"prompt_id", c.promptId()}, new String[] {"prompt", c.prompt()},
-        new String[] {"teacher", c.teacher()}, new String[] {"response", c.response()})) {
+    for (String[] kv : c.required()) {
       requireText(schema, kv[1], kv[0]);
     }
     Column responseId;

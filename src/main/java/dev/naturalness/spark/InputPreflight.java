@@ -77,8 +77,7 @@ public final class InputPreflight {
 
   /** The missing-column message, shared with the full schema check after Spark reads. */
   static void requireColumns(Settings.Columns c, Set<String> found) {
-    for (String[] kv : List.of(new String[] {"prompt_id", c.promptId()}, new String[] {"prompt", c.prompt()},
-        new String[] {"teacher", c.teacher()}, new String[] {"response", c.response()})) {
+    for (String[] kv : c.required()) {
       if (!found.contains(kv[1])) {
         throw new ConfigError("input column '" + kv[1] + "' is missing; found " + new ArrayList<>(found)
             + "; set input.columns." + kv[0]);
@@ -88,8 +87,7 @@ public final class InputPreflight {
 
   /** Required columns must hold text: strings (JSON), or BINARY (Parquet, read as UTF-8). */
   private static void requireText(Settings.Columns c, java.util.Map<String, String> types) {
-    for (String[] kv : List.of(new String[] {"prompt_id", c.promptId()}, new String[] {"prompt", c.prompt()},
-        new String[] {"teacher", c.teacher()}, new String[] {"response", c.response()})) {
+    for (String[] kv : c.required()) {
       String type = types.get(kv[1]);
       if (type != null && !type.equals("string")) {
         throw new ConfigError("input column '" + kv[1] + "' (input.columns." + kv[0] + ") has type " + type + "; expected string");

@@ -52,6 +52,18 @@ public final class SelectStage {
     out.add(col("_galp").as(Fields.GALP));
     out.add(col("_margin").as(Fields.MARGIN));
     out.add(col("_selection_rank").as(Fields.SELECTION_RANK));
-    return joined.orderBy(col("_prompt_id"), col("_selection_rank")).select(out.toArray(new Column[0]));
+    out.add(col("_prompt_id"));
+    return joined.select(out.toArray(new Column[0]));
+  }
+
+  /**
+   * The selected rows as written: about {@code rowsPerFile} rows a file, each file sorted by prompt
+   * and rank (a global sort would make one file per shuffle partition).
+   */
+  public static Dataset<Row> forWriting(Dataset<Row> selected, long rows, long rowsPerFile) {
+    int files = (int) Math.max(1, Math.min(10_000, (rows + rowsPerFile - 1) / rowsPerFile));
+    return selected.repartition(files, col("_prompt_id"))
+        .sortWithinPartitions(col("_prompt_id"), col(Fields.SELECTION_RANK))
+        .drop("_prompt_id");
   }
 }

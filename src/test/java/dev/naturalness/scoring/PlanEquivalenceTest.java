@@ -36,7 +36,7 @@ class PlanEquivalenceTest {
       }
     }
     for (boolean includePrompt : new boolean[] {true, false}) {
-      for (int max : new int[] {2048, 48}) {
+      for (int max : new int[] {384, 48}) {
         ScoringOptions base = ScoringOptions.defaults(max).withWindow(window, includePrompt).withBatch(4096, 512);
         ScoringOptions literal = base.withExecution(false, false);
         ScoringOptions fast = base.withExecution(true, true);

@@ -53,7 +53,10 @@ class SelectStageTest extends SparkTestBase {
 
   List<String> selectedIds(Dataset<Row> scores, int topK, boolean requireCorrect) {
     List<String> ids = new ArrayList<>();
-    for (Row r : SelectStage.selectResponses(scores, input(5), new Settings.Select(topK, requireCorrect), COLUMNS).collectAsList()) {
+    List<Row> rows = new ArrayList<>(SelectStage.selectResponses(scores, input(5), new Settings.Select(topK, requireCorrect), COLUMNS)
+        .collectAsList());
+    rows.sort(java.util.Comparator.comparing((Row r) -> (String) r.getAs("prompt_id")).thenComparing(r -> (Integer) r.getAs("selection_rank")));
+    for (Row r : rows) {
       ids.add(r.getAs("response_id") + "@" + r.getAs("selection_rank") + ":" + r.getAs("extra"));
     }
     return ids;

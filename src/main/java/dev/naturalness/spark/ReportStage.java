@@ -1,0 +1,183 @@
+package dev.naturalness.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.config.Settings;
+import dev.naturalness.report.ReportData;
+import dev.naturalness.report.ReportHtml;
+import dev.naturalness.text.GivenSteps;
+import dev.naturalness.text.Segmenter;
+import dev.naturalness.text.Span;
+import dev.naturalness.text.TextException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Aggregates and samples what the report shows (only small results reach the driver), writes
+ * report.html, and small JSON copies for the notebooks (pandas reads them without pyarrow):
+ * report_data/teachers.json, report_data/scores_sample.jsonl, report_data/selected_sample.jsonl.
+ */
+public final class ReportStage {
+  static final int BINS = 30;
+  static final int WORST_RESPONSES = 6;
+  static final int SCORES_SAMPLE = 20_000;
+  static final int SELECTED_SAMPLE = 2_000;
+
+  private ReportStage() {}
+
+  public static void writeReport(Dataset<Row> scores, Dataset<Row> input, Dataset<Row> selected, List<Row> teachers,
+      Map<String, Object> summary, Settings.Job settings, Outputs outputs) throws IOException {
+    Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
+    List<Map<String, Object>> teacherMaps = new ArrayList<>();
+    for (Row t : teachers) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (String f : t.schema().fieldNames()) {
+        m.put(f, t.getAs(f));
+      }
+      teacherMaps.add(m);
+    }
+
+    Map<String, ReportData.Histogram> histograms = new LinkedHashMap<>();
+    for (String metric : TeacherStage.METRICS) {
+      Dataset<Row> scored = ok.filter(col(metric).isNotNull());
+      Row range = scored.selectExpr("percentile_approx(" + metric + ", 0.005)", "percentile_approx(" + metric + ", 0.995)").first();
+      if (range.isNullAt(0)) {
+        continue;
+      }
+      double low = range.getDouble(0);
+      double high = Math.max(range.getDouble(1), low + 1e-6);
+      Map<String, long[]> counts = new HashMap<>();
+      for (Row r : scored.withColumn("_bin", least(lit(BINS - 1), greatest(lit(0),
+              floor(col(metric).minus(low).divide(high - low).multiply(BINS)).cast("int"))))
+          .groupBy(Fields.TEACHER, "_bin").agg(count("*")).collectAsList()) {
+        counts.computeIfAbsent(r.getString(0), k -> new long[BINS])[r.getInt(1)] = r.getLong(2);
+      }
+      histograms.put(metric, new ReportData.Histogram(low, high, BINS, counts));
+    }
+
+    // Each prompt's best response by each metric (ties to the smaller response_id).
+    Dataset<Row> both = ok.filter(col(Fields.LALP).isNotNull().and(col(Fields.GALP).isNotNull()));
+    Dataset<Row> lalpPick = best(both, Fields.LALP);
+    Dataset<Row> galpPick = best(both, Fields.GALP);
+    Dataset<Row> picks = lalpPick.join(galpPick, Fields.PROMPT_ID).persist();
+    long compared = picks.count();
+    Dataset<Row> differ = picks.filter(col("lalp_teacher").notEqual(col("galp_teacher")));
+    long disagreements = differ.count();
+    List<Map<String, Object>> pairs = new ArrayList<>();
+    for (Row r : differ.groupBy("lalp_teacher", "galp_teacher").count().orderBy(col("count").desc()).limit(15).collectAsList()) {
+      pairs.add(Map.of("lalp_teacher", r.getString(0), "galp_teacher", r.getString(1), "prompts", r.getLong(2)));
+    }
+    List<Map<String, Object>> sample = new ArrayList<>();
+    for (Row r : differ.orderBy(Fields.PROMPT_ID).limit(25).collectAsList()) {
+      sample.add(Map.of("prompt_id", r.getAs(Fields.PROMPT_ID), "lalp_teacher", r.getAs("lalp_teacher"), "lalp", r.getAs("lalp_value"),
+          "galp_teacher", r.getAs("galp_teacher"), "galp", r.getAs("galp_value")));
+    }
+    picks.unpersist();
+
+    ReportData data = new ReportData(withoutConfig(summary), settings.resolvedJson(), teacherMaps, histograms, compared,
+        disagreements, pairs, sample, worstSteps(ok, input, teachers, settings));
+    outputs.writeText("report.html", ReportHtml.render(data));
+
+    ObjectMapper json = new ObjectMapper();
+    outputs.writeText("report_data/teachers.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(teacherMaps));
+    long rows = Math.max(1, scores.count());
+    double fraction = Math.min(1.0, (double) SCORES_SAMPLE / rows);
+    outputs.writeText("report_data/scores_sample.jsonl", String.join("\n",
+        scores.drop(ScoreStage.INTERNAL.toArray(new String[0])).drop(Fields.STEP_SCORES)
+            .sample(false, fraction, 17).limit(SCORES_SAMPLE).toJSON().collectAsList()) + "\n");
+    long selectedRows = Math.max(1, selected.count());
+    outputs.writeText("report_data/selected_sample.jsonl", String.join("\n",
+        selected.sample(false, Math.min(1.0, (double) SELECTED_SAMPLE / selectedRows), 17).limit(SELECTED_SAMPLE)
+            .toJSON().collectAsList()) + "\n");
+  }
+
+  private static Dataset<Row> best(Dataset<Row> scored, String metric) {
+    return scored.withColumn("_r", row_number().over(Window.partitionBy(Fields.PROMPT_ID)
+            .orderBy(col(metric).desc(), col(Fields.RESPONSE_ID).asc())))
+        .filter(col("_r").equalTo(1))
+        .select(col(Fields.PROMPT_ID), col(Fields.TEACHER).as(metric + "_teacher"), col(metric).as(metric + "_value"));
+  }
+
+  /** The lowest-LALP response of each of the top teachers, cut into its steps again. */
+  private static List<ReportData.ResponseSteps> worstSteps(Dataset<Row> ok, Dataset<Row> input, List<Row> teachers,
+      Settings.Job settings) {
+    List<String> top = new ArrayList<>();
+    for (Row t : teachers) {
+      if (top.size() < WORST_RESPONSES && t.getAs("lalp_rank") != null) {
+        top.add(t.getAs(Fields.TEACHER));
+      }
+    }
+    if (top.isEmpty()) {
+      return List.of();
+    }
+    List<Row> worst = ok.filter(col(Fields.TEACHER).isin(top.toArray()).and(col(Fields.LALP).isNotNull()))
+        .withColumn("_r", row_number().over(Window.partitionBy(Fields.TEACHER).orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
+        .filter(col("_r").equalTo(1)).select(Fields.ROW, Fields.TEACHER, Fields.PROMPT_ID, Fields.RESPONSE_ID, Fields.LALP, Fields.STEP_SCORES)
+        .collectAsList();
+    Map<Long, Row> byRow = new HashMap<>();
+    for (Row r : worst) {
+      byRow.put(r.getLong(0), r);
+    }
+    Settings.Columns c = settings.input().columns();
+    boolean given = settings.scoring().segmenter().equals("column");
+    List<String> wanted = new ArrayList<>(List.of(Fields.ROW, c.prompt(), c.response()));
+    if (given) {
+      wanted.add(c.steps());
+    }
+    Map<Long, Row> texts = new HashMap<>();
+    for (Row r : input.filter(col(Fields.ROW).isin(byRow.keySet().toArray())).selectExpr(quote(wanted)).collectAsList()) {
+      texts.put(r.getLong(0), r);
+    }
+    List<ReportData.ResponseSteps> out = new ArrayList<>();
+    for (String teacher : top) {
+      for (Row r : worst) {
+        if (!teacher.equals(r.getString(1)) || !texts.containsKey(r.getLong(0))) {
+          continue;
+        }
+        Row text = texts.get(r.getLong(0));
+        String prompt = String.valueOf((Object) text.get(1));
+        String response = String.valueOf((Object) text.get(2));
+        List<String> steps = new ArrayList<>();
+        try {
+          List<Span> spans = given ? GivenSteps.spans(response, text.getList(3)) : Segmenter.named(settings.scoring().segmenter()).segment(response);
+          for (Span s : spans) {
+            steps.add(response.substring(s.start(), s.end()));
+          }
+        } catch (TextException | IllegalArgumentException e) {
+          steps.add(response);
+        }
+        List<Float> scores = r.isNullAt(5) ? null : r.getList(5);
+        // With a byte-level vocabulary every step has tokens; otherwise a step may have been dropped.
+        if (scores != null && scores.size() != steps.size()) {
+          scores = null;
+        }
+        out.add(new ReportData.ResponseSteps(teacher, r.getString(2), r.getString(3), r.getDouble(4), prompt, steps, scores));
+      }
+    }
+    return out;
+  }
+
+  private static String[] quote(List<String> columns) {
+    return columns.stream().map(n -> "`" + n.replace("`", "``") + "`").toArray(String[]::new);
+  }
+
+  private static Map<String, Object> withoutConfig(Map<String, Object> summary) {
+    Map<String, Object> m = new LinkedHashMap<>(summary);
+    m.remove("config");
+    return m;
+  }
+}

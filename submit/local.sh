@@ -22,12 +22,17 @@ cmd=(java ${NATURALNESS_DRIVER_MEMORY:+-Xmx$NATURALNESS_DRIVER_MEMORY} $SPARK_JA
   "$APP_JAR" --config conf/local.conf "${args[@]}")
 
 if $dry_run; then
-  printf '%q ' "${cmd[@]}"; echo
-  exit 0
+  # The classpath as the last build wrote it; $APP_CLASSPATH when nothing is built yet.
+  [ -f "$CLASSPATH_FILE" ] && APP_CLASSPATH="$APP_JAR:$(cat "$CLASSPATH_FILE")" || APP_CLASSPATH='$APP_CLASSPATH'
+else
+  build_if_stale
 fi
-build_if_stale
 
 for i in "${!cmd[@]}"; do
   [ "${cmd[$i]}" = "\$APP_CLASSPATH" ] && cmd[$i]="$APP_CLASSPATH"
 done
+if $dry_run; then
+  printf '%q ' "${cmd[@]}"; echo
+  exit 0
+fi
 exec "${cmd[@]}"

@@ -16,7 +16,7 @@ from fractions import Fraction
 import torch
 
 SPACE = " \t\n\r\f\v"
-ABBREVIATIONS = ["e.g.", "i.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.", "etc.", "Fig.", "No."]
+ABBREVIATIONS = ["e.g.", "E.g.", "i.e.", "I.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.", "etc.", "Fig.", "No."]
 
 
 def read_student_conf(path):

@@ -12,7 +12,7 @@ import java.util.List;
 public final class SentenceSegmenter implements Segmenter {
   /** Compared case-sensitively, and only where no letter stands right before them. */
   public static final List<String> ABBREVIATIONS =
-      List.of("e.g.", "i.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.", "etc.", "Fig.", "No.");
+      List.of("e.g.", "E.g.", "i.e.", "I.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.", "etc.", "Fig.", "No.");
 
   @Override
   public List<Span> segment(String text) {

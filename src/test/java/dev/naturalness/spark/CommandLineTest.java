@@ -108,6 +108,21 @@ class CommandLineTest {
   }
 
   @Test
+  void aStudentWhoseModelFailsItsSha256StopsTheJob() throws Exception {
+    Path student = java.nio.file.Files.createDirectories(tmp.resolve("student"));
+    for (String f : new String[] {"student.conf", "model.pt", "tokenizer.json"}) {
+      java.nio.file.Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
+    }
+    java.nio.file.Files.write(student.resolve("model.pt"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    Outcome o = run(valid(input, "--set", "student.path=" + student));
+    assertEquals(NaturalnessJob.EXIT_CONFIG, o.exit(), o.stderr());
+    assertTrue(o.stderr().startsWith("naturalness: " + student.resolve("model.pt") + " has sha256 "), o.stderr());
+    assertTrue(o.stderr().endsWith("; the model file was changed or damaged\n"), o.stderr());
+    assertEquals(1, o.stderr().lines().count());
+  }
+
+  @Test
   void aWrongTypeInTheConfigStopsTheJob() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     assertOneLine(run(valid(input, "--set", "scoring.batch.max-tokens=lots")),

@@ -39,7 +39,8 @@ class SegmenterTest {
         Arguments.of("sentence", "line one\n  line two", List.of("line one\n  ", "line two")),
         Arguments.of("sentence", "end.\n\nnew", List.of("end.\n\n", "new")),
         Arguments.of("sentence", "file.txt is here", List.of("file.txt is here")),
-        Arguments.of("sentence", "Tee.g. no", List.of("Tee.g. ", "no")));
+        Arguments.of("sentence", "Tee.g. no", List.of("Tee.g. ", "no")),
+        Arguments.of("sentence", "Fine. E.g. this stays.", List.of("Fine. ", "E.g. this stays.")));
   }
 
   @ParameterizedTest(name = "{0} cuts {1}")

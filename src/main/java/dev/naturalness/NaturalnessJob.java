@@ -77,7 +77,7 @@ public final class NaturalnessJob {
       System.err.println("naturalness: " + e.getMessage());
       return EXIT_CONFIG;
     }
-    SparkSession spark = session(checked.settings().spark());
+    SparkSession spark = session(checked.settings());
     try {
       Result result = runPipeline(spark, checked);
       System.out.println();
@@ -96,6 +96,7 @@ public final class NaturalnessJob {
 
   /** The checks before Spark: student directory and sha256, input files and columns, output directory. */
   public static Checked check(Settings.Job settings, Configuration hadoop) {
+    settings.s3().applyTo(hadoop);
     StudentManifest student = StudentManifest.read(Path.of(settings.student().path()));
     student.verifyModelSha256();
     InputPreflight.Found input = InputPreflight.check(settings.input(), hadoop);
@@ -105,18 +106,21 @@ public final class NaturalnessJob {
         s.batchTokens(), s.rowTokens(), s.pack(), true);
     String hash = configHash(student, s, maxTokens);
     ScoreContext context = new ScoreContext(settings.student(), s, options, s.segmenter(),
-        settings.output().stepScores(), student.name(), hash, settings.testing().failFirstAttempt());
+        settings.output().stepScores(), student.name(), hash, settings.testing().failFirstAttempt(),
+        settings.testing().failEveryAttempt());
     new Outputs(settings.output().path(), settings.output().format(), hadoop)
         .claim("{\"started\": \"" + Instant.now() + "\", \"config_hash\": \"" + hash + "\"}\n");
     return new Checked(settings, student, input, context);
   }
 
-  static SparkSession session(Settings.Spark settings) {
+  static SparkSession session(Settings.Job job) {
+    Settings.Spark settings = job.spark();
     SparkConf conf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName(settings.appName());
     if (!conf.contains("spark.master")) {
       builder.master(settings.defaultMaster());
     }
+    job.s3().hadoopSettings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
     // Executors must never try to download libtorch or phone home.
     String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
     if (!executorOptions.contains("ai.djl.offline")) {
@@ -139,6 +143,8 @@ public final class NaturalnessJob {
     RunSummary summary = new RunSummary();
     Instant started = Instant.now();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    settings.s3().applyTo(hadoop);
+    useCommitter(spark, settings);
     Outputs outputs = new Outputs(settings.output().path(), settings.output().format(), hadoop);
 
     long t = System.nanoTime();
@@ -245,6 +251,24 @@ public final class NaturalnessJob {
       // not Linux: the heap limit alone
     }
     return m;
+  }
+
+  /**
+   * Tables under s3a:// are committed by S3A's committer (magic or directory: nothing is visible
+   * until the job commits), through spark-hadoop-cloud's PathOutputCommitProtocol.
+   */
+  static void useCommitter(SparkSession spark, Settings.Job settings) {
+    boolean s3 = settings.output().path().startsWith("s3a://") && !settings.s3().committer().equals("none");
+    String[][] sqlSettings = {
+        {"spark.sql.sources.commitProtocolClass", "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol"},
+        {"spark.sql.parquet.output.committer.class", "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter"}};
+    for (String[] kv : sqlSettings) {
+      if (s3) {
+        spark.conf().set(kv[0], kv[1]);
+      } else if (kv[1].equals(spark.conf().get(kv[0], null))) {
+        spark.conf().unset(kv[0]);
+      }
+    }
   }
 
   private static Object parseJson(String json) {

@@ -35,11 +35,51 @@ public final class Settings {
 
   public record Progress(double intervalSeconds) implements Serializable {}
 
-  public record Testing(boolean failFirstAttempt) implements Serializable {}
+  /** S3A settings; {@link #toString()} never shows the keys. */
+  public record S3(String endpoint, String region, boolean pathStyleAccess, String accessKey, String secretKey,
+      String committer) implements Serializable {
+
+    /** Hadoop settings for S3A (empty values are left to S3A's defaults and providers). */
+    public java.util.Map<String, String> hadoopSettings() {
+      java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+      if (!endpoint.isEmpty()) {
+        m.put("fs.s3a.endpoint", endpoint);
+        m.put("fs.s3a.connection.ssl.enabled", String.valueOf(!endpoint.startsWith("http://")));
+      }
+      if (!region.isEmpty()) {
+        m.put("fs.s3a.endpoint.region", region);
+      }
+      m.put("fs.s3a.path.style.access", String.valueOf(pathStyleAccess));
+      if (accessKey != null && secretKey != null) {
+        m.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+        m.put("fs.s3a.access.key", accessKey);
+        m.put("fs.s3a.secret.key", secretKey);
+      }
+      if (!committer.equals("none")) {
+        m.put("fs.s3a.committer.name", committer);
+        m.put("fs.s3a.committer.magic.enabled", String.valueOf(committer.equals("magic")));
+        m.put("fs.s3a.committer.staging.conflict-mode", "append");
+        m.put("fs.s3a.committer.abort.pending.uploads", "true");
+      }
+      return m;
+    }
+
+    public void applyTo(org.apache.hadoop.conf.Configuration hadoop) {
+      hadoopSettings().forEach(hadoop::set);
+    }
+
+    @Override
+    public String toString() {
+      return "S3[endpoint=" + endpoint + ", region=" + region + ", pathStyleAccess=" + pathStyleAccess
+          + ", keys=" + (accessKey == null ? "from providers" : "***") + ", committer=" + committer + "]";
+    }
+  }
+
+  public record Testing(boolean failFirstAttempt, boolean failEveryAttempt) implements Serializable {}
 
   public record Spark(String appName, String defaultMaster) implements Serializable {}
 
   /** Everything, plus the resolved config as JSON (for summary.json). */
   public record Job(Input input, Output output, Student student, Scoring scoring, Select select,
-      Teachers teachers, Partition partition, Progress progress, Spark spark, Testing testing, String resolvedJson) implements Serializable {}
+      Teachers teachers, Partition partition, Progress progress, S3 s3, Spark spark, Testing testing, String resolvedJson) implements Serializable {}
 }

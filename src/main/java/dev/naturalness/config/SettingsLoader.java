@@ -134,9 +134,22 @@ public final class SettingsLoader {
     }
     Settings.Progress progress = new Settings.Progress(interval);
     Settings.Spark spark = new Settings.Spark(r.string("spark.app-name"), r.string("spark.default-master"));
-    String json = c.getConfig(ROOT).root().render(ConfigRenderOptions.concise().setFormatted(true));
-    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress, spark,
-        new Settings.Testing(r.bool("testing.fail-first-attempt")), json);
+    Settings.S3 s3 = new Settings.S3(r.string("s3.endpoint"), r.string("s3.region"), r.bool("s3.path-style-access"),
+        r.c.hasPath("s3.access-key") ? r.string("s3.access-key") : null,
+        r.c.hasPath("s3.secret-key") ? r.string("s3.secret-key") : null,
+        r.oneOf("s3.committer", "magic", "directory", "none"));
+    if ((s3.accessKey() == null) != (s3.secretKey() == null)) {
+      throw new ConfigError("config: set both naturalness.s3.access-key and naturalness.s3.secret-key, or neither");
+    }
+    Config shown = c.getConfig(ROOT);
+    for (String secret : new String[] {"s3.access-key", "s3.secret-key"}) {
+      if (shown.hasPath(secret)) {
+        shown = shown.withValue(secret, ConfigValueFactory.fromAnyRef("***"));
+      }
+    }
+    String json = shown.root().render(ConfigRenderOptions.concise().setFormatted(true));
+    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress, s3, spark,
+        new Settings.Testing(r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")), json);
   }
 
   private static Config parseFile(String path) {

@@ -70,6 +70,9 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     TaskContext task = TaskContext.get();
+    if (context.failEveryAttempt() && task != null) {
+      throw new IllegalStateException("testing.fail-every-attempt: scoring task " + task.partitionId() + " fails");
+    }
     if (context.failFirstAttempt() && task != null && task.attemptNumber() == 0) {
       throw new IllegalStateException("testing.fail-first-attempt: scoring task " + task.partitionId() + " fails on its first attempt");
     }

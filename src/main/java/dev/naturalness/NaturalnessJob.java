@@ -13,6 +13,7 @@ import dev.naturalness.report.RunSummary;
 import dev.naturalness.scoring.ScoringOptions;
 import dev.naturalness.spark.CorpusReader;
 import dev.naturalness.spark.Fields;
+import dev.naturalness.spark.IncrementalCache;
 import dev.naturalness.spark.InputPreflight;
 import dev.naturalness.spark.Outputs;
 import dev.naturalness.spark.ProgressReporter;
@@ -20,6 +21,7 @@ import dev.naturalness.spark.ReportStage;
 import dev.naturalness.spark.ScoreContext;
 import dev.naturalness.spark.ScoreStage;
 import dev.naturalness.spark.SelectStage;
+import dev.naturalness.spark.Status;
 import dev.naturalness.spark.TeacherStage;
 import dev.naturalness.spark.TokenPartitioning;
 import java.io.IOException;
@@ -155,24 +157,52 @@ public final class NaturalnessJob {
     summary.stage("read", seconds(t));
     LOG.info("read {} rows from {} ({})", rowsRead, settings.input().path(), checked.input().format());
 
+    // With an incremental cache, rows already scored with this student and these settings are reused.
+    IncrementalCache cache = settings.incremental().cache().isEmpty() ? null
+        : new IncrementalCache(settings.incremental().cache(), hadoop);
+    Dataset<Row> toScore = canonical;
+    Dataset<Row> reused = null;
+    long reusedRows = 0;
+    if (cache != null) {
+      Dataset<Row> cached;
+      try {
+        cached = cache.cachedScores(spark, checked.context().configHash());
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read incremental.cache " + settings.incremental().cache() + ": " + e.getMessage(), e);
+      }
+      if (cached != null) {
+        Dataset<Row>[] parts = IncrementalCache.split(canonical, cached, checked.student().name());
+        reused = parts[0].persist(StorageLevel.MEMORY_AND_DISK());
+        reusedRows = reused.count();
+        toScore = parts[1];
+      }
+      LOG.info("incremental cache {}: {} rows reused", settings.incremental().cache(), reusedRows);
+    }
+
     t = System.nanoTime();
-    TokenPartitioning.Plan plan = TokenPartitioning.plan(canonical, settings.partition().tokensPerPartition(),
+    TokenPartitioning.Plan plan = TokenPartitioning.plan(toScore, settings.partition().tokensPerPartition(),
         settings.partition().minPartitions() > 0 ? settings.partition().minPartitions() : spark.sparkContext().defaultParallelism());
-    JavaRDD<Row> partitioned = TokenPartitioning.partition(canonical, plan);
+    JavaRDD<Row> partitioned = TokenPartitioning.partition(toScore, plan);
     summary.stage("partition", seconds(t));
     LOG.info("scoring in {} partitions of about {} estimated tokens", plan.partitions(), Math.round(plan.tokensPerPartition()));
 
     t = System.nanoTime();
     ScoreStage.Counters counters = ScoreStage.Counters.register(spark);
     Dataset<Row> scores;
-    try (ProgressReporter progress = new ProgressReporter(spark, counters, rowsRead, settings.progress().intervalSeconds())) {
-      scores = ScoreStage.scoreResponses(spark, partitioned, canonical.schema(), checked.context(), counters)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+    try (ProgressReporter progress = new ProgressReporter(spark, counters, rowsRead - reusedRows, settings.progress().intervalSeconds())) {
+      scores = ScoreStage.scoreResponses(spark, partitioned, canonical.schema(), checked.context(), counters);
+      if (reused != null) {
+        scores = scores.unionByName(reused);
+      }
+      scores = scores.persist(StorageLevel.MEMORY_AND_DISK());
       long scored = scores.count();
       if (scored != rowsRead) {
         throw new IllegalStateException("scored " + scored + " rows of " + rowsRead + " read");
       }
       LOG.info("scoring done: " + progress.line().substring("progress: ".length()));
+    }
+    if (reused != null) {
+      reused.unpersist();
     }
     canonical.unpersist();
     double scoreSeconds = seconds(t);
@@ -207,8 +237,10 @@ public final class NaturalnessJob {
     long ok = byStatus.getOrDefault("ok", 0L);
     long responseTokens = tokens.isNullAt(0) ? 0 : tokens.getLong(0);
     long plannedTokens = tokens.isNullAt(1) ? 0 : tokens.getLong(1);
+    long scoredNow = scores.filter(col(Fields.REUSED).equalTo(false)
+        .and(col(Fields.STATUS).isin(Status.OK, Status.UNSCORABLE, Status.MODEL_ERROR))).count();
     summary.count("read", rowsRead).count("scored", ok).count("errored", rowsRead - ok).count("selected", selectedRows)
-        .count("by_status", byStatus);
+        .count("by_status", byStatus).count("scored_now", scoredNow).count("reused", reusedRows);
     summary.put("tokens", Map.of("response", responseTokens, "model", plannedTokens));
     summary.put("tokens_per_second", scoreSeconds > 0 ? Math.round(plannedTokens / scoreSeconds) : 0);
     summary.put("student", Map.of("name", checked.student().name(), "path", checked.student().directory(),
@@ -225,9 +257,18 @@ public final class NaturalnessJob {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the report under " + settings.output().path() + ": " + e.getMessage(), e);
     }
+    summary.stage("report", seconds(t));
+    if (cache != null) {
+      t = System.nanoTime();
+      try {
+        cache.update(spark, scores, checked.context().configHash(), String.valueOf(started.toEpochMilli()));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot write incremental.cache " + settings.incremental().cache() + ": " + e.getMessage(), e);
+      }
+      summary.stage("cache", seconds(t));
+    }
     selected.unpersist();
     scores.unpersist();
-    summary.stage("report", seconds(t));
     summary.put("driver_memory_mb", driverMemory());
     try {
       outputs.writeText(Outputs.SUMMARY, summary.toJson());

@@ -35,6 +35,9 @@ public final class Settings {
 
   public record Progress(double intervalSeconds) implements Serializable {}
 
+  /** {@code cache}: where scores are kept between runs; empty = off. */
+  public record Incremental(String cache) implements Serializable {}
+
   /** S3A settings; {@link #toString()} never shows the keys. */
   public record S3(String endpoint, String region, boolean pathStyleAccess, String accessKey, String secretKey,
       String committer) implements Serializable {
@@ -81,5 +84,5 @@ public final class Settings {
 
   /** Everything, plus the resolved config as JSON (for summary.json). */
   public record Job(Input input, Output output, Student student, Scoring scoring, Select select,
-      Teachers teachers, Partition partition, Progress progress, S3 s3, Spark spark, Testing testing, String resolvedJson) implements Serializable {}
+      Teachers teachers, Partition partition, Progress progress, Incremental incremental, S3 s3, Spark spark, Testing testing, String resolvedJson) implements Serializable {}
 }

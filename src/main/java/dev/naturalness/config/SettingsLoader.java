@@ -148,7 +148,8 @@ public final class SettingsLoader {
       }
     }
     String json = shown.root().render(ConfigRenderOptions.concise().setFormatted(true));
-    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress, s3, spark,
+    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress,
+        new Settings.Incremental(r.string("incremental.cache").trim()), s3, spark,
         new Settings.Testing(r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")), json);
   }
 

@@ -107,7 +107,9 @@ public final class CorpusReader {
         steps.as(Fields.STEPS),
         col(Fields.ROW),
         problem.as(Fields.ROW_PROBLEM),
-        coalesce(length(col(c.prompt())), lit(0)).plus(coalesce(length(col(c.response())), lit(0))).cast(DataTypes.LongType).as(Fields.EST_TOKENS));
+        coalesce(length(col(c.prompt())), lit(0)).plus(coalesce(length(col(c.response())), lit(0))).cast(DataTypes.LongType).as(Fields.EST_TOKENS),
+        sha2(concat_ws("\u001f", coalesce(text(schema, c.prompt()), lit("")), coalesce(text(schema, c.response()), lit(""))), 256)
+            .as(Fields.TEXT_SHA));
     // The first row with a response_id is scored; later ones are marked.
     return rows.withColumn(Fields.DUPLICATE,
         row_number().over(Window.partitionBy(Fields.RESPONSE_ID).orderBy(Fields.ROW)).gt(1));

@@ -16,6 +16,10 @@ public final class Fields {
   /** A problem found while reading the row (e.g. correct holds "maybe"). */
   public static final String ROW_PROBLEM = "_problem";
   public static final String EST_TOKENS = "_est_tokens";
+  /** sha256 of prompt and response: a cached score is reused only for the same text. */
+  public static final String TEXT_SHA = "_text_sha";
+  /** Whether a score row came from the incremental cache. */
+  public static final String REUSED = "_reused";
 
   public static final String LALP = "lalp";
   public static final String GALP = "galp";

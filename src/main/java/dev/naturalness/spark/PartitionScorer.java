@@ -50,6 +50,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   private final int duplicate;
   private final int problem;
   private final int estimate;
+  private final int textSha;
 
   PartitionScorer(ScoreContext context, StructType canonical, ScoreStage.Counters counters) {
     this.context = context;
@@ -65,6 +66,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     this.duplicate = canonical.fieldIndex(Fields.DUPLICATE);
     this.problem = canonical.fieldIndex(Fields.ROW_PROBLEM);
     this.estimate = canonical.fieldIndex(Fields.EST_TOKENS);
+    this.textSha = canonical.fieldIndex(Fields.TEXT_SHA);
   }
 
   @Override
@@ -212,13 +214,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     return RowFactory.create(r.getString(responseId), r.getString(promptId), r.getString(teacher),
         ok ? s.lalp() : null, ok ? s.galp() : null, s.nTokens(), s.nSteps(), s.truncated(), status, error,
         ok && context.stepScores() ? boxed(s.stepScores()) : null, context.studentName(), context.configHash(),
-        s.plannedTokens(), r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row));
+        s.plannedTokens(), r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row), r.getString(textSha), false);
   }
 
   private Row errorRow(Row r, String status, String error) {
     return RowFactory.create(r.getString(responseId), r.getString(promptId), r.getString(teacher), null, null, 0, 0,
         false, status, error, null, context.studentName(), context.configHash(), 0L,
-        r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row));
+        r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row), r.getString(textSha), false);
   }
 
   private static Float[] boxed(float[] values) {

@@ -35,6 +35,7 @@ class SelectStageTest extends SparkTestBase {
       full[ScoreStage.SCHEMA.fieldIndex("planned_tokens")] = 1L;
       full[ScoreStage.SCHEMA.fieldIndex("correct")] = r[5];
       full[ScoreStage.SCHEMA.fieldIndex("_row")] = r[6];
+      full[ScoreStage.SCHEMA.fieldIndex("_reused")] = false;
       out.add(RowFactory.create(full));
     }
     return spark().createDataFrame(out, ScoreStage.SCHEMA);

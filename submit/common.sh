@@ -1,7 +1,8 @@
-# Shared by the submit/ scripts: builds what is missing or stale, and knows the JVM flags Spark
-# needs on Java 17. Source it; it sets ROOT, APP_JAR, APP_CLASSPATH and SPARK_JAVA_OPTS.
+# Shared by the submit/ scripts. Source it; it sets ROOT, APP_JAR, CLUSTER_JAR and SPARK_JAVA_OPTS,
+# and defines build_if_stale and spark_submit_command.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APP_JAR="$ROOT/target/naturalness.jar"
+CLUSTER_JAR="$ROOT/target/naturalness-cluster.jar"
 CLASSPATH_FILE="$ROOT/target/classpath.txt"
 
 SPARK_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions"
@@ -10,6 +11,11 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   SPARK_JAVA_OPTS="$SPARK_JAVA_OPTS --add-opens=java.base/$p=ALL-UNNAMED"
 done
 SPARK_JAVA_OPTS="$SPARK_JAVA_OPTS -Djdk.reflect.useDirectMethodHandle=false -Dai.djl.offline=true"
+
+# libtorch frees and reallocates tensors above glibc's 32 MiB mmap ceiling every batch; served by
+# mmap, each costs page faults on every use (measured 7x slower at 8 x 512 rows). Keep them on the heap.
+export MALLOC_MMAP_MAX_="${MALLOC_MMAP_MAX_:-0}"
+export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
 
 # Builds the application jar and the runtime classpath when they are missing or older than the sources.
 build_if_stale() {
@@ -20,12 +26,46 @@ build_if_stale() {
     (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true package) >&2
   fi
   if [ ! -f "$CLASSPATH_FILE" ] || [ "$ROOT/pom.xml" -nt "$CLASSPATH_FILE" ]; then
-    (cd "$ROOT" && mvn -q -B -Dstyle.color=never dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$CLASSPATH_FILE") >&2
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$CLASSPATH_FILE") >&2
   fi
-  APP_CLASSPATH="$APP_JAR:$(cat "$CLASSPATH_FILE")"
 }
 
-# libtorch frees and reallocates tensors above glibc's 32 MiB mmap ceiling every batch; served by
-# mmap, each costs page faults on every use (measured 7x slower at 8 x 512 rows). Keep them on the heap.
-export MALLOC_MMAP_MAX_="${MALLOC_MMAP_MAX_:-0}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
+# The spark-submit launcher as an array in SUBMIT: a cluster's spark-submit when there is one
+# (SPARK_HOME or PATH), else Spark's SparkSubmit class run from the project's classpath (no Spark
+# installation needed; local mode). NATURALNESS_CLASSPATH replaces the project's classpath (tests).
+# Sets PRIMARY to the application jar to submit.
+spark_submit_command() {
+  local want_cluster_jar=$1 dry_run=$2
+  if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
+    SUBMIT=("$SPARK_HOME/bin/spark-submit")
+  elif command -v spark-submit >/dev/null 2>&1; then
+    SUBMIT=(spark-submit)
+  else
+    local cp
+    if [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
+      cp="$NATURALNESS_CLASSPATH"
+    elif $dry_run; then
+      [ -f "$CLASSPATH_FILE" ] && cp="$APP_JAR:$(cat "$CLASSPATH_FILE")" || cp='$APP_CLASSPATH'
+    else
+      build_if_stale
+      cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
+    fi
+    export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+    # shellcheck disable=SC2206
+    SUBMIT=(java ${NATURALNESS_DRIVER_MEMORY:+-Xmx$NATURALNESS_DRIVER_MEMORY} $SPARK_JAVA_OPTS -cp "$cp" org.apache.spark.deploy.SparkSubmit)
+    want_cluster_jar=false
+  fi
+  if [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
+    PRIMARY=spark-internal # the classes are on the launcher's classpath already
+  elif $want_cluster_jar; then
+    PRIMARY="$CLUSTER_JAR"
+  else
+    PRIMARY="$APP_JAR"
+  fi
+}
+
+# Prints a command as a shell would read it back.
+print_command() {
+  printf '%q ' "$@"
+  echo
+}

@@ -272,6 +272,10 @@ public final class NaturalnessJob {
     summary.put("driver_memory_mb", driverMemory());
     try {
       outputs.writeText(Outputs.SUMMARY, summary.toJson());
+      if (!settings.output().publishPointer().isEmpty()) {
+        // Readers that follow the pointer only ever see finished runs.
+        Outputs.writeFile(settings.output().publishPointer(), settings.output().path() + "\n", hadoop);
+      }
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + outputs.path(Outputs.SUMMARY) + ": " + e.getMessage(), e);
     }

@@ -20,7 +20,7 @@ public final class Settings {
 
   public record Input(String path, String format, Columns columns) implements Serializable {}
 
-  public record Output(String path, String format, boolean stepScores) implements Serializable {}
+  public record Output(String path, String format, boolean stepScores, String publishPointer) implements Serializable {}
 
   public record Student(String path, int maxTokens, String device, int threads) implements Serializable {}
 

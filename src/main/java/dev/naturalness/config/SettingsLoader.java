@@ -88,7 +88,7 @@ public final class SettingsLoader {
             r.string("input.columns.response_id"), r.string("input.columns.correct"),
             r.string("input.columns.steps")));
     Settings.Output output = new Settings.Output(r.required("output.path"),
-        r.oneOf("output.format", "parquet", "json"), r.bool("output.step-scores"));
+        r.oneOf("output.format", "parquet", "json"), r.bool("output.step-scores"), r.string("output.publish-pointer").trim());
     Settings.Student student = new Settings.Student(r.required("student.path"),
         r.intAtLeast("student.max-tokens", 0), r.oneOf("student.device", "auto", "cpu", "gpu"),
         r.intAtLeast("student.threads", 0));

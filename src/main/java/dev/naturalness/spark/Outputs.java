@@ -72,6 +72,16 @@ public final class Outputs {
     }
   }
 
+  /** Writes a small file at any Hadoop path. */
+  public static void writeFile(String path, String text, Configuration hadoop) throws IOException {
+    Path file = new Path(path);
+    FileSystem fs = file.getFileSystem(hadoop);
+    fs.setWriteChecksum(false);
+    try (OutputStream out = fs.create(file, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   public void writeText(String name, String text) throws IOException {
     FileSystem fs = root.getFileSystem(hadoop);
     fs.setWriteChecksum(false); // no .crc files beside summary.json and the report

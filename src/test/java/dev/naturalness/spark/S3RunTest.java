@@ -139,6 +139,34 @@ class S3RunTest {
   }
 
   @Test
+  void theNightlyScriptRunsForRealFromS3ToS3AndTheSecondNightReusesTheFirst() throws Exception {
+    List<String> keys = List.of("--set", "student.path=" + DemoStudent.DIR.toAbsolutePath(), "--set", "student.device=auto",
+        "--set", "s3.endpoint=" + endpoint, "--set", "s3.region=us-east-1", "--set", "s3.path-style-access=true",
+        "--set", "s3.access-key=" + ACCESS, "--set", "s3.secret-key=" + SECRET, "--set", "teachers.bootstrap-samples=100");
+    for (String night : new String[] {"2026-11-26", "2026-11-27"}) {
+      List<String> command = new ArrayList<>(List.of("submit/nightly-refresh.sh", "--input", "s3a://" + BUCKET + "/in/corpus.jsonl",
+          "--output-root", "s3a://" + BUCKET + "/nightly", "--run-id", night));
+      command.addAll(keys);
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().remove("SPARK_HOME");
+      pb.environment().put("NATURALNESS_MASTER", "local[2]");
+      pb.environment().put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
+      Process p = pb.start();
+      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(300, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), log);
+      assertFalse(log.contains(SECRET), "the secret key is in the log");
+      assertEquals("s3a://" + BUCKET + "/nightly/runs/" + night + "\n", s3.getObjectAsString(BUCKET, "nightly/LATEST"));
+    }
+    JsonNode first = new ObjectMapper().readTree(s3.getObjectAsString(BUCKET, "nightly/runs/2026-11-26/summary.json")).get("counts");
+    JsonNode second = new ObjectMapper().readTree(s3.getObjectAsString(BUCKET, "nightly/runs/2026-11-27/summary.json")).get("counts");
+    assertEquals(9, first.get("scored_now").asInt());
+    assertEquals(0, second.get("scored_now").asInt());
+    assertEquals(9, second.get("reused").asInt());
+    assertTrue(keys("nightly/cache/").stream().anyMatch(k -> k.endsWith("/_SUCCESS")), keys("nightly/cache/").toString());
+  }
+
+  @Test
   void aRunThatFailsMidwayLeavesNoSummaryAndTheNextRunReplacesWhatItLeft() throws Exception {
     Run failed = job("runs/b", "--set", "testing.fail-every-attempt=true");
     assertNotEquals(0, failed.exit(), failed.log());

@@ -1,0 +1,89 @@
+package dev.naturalness.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each submit/ script's --dry-run prints the exact spark-submit command. */
+class SubmitScriptsTest {
+  @TempDir Path tmp;
+
+  record Out(int exit, String stdout, String stderr) {}
+
+  static Out script(Map<String, String> env, String... command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().remove("SPARK_HOME");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return new Out(p.exitValue(), out, err);
+  }
+
+  /** A cluster's spark-submit, as far as the scripts can tell. */
+  Map<String, String> clusterSpark() throws Exception {
+    Path bin = Files.createDirectories(tmp.resolve("spark/bin"));
+    Path submit = Files.writeString(bin.resolve("spark-submit"), "#!/bin/sh\nexit 0\n");
+    Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return Map.of("SPARK_HOME", tmp.resolve("spark").toString());
+  }
+
+  static void assertHas(String command, String... parts) {
+    for (String part : parts) {
+      assertTrue(command.contains(part), "missing '" + part + "' in:\n" + command);
+    }
+  }
+
+  @Test
+  void theGpuScriptAsksForOneGpuPerExecutorAndTaskAndRunsDjlOffline() throws Exception {
+    Out o = script(clusterSpark(), "submit/spark-submit-gpu.sh", "--dry-run", "--master", "k8s://https://kube:6443",
+        "--set", "input.path=s3a://b/in", "--config", "my.conf");
+    assertEquals(0, o.exit(), o.stderr());
+    String root = Path.of("").toAbsolutePath().toString();
+    assertTrue(o.stdout().startsWith(tmp.resolve("spark/bin/spark-submit") + " --master k8s://https://kube:6443 "
+        + "--class dev.naturalness.NaturalnessJob "), o.stdout());
+    assertHas(o.stdout(), "--conf spark.executor.resource.gpu.amount=1", "--conf spark.task.resource.gpu.amount=1",
+        "--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh", "--files " + root + "/submit/gpu-discovery.sh",
+        "--conf spark.executor.extraJavaOptions=-Dai.djl.offline=true", "--conf spark.driver.extraJavaOptions=-Dai.djl.offline=true",
+        "--conf spark.executorEnv.DJL_OFFLINE=true", "--conf spark.executorEnv.PYTORCH_LIBRARY_PATH=/opt/libtorch/lib",
+        "--conf spark.executorEnv.PYTORCH_FLAVOR=cu128",
+        root + "/target/naturalness-cluster.jar --config conf/cluster-gpu.conf --set input.path=s3a://b/in --config my.conf");
+    assertTrue(o.stdout().endsWith("\n") && o.stdout().lines().count() == 1);
+  }
+
+  @Test
+  void theLocalScriptRunsOnAllCoresWithTheDemoConfigFirst() throws Exception {
+    Out o = script(Map.of(), "submit/local.sh", "--dry-run", "--set", "select.top-k=2");
+    assertEquals(0, o.exit(), o.stderr());
+    assertHas(o.stdout(), "org.apache.spark.deploy.SparkSubmit --master local\\[\\*\\] --class dev.naturalness.NaturalnessJob",
+        "-Dai.djl.offline=true", "target/naturalness.jar --config conf/local.conf --set select.top-k=2");
+  }
+
+  @Test
+  void theNightlyScriptWritesADatedRunUnderTheRootAndKeepsTheCacheBesideIt() throws Exception {
+    Out o = script(clusterSpark(), "submit/nightly-refresh.sh", "--dry-run", "--input", "s3a://lake/corpus/",
+        "--output-root", "s3a://lake/naturalness/", "--set", "student.path=/models/student");
+    assertEquals(0, o.exit(), o.stderr());
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
+    assertHas(o.stdout(), "--conf spark.executor.resource.gpu.amount=1", "--config conf/cluster-gpu.conf --config ",
+        "conf/nightly-s3.conf --set input.path=s3a://lake/corpus/ --set output.path=s3a://lake/naturalness/runs/" + today
+            + " --set incremental.cache=s3a://lake/naturalness/cache --set output.publish-pointer=s3a://lake/naturalness/LATEST"
+            + " --set student.path=/models/student");
+    Out usage = script(Map.of(), "submit/nightly-refresh.sh", "--dry-run");
+    assertEquals(2, usage.exit());
+    assertTrue(usage.stderr().startsWith("usage: "), usage.stderr());
+  }
+}

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Submits the job to a GPU cluster (YARN, Kubernetes, standalone: any --master), one executor per
+# GPU, each task holding its executor's GPU, DJL offline with the CUDA libtorch of the cluster image.
+#
+#   submit/spark-submit-gpu.sh [--dry-run] [--master URL] [--config FILE]... [--set key=value]...
+#
+# Environment: NATURALNESS_MASTER (default yarn), NATURALNESS_DEPLOY_MODE (client),
+# NATURALNESS_EXECUTORS (number of GPUs to use, default 2), NATURALNESS_EXECUTOR_MEMORY (16g),
+# PYTORCH_LIBRARY_PATH on the executors (default /opt/libtorch/lib: a CUDA build of libtorch 2.7.1,
+# e.g. the lib folder of a pip torch 2.7.1+cu128 wheel). conf/cluster-gpu.conf is the first config
+# layer. Builds target/naturalness-cluster.jar with `mvn -Pcluster package` when it is missing.
+# With a local[...] master and no spark-submit installed, it runs here in local mode (no GPU settings).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+dry_run=false
+master="${NATURALNESS_MASTER:-yarn}"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dry-run) dry_run=true ;;
+    --master) master="$2"; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
+spark_submit_command true $dry_run
+if [ "$PRIMARY" = "$CLUSTER_JAR" ] && [ ! -f "$CLUSTER_JAR" ] && ! $dry_run; then
+  echo "building $CLUSTER_JAR ..." >&2
+  (mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Pcluster package) >&2
+fi
+
+libtorch="${PYTORCH_LIBRARY_PATH:-/opt/libtorch/lib}"
+opts="-Dai.djl.offline=true"
+cmd=("${SUBMIT[@]}"
+  --master "$master"
+  --class dev.naturalness.NaturalnessJob
+  --conf spark.driver.extraJavaOptions="$opts"
+  --conf spark.executor.extraJavaOptions="$opts"
+  --conf spark.executorEnv.DJL_OFFLINE=true
+  --conf spark.executorEnv.MALLOC_MMAP_MAX_=0
+  --conf spark.executorEnv.MALLOC_TRIM_THRESHOLD_=17179869184)
+case "$master" in
+  local*) ;; # local mode schedules no GPUs; student.device = auto falls back to the CPU
+  *)
+    cmd+=(--deploy-mode "${NATURALNESS_DEPLOY_MODE:-client}"
+      --num-executors "${NATURALNESS_EXECUTORS:-2}"
+      --executor-memory "${NATURALNESS_EXECUTOR_MEMORY:-16g}"
+      # One student per executor JVM, one GPU per executor, one scoring task at a time on it.
+      --conf spark.executor.resource.gpu.amount=1
+      --conf spark.task.resource.gpu.amount=1
+      --conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh
+      --files "$ROOT/submit/gpu-discovery.sh"
+      # DJL loads the cluster image's CUDA libtorch instead of downloading one.
+      --conf spark.executorEnv.PYTORCH_LIBRARY_PATH="$libtorch"
+      --conf spark.executorEnv.PYTORCH_VERSION=2.7.1
+      --conf spark.executorEnv.PYTORCH_FLAVOR=cu128
+      --conf spark.executorEnv.LD_LIBRARY_PATH="$libtorch")
+    ;;
+esac
+cmd+=("$PRIMARY" --config conf/cluster-gpu.conf "${args[@]}")
+
+if $dry_run; then
+  print_command "${cmd[@]}"
+  exit 0
+fi
+exec "${cmd[@]}"

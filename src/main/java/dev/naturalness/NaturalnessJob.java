@@ -253,7 +253,7 @@ public final class NaturalnessJob {
     summary.put("config", parseJson(settings.resolvedJson()));
     t = System.nanoTime();
     try {
-      ReportStage.writeReport(scores, input, selected.drop("_prompt_id"), teacherRows, summary.asMap(), settings, outputs);
+      ReportStage.writeReport(scores, rowsRead, input, selected.drop("_prompt_id"), selectedRows, teacherRows, summary.asMap(), settings, outputs);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the report under " + settings.output().path() + ": " + e.getMessage(), e);
     }

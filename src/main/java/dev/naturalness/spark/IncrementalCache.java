@@ -93,19 +93,20 @@ public final class IncrementalCache {
   /** Writes this run's reusable rows, plus other config hashes' rows, as a new version. */
   public void update(SparkSession spark, Dataset<Row> scores, String configHash, String version) throws IOException {
     Path previous = latest();
-    Dataset<Row> mine = scores.filter(col(Fields.STATUS).isin(REUSABLE.toArray())).select(COLUMNS[0], Arrays.copyOfRange(COLUMNS, 1, COLUMNS.length));
-    Dataset<Row> next = mine;
+    Dataset<Row> next = cacheColumns(scores.filter(col(Fields.STATUS).isin(REUSABLE.toArray())));
     if (previous != null) {
-      next = mine.unionByName(spark.read().parquet(previous.toString())
-          .filter(col(Fields.CONFIG_HASH).notEqual(configHash)).select(COLUMNS[0], Arrays.copyOfRange(COLUMNS, 1, COLUMNS.length)));
+      next = next.unionByName(cacheColumns(spark.read().parquet(previous.toString())
+          .filter(col(Fields.CONFIG_HASH).notEqual(configHash))));
     }
     Path target = new Path(root, "v=" + version);
     next.write().mode(SaveMode.Overwrite).parquet(target.toString());
     FileSystem fs = root.getFileSystem(hadoop);
-    for (FileStatus old : fs.listStatus(root, p -> p.getName().startsWith("v=") && !p.equals(target))) {
-      if (!old.getPath().getName().equals(target.getName())) {
-        fs.delete(old.getPath(), true);
-      }
+    for (FileStatus old : fs.listStatus(root, p -> p.getName().startsWith("v=") && !p.getName().equals(target.getName()))) {
+      fs.delete(old.getPath(), true);
     }
+  }
+
+  private static Dataset<Row> cacheColumns(Dataset<Row> rows) {
+    return rows.select(COLUMNS[0], Arrays.copyOfRange(COLUMNS, 1, COLUMNS.length));
   }
 }

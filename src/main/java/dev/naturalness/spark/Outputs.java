@@ -83,10 +83,7 @@ public final class Outputs {
   }
 
   public void writeText(String name, String text) throws IOException {
-    FileSystem fs = root.getFileSystem(hadoop);
-    fs.setWriteChecksum(false); // no .crc files beside summary.json and the report
-    try (OutputStream out = fs.create(new Path(root, name), true)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    }
+    writeFile(new Path(root, name).toString(), text, hadoop);
   }
+
 }

@@ -39,8 +39,9 @@ public final class ReportStage {
 
   private ReportStage() {}
 
-  public static void writeReport(Dataset<Row> scores, Dataset<Row> input, Dataset<Row> selected, List<Row> teachers,
-      Map<String, Object> summary, Settings.Job settings, Outputs outputs) throws IOException {
+  public static void writeReport(Dataset<Row> scores, long scoreRows, Dataset<Row> input, Dataset<Row> selected,
+      long selectedRows, List<Row> teachers, Map<String, Object> summary, Settings.Job settings, Outputs outputs)
+      throws IOException {
     Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
     List<Map<String, Object>> teacherMaps = new ArrayList<>();
     for (Row t : teachers) {
@@ -94,21 +95,17 @@ public final class ReportStage {
 
     ObjectMapper json = new ObjectMapper();
     outputs.writeText("report_data/teachers.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(teacherMaps));
-    long rows = Math.max(1, scores.count());
-    double fraction = Math.min(1.0, (double) SCORES_SAMPLE / rows);
+    double fraction = Math.min(1.0, (double) SCORES_SAMPLE / Math.max(1, scoreRows));
     outputs.writeText("report_data/scores_sample.jsonl", String.join("\n",
         scores.drop(ScoreStage.INTERNAL.toArray(new String[0])).drop(Fields.STEP_SCORES)
             .sample(false, fraction, 17).limit(SCORES_SAMPLE).toJSON().collectAsList()) + "\n");
-    long selectedRows = Math.max(1, selected.count());
     outputs.writeText("report_data/selected_sample.jsonl", String.join("\n",
-        selected.sample(false, Math.min(1.0, (double) SELECTED_SAMPLE / selectedRows), 17).limit(SELECTED_SAMPLE)
+        selected.sample(false, Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)), 17).limit(SELECTED_SAMPLE)
             .toJSON().collectAsList()) + "\n");
   }
 
   private static Dataset<Row> best(Dataset<Row> scored, String metric) {
-    return scored.withColumn("_r", row_number().over(Window.partitionBy(Fields.PROMPT_ID)
-            .orderBy(col(metric).desc(), col(Fields.RESPONSE_ID).asc())))
-        .filter(col("_r").equalTo(1))
+    return TeacherStage.bestPerPrompt(scored, metric)
         .select(col(Fields.PROMPT_ID), col(Fields.TEACHER).as(metric + "_teacher"), col(metric).as(metric + "_value"));
   }
 

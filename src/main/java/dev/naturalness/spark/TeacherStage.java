@@ -87,10 +87,7 @@ public final class TeacherStage {
       for (Tuple2<String, TeacherStatistics.Summary> t : perTeacher) {
         stats.computeIfAbsent(t._1(), k -> new HashMap<>()).put(metric, t._2());
       }
-      Dataset<Row> winners = scored
-          .withColumn("_rank", row_number().over(Window.partitionBy(Fields.PROMPT_ID)
-              .orderBy(col(metric).desc(), col(Fields.RESPONSE_ID).asc())))
-          .filter(col("_rank").equalTo(1));
+      Dataset<Row> winners = bestPerPrompt(scored, metric);
       Map<String, Long> byTeacher = new HashMap<>();
       for (Row r : winners.groupBy(Fields.TEACHER).count().collectAsList()) {
         byTeacher.put(r.getString(0), r.getLong(1));
@@ -98,6 +95,14 @@ public final class TeacherStage {
       wins.put(metric, byTeacher);
     }
     return spark.createDataFrame(table(counts, stats, wins), SCHEMA).coalesce(1);
+  }
+
+  /** Each prompt's top response by {@code metric}, ties to the smaller response_id: the win-rate rule. */
+  public static Dataset<Row> bestPerPrompt(Dataset<Row> scored, String metric) {
+    return scored.withColumn("_rank", row_number().over(Window.partitionBy(Fields.PROMPT_ID)
+            .orderBy(col(metric).desc(), col(Fields.RESPONSE_ID).asc())))
+        .filter(col("_rank").equalTo(1))
+        .drop("_rank");
   }
 
   private static List<Row> table(Map<String, long[]> counts, Map<String, Map<String, TeacherStatistics.Summary>> stats,

@@ -1,0 +1,349 @@
+"""Export a Hugging Face causal LM to a naturalness student directory (design section 3).
+
+    python3 export_hf_student.py MODEL_DIR OUT_DIR [--device cuda|cpu] [--dtype bfloat16|float16|float32]
+                                 [--name NAME] [--max-tokens N] [--prompt-template TEXT]
+                                 [--attn-implementation sdpa|eager]
+
+MODEL_DIR is a local Hugging Face model directory: config.json, the weights, tokenizer.json and
+tokenizer_config.json. OUT_DIR receives:
+
+  model.pt        TorchScript of forward(input_ids int64[B,T], position_ids int64[B,T],
+                  attention_mask bool[B,1,T,T]) -> logits [B,T,V], in the chosen dtype
+  tokenizer.json  copied unchanged
+  student.conf    name, format, max-tokens, vocab-size, prompt-template, bos-id, dtype, model-sha256
+
+Decisions, all written into student.conf's comments:
+  * dtype: bfloat16 by default on a GPU, float32 on the CPU (the scorer does its log-softmax in
+    float32 whatever the model's dtype).
+  * Device: the model is traced on --device and should be scored on the same kind of device
+    (tracing records where tensors made inside the model live). Export on a GPU for GPU executors.
+  * max-tokens: the config's max_position_embeddings, or --max-tokens when smaller.
+  * prompt-template: the chat template rendered for one user turn with the generation prompt
+    added, the user's text replaced by {prompt}; the BOS text is dropped when the tokenizer adds
+    BOS itself. Without a chat template: "{prompt}\\n". --prompt-template overrides.
+  * bos-id: the BOS the tokenizer adds (its post-processor, or add_bos_token), else none.
+
+The mask: the contract's boolean mask (true = may attend) is turned into the 4-D mask the model
+takes: additive (0 / dtype minimum, what transformers expects of a 4-D mask since 4.40) or, where
+that does not reproduce the model, binary (1 / 0, older versions). Before anything is written the
+export is verified on packed rows (several sequences per row, block-diagonal causal masks, position
+ids restarting at 0, padding), at shapes other than the one traced:
+  1. the traced module gives the eager module's log-probs (tolerance TRACE_TOLERANCE per dtype);
+  2. every packed sequence gets the log-probs it gets alone, without any mask (tolerance
+     ALONE_TOLERANCE per dtype) - this is what makes packing exact;
+  3. the mask matters: the same rows with one causal mask over the whole row give different
+     log-probs. A model whose attention ignores a custom 4-D mask (flash attention, some remote
+     code) fails here and is refused.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import warnings
+
+import torch
+
+# Max |log-prob difference| (nats) allowed between the traced and the eager module on the same input.
+TRACE_TOLERANCE = {"float32": 1e-4, "bfloat16": 2e-2, "float16": 5e-3}
+# Max |log-prob difference| between a sequence packed with others and the same sequence alone:
+# different shapes take different kernels, so half precision gets more room.
+ALONE_TOLERANCE = {"float32": 1e-4, "bfloat16": 1.5e-1, "float16": 3e-2}
+# A mask that is ignored changes nothing; an honoured one moves some log-prob by at least this.
+MASK_EFFECT = 1e-3
+
+DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+class ExportError(Exception):
+    """The model cannot be exported as a student; the message says why."""
+
+
+class StudentWrapper(torch.nn.Module):
+    """The student contract around a Hugging Face-style causal LM."""
+
+    def __init__(self, model, mask_style, dtype):
+        super().__init__()
+        if mask_style not in ("additive", "binary"):
+            raise ValueError(mask_style)
+        self.model = model
+        self.additive = mask_style == "additive"
+        self.dtype = dtype
+
+    def forward(self, input_ids, position_ids, attention_mask):
+        if self.additive:
+            mask = torch.zeros(attention_mask.shape, dtype=self.dtype, device=attention_mask.device)
+            mask = mask.masked_fill(attention_mask.logical_not(), torch.finfo(self.dtype).min)
+        else:
+            mask = attention_mask.to(self.dtype)
+        out = self.model(input_ids=input_ids, position_ids=position_ids, attention_mask=mask,
+                         use_cache=False, return_dict=False)
+        return out[0] if isinstance(out, (tuple, list)) else out.logits
+
+
+def packed_rows(vocab, rows, length, seed, device):
+    """Rows holding 1-3 sequences each (and padding), laid out as the Java packer lays them out.
+
+    Returns (ids, positions, mask, sequences) with sequences a list of (row, offset, size).
+    """
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.randint(0, vocab, (rows, length), generator=g)
+    positions = torch.zeros(rows, length, dtype=torch.long)
+    blocks = torch.zeros(rows, length, dtype=torch.long)
+    sequences = []
+    block = 0
+    for r in range(rows):
+        offset = 0
+        parts = int(torch.randint(1, 4, (1,), generator=g))
+        for p in range(parts):
+            room = length - offset
+            if room < 2:
+                break
+            size = room if p == parts - 1 and r % 2 == 0 else int(torch.randint(2, room + 1, (1,), generator=g))
+            positions[r, offset:offset + size] = torch.arange(size)
+            blocks[r, offset:offset + size] = block
+            sequences.append((r, offset, size))
+            offset += size
+            block += 1
+        for t in range(offset, length):  # padding attends to itself only
+            blocks[r, t] = block
+            block += 1
+    same = blocks[:, :, None] == blocks[:, None, :]
+    causal = positions[:, :, None] >= positions[:, None, :]
+    mask = (same & causal)[:, None, :, :]
+    return ids.to(device), positions.to(device), mask.to(device), sequences
+
+
+def log_probs(logits, ids):
+    """log p(next id) at each position but the last, in float32: [..., T-1]."""
+    lp = torch.log_softmax(logits.float(), dim=-1)
+    return lp[..., :-1, :].gather(-1, ids[..., 1:, None]).squeeze(-1)
+
+
+def verify(traced, eager, model, vocab, dtype_name, device, seed=0):
+    """Runs the three checks of the module docstring; raises ExportError on the first that fails.
+
+    Returns the largest differences seen: {"trace": .., "alone": .., "mask_effect": ..}.
+    """
+    worst = {"trace": 0.0, "alone": 0.0, "mask_effect": float("inf")}
+    for k, (rows, length) in enumerate([(3, 40), (1, 23), (4, 64)]):
+        ids, positions, mask, sequences = packed_rows(vocab, rows, length, seed + k, device)
+        with torch.no_grad():
+            try:
+                got = traced(ids, positions, mask)
+            except RuntimeError as e:
+                raise ExportError(f"the traced module fails on packed rows {rows}x{length} (it was traced at 2x48): "
+                                  + str(e).strip().splitlines()[-1]) from None
+            want = eager(ids, positions, mask)
+            if got.shape != want.shape:
+                raise ExportError(f"traced module returns shape {tuple(got.shape)} at input {rows}x{length}; eager returns {tuple(want.shape)}")
+            trace_diff = (log_probs(got, ids) - log_probs(want, ids)).abs()
+            # Only positions inside sequences are ever read.
+            for r, off, size in sequences:
+                worst["trace"] = max(worst["trace"], float(trace_diff[r, off:off + size - 1].max()))
+            if worst["trace"] > TRACE_TOLERANCE[dtype_name]:
+                raise ExportError(f"traced log-probs differ from the eager model's by {worst['trace']:.3g} "
+                                  f"(tolerance {TRACE_TOLERANCE[dtype_name]:g} for {dtype_name}) on packed rows {rows}x{length}")
+            packed = log_probs(want, ids)
+            for r, off, size in sequences:
+                alone_ids = ids[r:r + 1, off:off + size]
+                alone = model(input_ids=alone_ids, use_cache=False, return_dict=False)
+                alone = alone[0] if isinstance(alone, (tuple, list)) else alone.logits
+                diff = float((packed[r, off:off + size - 1] - log_probs(alone, alone_ids)[0]).abs().max())
+                worst["alone"] = max(worst["alone"], diff)
+            if worst["alone"] > ALONE_TOLERANCE[dtype_name]:
+                raise ExportError(f"a sequence packed with others scores differently from the same sequence alone "
+                                  f"(by {worst['alone']:.3g}, tolerance {ALONE_TOLERANCE[dtype_name]:g} for {dtype_name}): "
+                                  "the model does not honour a custom 4-D attention mask or position ids")
+            if len(sequences) > rows:
+                causal_only = torch.tril(torch.ones(length, length, dtype=torch.bool, device=device))
+                causal_only = causal_only[None, None].expand(rows, 1, length, length)
+                plain = log_probs(eager(ids, positions, causal_only), ids)
+                effect = 0.0
+                for r, off, size in sequences:
+                    if off > 0:
+                        effect = max(effect, float((plain[r, off:off + size - 1] - packed[r, off:off + size - 1]).abs().max()))
+                worst["mask_effect"] = min(worst["mask_effect"], effect)
+                if effect < MASK_EFFECT:
+                    raise ExportError("the model's attention ignores the custom 4-D mask (packed and unpacked rows "
+                                      "give the same log-probs); load it with attn_implementation='sdpa' or 'eager'")
+    return worst
+
+
+def trace(model, dtype_name, device, vocab, mask_style):
+    wrapper = StudentWrapper(model, mask_style, DTYPES[dtype_name]).eval()
+    ids, positions, mask, _ = packed_rows(vocab, 2, 48, 1234, device)
+    # The tracer warns about every Python value it freezes; whether any of them matters is decided
+    # by verify(), which runs the traced module at other shapes.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        traced = torch.jit.trace(wrapper, (ids, positions, mask), check_trace=False)
+    return wrapper, traced
+
+
+def export_model(model, vocab, dtype_name, device):
+    """Traces the model with the mask style that reproduces it; returns (traced, style, worst diffs)."""
+    errors = []
+    for style in ("additive", "binary"):
+        eager, traced = trace(model, dtype_name, device, vocab, style)
+        try:
+            return traced, style, verify(traced, eager, model, vocab, dtype_name, device)
+        except ExportError as e:
+            errors.append(f"{style} mask: {e}")
+    raise ExportError("refusing to export: " + "; ".join(errors))
+
+
+def bos_id(tokenizer_json, tokenizer_config):
+    """The BOS id the tokenizer adds to a prefix, or None."""
+    post = tokenizer_json.get("post_processor") or {}
+    processors = post.get("processors", [post]) if post.get("type") == "Sequence" else [post]
+    for p in processors:
+        if p.get("type") == "TemplateProcessing":
+            single = p.get("single", [])
+            if single and "SpecialToken" in single[0]:
+                token = single[0]["SpecialToken"]["id"]
+                return p["special_tokens"][token]["ids"][0]
+    bos = token_text(tokenizer_config.get("bos_token"))
+    if tokenizer_config.get("add_bos_token") and bos:
+        for added in tokenizer_json.get("added_tokens", []):
+            if added["content"] == bos:
+                return added["id"]
+        vocab = tokenizer_json.get("model", {}).get("vocab", {})
+        if isinstance(vocab, dict) and bos in vocab:
+            return vocab[bos]
+    return None
+
+
+def token_text(token):
+    if isinstance(token, dict):
+        return token.get("content")
+    return token
+
+
+def prompt_template(tokenizer_config, adds_bos):
+    """The chat template rendered for one user turn plus the generation prompt, with {prompt} in it."""
+    template = tokenizer_config.get("chat_template")
+    if isinstance(template, list):  # named templates: use the default one
+        named = {t["name"]: t["template"] for t in template}
+        template = named.get("default") or next(iter(named.values()))
+    if not template:
+        return "{prompt}\n"
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    def raise_exception(message):
+        raise ExportError("the chat template refuses a single user turn: " + message)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, undefined=jinja2.Undefined)
+    env.globals["raise_exception"] = raise_exception
+    env.filters["tojson"] = lambda v, **kw: json.dumps(v, **kw)
+    sentinel = "\u2063PROMPT\u2063"
+    bos = token_text(tokenizer_config.get("bos_token")) or ""
+    text = env.from_string(template).render(
+        messages=[{"role": "user", "content": sentinel}], add_generation_prompt=True, tools=None,
+        bos_token=bos, eos_token=token_text(tokenizer_config.get("eos_token")) or "")
+    if text.count(sentinel) != 1:
+        raise ExportError("the chat template does not render the user's message exactly once")
+    if adds_bos and bos and text.startswith(bos):
+        text = text[len(bos):]  # the tokenizer adds BOS itself
+    if "{prompt}" in text.replace(sentinel, ""):
+        raise ExportError("the chat template's text contains {prompt} itself; pass --prompt-template")
+    return text.replace(sentinel, "{prompt}")
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def hocon_string(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def write_student(out_dir, traced, *, name, config, tokenizer_dir, dtype_name, device, mask_style, worst,
+                  max_tokens=None, template=None):
+    """Writes model.pt, tokenizer.json and student.conf (model-sha256 last) into out_dir."""
+    with open(os.path.join(tokenizer_dir, "tokenizer.json"), encoding="utf-8") as f:
+        tokenizer_json = json.load(f)
+    config_path = os.path.join(tokenizer_dir, "tokenizer_config.json")
+    tokenizer_config = {}
+    if os.path.exists(config_path):
+        with open(config_path, encoding="utf-8") as f:
+            tokenizer_config = json.load(f)
+    bos = bos_id(tokenizer_json, tokenizer_config)
+    if template is None:
+        template = prompt_template(tokenizer_config, bos is not None)
+    if "{prompt}" not in template:
+        raise ExportError("the prompt template has no {prompt}")
+    limit = int(config.get("max_position_embeddings") or config.get("n_positions") or 0)
+    if max_tokens:
+        limit = min(limit, max_tokens) if limit else max_tokens
+    if limit < 2:
+        raise ExportError("config.json has no max_position_embeddings; pass --max-tokens")
+    os.makedirs(out_dir, exist_ok=True)
+    model_path = os.path.join(out_dir, "model.pt")
+    torch.jit.save(traced, model_path)
+    shutil.copyfile(os.path.join(tokenizer_dir, "tokenizer.json"), os.path.join(out_dir, "tokenizer.json"))
+    lines = [
+        "# Made by src/main/python/export_hf_student.py; re-export rather than edit.",
+        f"# traced on {device}, attention mask {mask_style}; verified on packed rows: traced vs eager "
+        f"{worst['trace']:.2e}, packed vs alone {worst['alone']:.2e} (nats)",
+        f"name = {hocon_string(name)}",
+        "format = torchscript",
+        f"max-tokens = {limit}",
+        f"vocab-size = {int(config['vocab_size'])}",
+        f"prompt-template = {hocon_string(template)}",
+    ]
+    if bos is not None:
+        lines.append(f"bos-id = {bos}")
+    lines += [f"dtype = {dtype_name}", f"model-sha256 = \"{sha256(model_path)}\""]
+    with open(os.path.join(out_dir, "student.conf"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def export(model, out_dir, *, config, tokenizer_dir, dtype_name, device, name, max_tokens=None, template=None):
+    """Verifies and writes one student; the model is already in dtype on device and in eval mode."""
+    vocab = int(config["vocab_size"])
+    traced, style, worst = export_model(model, min(vocab, 32000), dtype_name, device)
+    write_student(out_dir, traced, name=name, config=config, tokenizer_dir=tokenizer_dir, dtype_name=dtype_name,
+                  device=device, mask_style=style, worst=worst, max_tokens=max_tokens, template=template)
+    return style, worst
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("model_dir")
+    ap.add_argument("out_dir")
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    ap.add_argument("--dtype", choices=sorted(DTYPES), help="default: bfloat16 on cuda, float32 on cpu")
+    ap.add_argument("--name", help="default: the model directory's name")
+    ap.add_argument("--max-tokens", type=int)
+    ap.add_argument("--prompt-template")
+    ap.add_argument("--attn-implementation", default="sdpa", choices=["sdpa", "eager"])
+    args = ap.parse_args(argv)
+    dtype_name = args.dtype or ("bfloat16" if args.device.startswith("cuda") else "float32")
+    try:
+        from transformers import AutoModelForCausalLM
+    except ImportError:
+        sys.exit("export_hf_student: needs the transformers package (pip install transformers)")
+    with open(os.path.join(args.model_dir, "config.json"), encoding="utf-8") as f:
+        config = json.load(f)
+    model = AutoModelForCausalLM.from_pretrained(args.model_dir, torch_dtype=DTYPES[dtype_name],
+                                                 attn_implementation=args.attn_implementation)
+    model = model.to(args.device).eval()
+    name = args.name or os.path.basename(os.path.normpath(args.model_dir))
+    try:
+        style, worst = export(model, args.out_dir, config=config, tokenizer_dir=args.model_dir, dtype_name=dtype_name,
+                              device=args.device, name=name, max_tokens=args.max_tokens, template=args.prompt_template)
+    except ExportError as e:
+        sys.exit(f"export_hf_student: {e}")
+    print(f"wrote {args.out_dir}: {dtype_name} on {args.device}, {style} mask, traced vs eager {worst['trace']:.2e}, "
+          f"packed vs alone {worst['alone']:.2e}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.sum;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
+import dev.naturalness.model.BatchBudget;
 import dev.naturalness.model.StudentException;
 import dev.naturalness.model.StudentManifest;
 import dev.naturalness.report.Leaderboard;
@@ -25,6 +26,9 @@ import dev.naturalness.spark.Status;
 import dev.naturalness.spark.TeacherStage;
 import dev.naturalness.spark.TokenPartitioning;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,12 +41,15 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.executor.ExecutorMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.status.api.v1.ExecutorSummary;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
 
 /**
  * The job: settings -> checks -> read -> partition -> score -> teachers -> select -> summary.
@@ -105,7 +112,7 @@ public final class NaturalnessJob {
     Settings.Scoring s = settings.scoring();
     int maxTokens = settings.student().maxTokens() > 0 ? settings.student().maxTokens() : student.maxTokens();
     ScoringOptions options = new ScoringOptions(s.window(), s.includePrompt(), maxTokens, s.lalp(), s.galp(),
-        s.batchTokens(), s.rowTokens(), s.pack(), true);
+        s.batchTokens() > 0 ? s.batchTokens() : BatchBudget.CPU_TOKENS, s.rowTokens(), s.pack(), true);
     String hash = configHash(student, s, maxTokens);
     ScoreContext context = new ScoreContext(settings.student(), s, options, s.segmenter(),
         settings.output().stepScores(), student.name(), hash, settings.testing().failFirstAttempt(),
@@ -270,6 +277,7 @@ public final class NaturalnessJob {
     selected.unpersist();
     scores.unpersist();
     summary.put("driver_memory_mb", driverMemory());
+    summary.put("executor_memory_mb", executorMemory(spark));
     try {
       outputs.writeText(Outputs.SUMMARY, summary.toJson());
       if (!settings.output().publishPointer().isEmpty()) {
@@ -282,10 +290,20 @@ public final class NaturalnessJob {
     return new Result(summary, teacherRows, settings.output().path());
   }
 
-  /** The driver's heap limit and its peak resident memory (VmHWM, where /proc exists). */
+  /**
+   * The driver's heap limit, its peak heap use (sum of each heap pool's peak, an upper bound) and
+   * its peak resident memory (VmHWM, where /proc exists). In local mode the executor is this JVM.
+   */
   static Map<String, Object> driverMemory() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("heap_max", Runtime.getRuntime().maxMemory() >> 20);
+    long heapPeak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        heapPeak += pool.getPeakUsage().getUsed();
+      }
+    }
+    m.put("heap_peak", heapPeak >> 20);
     try {
       for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
@@ -294,6 +312,33 @@ public final class NaturalnessJob {
       }
     } catch (IOException | RuntimeException e) {
       // not Linux: the heap limit alone
+    }
+    return m;
+  }
+
+  /**
+   * The largest peak over all executors of the JVM heap, and of the process's resident memory
+   * where Spark measures it (spark.executor.processTreeMetrics.enabled), from the metrics that
+   * executors send with their heartbeats.
+   */
+  static Map<String, Object> executorMemory(SparkSession spark) {
+    long heap = 0;
+    long rss = 0;
+    int executors = 0;
+    for (ExecutorSummary e
+        : JavaConverters.seqAsJavaList(spark.sparkContext().statusStore().executorList(false))) {
+      executors++;
+      if (e.peakMemoryMetrics().isDefined()) {
+        ExecutorMetrics metrics = e.peakMemoryMetrics().get();
+        heap = Math.max(heap, metrics.getMetricValue("JVMHeapMemory"));
+        rss = Math.max(rss, metrics.getMetricValue("ProcessTreeJVMRSSMemory"));
+      }
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("executors", executors);
+    m.put("heap_peak", heap >> 20);
+    if (rss > 0) {
+      m.put("rss_peak", rss >> 20);
     }
     return m;
   }

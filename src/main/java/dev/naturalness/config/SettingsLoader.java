@@ -122,7 +122,7 @@ public final class SettingsLoader {
     Settings.Scoring scoring = new Settings.Scoring(
         r.oneOf("scoring.segmenter", "paragraph", "line", "sentence", "column"), window,
         r.bool("scoring.window.include-prompt"), metrics.contains("lalp"), metrics.contains("galp"),
-        r.intAtLeast("scoring.batch.max-tokens", 2), r.intAtLeast("scoring.batch.row-tokens", 2),
+        r.intOrAuto("scoring.batch.max-tokens", 2), r.intAtLeast("scoring.batch.row-tokens", 2),
         r.bool("scoring.batch.pack"), r.intAtLeast("scoring.responses-per-group", 1));
     Settings.Select select = new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct"));
     Settings.Teachers teachers = new Settings.Teachers(r.intAtLeast("teachers.bootstrap-samples", 0), r.longValue("teachers.seed"));
@@ -275,6 +275,18 @@ public final class SettingsLoader {
       int v = read(key, "a whole number", () -> c.getInt(key));
       if (v < min) {
         throw new ConfigError("config: " + full(key) + " must be >= " + min + ", got " + v);
+      }
+      return v;
+    }
+
+    /** A whole number >= min, or {@code auto} (returned as 0). */
+    int intOrAuto(String key, int min) {
+      if (c.hasPath(key) && c.getValue(key).unwrapped() instanceof String v && v.trim().equalsIgnoreCase("auto")) {
+        return 0;
+      }
+      int v = read(key, "auto or a whole number", () -> c.getInt(key));
+      if (v < min) {
+        throw new ConfigError("config: " + full(key) + " must be auto or >= " + min + ", got " + v);
       }
       return v;
     }

@@ -231,7 +231,7 @@ public final class ReportHtml {
         }
       }
     }
-    for (String key : new String[] {"tokens", "tokens_per_second", "stage_seconds", "wall_seconds", "partitions", "driver_memory_mb", "started"}) {
+    for (String key : new String[] {"tokens", "tokens_per_second", "stage_seconds", "wall_seconds", "partitions", "driver_memory_mb", "executor_memory_mb", "started"}) {
       if (d.summary().containsKey(key)) {
         h.append("<tr><th>").append(esc(key.replace('_', ' '))).append("</th><td>").append(esc(String.valueOf(d.summary().get(key))))
             .append("</td></tr>");

@@ -2,11 +2,13 @@ package dev.naturalness.spark;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.naturalness.model.BatchBudget;
 import dev.naturalness.model.DeviceChoice;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCache;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
+import dev.naturalness.scoring.ScoringOptions;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.PromptTemplate;
 import dev.naturalness.text.ResponsePreparer;
@@ -156,7 +158,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       String segmenter = context.segmenter();
       preparer = new ResponsePreparer(new PromptTemplate(student.manifest().promptTemplate()),
           segmenter.equals("column") ? null : Segmenter.named(segmenter), student.tokenizer(), student.manifest().bosId());
-      scorer = new ResponseScorer(context.options(), student.model());
+      scorer = new ResponseScorer(batchOptions(context, student), student.model());
     }
   }
 
@@ -231,6 +233,16 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     return out;
   }
 
+  /** The scoring options with the batch budget resolved: {@code auto} on a GPU follows its free memory. */
+  static ScoringOptions batchOptions(ScoreContext context, Student student) {
+    ScoringOptions options = context.options();
+    if (context.scoring().batchTokens() > 0 || student.runtime().gpuFreeBytes() == 0) {
+      return options;
+    }
+    return options.withBatch(BatchBudget.forGpu(student.runtime().gpuFreeBytes(), student.manifest().vocabSize(),
+        student.manifest().dtype(), options.rowTokens()), options.rowTokens());
+  }
+
   /** This JVM's student for the device Spark gave the task. */
   static Student student(ScoreContext context) {
     if (context.student().threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
@@ -253,8 +265,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     Path dir = Path.of(context.student().path()).toAbsolutePath().normalize();
     return StudentCache.jvm().getOrLoad(new StudentCache.Key(dir.toString(), device), () -> {
       Student s = Student.load(dir, Device.fromName(device));
-      LOG.info("loaded student {} from {} on {} (libtorch {})", s.manifest().name(), dir, device,
-          Engine.getEngine("PyTorch").getVersion());
+      LOG.info("loaded student {} from {}: {}; batches of {} tokens", s.manifest().name(), dir, s.runtime().describe(),
+          batchOptions(context, s).batchTokens());
       return s;
     });
   }

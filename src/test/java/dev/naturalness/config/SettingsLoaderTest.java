@@ -88,6 +88,17 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void batchTokensAreAutoByDefaultOrAWholeNumber() {
+    assertEquals(0, load().scoring().batchTokens(), "auto");
+    assertEquals(0, load("--set", "scoring.batch.max-tokens=AUTO").scoring().batchTokens());
+    assertEquals(65536, load("--set", "scoring.batch.max-tokens=65536").scoring().batchTokens());
+    assertEquals("config: naturalness.scoring.batch.max-tokens must be auto or a whole number, got string \"lots\"",
+        error("--set", "scoring.batch.max-tokens=lots"));
+    assertEquals("config: naturalness.scoring.batch.max-tokens must be auto or >= 2, got 1",
+        error("--set", "scoring.batch.max-tokens=1"));
+  }
+
+  @Test
   void badValuesAreRefusedByName() {
     assertTrue(error("--set", "input.format=csv").startsWith("config: naturalness.input.format = 'csv' is not one of"));
     assertTrue(error("--set", "scoring.window.fraction=1.5").contains("naturalness.scoring.window.fraction must be in [0, 1]"));

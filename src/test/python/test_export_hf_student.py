@@ -142,6 +142,25 @@ class ExportTest(unittest.TestCase):
             self.export(tiny(), template="no placeholder")
 
 
+class GpuCheckScriptTest(unittest.TestCase):
+    def test_runs_end_to_end_with_the_stand_in_model(self):
+        import subprocess
+        with tempfile.TemporaryDirectory() as out:
+            ran = subprocess.run([sys.executable, os.path.join(ROOT, "src/main/python/gpu_student_check.py"), out,
+                                  "--stand-in", "--layers", "2", "--hidden", "64", "--heads", "4", "--intermediate", "128",
+                                  "--vocab", "300", "--row-tokens", "96", "--rows", "3", "--batches", "3",
+                                  "--chunk-positions", "100", "--peak-tflops", "1"],
+                                 capture_output=True, text=True, timeout=300)
+            self.assertEqual(ran.returncode, 0, ran.stdout + ran.stderr)
+            with open(os.path.join(out, "gpu-check.json")) as f:
+                result = json.load(f)
+            self.assertEqual(result["device"], "cpu")
+            self.assertEqual(result["export"]["mask"], "additive")
+            self.assertGreater(result["tokens_per_second"], 0)
+            self.assertGreater(result["fraction_of_peak"], 0)
+            self.assertTrue(os.path.exists(os.path.join(out, "student", "student.conf")))
+
+
 class PromptTemplateTest(unittest.TestCase):
     def test_without_chat_template(self):
         self.assertEqual(ex.prompt_template({}, False), "{prompt}\n")

@@ -1,0 +1,105 @@
+package dev.naturalness.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.naturalness.DemoStudent;
+import dev.naturalness.model.Student;
+import dev.naturalness.scoring.PackedBatch;
+import dev.naturalness.scoring.Packer;
+import dev.naturalness.scoring.ScoringOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ThroughputBenchmarkTest {
+  static long[] sequence(int length, int seed) {
+    long[] s = new long[length];
+    for (int i = 0; i < length; i++) {
+      s[i] = (seed * 31L + i * 7L) % 256;
+    }
+    return s;
+  }
+
+  @Test
+  void fullRowsHoldEveryPlannedTokenWithNoPadding() {
+    List<long[]> sequences = List.of(sequence(5, 1), sequence(700, 2), sequence(3, 3), sequence(300, 4), sequence(1100, 5));
+    List<PackedBatch> batches = ThroughputBenchmark.fullRows(sequences, 512, 2);
+    List<Long> ids = new ArrayList<>();
+    long cells = 0;
+    for (PackedBatch b : batches) {
+      cells += (long) b.rows() * b.length();
+      for (int i = 0; i < b.rows() * b.length(); i++) {
+        // A position either starts a block or continues the previous position's block one step on.
+        if (i % b.length() > 0 && b.blocks()[i] == b.blocks()[i - 1]) {
+          assertEquals(b.positions()[i - 1] + 1, b.positions()[i]);
+        } else {
+          assertEquals(0, b.positions()[i]);
+        }
+      }
+      for (int i = 0; i < b.ids().length; i++) {
+        ids.add(b.ids()[i]);
+      }
+    }
+    long total = 5 + 700 + 3 + 300 + 1100;
+    assertEquals(2, batches.size());
+    assertTrue(cells - total < 512, "padding only in the last row: " + (cells - total));
+    int at = 0;
+    for (long[] s : sequences) {
+      for (long id : s) {
+        assertEquals(id, (long) ids.get(at++));
+      }
+    }
+  }
+
+  @Test
+  void rightPaddedRowsScoreAsPackedRowsDo() {
+    Student student = DemoStudent.get();
+    List<long[]> sequences = List.of(sequence(40, 1), sequence(9, 2), sequence(25, 3));
+    PackedBatch padded = ThroughputBenchmark.rightPadded(sequences);
+    assertEquals(3, padded.rows());
+    assertEquals(40, padded.length());
+    float[] naive = student.model().nextTokenLogProbs(padded);
+    PackedBatch packed = new Packer(ScoringOptions.defaults(2048)).pack(sequences).get(0);
+    float[] ours = student.model().nextTokenLogProbs(packed);
+    for (PackedBatch.Placement p : packed.placements()) {
+      float[] a = new float[p.size() - 1];
+      float[] b = new float[p.size() - 1];
+      System.arraycopy(ours, p.row() * packed.length() + p.offset(), a, 0, a.length);
+      System.arraycopy(naive, p.sequence() * padded.length(), b, 0, b.length);
+      assertArrayEquals(a, b, 1e-5f, "sequence " + p.sequence());
+    }
+  }
+
+  @Test
+  void benchmarkRunPrintsEveryLegAndNaiveScoresEqualOurs() {
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      ThroughputBenchmark.main(new String[] {"--rows", "6", "--runs", "1", "--legs", "a,b,c", "--window", "fraction=0.25,steps=4"});
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    } finally {
+      System.setOut(stdout);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    System.out.print(out);
+    for (String label : new String[] {"(a) bare forward", "(b) scorer", "(b) / (a)", "(c) naive", "ours (b) vs naive"}) {
+      assertEquals(2, out.split(Pattern.quote(label), -1).length - 1, label + " once per window:\n" + out);
+    }
+    Matcher m = Pattern.compile("max \\|LALP naive - ours\\|\\s+(\\S+)").matcher(out);
+    int windows = 0;
+    while (m.find()) {
+      windows++;
+      assertTrue(Double.parseDouble(m.group(1)) < 1e-4, m.group());
+    }
+    assertEquals(2, windows);
+  }
+}

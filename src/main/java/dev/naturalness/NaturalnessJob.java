@@ -26,9 +26,6 @@ import dev.naturalness.spark.Status;
 import dev.naturalness.spark.TeacherStage;
 import dev.naturalness.spark.TokenPartitioning;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -291,19 +288,12 @@ public final class NaturalnessJob {
   }
 
   /**
-   * The driver's heap limit, its peak heap use (sum of each heap pool's peak, an upper bound) and
-   * its peak resident memory (VmHWM, where /proc exists). In local mode the executor is this JVM.
+   * The driver's heap limit and its peak resident memory (VmHWM, where /proc exists). In local mode
+   * the executor is this JVM; its sampled heap peak is in executor_memory_mb.
    */
   static Map<String, Object> driverMemory() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("heap_max", Runtime.getRuntime().maxMemory() >> 20);
-    long heapPeak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-        heapPeak += pool.getPeakUsage().getUsed();
-      }
-    }
-    m.put("heap_peak", heapPeak >> 20);
     try {
       for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
         if (line.startsWith("VmHWM:")) {
@@ -317,9 +307,9 @@ public final class NaturalnessJob {
   }
 
   /**
-   * The largest peak over all executors of the JVM heap, and of the process's resident memory
-   * where Spark measures it (spark.executor.processTreeMetrics.enabled), from the metrics that
-   * executors send with their heartbeats.
+   * The largest peak over all executors (the driver included) of the used JVM heap, garbage
+   * included, and of the process's resident memory where Spark measures it
+   * (spark.executor.processTreeMetrics.enabled): the metrics executors send with their heartbeats.
    */
   static Map<String, Object> executorMemory(SparkSession spark) {
     long heap = 0;

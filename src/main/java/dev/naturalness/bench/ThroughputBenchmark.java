@@ -60,7 +60,7 @@ public final class ThroughputBenchmark {
   private record Row(String line, String prompt, String response) {}
 
   /** One run's figures for one window. */
-  private record Figures(long planTokens, double forwardSeconds, long usefulTokens, double scorerSeconds,
+  private record Figures(long planTokens, double forwardSeconds, long usefulTokens, long scorerBatchTokens, double scorerSeconds,
       long naiveTokens, long naiveBatchTokens, double naiveSeconds, double maxLalpDifference,
       double jobWallSeconds, double jobScoreSeconds) {}
 
@@ -221,7 +221,7 @@ public final class ThroughputBenchmark {
       Map<String, Object> stages = (Map<String, Object>) summary.get("stage_seconds");
       jobScore = ((Number) stages.get("score")).doubleValue();
     }
-    return new Figures(planTokens, forwardSeconds, useful, scorerSeconds, naiveTokens, naiveBatchTokens, naiveSeconds,
+    return new Figures(planTokens, forwardSeconds, useful, scorer.batchTokens(), scorerSeconds, naiveTokens, naiveBatchTokens, naiveSeconds,
         maxDifference, jobWall, jobScore);
   }
 
@@ -337,6 +337,9 @@ public final class ThroughputBenchmark {
     }
     if (args.legs().contains("b")) {
       line("(b) scorer (useful tokens/s)", runs, f -> f.usefulTokens() / f.scorerSeconds());
+    }
+    if (args.legs().contains("b")) {
+      line("    (b) share of batch positions used", runs, f -> (double) f.usefulTokens() / f.scorerBatchTokens());
     }
     if (args.legs().contains("a") && args.legs().contains("b")) {
       line("    (b) / (a)", runs, f -> (f.usefulTokens() / f.scorerSeconds()) / (f.planTokens() / f.forwardSeconds()));

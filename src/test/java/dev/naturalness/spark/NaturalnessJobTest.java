@@ -59,7 +59,12 @@ class NaturalnessJobTest extends SparkTestBase {
       }
     }
     // Several scoring tasks, one student load in this JVM.
-    Assertions.assertTrue(new ObjectMapper().readTree(output.resolve("summary.json").toFile()).get("partitions").asInt() >= 3);
+    JsonNode summary = new ObjectMapper().readTree(output.resolve("summary.json").toFile());
+    Assertions.assertTrue(summary.get("partitions").asInt() >= 3);
+    // Memory as the job saw it: the driver's heap limit and peak RSS, the executors' sampled heap peak.
+    Assertions.assertTrue(summary.at("/driver_memory_mb/heap_max").asLong() > 0, summary.toString());
+    Assertions.assertTrue(summary.at("/driver_memory_mb/rss_peak").asLong() > 0, summary.toString());
+    Assertions.assertTrue(summary.at("/executor_memory_mb/executors").asInt() >= 1, summary.toString());
     assertEquals(1, StudentCache.jvm().loads() - loadsBefore, "the student is loaded once for all tasks");
 
     checkTeachers(scoreRows, spark().read().parquet(output.resolve("teachers").toString()).collectAsList());

@@ -126,7 +126,7 @@ class CommandLineTest {
   void aWrongTypeInTheConfigStopsTheJob() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     assertOneLine(run(valid(input, "--set", "scoring.batch.max-tokens=lots")),
-        "config: naturalness.scoring.batch.max-tokens must be a whole number, got string \"lots\"");
+        "config: naturalness.scoring.batch.max-tokens must be auto or a whole number, got string \"lots\"");
   }
 
   @Test

@@ -36,7 +36,6 @@ ids restarting at 0, padding), at shapes other than the one traced:
      code) fails here and is refused.
 """
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -44,6 +43,9 @@ import sys
 import warnings
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from student_files import sha256  # noqa: E402
 
 # Max |log-prob difference| (nats) allowed between the traced and the eager module on the same input.
 TRACE_TOLERANCE = {"float32": 1e-4, "bfloat16": 2e-2, "float16": 5e-3}
@@ -250,14 +252,6 @@ def prompt_template(tokenizer_config, adds_bos):
     if "{prompt}" in text.replace(sentinel, ""):
         raise ExportError("the chat template's text contains {prompt} itself; pass --prompt-template")
     return text.replace(sentinel, "{prompt}")
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def hocon_string(s):

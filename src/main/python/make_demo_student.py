@@ -11,7 +11,6 @@ Debian's python3-torch and libopenblas0-pthread; the sha256 in student.conf is o
 output, and the golden scores in src/test/resources/golden are computed from the committed model).
 """
 import argparse
-import hashlib
 import json
 import math
 import os
@@ -25,6 +24,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import demo_text  # noqa: E402
+from student_files import sha256  # noqa: E402
 
 BOS, EOS, PAD = 256, 257, 258
 VOCAB = 259
@@ -176,14 +176,6 @@ def byte_level_tokenizer_json():
                   "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False,
                   "vocab": vocab, "merges": []},
     }
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def main():

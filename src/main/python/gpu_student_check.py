@@ -1,16 +1,17 @@
 """The GPU check of the export path: build a random-weight Qwen2-shaped model, export it, time scoring.
 
     python3 src/main/python/gpu_student_check.py OUT_DIR [--layers 24 --hidden 896 --heads 14
-        --kv-heads 2 --intermediate 4864 --vocab 151936] [--dtype bfloat16] [--row-tokens 4096]
-        [--rows 8] [--batches 20] [--peak-tflops N]
+        --kv-heads 2 --intermediate 4864 --vocab 151936] [--dtype bfloat16] [--attn sdpa|eager]
+        [--shapes 8x4096,16x2048,4x8192] [--batches 20] [--peak-tflops N]
 
 On a machine with a GPU and the transformers package. Builds the model from a config (random
 weights, no download), exports it with export_hf_student.py (which verifies traced against eager on
 packed rows before writing), then times what an executor does per batch: the traced forward on
-packed rows (2-3 sequences per row, block-diagonal masks), log-softmax in float32 and the gather of
-the next ids, a chunk of positions at a time. Prints one JSON object: tokens/s, model FLOPs per
-token, achieved TFLOP/s and its fraction of the GPU's dense bf16 peak (looked up by device name, or
---peak-tflops). The default shape is Qwen2.5-0.5B's.
+packed rows (1-3 sequences per row, block-diagonal masks), log-softmax in float32 and the gather of
+the next ids, a chunk of positions at a time; and the forward alone, to show what the log-softmax
+costs. Each batch shape (rows x row tokens) is timed on its own. Prints one JSON object: per shape
+tokens/s, model FLOPs per token, achieved TFLOP/s and its fraction of the GPU's dense bf16 peak
+(looked up by device name, or --peak-tflops). The default model shape is Qwen2.5-0.5B's.
 
 --stand-in replaces transformers by the small Hugging Face-style model the tests use (CPU, tiny),
 which checks this script where there is neither a GPU nor transformers.
@@ -53,10 +54,11 @@ def build(args, device, dtype):
                          num_hidden_layers=args.layers, num_attention_heads=args.heads,
                          num_key_value_heads=args.kv_heads, max_position_embeddings=32768, tie_word_embeddings=True,
                          torch_dtype=str(dtype).replace("torch.", ""))
-    config._attn_implementation = "sdpa"
+    config._attn_implementation = args.attn
     torch.manual_seed(0)
-    model = Qwen2ForCausalLM(config).to(device=device, dtype=dtype).eval()
-    return model, config.to_dict()
+    with torch.device(device):  # random initialisation on the GPU: minutes faster than on the host
+        model = Qwen2ForCausalLM(config)
+    return model.to(dtype=dtype).eval(), config.to_dict()
 
 
 def flops_per_token(model, vocab, hidden, layers, mean_context):
@@ -77,16 +79,19 @@ def main():
     ap.add_argument("--intermediate", type=int, default=4864)
     ap.add_argument("--vocab", type=int, default=151936)
     ap.add_argument("--dtype", default="bfloat16", choices=sorted(ex.DTYPES))
-    ap.add_argument("--row-tokens", type=int, default=4096)
-    ap.add_argument("--rows", type=int, default=8)
+    ap.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"], help="transformers attention implementation")
+    ap.add_argument("--shapes", default="8x4096,16x2048,4x8192", help="batch shapes to time, ROWSxROW_TOKENS,...")
     ap.add_argument("--batches", type=int, default=20)
     ap.add_argument("--chunk-positions", type=int, default=4096, help="positions per float32 log-softmax chunk")
     ap.add_argument("--peak-tflops", type=float)
     ap.add_argument("--stand-in", action="store_true")
     args = ap.parse_args()
+    shapes = [tuple(int(n) for n in shape.lower().split("x")) for shape in args.shapes.split(",")]
     device = "cuda" if torch.cuda.is_available() and not args.stand_in else "cpu"
     dtype = ex.DTYPES[args.dtype]
+    started = time.time()
     model, config = build(args, device, dtype)
+    build_seconds = time.time() - started
     student = os.path.join(args.out_dir, "student")
     started = time.time()
     style, worst = ex.export(model, student, config=config,
@@ -94,11 +99,63 @@ def main():
                              dtype_name=args.dtype, device=device, name="random-qwen2", template="{prompt}\n")
     export_seconds = time.time() - started
     traced = torch.jit.load(os.path.join(student, "model.pt"), map_location=device)
+    name = torch.cuda.get_device_name(0) if device == "cuda" else "cpu"
+    peak = args.peak_tflops or (peak_tflops(name) if device == "cuda" else None)
+    timed = [time_shape(traced, model, args, device, rows, row_tokens, peak) for rows, row_tokens in shapes]
+    best = max(timed, key=lambda t: t["tokens_per_second"])
+    result = {
+        "device": name, "dtype": args.dtype, "torch": torch.__version__, "transformers": transformers_version(args),
+        "attention": "stand-in" if args.stand_in else args.attn,
+        "model": {"layers": args.layers, "hidden": args.hidden, "heads": args.heads, "kv_heads": args.kv_heads,
+                  "intermediate": args.intermediate, "vocab": args.vocab,
+                  "parameters": sum(p.numel() for p in model.parameters()), "build_seconds": round(build_seconds, 1)},
+        "export": {"mask": style, "traced_vs_eager": worst["trace"], "packed_vs_alone": worst["alone"],
+                   "mask_effect": worst["mask_effect"], "seconds": round(export_seconds, 1)},
+        "shapes": timed,
+        "best_shape": f"{best['rows']}x{best['row_tokens']}",
+        "tokens_per_second": best["tokens_per_second"],
+        "fraction_of_peak": best["fraction_of_peak"],
+        "peak_bf16_tflops": peak,
+        "peak_gpu_memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2) if device == "cuda" else None,
+    }
+    print(json.dumps(result, indent=1))
+    with open(os.path.join(args.out_dir, "gpu-check.json"), "w") as f:
+        json.dump(result, f, indent=1)
 
-    ids, positions, mask, sequences = ex.packed_rows(min(args.vocab, 32000), args.rows, args.row_tokens, 7, device)
-    # The executor's float32 accumulation of each scored position.
+
+def transformers_version(args):
+    if args.stand_in:
+        return None
+    import transformers
+    return transformers.__version__
+
+
+def median_seconds(fn, batches, device):
+    for _ in range(3):
+        fn()
+    times = []
+    for _ in range(batches):
+        if device == "cuda":
+            torch.cuda.synchronize()
+        t = time.perf_counter()
+        fn()
+        if device == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return times[0], times[len(times) // 2], times[-1]
+
+
+def time_shape(traced, model, args, device, rows, row_tokens, peak):
+    """Times one batch shape: the executor's step (forward, float32 log-softmax, gather) and the forward alone."""
+    ids, positions, mask, sequences = ex.packed_rows(min(args.vocab, 32000), rows, row_tokens, 7, device)
+    # Attention work per token grows with the tokens before it in its own sequence.
     mean_context = sum(size * (size + 1) / 2 for _, _, size in sequences) / sum(size for _, _, size in sequences)
     next_ids = torch.cat([ids[:, 1:], ids[:, :1]], dim=1).reshape(-1, 1)
+
+    def forward():
+        with torch.no_grad():
+            return traced(ids, positions, mask)
 
     def step():
         with torch.no_grad():
@@ -109,45 +166,21 @@ def main():
                 picked.append(part.gather(1, next_ids[start:start + args.chunk_positions]))
             return torch.cat(picked).cpu()
 
-    for _ in range(3):
-        step()
-    if device == "cuda":
-        torch.cuda.synchronize()
-        torch.cuda.reset_peak_memory_stats()
-    times = []
-    for _ in range(args.batches):
-        t = time.time()
-        step()
-        if device == "cuda":
-            torch.cuda.synchronize()
-        times.append(time.time() - t)
-    times.sort()
-    median = times[len(times) // 2]
-    tokens = args.rows * args.row_tokens
+    fastest, median, slowest = median_seconds(step, args.batches, device)
+    _, forward_median, _ = median_seconds(forward, args.batches, device)
+    tokens = rows * row_tokens
     per_token = flops_per_token(model, args.vocab, args.hidden, args.layers, mean_context)
-    name = torch.cuda.get_device_name(0) if device == "cuda" else "cpu"
-    peak = args.peak_tflops or (peak_tflops(name) if device == "cuda" else None)
     achieved = tokens * per_token / median / 1e12
-    result = {
-        "device": name, "dtype": args.dtype, "torch": torch.__version__,
-        "model": {"layers": args.layers, "hidden": args.hidden, "heads": args.heads, "kv_heads": args.kv_heads,
-                  "intermediate": args.intermediate, "vocab": args.vocab,
-                  "parameters": sum(p.numel() for p in model.parameters())},
-        "export": {"mask": style, "traced_vs_eager": worst["trace"], "packed_vs_alone": worst["alone"],
-                   "seconds": round(export_seconds, 1)},
-        "batch": {"rows": args.rows, "row_tokens": args.row_tokens, "sequences": len(sequences),
-                  "mean_attention_context": round(mean_context, 1)},
-        "seconds_per_batch": {"min": times[0], "median": median, "max": times[-1]},
+    return {
+        "rows": rows, "row_tokens": row_tokens, "sequences": len(sequences),
+        "mean_attention_context": round(mean_context, 1),
+        "seconds_per_batch": {"min": fastest, "median": median, "max": slowest},
         "tokens_per_second": round(tokens / median),
+        "forward_only_tokens_per_second": round(tokens / forward_median),
         "flops_per_token": per_token,
         "achieved_tflops": round(achieved, 2),
-        "peak_bf16_tflops": peak,
         "fraction_of_peak": round(achieved / peak, 3) if peak else None,
-        "peak_gpu_memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2) if device == "cuda" else None,
     }
-    print(json.dumps(result, indent=1))
-    with open(os.path.join(args.out_dir, "gpu-check.json"), "w") as f:
-        json.dump(result, f, indent=1)
 
 
 if __name__ == "__main__":

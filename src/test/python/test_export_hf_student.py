@@ -148,7 +148,7 @@ class GpuCheckScriptTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as out:
             ran = subprocess.run([sys.executable, os.path.join(ROOT, "src/main/python/gpu_student_check.py"), out,
                                   "--stand-in", "--layers", "2", "--hidden", "64", "--heads", "4", "--intermediate", "128",
-                                  "--vocab", "300", "--row-tokens", "96", "--rows", "3", "--batches", "3",
+                                  "--vocab", "300", "--shapes", "3x96,2x64", "--batches", "3",
                                   "--chunk-positions", "100", "--peak-tflops", "1"],
                                  capture_output=True, text=True, timeout=300)
             self.assertEqual(ran.returncode, 0, ran.stdout + ran.stderr)
@@ -158,6 +158,10 @@ class GpuCheckScriptTest(unittest.TestCase):
             self.assertEqual(result["export"]["mask"], "additive")
             self.assertGreater(result["tokens_per_second"], 0)
             self.assertGreater(result["fraction_of_peak"], 0)
+            self.assertEqual([(t["rows"], t["row_tokens"]) for t in result["shapes"]], [(3, 96), (2, 64)])
+            for timed in result["shapes"]:
+                self.assertGreater(timed["forward_only_tokens_per_second"], 0)
+                self.assertLessEqual(timed["seconds_per_batch"]["min"], timed["seconds_per_batch"]["median"])
             self.assertTrue(os.path.exists(os.path.join(out, "student", "student.conf")))
 
 

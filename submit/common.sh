@@ -12,8 +12,11 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
 done
 SPARK_JAVA_OPTS="$SPARK_JAVA_OPTS -Djdk.reflect.useDirectMethodHandle=false -Dai.djl.offline=true"
 
-# libtorch frees and reallocates tensors above glibc's 32 MiB mmap ceiling every batch; served by
-# mmap, each costs page faults on every use (measured 7x slower at 8 x 512 rows). Keep them on the heap.
+# libtorch frees and reallocates large tensors every batch; served by mmap, each costs page faults on
+# every use (measured 7x slower at 8 x 512 rows, 5x once a tensor passes 64 MiB). Keep them on the
+# heap: no mmap above 32 MiB, and one arena, since a thread's own arena mmaps anything above 64 MiB
+# (see NativeAllocator.java, which holds the same values for executors).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 export MALLOC_MMAP_MAX_="${MALLOC_MMAP_MAX_:-0}"
 export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
 

@@ -40,6 +40,7 @@ cmd=("${SUBMIT[@]}"
   --conf spark.driver.extraJavaOptions="$opts"
   --conf spark.executor.extraJavaOptions="$opts"
   --conf spark.executorEnv.DJL_OFFLINE=true
+  --conf spark.executorEnv.MALLOC_ARENA_MAX=1
   --conf spark.executorEnv.MALLOC_MMAP_MAX_=0
   --conf spark.executorEnv.MALLOC_TRIM_THRESHOLD_=17179869184)
 case "$master" in

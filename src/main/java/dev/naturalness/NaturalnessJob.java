@@ -7,6 +7,7 @@ import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.model.BatchBudget;
+import dev.naturalness.model.NativeAllocator;
 import dev.naturalness.model.StudentException;
 import dev.naturalness.model.StudentManifest;
 import dev.naturalness.report.Leaderboard;
@@ -133,13 +134,11 @@ public final class NaturalnessJob {
       builder.config("spark.executor.extraJavaOptions", (executorOptions + " -Dai.djl.offline=true").trim());
     }
     builder.config("spark.executorEnv.DJL_OFFLINE", "true");
-    // libtorch frees and reallocates tensors above glibc's 32 MiB mmap ceiling every batch; served
-    // by mmap, each costs page faults on every use (7x slower at 8 x 512 rows on a CPU executor).
-    for (String[] kv : new String[][] {{"MALLOC_MMAP_MAX_", "0"}, {"MALLOC_TRIM_THRESHOLD_", "17179869184"}}) {
-      if (!conf.contains("spark.executorEnv." + kv[0])) {
-        builder.config("spark.executorEnv." + kv[0], kv[1]);
+    NativeAllocator.ENVIRONMENT.forEach((name, value) -> {
+      if (!conf.contains("spark.executorEnv." + name)) {
+        builder.config("spark.executorEnv." + name, value);
       }
-    }
+    });
     return builder.getOrCreate();
   }
 

@@ -7,6 +7,7 @@ import dev.naturalness.NaturalnessJob;
 import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.model.Student;
 import dev.naturalness.scoring.PackedBatch;
+import dev.naturalness.scoring.Packer;
 import dev.naturalness.scoring.ResponsePlan;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
@@ -61,6 +62,7 @@ public final class ThroughputBenchmark {
 
   /** One run's figures for one window. */
   private record Figures(long planTokens, double forwardSeconds, long usefulTokens, long scorerBatchTokens, double scorerSeconds,
+      double scorerModelSeconds, double scorerBatchesForwardSeconds,
       long naiveTokens, long naiveBatchTokens, double naiveSeconds, double maxLalpDifference,
       double jobWallSeconds, double jobScoreSeconds) {}
 
@@ -148,6 +150,26 @@ public final class ThroughputBenchmark {
       scorerSeconds = seconds(t);
     }
 
+    // Where (b)'s time goes: the bare forward pass on the very batches the scorer built.
+    double scorerBatchesForward = Double.NaN;
+    if (legs.contains("a") && legs.contains("b")) {
+      WindowPlanner groupPlanner = new WindowPlanner(options);
+      Packer packer = new Packer(options);
+      List<PackedBatch> scorerBatches = new ArrayList<>();
+      for (int from = 0; from < ordered.size(); from += 64) {
+        List<long[]> group = new ArrayList<>();
+        for (PreparedResponse p : ordered.subList(from, Math.min(ordered.size(), from + 64))) {
+          group.addAll(groupPlanner.plan(p).sequences());
+        }
+        scorerBatches.addAll(packer.pack(group));
+      }
+      t = System.nanoTime();
+      for (PackedBatch b : scorerBatches) {
+        student.model().forwardOnly(b);
+      }
+      scorerBatchesForward = seconds(t);
+    }
+
     // (a) the bare forward pass on the exact plan's tokens, in full rows.
     WindowPlanner planner = new WindowPlanner(options);
     List<long[]> planned = new ArrayList<>();
@@ -221,7 +243,8 @@ public final class ThroughputBenchmark {
       Map<String, Object> stages = (Map<String, Object>) summary.get("stage_seconds");
       jobScore = ((Number) stages.get("score")).doubleValue();
     }
-    return new Figures(planTokens, forwardSeconds, useful, scorer.batchTokens(), scorerSeconds, naiveTokens, naiveBatchTokens, naiveSeconds,
+    return new Figures(planTokens, forwardSeconds, useful, scorer.batchTokens(), scorerSeconds, scorer.modelSeconds(),
+        scorerBatchesForward, naiveTokens, naiveBatchTokens, naiveSeconds,
         maxDifference, jobWall, jobScore);
   }
 
@@ -343,6 +366,8 @@ public final class ThroughputBenchmark {
     }
     if (args.legs().contains("a") && args.legs().contains("b")) {
       line("    (b) / (a)", runs, f -> (f.usefulTokens() / f.scorerSeconds()) / (f.planTokens() / f.forwardSeconds()));
+      line("    (b) share of time in the model", runs, f -> f.scorerModelSeconds() / f.scorerSeconds());
+      line("    bare forward on (b)'s batches / (a)", runs, f -> f.scorerBatchesForwardSeconds() / f.forwardSeconds());
     }
     if (args.legs().contains("c")) {
       line("(c) naive, batches of " + args.naiveBatch() + " (seconds)", runs, Figures::naiveSeconds);

@@ -20,6 +20,7 @@ public final class ResponseScorer {
   private long forwardPasses;
   private long batchTokens;
   private long usefulTokens;
+  private long modelNanos;
 
   public ResponseScorer(ScoringOptions options, TokenLogProbModel model) {
     this.options = options;
@@ -66,6 +67,11 @@ public final class ResponseScorer {
     return usefulTokens;
   }
 
+  /** Seconds spent in the model's forward passes and log-prob reads so far. */
+  public double modelSeconds() {
+    return modelNanos / 1e9;
+  }
+
   private void run(List<long[]> sequences, List<Integer> subset, float[][] logProbs, String[] failures) {
     List<long[]> chosen = new ArrayList<>(subset.size());
     for (int s : subset) {
@@ -74,8 +80,10 @@ public final class ResponseScorer {
     for (PackedBatch batch : packer.pack(chosen)) {
       float[] out;
       String failure = null;
+      long started = System.nanoTime();
       try {
         out = model.nextTokenLogProbs(batch);
+        modelNanos += System.nanoTime() - started;
         forwardPasses++;
         batchTokens += (long) batch.rows() * batch.length();
         usefulTokens += batch.usefulTokens();

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.naturalness.model.BatchBudget;
 import dev.naturalness.model.DeviceChoice;
+import dev.naturalness.model.NativeAllocator;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCache;
 import dev.naturalness.scoring.ResponseScore;
@@ -267,6 +268,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       Student s = Student.load(dir, Device.fromName(device));
       LOG.info("loaded student {} from {}: {}; batches of {} tokens", s.manifest().name(), dir, s.runtime().describe(),
           batchOptions(context, s).batchTokens());
+      List<String> missing = NativeAllocator.missing(System.getenv());
+      if (!device.startsWith("gpu") && !missing.isEmpty()) {
+        LOG.warn("scoring on the CPU without {} in this executor's environment: libtorch's large tensors are then "
+            + "mapped and unmapped every batch (5-7x slower); set them with spark.executorEnv.NAME", String.join(" ", missing));
+      }
       return s;
     });
   }

@@ -61,7 +61,7 @@ public final class ThroughputBenchmark {
   private record Row(String line, String prompt, String response) {}
 
   /** One run's figures for one window. */
-  private record Figures(long planTokens, double forwardSeconds, long usefulTokens, long scorerBatchTokens, double scorerSeconds,
+  private record Figures(long sequenceTokens, long planTokens, double forwardSeconds, long usefulTokens, long scorerBatchTokens, double scorerSeconds,
       double scorerModelSeconds, double scorerBatchesForwardSeconds,
       long naiveTokens, long naiveBatchTokens, double naiveSeconds, double maxLalpDifference,
       double jobWallSeconds, double jobScoreSeconds) {}
@@ -142,27 +142,41 @@ public final class ThroughputBenchmark {
     double scorerSeconds = Double.NaN;
     if (legs.contains("b") || legs.contains("c")) {
       for (int from = 0; from < ordered.size(); from += 64) {
-        for (ResponseScore s : scorer.score(ordered.subList(from, Math.min(ordered.size(), from + 64)))) {
-          scores.add(s);
-          useful += s.plannedTokens();
-        }
+        scores.addAll(scorer.score(ordered.subList(from, Math.min(ordered.size(), from + 64))));
       }
       scorerSeconds = seconds(t);
+      useful = scorer.usefulTokens();
     }
+
+    // The batches the scorer builds, again, and the tokens they compute (no padding): the prompt
+    // is computed once for the sequences that share it, so these are what the exact plan needs.
+    WindowPlanner planner = new WindowPlanner(options);
+    Packer packer = new Packer(options);
+    List<PackedBatch> scorerBatches = new ArrayList<>();
+    long sequenceTokens = 0;
+    for (int from = 0; from < ordered.size(); from += 64) {
+      List<long[]> group = new ArrayList<>();
+      List<Integer> sharedGroup = new ArrayList<>();
+      List<Integer> sharedPrefix = new ArrayList<>();
+      int response = 0;
+      for (PreparedResponse p : ordered.subList(from, Math.min(ordered.size(), from + 64))) {
+        ResponsePlan plan = planner.plan(p);
+        sequenceTokens += plan.plannedTokens();
+        for (int s = 0; s < plan.sequences().size(); s++) {
+          group.add(plan.sequences().get(s));
+          sharedGroup.add(plan.sharedPrefix()[s] > 0 ? response : -1);
+          sharedPrefix.add(plan.sharedPrefix()[s]);
+        }
+        response++;
+      }
+      scorerBatches.addAll(packer.pack(group, sharedGroup.stream().mapToInt(Integer::intValue).toArray(),
+          sharedPrefix.stream().mapToInt(Integer::intValue).toArray()));
+    }
+    List<long[]> planned = computedPieces(scorerBatches);
 
     // Where (b)'s time goes: the bare forward pass on the very batches the scorer built.
     double scorerBatchesForward = Double.NaN;
     if (legs.contains("a") && legs.contains("b")) {
-      WindowPlanner groupPlanner = new WindowPlanner(options);
-      Packer packer = new Packer(options);
-      List<PackedBatch> scorerBatches = new ArrayList<>();
-      for (int from = 0; from < ordered.size(); from += 64) {
-        List<long[]> group = new ArrayList<>();
-        for (PreparedResponse p : ordered.subList(from, Math.min(ordered.size(), from + 64))) {
-          group.addAll(groupPlanner.plan(p).sequences());
-        }
-        scorerBatches.addAll(packer.pack(group));
-      }
       t = System.nanoTime();
       for (PackedBatch b : scorerBatches) {
         student.model().forwardOnly(b);
@@ -171,11 +185,6 @@ public final class ThroughputBenchmark {
     }
 
     // (a) the bare forward pass on the exact plan's tokens, in full rows.
-    WindowPlanner planner = new WindowPlanner(options);
-    List<long[]> planned = new ArrayList<>();
-    for (PreparedResponse p : prepared) {
-      planned.addAll(planner.plan(p).sequences());
-    }
     long planTokens = planned.stream().mapToLong(s -> s.length).sum();
     double forwardSeconds = Double.NaN;
     if (legs.contains("a")) {
@@ -243,7 +252,7 @@ public final class ThroughputBenchmark {
       Map<String, Object> stages = (Map<String, Object>) summary.get("stage_seconds");
       jobScore = ((Number) stages.get("score")).doubleValue();
     }
-    return new Figures(planTokens, forwardSeconds, useful, scorer.batchTokens(), scorerSeconds, scorer.modelSeconds(),
+    return new Figures(sequenceTokens, planTokens, forwardSeconds, useful, scorer.batchTokens(), scorerSeconds, scorer.modelSeconds(),
         scorerBatchesForward, naiveTokens, naiveBatchTokens, naiveSeconds,
         maxDifference, jobWall, jobScore);
   }
@@ -282,6 +291,30 @@ public final class ThroughputBenchmark {
       }
     }
     return steps == 0 ? null : sum / steps;
+  }
+
+  /**
+   * The token runs a scorer's batches compute, padding left out: each block of each row (a shared
+   * prompt, or a sequence or its part after a shared prompt) as one sequence.
+   */
+  static List<long[]> computedPieces(List<PackedBatch> batches) {
+    List<long[]> pieces = new ArrayList<>();
+    for (PackedBatch b : batches) {
+      int[] used = new int[b.rows()];
+      for (PackedBatch.Placement p : b.placements()) {
+        used[p.row()] = Math.max(used[p.row()], p.offset() + p.size());
+      }
+      for (int r = 0; r < b.rows(); r++) {
+        int start = 0;
+        for (int c = 1; c <= used[r]; c++) {
+          if (c == used[r] || b.blocks()[r * b.length() + c] != b.blocks()[r * b.length() + start]) {
+            pieces.add(java.util.Arrays.copyOfRange(b.ids(), r * b.length() + start, r * b.length() + c));
+            start = c;
+          }
+        }
+      }
+    }
+    return pieces;
   }
 
   /**
@@ -352,8 +385,9 @@ public final class ThroughputBenchmark {
 
   private static void print(String window, Args args, List<Figures> runs) {
     Figures f0 = runs.get(0);
-    System.out.printf(Locale.ROOT, "%nwindow %s: exact plan %,d tokens; naive plan %,d tokens (%,d with padding)%n",
-        window, f0.planTokens(), f0.naiveTokens(), f0.naiveBatchTokens());
+    System.out.printf(Locale.ROOT, "%nwindow %s: exact plan %,d tokens computed (%,d in its sequences, each prompt once per "
+        + "packed unit); naive plan %,d tokens (%,d with padding)%n",
+        window, f0.planTokens(), f0.sequenceTokens(), f0.naiveTokens(), f0.naiveBatchTokens());
     System.out.println("                                          min      median         max");
     if (args.legs().contains("a")) {
       line("(a) bare forward, full rows (tokens/s)", runs, f -> f.planTokens() / f.forwardSeconds());

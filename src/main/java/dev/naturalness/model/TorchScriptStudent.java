@@ -97,15 +97,30 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
     }
   }
 
-  /** input_ids, position_ids and the block-diagonal causal mask of a batch, on the model's device. */
+  /**
+   * input_ids, position_ids and the mask of a batch, on the model's device: q may attend to k when
+   * k's block is q's own or the shared one q sees, and k's position is not after q's.
+   */
   private static NDList inputs(NDManager scope, PackedBatch batch) {
     Shape shape = new Shape(batch.rows(), batch.length());
     NDArray ids = scope.create(batch.ids(), shape);
     NDArray positions = scope.create(batch.positions(), shape);
     NDArray blocks = scope.create(batch.blocks(), shape);
-    NDArray sameBlock = blocks.expandDims(2).eq(blocks.expandDims(1));
+    NDArray keyBlocks = blocks.expandDims(1);
+    NDArray visible = blocks.expandDims(2).eq(keyBlocks);
+    boolean anyShared = false;
+    for (int b : batch.sharedBlocks()) {
+      if (b >= 0) {
+        anyShared = true;
+        break;
+      }
+    }
+    if (anyShared) {
+      NDArray shared = scope.create(batch.sharedBlocks(), shape);
+      visible = visible.logicalOr(shared.expandDims(2).eq(keyBlocks));
+    }
     NDArray causal = positions.expandDims(2).gte(positions.expandDims(1));
-    return new NDList(ids, positions, sameBlock.logicalAnd(causal).expandDims(1));
+    return new NDList(ids, positions, visible.logicalAnd(causal).expandDims(1));
   }
 
   @Override

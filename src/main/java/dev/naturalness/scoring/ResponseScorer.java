@@ -39,13 +39,24 @@ public final class ResponseScorer {
       firstSequence[r] = sequences.size();
       sequences.addAll(plan.sequences());
     }
+    // A response's sequences that start with its whole prompt may share it.
+    int[] sharedGroup = new int[sequences.size()];
+    int[] sharedPrefix = new int[sequences.size()];
+    for (int r = 0; r < responses.size(); r++) {
+      int[] shared = plans.get(r).sharedPrefix();
+      for (int s = 0; s < shared.length; s++) {
+        sharedGroup[firstSequence[r] + s] = shared[s] > 0 ? r : -1;
+        sharedPrefix[firstSequence[r] + s] = shared[s];
+      }
+    }
+
     float[][] logProbs = new float[sequences.size()][];
     String[] failures = new String[sequences.size()];
     List<Integer> all = new ArrayList<>(sequences.size());
     for (int s = 0; s < sequences.size(); s++) {
       all.add(s);
     }
-    run(sequences, all, logProbs, failures);
+    run(sequences, sharedGroup, sharedPrefix, all, logProbs, failures);
 
     List<ResponseScore> scores = new ArrayList<>(responses.size());
     for (int r = 0; r < responses.size(); r++) {
@@ -72,12 +83,17 @@ public final class ResponseScorer {
     return modelNanos / 1e9;
   }
 
-  private void run(List<long[]> sequences, List<Integer> subset, float[][] logProbs, String[] failures) {
+  private void run(List<long[]> sequences, int[] sharedGroup, int[] sharedPrefix, List<Integer> subset, float[][] logProbs,
+      String[] failures) {
     List<long[]> chosen = new ArrayList<>(subset.size());
-    for (int s : subset) {
-      chosen.add(sequences.get(s));
+    int[] group = new int[subset.size()];
+    int[] prefix = new int[subset.size()];
+    for (int i = 0; i < subset.size(); i++) {
+      chosen.add(sequences.get(subset.get(i)));
+      group[i] = sharedGroup[subset.get(i)];
+      prefix[i] = sharedPrefix[subset.get(i)];
     }
-    for (PackedBatch batch : packer.pack(chosen)) {
+    for (PackedBatch batch : packer.pack(chosen, group, prefix)) {
       float[] out;
       String failure = null;
       long started = System.nanoTime();
@@ -95,9 +111,10 @@ public final class ResponseScorer {
       if (failure == null) {
         for (PackedBatch.Placement p : batch.placements()) {
           int base = p.row() * batch.length() + p.offset();
-          float[] lp = new float[p.size()];
-          lp[0] = Float.NaN; // the first token of a sequence has no context
-          System.arraycopy(out, base, lp, 1, p.size() - 1);
+          float[] lp = new float[p.skip() + p.size()];
+          // The first token has no context; a shared prompt's tokens are never scored.
+          Arrays.fill(lp, 0, p.skip() + 1, Float.NaN);
+          System.arraycopy(out, base, lp, p.skip() + 1, p.size() - 1);
           logProbs[subset.get(p.sequence())] = lp;
         }
       } else if (batch.placements().length == 1) {
@@ -108,8 +125,8 @@ public final class ResponseScorer {
           inBatch.add(subset.get(p.sequence()));
         }
         int half = inBatch.size() / 2;
-        run(sequences, inBatch.subList(0, half), logProbs, failures);
-        run(sequences, inBatch.subList(half, inBatch.size()), logProbs, failures);
+        run(sequences, sharedGroup, sharedPrefix, inBatch.subList(0, half), logProbs, failures);
+        run(sequences, sharedGroup, sharedPrefix, inBatch.subList(half, inBatch.size()), logProbs, failures);
       }
     }
   }

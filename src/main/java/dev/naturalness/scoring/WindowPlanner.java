@@ -31,6 +31,7 @@ public final class WindowPlanner {
     int[] bounds = response.stepBounds();
     int max = options.maxTokens();
     List<long[]> sequences = new ArrayList<>();
+    List<Integer> shared = new ArrayList<>();
     boolean truncated = false;
 
     ResponsePlan.TokenRange galp = null;
@@ -40,6 +41,7 @@ public final class WindowPlanner {
       truncated |= fit < tokens.length;
       galpSequence = sequences.size();
       sequences.add(concat(prefix, 0, prefix.length, tokens, 0, fit));
+      shared.add(prefix.length);
       galp = new ResponsePlan.TokenRange(galpSequence, prefix.length, prefix.length + fit);
     } else if (options.galp() && tokens.length > 0) {
       truncated = true; // the prompt alone fills the model: no response token fits
@@ -73,18 +75,26 @@ public final class WindowPlanner {
             Window last = windows[lastOfGroup.get(w.groupKey())];
             known = sequences.size();
             sequences.add(windowSequence(context, tokens, bounds, last));
+            shared.add(sharedPrefix(last, context, prefix));
             sequenceOfGroup.put(w.groupKey(), known);
           }
           sequence = known;
         } else {
           sequence = sequences.size();
           sequences.add(windowSequence(context, tokens, bounds, w));
+          shared.add(sharedPrefix(w, context, prefix));
         }
         base = w.contextKept + bounds[k] - bounds[w.firstStep];
         steps.add(new ResponsePlan.TokenRange(sequence, base, base + w.stepTokens));
       }
     }
-    return new ResponsePlan(sequences, steps, galp, tokens.length, truncated);
+    return new ResponsePlan(sequences, shared.stream().mapToInt(Integer::intValue).toArray(), steps, galp, tokens.length,
+        truncated);
+  }
+
+  /** The whole prompt when the window keeps all of it (with the prompt in windows), else 0. */
+  private int sharedPrefix(Window w, long[] context, long[] prefix) {
+    return options.includePrompt() && w.contextKept == context.length ? prefix.length : 0;
   }
 
   private Window window(int k, int[] bounds, int contextLength, int max) {

@@ -92,7 +92,8 @@ class ThroughputBenchmarkTest {
     }
     String out = captured.toString(StandardCharsets.UTF_8);
     System.out.print(out);
-    for (String label : new String[] {"(a) bare forward", "(b) scorer", "(b) / (a)", "(c) naive", "ours (b) vs naive"}) {
+    for (String label : new String[] {"(a) bare forward", "(b) scorer", "(b) / (a)", "(c) naive", "ours (b) vs naive",
+        "bare forward on (b)'s batches / (a)"}) {
       assertEquals(2, out.split(Pattern.quote(label), -1).length - 1, label + " once per window:\n" + out);
     }
     Matcher m = Pattern.compile("max \\|LALP naive - ours\\|\\s+(\\S+)").matcher(out);
@@ -102,5 +103,11 @@ class ThroughputBenchmarkTest {
       assertTrue(Double.parseDouble(m.group(1)) < 1e-4, m.group());
     }
     assertEquals(2, windows);
+    Matcher share = Pattern.compile("\\(b\\) share of time in the model\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)").matcher(out);
+    assertTrue(share.find(), out);
+    for (int g = 1; g <= 3; g++) {
+      double value = Double.parseDouble(share.group(g));
+      assertTrue(value > 0 && value <= 1, share.group());
+    }
   }
 }

@@ -49,6 +49,17 @@ class PlanEquivalenceTest {
         }
         assertTrue(fastScorer.usefulTokens() <= literalScorer.usefulTokens(), "grouping never adds tokens");
         assertTrue(fastScorer.batchTokens() < literalScorer.batchTokens(), "grouping and packing run fewer positions");
+        long sequenceTokens = 0;
+        WindowPlanner planner = new WindowPlanner(fast);
+        for (PreparedResponse r : responses) {
+          sequenceTokens += planner.plan(r).plannedTokens();
+        }
+        assertTrue(fastScorer.usefulTokens() <= sequenceTokens, "sharing never adds tokens");
+        if (!includePrompt) {
+          assertEquals(sequenceTokens, fastScorer.usefulTokens(), "without the prompt in windows nothing is shared");
+        } else if (max == 384 && window.equals(new WindowRule.Steps(4))) {
+          assertTrue(fastScorer.usefulTokens() < sequenceTokens, "short step windows that start with the prompt share it");
+        }
       }
     }
   }

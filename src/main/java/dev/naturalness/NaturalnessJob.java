@@ -272,6 +272,8 @@ public final class NaturalnessJob {
     }
     selected.unpersist();
     scores.unpersist();
+    // The report shows the wall time up to its own stage; summary.json has the whole run's.
+    summary.put("wall_seconds", secondsSince(started));
     summary.put("driver_memory_mb", driverMemory());
     summary.put("executor_memory_mb", executorMemory(spark));
     try {

@@ -1,12 +1,17 @@
 package dev.naturalness.spark;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.Settings;
@@ -22,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -52,32 +58,17 @@ public final class ReportStage {
       teacherMaps.add(m);
     }
 
-    Map<String, ReportData.Histogram> histograms = new LinkedHashMap<>();
-    for (String metric : TeacherStage.METRICS) {
-      Dataset<Row> scored = ok.filter(col(metric).isNotNull());
-      Row range = scored.selectExpr("percentile_approx(" + metric + ", 0.005)", "percentile_approx(" + metric + ", 0.995)").first();
-      if (range.isNullAt(0)) {
-        continue;
-      }
-      double low = range.getDouble(0);
-      double high = Math.max(range.getDouble(1), low + 1e-6);
-      Map<String, long[]> counts = new HashMap<>();
-      for (Row r : scored.withColumn("_bin", least(lit(BINS - 1), greatest(lit(0),
-              floor(col(metric).minus(low).divide(high - low).multiply(BINS)).cast("int"))))
-          .groupBy(Fields.TEACHER, "_bin").agg(count("*")).collectAsList()) {
-        counts.computeIfAbsent(r.getString(0), k -> new long[BINS])[r.getInt(1)] = r.getLong(2);
-      }
-      histograms.put(metric, new ReportData.Histogram(low, high, BINS, counts));
-    }
+    Map<String, ReportData.Histogram> histograms = histograms(ok);
 
     // Each prompt's best response by each metric (ties to the smaller response_id).
     Dataset<Row> both = ok.filter(col(Fields.LALP).isNotNull().and(col(Fields.GALP).isNotNull()));
     Dataset<Row> lalpPick = best(both, Fields.LALP);
     Dataset<Row> galpPick = best(both, Fields.GALP);
     Dataset<Row> picks = lalpPick.join(galpPick, Fields.PROMPT_ID).persist();
-    long compared = picks.count();
     Dataset<Row> differ = picks.filter(col("lalp_teacher").notEqual(col("galp_teacher")));
-    long disagreements = differ.count();
+    Row tally = picks.agg(count("*"), sum(when(col("lalp_teacher").notEqual(col("galp_teacher")), 1).otherwise(0))).first();
+    long compared = tally.getLong(0);
+    long disagreements = tally.isNullAt(1) ? 0 : tally.getLong(1);
     List<Map<String, Object>> pairs = new ArrayList<>();
     for (Row r : differ.groupBy("lalp_teacher", "galp_teacher").count().orderBy(col("count").desc()).limit(15).collectAsList()) {
       pairs.add(Map.of("lalp_teacher", r.getString(0), "galp_teacher", r.getString(1), "prompts", r.getLong(2)));
@@ -102,6 +93,49 @@ public final class ReportStage {
     outputs.writeText("report_data/selected_sample.jsonl", String.join("\n",
         selected.sample(false, Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)), 17).limit(SELECTED_SAMPLE)
             .toJSON().collectAsList()) + "\n");
+  }
+
+  /**
+   * Per metric, BINS equal bins between its 0.5th and 99.5th percentile (values outside go to the
+   * end bins), counted per teacher; metrics with no value are left out. Needs the columns teacher,
+   * lalp and galp.
+   */
+  static Map<String, ReportData.Histogram> histograms(Dataset<Row> ok) {
+    // Every metric's range in one pass, then every metric's bins in one more: each Spark job costs
+    // a fixed part of a second, which is most of a small run's report.
+    List<String> metrics = List.of(TeacherStage.METRICS);
+    List<String> percentiles = new ArrayList<>();
+    for (String metric : metrics) {
+      percentiles.add("percentile_approx(" + metric + ", 0.005)");
+      percentiles.add("percentile_approx(" + metric + ", 0.995)");
+    }
+    Row ranges = ok.selectExpr(percentiles.toArray(new String[0])).first();
+    List<Column> binned = new ArrayList<>();
+    Map<String, double[]> bounds = new LinkedHashMap<>();
+    for (int m = 0; m < metrics.size(); m++) {
+      if (ranges.isNullAt(2 * m)) {
+        continue;
+      }
+      double low = ranges.getDouble(2 * m);
+      double high = Math.max(ranges.getDouble(2 * m + 1), low + 1e-6);
+      bounds.put(metrics.get(m), new double[] {low, high});
+      // greatest() skips nulls, so a missing value is kept out explicitly.
+      binned.add(struct(lit(metrics.get(m)).as("metric"), when(col(metrics.get(m)).isNotNull(), least(lit(BINS - 1),
+          greatest(lit(0), floor(col(metrics.get(m)).minus(low).divide(high - low).multiply(BINS)).cast("int")))).as("bin")));
+    }
+    Map<String, Map<String, long[]>> counts = new HashMap<>();
+    if (!binned.isEmpty()) {
+      for (Row r : ok.select(col(Fields.TEACHER), explode(array(binned.toArray(new Column[0]))).as("_b"))
+          .filter(col("_b.bin").isNotNull())
+          .groupBy(col(Fields.TEACHER), col("_b.metric"), col("_b.bin")).agg(count("*")).collectAsList()) {
+        counts.computeIfAbsent(r.getString(1), k -> new HashMap<>())
+            .computeIfAbsent(r.getString(0), k -> new long[BINS])[r.getInt(2)] = r.getLong(3);
+      }
+    }
+    Map<String, ReportData.Histogram> histograms = new LinkedHashMap<>();
+    bounds.forEach((metric, lowHigh) -> histograms.put(metric,
+        new ReportData.Histogram(lowHigh[0], lowHigh[1], BINS, counts.getOrDefault(metric, new HashMap<>()))));
+    return histograms;
   }
 
   private static Dataset<Row> best(Dataset<Row> scored, String metric) {

@@ -8,6 +8,7 @@ import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.model.Student;
 import dev.naturalness.scoring.PackedBatch;
 import dev.naturalness.scoring.Packer;
+import dev.naturalness.scoring.PlannedSequences;
 import dev.naturalness.scoring.ResponsePlan;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
@@ -158,22 +159,13 @@ public final class ThroughputBenchmark {
     List<PackedBatch> scorerBatches = new ArrayList<>();
     long sequenceTokens = 0;
     for (int from = 0; from < ordered.size(); from += 64) {
-      List<long[]> group = new ArrayList<>();
-      List<Integer> sharedGroup = new ArrayList<>();
-      List<Integer> sharedPrefix = new ArrayList<>();
-      int response = 0;
+      List<ResponsePlan> plans = new ArrayList<>();
       for (PreparedResponse p : ordered.subList(from, Math.min(ordered.size(), from + 64))) {
-        ResponsePlan plan = planner.plan(p);
-        sequenceTokens += plan.plannedTokens();
-        for (int s = 0; s < plan.sequences().size(); s++) {
-          group.add(plan.sequences().get(s));
-          sharedGroup.add(plan.sharedPrefix()[s] > 0 ? response : -1);
-          sharedPrefix.add(plan.sharedPrefix()[s]);
-        }
-        response++;
+        plans.add(planner.plan(p));
+        sequenceTokens += plans.get(plans.size() - 1).plannedTokens();
       }
-      scorerBatches.addAll(packer.pack(group, sharedGroup.stream().mapToInt(Integer::intValue).toArray(),
-          sharedPrefix.stream().mapToInt(Integer::intValue).toArray()));
+      PlannedSequences group = PlannedSequences.of(plans);
+      scorerBatches.addAll(packer.pack(group.sequences(), group.sharedGroup(), group.sharedPrefix()));
     }
     List<long[]> planned = computedPieces(scorerBatches);
 
@@ -402,8 +394,6 @@ public final class ThroughputBenchmark {
     }
     if (args.legs().contains("b")) {
       line("(b) scorer (useful tokens/s)", runs, f -> f.usefulTokens() / f.scorerSeconds());
-    }
-    if (args.legs().contains("b")) {
       line("    (b) share of batch positions used", runs, f -> (double) f.usefulTokens() / f.scorerBatchTokens());
     }
     if (args.legs().contains("a") && args.legs().contains("b")) {

@@ -31,32 +31,19 @@ public final class ResponseScorer {
 
   public List<ResponseScore> score(List<PreparedResponse> responses) {
     List<ResponsePlan> plans = new ArrayList<>(responses.size());
-    List<long[]> sequences = new ArrayList<>();
-    int[] firstSequence = new int[responses.size()];
-    for (int r = 0; r < responses.size(); r++) {
-      ResponsePlan plan = planner.plan(responses.get(r));
-      plans.add(plan);
-      firstSequence[r] = sequences.size();
-      sequences.addAll(plan.sequences());
+    for (PreparedResponse response : responses) {
+      plans.add(planner.plan(response));
     }
-    // A response's sequences that start with its whole prompt may share it.
-    int[] sharedGroup = new int[sequences.size()];
-    int[] sharedPrefix = new int[sequences.size()];
-    for (int r = 0; r < responses.size(); r++) {
-      int[] shared = plans.get(r).sharedPrefix();
-      for (int s = 0; s < shared.length; s++) {
-        sharedGroup[firstSequence[r] + s] = shared[s] > 0 ? r : -1;
-        sharedPrefix[firstSequence[r] + s] = shared[s];
-      }
-    }
-
+    PlannedSequences planned = PlannedSequences.of(plans);
+    List<long[]> sequences = planned.sequences();
+    int[] firstSequence = planned.firstSequence();
     float[][] logProbs = new float[sequences.size()][];
     String[] failures = new String[sequences.size()];
     List<Integer> all = new ArrayList<>(sequences.size());
     for (int s = 0; s < sequences.size(); s++) {
       all.add(s);
     }
-    run(sequences, sharedGroup, sharedPrefix, all, logProbs, failures);
+    run(planned, all, logProbs, failures);
 
     List<ResponseScore> scores = new ArrayList<>(responses.size());
     for (int r = 0; r < responses.size(); r++) {
@@ -83,15 +70,14 @@ public final class ResponseScorer {
     return modelNanos / 1e9;
   }
 
-  private void run(List<long[]> sequences, int[] sharedGroup, int[] sharedPrefix, List<Integer> subset, float[][] logProbs,
-      String[] failures) {
+  private void run(PlannedSequences planned, List<Integer> subset, float[][] logProbs, String[] failures) {
     List<long[]> chosen = new ArrayList<>(subset.size());
     int[] group = new int[subset.size()];
     int[] prefix = new int[subset.size()];
     for (int i = 0; i < subset.size(); i++) {
-      chosen.add(sequences.get(subset.get(i)));
-      group[i] = sharedGroup[subset.get(i)];
-      prefix[i] = sharedPrefix[subset.get(i)];
+      chosen.add(planned.sequences().get(subset.get(i)));
+      group[i] = planned.sharedGroup()[subset.get(i)];
+      prefix[i] = planned.sharedPrefix()[subset.get(i)];
     }
     for (PackedBatch batch : packer.pack(chosen, group, prefix)) {
       float[] out;
@@ -125,8 +111,8 @@ public final class ResponseScorer {
           inBatch.add(subset.get(p.sequence()));
         }
         int half = inBatch.size() / 2;
-        run(sequences, sharedGroup, sharedPrefix, inBatch.subList(0, half), logProbs, failures);
-        run(sequences, sharedGroup, sharedPrefix, inBatch.subList(half, inBatch.size()), logProbs, failures);
+        run(planned, inBatch.subList(0, half), logProbs, failures);
+        run(planned, inBatch.subList(half, inBatch.size()), logProbs, failures);
       }
     }
   }

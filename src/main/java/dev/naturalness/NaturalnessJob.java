@@ -1,7 +1,9 @@
 package dev.naturalness;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
@@ -232,16 +234,23 @@ public final class NaturalnessJob {
     outputs.writeTable(SelectStage.forWriting(selected, selectedRows, 200_000), "selected");
     summary.stage("select", seconds(t));
 
-    Map<String, Long> byStatus = new LinkedHashMap<>();
-    for (Row r : scores.groupBy(Fields.STATUS).count().orderBy(Fields.STATUS).collectAsList()) {
-      byStatus.put(r.getString(0), r.getLong(1));
+    // Every count in one pass: per status, its rows, their tokens and how many were scored in this run.
+    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    long responseTokens = 0;
+    long plannedTokens = 0;
+    long scoredNow = 0;
+    for (Row r : scores.groupBy(Fields.STATUS).agg(count("*"), sum(col(Fields.N_TOKENS)).cast("long"),
+        sum(col(Fields.PLANNED_TOKENS)).cast("long"), sum(when(col(Fields.REUSED).equalTo(false), 1).otherwise(0)).cast("long"))
+        .collectAsList()) {
+      String status = r.getString(0);
+      byStatus.put(status, r.getLong(1));
+      responseTokens += r.isNullAt(2) ? 0 : r.getLong(2);
+      plannedTokens += r.isNullAt(3) ? 0 : r.getLong(3);
+      if (List.of(Status.OK, Status.UNSCORABLE, Status.MODEL_ERROR).contains(status)) {
+        scoredNow += r.getLong(4);
+      }
     }
-    Row tokens = scores.agg(sum(col(Fields.N_TOKENS)).cast("long"), sum(col(Fields.PLANNED_TOKENS)).cast("long")).first();
-    long ok = byStatus.getOrDefault("ok", 0L);
-    long responseTokens = tokens.isNullAt(0) ? 0 : tokens.getLong(0);
-    long plannedTokens = tokens.isNullAt(1) ? 0 : tokens.getLong(1);
-    long scoredNow = scores.filter(col(Fields.REUSED).equalTo(false)
-        .and(col(Fields.STATUS).isin(Status.OK, Status.UNSCORABLE, Status.MODEL_ERROR))).count();
+    long ok = byStatus.getOrDefault(Status.OK, 0L);
     summary.count("read", rowsRead).count("scored", ok).count("errored", rowsRead - ok).count("selected", selectedRows)
         .count("by_status", byStatus).count("scored_now", scoredNow).count("reused", reusedRows);
     summary.put("tokens", Map.of("response", responseTokens, "model", plannedTokens));

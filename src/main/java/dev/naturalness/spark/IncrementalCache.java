@@ -83,7 +83,9 @@ public final class IncrementalCache {
       };
       out.add(value.as(f));
     }
-    Dataset<Row> reused = hits.select(out.toArray(new Column[0]));
+    // These rows are cached, and Spark 3.5 keeps a cached plan's 200 shuffle partitions: as many
+    // tasks as the canonical rows have partitions do the join instead.
+    Dataset<Row> reused = hits.select(out.toArray(new Column[0])).coalesce(Math.max(1, canonical.rdd().getNumPartitions()));
     Dataset<Row> rest = canonical.join(reused.select(col(Fields.ROW)), canonical.col(Fields.ROW).equalTo(reused.col(Fields.ROW)), "left_anti");
     @SuppressWarnings("unchecked")
     Dataset<Row>[] parts = new Dataset[] {reused, rest};

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +22,7 @@ import dev.naturalness.text.Span;
 import dev.naturalness.text.TextException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,29 +59,9 @@ public final class ReportStage {
     }
 
     Map<String, ReportData.Histogram> histograms = histograms(ok);
-
-    // Each prompt's best response by each metric (ties to the smaller response_id).
-    Dataset<Row> both = ok.filter(col(Fields.LALP).isNotNull().and(col(Fields.GALP).isNotNull()));
-    Dataset<Row> lalpPick = best(both, Fields.LALP);
-    Dataset<Row> galpPick = best(both, Fields.GALP);
-    Dataset<Row> picks = lalpPick.join(galpPick, Fields.PROMPT_ID).persist();
-    Dataset<Row> differ = picks.filter(col("lalp_teacher").notEqual(col("galp_teacher")));
-    Row tally = picks.agg(count("*"), sum(when(col("lalp_teacher").notEqual(col("galp_teacher")), 1).otherwise(0))).first();
-    long compared = tally.getLong(0);
-    long disagreements = tally.isNullAt(1) ? 0 : tally.getLong(1);
-    List<Map<String, Object>> pairs = new ArrayList<>();
-    for (Row r : differ.groupBy("lalp_teacher", "galp_teacher").count().orderBy(col("count").desc()).limit(15).collectAsList()) {
-      pairs.add(Map.of("lalp_teacher", r.getString(0), "galp_teacher", r.getString(1), "prompts", r.getLong(2)));
-    }
-    List<Map<String, Object>> sample = new ArrayList<>();
-    for (Row r : differ.orderBy(Fields.PROMPT_ID).limit(25).collectAsList()) {
-      sample.add(Map.of("prompt_id", r.getAs(Fields.PROMPT_ID), "lalp_teacher", r.getAs("lalp_teacher"), "lalp", r.getAs("lalp_value"),
-          "galp_teacher", r.getAs("galp_teacher"), "galp", r.getAs("galp_value")));
-    }
-    picks.unpersist();
-
-    ReportData data = new ReportData(withoutConfig(summary), settings.resolvedJson(), teacherMaps, histograms, compared,
-        disagreements, pairs, sample, worstSteps(ok, input, teachers, settings));
+    Disagreements disagreements = disagreements(ok);
+    ReportData data = new ReportData(withoutConfig(summary), settings.resolvedJson(), teacherMaps, histograms,
+        disagreements.compared(), disagreements.prompts(), disagreements.pairs(), disagreements.sample(), worstSteps(ok, input, teachers, settings));
     outputs.writeText("report.html", ReportHtml.render(data));
 
     ObjectMapper json = new ObjectMapper();
@@ -93,6 +73,49 @@ public final class ReportStage {
     outputs.writeText("report_data/selected_sample.jsonl", String.join("\n",
         selected.sample(false, Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)), 17).limit(SELECTED_SAMPLE)
             .toJSON().collectAsList()) + "\n");
+  }
+
+  /** Where LALP's and GALP's picks differ: prompts compared, prompts that differ, the top pairs, a sample. */
+  record Disagreements(long compared, long prompts, List<Map<String, Object>> pairs, List<Map<String, Object>> sample) {}
+
+  static final int PAIRS = 15;
+  static final int DISAGREEMENT_SAMPLE = 25;
+
+  /**
+   * Each prompt's best response by LALP and by GALP among its responses scored by both, and how
+   * the two picks' teachers differ. Needs the columns prompt_id, teacher, response_id, lalp and galp.
+   */
+  static Disagreements disagreements(Dataset<Row> ok) {
+    // One pass counts the prompts per (LALP's pick's teacher, GALP's pick's teacher): the pairs are
+    // few, and the counts and the top pairs come from them; the sample is a second pass.
+    Dataset<Row> picks = TeacherStage.picksPerPrompt(ok.filter(col(Fields.LALP).isNotNull().and(col(Fields.GALP).isNotNull())))
+        .select(col(Fields.PROMPT_ID), col(TeacherStage.LALP_PICK + ".teacher").as("lalp_teacher"),
+            col(TeacherStage.LALP_PICK + ".value").as("lalp_value"), col(TeacherStage.GALP_PICK + ".teacher").as("galp_teacher"),
+            col(TeacherStage.GALP_PICK + ".value").as("galp_value"));
+    long compared = 0;
+    long disagreements = 0;
+    List<Row> differing = new ArrayList<>();
+    for (Row r : picks.groupBy("lalp_teacher", "galp_teacher").count().collectAsList()) {
+      compared += r.getLong(2);
+      if (!r.getString(0).equals(r.getString(1))) {
+        disagreements += r.getLong(2);
+        differing.add(r);
+      }
+    }
+    differing.sort(Comparator.comparingLong((Row r) -> -r.getLong(2)).thenComparing((Row r) -> r.getString(0))
+        .thenComparing((Row r) -> r.getString(1)));
+    List<Map<String, Object>> pairs = new ArrayList<>();
+    for (Row r : differing.subList(0, Math.min(PAIRS, differing.size()))) {
+      pairs.add(Map.of("lalp_teacher", r.getString(0), "galp_teacher", r.getString(1), "prompts", r.getLong(2)));
+    }
+    List<Map<String, Object>> sample = new ArrayList<>();
+    if (disagreements > 0) {
+      for (Row r : picks.filter(col("lalp_teacher").notEqual(col("galp_teacher"))).orderBy(Fields.PROMPT_ID).limit(DISAGREEMENT_SAMPLE).collectAsList()) {
+        sample.add(Map.of("prompt_id", r.getAs(Fields.PROMPT_ID), "lalp_teacher", r.getAs("lalp_teacher"), "lalp", r.getAs("lalp_value"),
+            "galp_teacher", r.getAs("galp_teacher"), "galp", r.getAs("galp_value")));
+      }
+    }
+    return new Disagreements(compared, disagreements, pairs, sample);
   }
 
   /**
@@ -136,11 +159,6 @@ public final class ReportStage {
     bounds.forEach((metric, lowHigh) -> histograms.put(metric,
         new ReportData.Histogram(lowHigh[0], lowHigh[1], BINS, counts.getOrDefault(metric, new HashMap<>()))));
     return histograms;
-  }
-
-  private static Dataset<Row> best(Dataset<Row> scored, String metric) {
-    return TeacherStage.bestPerPrompt(scored, metric)
-        .select(col(Fields.PROMPT_ID), col(Fields.TEACHER).as(metric + "_teacher"), col(metric).as(metric + "_value"));
   }
 
   /** The lowest-LALP response of each of the top teachers, cut into its steps again. */

@@ -1,9 +1,9 @@
 package dev.naturalness.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.negate;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
@@ -18,11 +18,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
@@ -59,50 +59,99 @@ public final class TeacherStage {
   private TeacherStage() {}
 
   public static Dataset<Row> aggregateTeachers(SparkSession spark, Dataset<Row> scores, Settings.Teachers settings) {
+    int samples = settings.bootstrapSamples();
+    long seed = settings.seed();
+    // One pass groups each teacher's rows and computes its counts and both metrics' statistics;
+    // every Spark job costs a fixed part of a second, whatever the corpus.
     Map<String, long[]> counts = new HashMap<>(); // n_responses, n_scored, n_errors
-    for (Row r : scores.groupBy(col(Fields.TEACHER)).agg(count("*").as("n"),
-        sum(when(col(Fields.STATUS).equalTo(Status.OK), 1).otherwise(0)).as("ok")).collectAsList()) {
-      long n = r.getLong(1);
-      long ok = r.getLong(2);
-      counts.put(r.getString(0), new long[] {n, ok, n - ok});
-    }
-    Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
     Map<String, Map<String, TeacherStatistics.Summary>> stats = new HashMap<>();
+    List<Tuple2<String, PerTeacher>> perTeacher = scores
+        .select(Fields.TEACHER, Fields.STATUS, Fields.PROMPT_ID, Fields.LALP, Fields.GALP).javaRDD()
+        .mapToPair(r -> new Tuple2<>(r.getString(0), new Response(Status.OK.equals(r.getString(1)), r.getString(2),
+            r.isNullAt(3) ? null : r.getDouble(3), r.isNullAt(4) ? null : r.getDouble(4))))
+        .groupByKey()
+        .map(kv -> new Tuple2<>(kv._1(), PerTeacher.of(kv._1(), kv._2(), samples, seed)))
+        .collect();
+    for (Tuple2<String, PerTeacher> t : perTeacher) {
+      counts.put(t._1(), new long[] {t._2().responses(), t._2().scored(), t._2().responses() - t._2().scored()});
+      stats.put(t._1(), t._2().byMetric());
+    }
     Map<String, Map<String, Long>> wins = new HashMap<>();
     for (String metric : METRICS) {
-      Dataset<Row> scored = ok.filter(col(metric).isNotNull()).select(Fields.TEACHER, Fields.PROMPT_ID, metric, Fields.RESPONSE_ID);
-      int samples = settings.bootstrapSamples();
-      long seed = settings.seed();
-      // Seeded per teacher, so that a teacher's interval does not depend on the other teachers.
-      List<Tuple2<String, TeacherStatistics.Summary>> perTeacher = scored.javaRDD()
-          .mapToPair(r -> new Tuple2<>(r.getString(0), new TeacherStatistics.Scored(r.getString(1), r.getDouble(2))))
-          .groupByKey()
-          .map(kv -> {
-            List<TeacherStatistics.Scored> list = new ArrayList<>();
-            kv._2().forEach(list::add);
-            return new Tuple2<>(kv._1(), TeacherStatistics.summarize(list, samples,
-                TeacherStatistics.seedFor(seed, kv._1(), metric)));
-          })
-          .collect();
-      for (Tuple2<String, TeacherStatistics.Summary> t : perTeacher) {
-        stats.computeIfAbsent(t._1(), k -> new HashMap<>()).put(metric, t._2());
+      wins.put(metric, new HashMap<>());
+    }
+    for (Row r : picksPerPrompt(scores.filter(col(Fields.STATUS).equalTo(Status.OK)))
+        .groupBy(LALP_PICK + "." + Fields.TEACHER, GALP_PICK + "." + Fields.TEACHER).count().collectAsList()) {
+      for (int m = 0; m < METRICS.length; m++) {
+        if (!r.isNullAt(m)) {
+          wins.get(METRICS[m]).merge(r.getString(m), r.getLong(2), Long::sum);
+        }
       }
-      Dataset<Row> winners = bestPerPrompt(scored, metric);
-      Map<String, Long> byTeacher = new HashMap<>();
-      for (Row r : winners.groupBy(Fields.TEACHER).count().collectAsList()) {
-        byTeacher.put(r.getString(0), r.getLong(1));
-      }
-      wins.put(metric, byTeacher);
     }
     return spark.createDataFrame(table(counts, stats, wins), SCHEMA).coalesce(1);
   }
 
-  /** Each prompt's top response by {@code metric}, ties to the smaller response_id: the win-rate rule. */
-  public static Dataset<Row> bestPerPrompt(Dataset<Row> scored, String metric) {
-    return scored.withColumn("_rank", row_number().over(Window.partitionBy(Fields.PROMPT_ID)
-            .orderBy(col(metric).desc(), col(Fields.RESPONSE_ID).asc())))
-        .filter(col("_rank").equalTo(1))
-        .drop("_rank");
+  /** Column of {@link #picksPerPrompt}: the prompt's best response by LALP (null when none has one). */
+  public static final String LALP_PICK = "lalp_pick";
+  /** Column of {@link #picksPerPrompt}: the prompt's best response by GALP (null when none has one). */
+  public static final String GALP_PICK = "galp_pick";
+
+  /**
+   * Per prompt, its best response by each metric: the highest value, ties to the smaller
+   * response_id (the win-rate rule), among the given rows that have that metric. One row per
+   * prompt: prompt_id, and per metric a struct (teacher, response_id, value) or null.
+   */
+  public static Dataset<Row> picksPerPrompt(Dataset<Row> scored) {
+    // The smallest (-value, response_id) is the highest value, ties to the smaller response_id.
+    Column[] picks = new Column[METRICS.length];
+    for (int m = 0; m < METRICS.length; m++) {
+      Column value = col(METRICS[m]);
+      picks[m] = min(when(value.isNotNull(), struct(negate(value).as("key"), col(Fields.RESPONSE_ID).as(Fields.RESPONSE_ID),
+          col(Fields.TEACHER).as(Fields.TEACHER), value.as("value")))).as("_" + METRICS[m]);
+    }
+    Dataset<Row> best = scored.groupBy(col(Fields.PROMPT_ID)).agg(picks[0], picks[1]);
+    return best.select(col(Fields.PROMPT_ID),
+        pick(col("_" + Fields.LALP)).as(LALP_PICK), pick(col("_" + Fields.GALP)).as(GALP_PICK));
+  }
+
+  private static Column pick(Column best) {
+    return when(best.isNotNull(), struct(best.getField(Fields.TEACHER).as(Fields.TEACHER),
+        best.getField(Fields.RESPONSE_ID).as(Fields.RESPONSE_ID), best.getField("value").as("value")));
+  }
+
+  /** One row as the teacher statistics need it. */
+  record Response(boolean ok, String promptId, Double lalp, Double galp) implements java.io.Serializable {}
+
+  /** One teacher's counts and, per metric with any value, its statistics. */
+  record PerTeacher(long responses, long scored, Map<String, TeacherStatistics.Summary> byMetric) implements java.io.Serializable {
+    static PerTeacher of(String teacher, Iterable<Response> rows, int samples, long seed) {
+      long responses = 0;
+      long scored = 0;
+      List<TeacherStatistics.Scored> lalp = new ArrayList<>();
+      List<TeacherStatistics.Scored> galp = new ArrayList<>();
+      for (Response r : rows) {
+        responses++;
+        if (!r.ok()) {
+          continue;
+        }
+        scored++;
+        if (r.lalp() != null) {
+          lalp.add(new TeacherStatistics.Scored(r.promptId(), r.lalp()));
+        }
+        if (r.galp() != null) {
+          galp.add(new TeacherStatistics.Scored(r.promptId(), r.galp()));
+        }
+      }
+      Map<String, TeacherStatistics.Summary> byMetric = new HashMap<>();
+      // Seeded per teacher, so that a teacher's interval does not depend on the other teachers.
+      if (!lalp.isEmpty()) {
+        byMetric.put(Fields.LALP, TeacherStatistics.summarize(lalp, samples, TeacherStatistics.seedFor(seed, teacher, Fields.LALP)));
+      }
+      if (!galp.isEmpty()) {
+        byMetric.put(Fields.GALP, TeacherStatistics.summarize(galp, samples, TeacherStatistics.seedFor(seed, teacher, Fields.GALP)));
+      }
+      return new PerTeacher(responses, scored, byMetric);
+    }
   }
 
   private static List<Row> table(Map<String, long[]> counts, Map<String, Map<String, TeacherStatistics.Summary>> stats,

@@ -237,15 +237,15 @@ public final class NaturalnessJob {
     // Every count in one pass: per status, its rows, their tokens and how many were scored in this run.
     Map<String, Long> byStatus = new java.util.TreeMap<>();
     long responseTokens = 0;
-    long plannedTokens = 0;
+    long modelTokens = 0;
     long scoredNow = 0;
     for (Row r : scores.groupBy(Fields.STATUS).agg(count("*"), sum(col(Fields.N_TOKENS)).cast("long"),
-        sum(col(Fields.PLANNED_TOKENS)).cast("long"), sum(when(col(Fields.REUSED).equalTo(false), 1).otherwise(0)).cast("long"))
+        sum(col(Fields.MODEL_TOKENS)).cast("long"), sum(when(col(Fields.REUSED).equalTo(false), 1).otherwise(0)).cast("long"))
         .collectAsList()) {
       String status = r.getString(0);
       byStatus.put(status, r.getLong(1));
       responseTokens += r.isNullAt(2) ? 0 : r.getLong(2);
-      plannedTokens += r.isNullAt(3) ? 0 : r.getLong(3);
+      modelTokens += r.isNullAt(3) ? 0 : r.getLong(3);
       if (List.of(Status.OK, Status.UNSCORABLE, Status.MODEL_ERROR).contains(status)) {
         scoredNow += r.getLong(4);
       }
@@ -253,8 +253,8 @@ public final class NaturalnessJob {
     long ok = byStatus.getOrDefault(Status.OK, 0L);
     summary.count("read", rowsRead).count("scored", ok).count("errored", rowsRead - ok).count("selected", selectedRows)
         .count("by_status", byStatus).count("scored_now", scoredNow).count("reused", reusedRows);
-    summary.put("tokens", Map.of("response", responseTokens, "model", plannedTokens));
-    summary.put("tokens_per_second", scoreSeconds > 0 ? Math.round(plannedTokens / scoreSeconds) : 0);
+    summary.put("tokens", Map.of("response", responseTokens, "model", modelTokens));
+    summary.put("tokens_per_second", scoreSeconds > 0 ? Math.round(modelTokens / scoreSeconds) : 0);
     summary.put("student", Map.of("name", checked.student().name(), "path", checked.student().directory(),
         "model_sha256", checked.student().modelSha256(), "max_tokens", checked.context().options().maxTokens()));
     summary.put("config_hash", checked.context().configHash());

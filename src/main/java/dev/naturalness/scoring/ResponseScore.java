@@ -5,7 +5,9 @@ package dev.naturalness.scoring;
  * could be scored; {@code stepScores} holds the scored steps in order. {@code error} is null unless
  * the model failed on one of this response's sequences.
  *
- * @param plannedTokens tokens the model ran for this response (all its sequences)
+ * @param modelTokens tokens the model ran for this response: its sequences' tokens, a prompt shared
+ *     with other sequences in a packed unit counted once (for the first of them); for a response
+ *     that failed, its sequences' tokens
  */
 public record ResponseScore(
     Double galp,
@@ -14,7 +16,7 @@ public record ResponseScore(
     int nTokens,
     int nSteps,
     boolean truncated,
-    long plannedTokens,
+    long modelTokens,
     String error) {
 
   public boolean ok() {

@@ -3,7 +3,9 @@ package dev.naturalness.scoring;
 import dev.naturalness.text.PreparedResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Scores responses: plans each one's sequences, packs all of them into batches, runs the model and
@@ -39,15 +41,16 @@ public final class ResponseScorer {
     int[] firstSequence = planned.firstSequence();
     float[][] logProbs = new float[sequences.size()][];
     String[] failures = new String[sequences.size()];
+    long[] ranTokens = new long[sequences.size()];
     List<Integer> all = new ArrayList<>(sequences.size());
     for (int s = 0; s < sequences.size(); s++) {
       all.add(s);
     }
-    run(planned, all, logProbs, failures);
+    run(planned, all, logProbs, failures, ranTokens);
 
     List<ResponseScore> scores = new ArrayList<>(responses.size());
     for (int r = 0; r < responses.size(); r++) {
-      scores.add(assemble(plans.get(r), firstSequence[r], logProbs, failures));
+      scores.add(assemble(plans.get(r), firstSequence[r], logProbs, failures, ranTokens));
     }
     return scores;
   }
@@ -70,7 +73,7 @@ public final class ResponseScorer {
     return modelNanos / 1e9;
   }
 
-  private void run(PlannedSequences planned, List<Integer> subset, float[][] logProbs, String[] failures) {
+  private void run(PlannedSequences planned, List<Integer> subset, float[][] logProbs, String[] failures, long[] ranTokens) {
     List<long[]> chosen = new ArrayList<>(subset.size());
     int[] group = new int[subset.size()];
     int[] prefix = new int[subset.size()];
@@ -95,7 +98,12 @@ public final class ResponseScorer {
         failure = "model failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
       }
       if (failure == null) {
+        // A shared prompt block ran once; the first placement that sees it is charged for it.
+        Set<Long> sharedCharged = new HashSet<>();
         for (PackedBatch.Placement p : batch.placements()) {
+          int at = p.row() * batch.length() + p.offset();
+          boolean chargeShared = p.skip() > 0 && sharedCharged.add((long) p.row() << 32 | batch.sharedBlocks()[at]);
+          ranTokens[subset.get(p.sequence())] = p.size() + (chargeShared ? p.skip() : 0);
           int base = p.row() * batch.length() + p.offset();
           float[] lp = new float[p.skip() + p.size()];
           // The first token has no context; a shared prompt's tokens are never scored.
@@ -111,8 +119,8 @@ public final class ResponseScorer {
           inBatch.add(subset.get(p.sequence()));
         }
         int half = inBatch.size() / 2;
-        run(planned, inBatch.subList(0, half), logProbs, failures);
-        run(planned, inBatch.subList(half, inBatch.size()), logProbs, failures);
+        run(planned, inBatch.subList(0, half), logProbs, failures, ranTokens);
+        run(planned, inBatch.subList(half, inBatch.size()), logProbs, failures, ranTokens);
       }
     }
   }
@@ -137,7 +145,7 @@ public final class ResponseScorer {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
-  private ResponseScore assemble(ResponsePlan plan, int firstSequence, float[][] logProbs, String[] failures) {
+  private ResponseScore assemble(ResponsePlan plan, int firstSequence, float[][] logProbs, String[] failures, long[] ranTokens) {
     for (int s = 0; s < plan.sequences().size(); s++) {
       if (failures[firstSequence + s] != null) {
         return new ResponseScore(null, null, new float[0], plan.responseTokens(), 0, plan.truncated(),
@@ -159,8 +167,12 @@ public final class ResponseScorer {
       }
     }
     Double lalp = options.lalp() && scored > 0 ? sum / scored : null;
+    long modelTokens = 0;
+    for (int s = 0; s < plan.sequences().size(); s++) {
+      modelTokens += ranTokens[firstSequence + s];
+    }
     return new ResponseScore(galp, lalp, Arrays.copyOf(stepScores, scored), plan.responseTokens(), scored,
-        plan.truncated(), plan.plannedTokens(), null);
+        plan.truncated(), modelTokens, null);
   }
 
   /** Mean log-prob over the range's tokens that have context (position >= 1); null if none. */

@@ -31,7 +31,8 @@ public final class Fields {
   public static final String STEP_SCORES = "step_scores";
   public static final String STUDENT = "student";
   public static final String CONFIG_HASH = "config_hash";
-  public static final String PLANNED_TOKENS = "planned_tokens";
+  /** Tokens the model ran for the row: its sequences, a prompt shared in a packed unit counted once. */
+  public static final String MODEL_TOKENS = "model_tokens";
   public static final String MARGIN = "margin";
   public static final String SELECTION_RANK = "selection_rank";
 

@@ -77,7 +77,7 @@ public final class IncrementalCache {
       Column value = switch (f) {
         case Fields.RESPONSE_ID, Fields.PROMPT_ID, Fields.TEACHER, Fields.CORRECT, Fields.ROW, Fields.TEXT_SHA -> col("c." + f);
         case Fields.STUDENT -> lit(studentName);
-        case Fields.PLANNED_TOKENS -> lit(0L);
+        case Fields.MODEL_TOKENS -> lit(0L);
         case Fields.REUSED -> lit(true);
         default -> col("k." + f);
       };

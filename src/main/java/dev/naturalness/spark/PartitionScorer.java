@@ -142,7 +142,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         long tokens = 0;
         for (int i = 0; i < scores.size(); i++) {
           ResponseScore s = scores.get(i);
-          tokens += s.plannedTokens();
+          tokens += s.modelTokens();
           out.add(scoredRow(scorable.get(i), s));
         }
         counters.tokens().add(tokens);
@@ -217,7 +217,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     return RowFactory.create(r.getString(responseId), r.getString(promptId), r.getString(teacher),
         ok ? s.lalp() : null, ok ? s.galp() : null, s.nTokens(), s.nSteps(), s.truncated(), status, error,
         ok && context.stepScores() ? boxed(s.stepScores()) : null, context.studentName(), context.configHash(),
-        s.plannedTokens(), r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row), r.getString(textSha), false);
+        s.modelTokens(), r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row), r.getString(textSha), false);
   }
 
   private Row errorRow(Row r, String status, String error) {

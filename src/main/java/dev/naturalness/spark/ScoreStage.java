@@ -35,14 +35,14 @@ public final class ScoreStage {
       createStructField(Fields.STEP_SCORES, createArrayType(FloatType, false), true),
       createStructField(Fields.STUDENT, StringType, false),
       createStructField(Fields.CONFIG_HASH, StringType, false),
-      createStructField(Fields.PLANNED_TOKENS, LongType, false),
+      createStructField(Fields.MODEL_TOKENS, LongType, false),
       createStructField(Fields.CORRECT, BooleanType, true),
       createStructField(Fields.ROW, LongType, false),
       createStructField(Fields.TEXT_SHA, StringType, true),
       createStructField(Fields.REUSED, BooleanType, false)));
 
   /** Columns that stay inside the job. */
-  public static final List<String> INTERNAL = List.of(Fields.PLANNED_TOKENS, Fields.CORRECT, Fields.ROW, Fields.TEXT_SHA, Fields.REUSED);
+  public static final List<String> INTERNAL = List.of(Fields.MODEL_TOKENS, Fields.CORRECT, Fields.ROW, Fields.TEXT_SHA, Fields.REUSED);
 
   /** Progress counters fed by the executors. */
   public record Counters(LongAccumulator responses, LongAccumulator tokens) implements java.io.Serializable {

@@ -55,6 +55,9 @@ class PlanEquivalenceTest {
           sequenceTokens += planner.plan(r).plannedTokens();
         }
         assertTrue(fastScorer.usefulTokens() <= sequenceTokens, "sharing never adds tokens");
+        assertEquals(fastScorer.usefulTokens(), actual.stream().mapToLong(ResponseScore::modelTokens).sum(),
+            "responses are charged the tokens the model ran, a shared prompt once");
+        assertEquals(literalScorer.usefulTokens(), expected.stream().mapToLong(ResponseScore::modelTokens).sum());
         if (!includePrompt) {
           assertEquals(sequenceTokens, fastScorer.usefulTokens(), "without the prompt in windows nothing is shared");
         } else if (max == 384 && window.equals(new WindowRule.Steps(4))) {

@@ -32,7 +32,7 @@ class SelectStageTest extends SparkTestBase {
       full[ScoreStage.SCHEMA.fieldIndex("status")] = r[4];
       full[ScoreStage.SCHEMA.fieldIndex("student")] = "s";
       full[ScoreStage.SCHEMA.fieldIndex("config_hash")] = "h";
-      full[ScoreStage.SCHEMA.fieldIndex("planned_tokens")] = 1L;
+      full[ScoreStage.SCHEMA.fieldIndex("model_tokens")] = 1L;
       full[ScoreStage.SCHEMA.fieldIndex("correct")] = r[5];
       full[ScoreStage.SCHEMA.fieldIndex("_row")] = r[6];
       full[ScoreStage.SCHEMA.fieldIndex("_reused")] = false;

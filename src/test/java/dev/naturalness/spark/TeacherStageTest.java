@@ -59,7 +59,7 @@ class TeacherStageTest extends SparkTestBase {
       full[ScoreStage.SCHEMA.fieldIndex(Fields.STATUS)] = m.status();
       full[ScoreStage.SCHEMA.fieldIndex(Fields.STUDENT)] = "s";
       full[ScoreStage.SCHEMA.fieldIndex(Fields.CONFIG_HASH)] = "h";
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.PLANNED_TOKENS)] = 1L;
+      full[ScoreStage.SCHEMA.fieldIndex(Fields.MODEL_TOKENS)] = 1L;
       full[ScoreStage.SCHEMA.fieldIndex(Fields.ROW)] = 0L;
       full[ScoreStage.SCHEMA.fieldIndex(Fields.REUSED)] = false;
       out.add(RowFactory.create(full));

@@ -15,7 +15,6 @@ import dev.naturalness.model.StudentManifest;
 import dev.naturalness.report.Leaderboard;
 import dev.naturalness.report.RunSummary;
 import dev.naturalness.scoring.ScoringOptions;
-import dev.naturalness.spark.ConcurrentStages;
 import dev.naturalness.spark.CorpusReader;
 import dev.naturalness.spark.Fields;
 import dev.naturalness.spark.IncrementalCache;
@@ -39,8 +38,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -216,55 +213,48 @@ public final class NaturalnessJob {
     double scoreSeconds = seconds(t);
     summary.stage("score", scoreSeconds);
 
+    t = System.nanoTime();
     Dataset<Row> scoresOut = scores.drop(ScoreStage.INTERNAL.toArray(new String[0]));
     if (!settings.output().stepScores()) {
       scoresOut = scoresOut.drop(Fields.STEP_SCORES);
     }
-    Dataset<Row> finalScores = scores;
-    Dataset<Row> writtenScores = scoresOut;
-    List<Row> teacherRows;
-    Selection selection;
-    ScoreCounts counts;
-    ReportStage.ScoreAggregates aggregates;
-    double aggregateSeconds;
-    // The stages after scoring only read the cached scores: they run side by side.
-    try (ConcurrentStages stages = new ConcurrentStages(5)) {
-      Future<Object> scoresWritten = stages.start("write_scores", () -> {
-        outputs.writeTable(writtenScores, "scores");
-        return null;
-      });
-      Future<List<Row>> teachersDone = stages.start("teachers", () -> {
-        Dataset<Row> teachers = TeacherStage.aggregateTeachers(spark, finalScores, settings.teachers());
-        List<Row> rows = teachers.collectAsList();
-        outputs.writeTable(teachers, "teachers");
-        return rows;
-      });
-      Future<Selection> selectDone = stages.start("select", () -> {
-        Dataset<Row> selected = SelectStage.selectResponses(finalScores, input, settings.select(), settings.input().columns())
-            .persist(StorageLevel.MEMORY_AND_DISK());
-        long rows = selected.count();
-        outputs.writeTable(SelectStage.forWriting(selected, rows, 200_000), "selected");
-        return new Selection(selected, rows);
-      });
-      Future<ScoreCounts> countsDone = stages.start("counts", () -> ScoreCounts.of(finalScores));
-      Future<ReportStage.ScoreAggregates> aggregatesDone = stages.start("report_aggregates",
-          () -> ReportStage.aggregateScores(finalScores, rowsRead));
-      ConcurrentStages.await(scoresWritten);
-      teacherRows = ConcurrentStages.await(teachersDone);
-      selection = ConcurrentStages.await(selectDone);
-      counts = ConcurrentStages.await(countsDone);
-      aggregates = ConcurrentStages.await(aggregatesDone);
-      for (String stage : List.of("write_scores", "teachers", "select", "counts")) {
-        summary.stage(stage, stages.seconds(stage));
-      }
-      aggregateSeconds = stages.seconds("report_aggregates");
-    }
+    outputs.writeTable(scoresOut, "scores");
+    summary.stage("write_scores", seconds(t));
 
-    long ok = counts.byStatus().getOrDefault(Status.OK, 0L);
-    summary.count("read", rowsRead).count("scored", ok).count("errored", rowsRead - ok).count("selected", selection.rows())
-        .count("by_status", counts.byStatus()).count("scored_now", counts.scoredNow()).count("reused", reusedRows);
-    summary.put("tokens", Map.of("response", counts.responseTokens(), "model", counts.modelTokens()));
-    summary.put("tokens_per_second", scoreSeconds > 0 ? Math.round(counts.modelTokens() / scoreSeconds) : 0);
+    t = System.nanoTime();
+    Dataset<Row> teachers = TeacherStage.aggregateTeachers(spark, scores, settings.teachers());
+    List<Row> teacherRows = teachers.collectAsList();
+    outputs.writeTable(teachers, "teachers");
+    summary.stage("teachers", seconds(t));
+
+    t = System.nanoTime();
+    Dataset<Row> selected = SelectStage.selectResponses(scores, input, settings.select(), settings.input().columns())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long selectedRows = selected.count();
+    outputs.writeTable(SelectStage.forWriting(selected, selectedRows, 200_000), "selected");
+    summary.stage("select", seconds(t));
+
+    // Every count in one pass: per status, its rows, their tokens and how many were scored in this run.
+    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    long responseTokens = 0;
+    long modelTokens = 0;
+    long scoredNow = 0;
+    for (Row r : scores.groupBy(Fields.STATUS).agg(count("*"), sum(col(Fields.N_TOKENS)).cast("long"),
+        sum(col(Fields.MODEL_TOKENS)).cast("long"), sum(when(col(Fields.REUSED).equalTo(false), 1).otherwise(0)).cast("long"))
+        .collectAsList()) {
+      String status = r.getString(0);
+      byStatus.put(status, r.getLong(1));
+      responseTokens += r.isNullAt(2) ? 0 : r.getLong(2);
+      modelTokens += r.isNullAt(3) ? 0 : r.getLong(3);
+      if (List.of(Status.OK, Status.UNSCORABLE, Status.MODEL_ERROR).contains(status)) {
+        scoredNow += r.getLong(4);
+      }
+    }
+    long ok = byStatus.getOrDefault(Status.OK, 0L);
+    summary.count("read", rowsRead).count("scored", ok).count("errored", rowsRead - ok).count("selected", selectedRows)
+        .count("by_status", byStatus).count("scored_now", scoredNow).count("reused", reusedRows);
+    summary.put("tokens", Map.of("response", responseTokens, "model", modelTokens));
+    summary.put("tokens_per_second", scoreSeconds > 0 ? Math.round(modelTokens / scoreSeconds) : 0);
     summary.put("student", Map.of("name", checked.student().name(), "path", checked.student().directory(),
         "model_sha256", checked.student().modelSha256(), "max_tokens", checked.context().options().maxTokens()));
     summary.put("config_hash", checked.context().configHash());
@@ -275,13 +265,11 @@ public final class NaturalnessJob {
     summary.put("config", parseJson(settings.resolvedJson()));
     t = System.nanoTime();
     try {
-      ReportStage.writeReport(aggregates, scores, input, selection.selected().drop("_prompt_id"), selection.rows(), teacherRows,
-          summary.asMap(), settings, outputs);
+      ReportStage.writeReport(scores, rowsRead, input, selected.drop("_prompt_id"), selectedRows, teacherRows, summary.asMap(), settings, outputs);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the report under " + settings.output().path() + ": " + e.getMessage(), e);
     }
-    // The report's time: its aggregates (beside the other stages) and what it did after them.
-    summary.stage("report", aggregateSeconds + seconds(t));
+    summary.stage("report", seconds(t));
     if (cache != null) {
       t = System.nanoTime();
       try {
@@ -291,7 +279,7 @@ public final class NaturalnessJob {
       }
       summary.stage("cache", seconds(t));
     }
-    selection.selected().unpersist();
+    selected.unpersist();
     scores.unpersist();
     // The report shows the wall time up to its own stage; summary.json has the whole run's.
     summary.put("wall_seconds", secondsSince(started));
@@ -307,32 +295,6 @@ public final class NaturalnessJob {
       throw new IllegalStateException("cannot write " + outputs.path(Outputs.SUMMARY) + ": " + e.getMessage(), e);
     }
     return new Result(summary, teacherRows, settings.output().path());
-  }
-
-  /** The selected rows (cached) and how many. */
-  private record Selection(Dataset<Row> selected, long rows) {}
-
-  /** The scores' counts for summary.json: rows per status, tokens, rows scored in this run. */
-  private record ScoreCounts(Map<String, Long> byStatus, long responseTokens, long modelTokens, long scoredNow) {
-    /** Every count in one pass: per status, its rows, their tokens and how many were not reused. */
-    static ScoreCounts of(Dataset<Row> scores) {
-      Map<String, Long> byStatus = new TreeMap<>();
-      long responseTokens = 0;
-      long modelTokens = 0;
-      long scoredNow = 0;
-      for (Row r : scores.groupBy(Fields.STATUS).agg(count("*"), sum(col(Fields.N_TOKENS)).cast("long"),
-          sum(col(Fields.MODEL_TOKENS)).cast("long"), sum(when(col(Fields.REUSED).equalTo(false), 1).otherwise(0)).cast("long"))
-          .collectAsList()) {
-        String status = r.getString(0);
-        byStatus.put(status, r.getLong(1));
-        responseTokens += r.isNullAt(2) ? 0 : r.getLong(2);
-        modelTokens += r.isNullAt(3) ? 0 : r.getLong(3);
-        if (List.of(Status.OK, Status.UNSCORABLE, Status.MODEL_ERROR).contains(status)) {
-          scoredNow += r.getLong(4);
-        }
-      }
-      return new ScoreCounts(byStatus, responseTokens, modelTokens, scoredNow);
-    }
   }
 
   /**

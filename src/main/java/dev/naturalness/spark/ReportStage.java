@@ -45,20 +45,10 @@ public final class ReportStage {
 
   private ReportStage() {}
 
-  /** What the report takes from the scores alone, so that it can run beside the other stages. */
-  public record ScoreAggregates(Map<String, ReportData.Histogram> histograms, Disagreements disagreements, List<String> scoresSample) {}
-
-  public static ScoreAggregates aggregateScores(Dataset<Row> scores, long scoreRows) {
-    Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
-    double fraction = Math.min(1.0, (double) SCORES_SAMPLE / Math.max(1, scoreRows));
-    List<String> sample = scores.drop(ScoreStage.INTERNAL.toArray(new String[0])).drop(Fields.STEP_SCORES)
-        .sample(false, fraction, 17).limit(SCORES_SAMPLE).toJSON().collectAsList();
-    return new ScoreAggregates(histograms(ok), disagreements(ok), sample);
-  }
-
-  public static void writeReport(ScoreAggregates aggregates, Dataset<Row> scores, Dataset<Row> input, Dataset<Row> selected,
+  public static void writeReport(Dataset<Row> scores, long scoreRows, Dataset<Row> input, Dataset<Row> selected,
       long selectedRows, List<Row> teachers, Map<String, Object> summary, Settings.Job settings, Outputs outputs)
       throws IOException {
+    Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
     List<Map<String, Object>> teacherMaps = new ArrayList<>();
     for (Row t : teachers) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -67,15 +57,19 @@ public final class ReportStage {
       }
       teacherMaps.add(m);
     }
-    Disagreements disagreements = aggregates.disagreements();
-    ReportData data = new ReportData(withoutConfig(summary), settings.resolvedJson(), teacherMaps, aggregates.histograms(),
-        disagreements.compared(), disagreements.prompts(), disagreements.pairs(), disagreements.sample(),
-        worstSteps(scores.filter(col(Fields.STATUS).equalTo(Status.OK)), input, teachers, settings));
+
+    Map<String, ReportData.Histogram> histograms = histograms(ok);
+    Disagreements disagreements = disagreements(ok);
+    ReportData data = new ReportData(withoutConfig(summary), settings.resolvedJson(), teacherMaps, histograms,
+        disagreements.compared(), disagreements.prompts(), disagreements.pairs(), disagreements.sample(), worstSteps(ok, input, teachers, settings));
     outputs.writeText("report.html", ReportHtml.render(data));
 
     ObjectMapper json = new ObjectMapper();
     outputs.writeText("report_data/teachers.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(teacherMaps));
-    outputs.writeText("report_data/scores_sample.jsonl", String.join("\n", aggregates.scoresSample()) + "\n");
+    double fraction = Math.min(1.0, (double) SCORES_SAMPLE / Math.max(1, scoreRows));
+    outputs.writeText("report_data/scores_sample.jsonl", String.join("\n",
+        scores.drop(ScoreStage.INTERNAL.toArray(new String[0])).drop(Fields.STEP_SCORES)
+            .sample(false, fraction, 17).limit(SCORES_SAMPLE).toJSON().collectAsList()) + "\n");
     outputs.writeText("report_data/selected_sample.jsonl", String.join("\n",
         selected.sample(false, Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)), 17).limit(SELECTED_SAMPLE)
             .toJSON().collectAsList()) + "\n");

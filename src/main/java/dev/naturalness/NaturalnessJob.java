@@ -209,7 +209,6 @@ public final class NaturalnessJob {
     if (reused != null) {
       reused.unpersist();
     }
-    canonical.unpersist();
     double scoreSeconds = seconds(t);
     summary.stage("score", scoreSeconds);
 
@@ -265,7 +264,7 @@ public final class NaturalnessJob {
     summary.put("config", parseJson(settings.resolvedJson()));
     t = System.nanoTime();
     try {
-      ReportStage.writeReport(scores, rowsRead, input, selected.drop("_prompt_id"), selectedRows, teacherRows, summary.asMap(), settings, outputs);
+      ReportStage.writeReport(scores, rowsRead, canonical, selected.drop("_prompt_id"), selectedRows, teacherRows, summary.asMap(), settings, outputs);
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the report under " + settings.output().path() + ": " + e.getMessage(), e);
     }
@@ -280,6 +279,7 @@ public final class NaturalnessJob {
       summary.stage("cache", seconds(t));
     }
     selected.unpersist();
+    canonical.unpersist();
     scores.unpersist();
     // The report shows the wall time up to its own stage; summary.json has the whole run's.
     summary.put("wall_seconds", secondsSince(started));

@@ -45,7 +45,7 @@ public final class ReportStage {
 
   private ReportStage() {}
 
-  public static void writeReport(Dataset<Row> scores, long scoreRows, Dataset<Row> input, Dataset<Row> selected,
+  public static void writeReport(Dataset<Row> scores, long scoreRows, Dataset<Row> canonical, Dataset<Row> selected,
       long selectedRows, List<Row> teachers, Map<String, Object> summary, Settings.Job settings, Outputs outputs)
       throws IOException {
     Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
@@ -61,7 +61,7 @@ public final class ReportStage {
     Map<String, ReportData.Histogram> histograms = histograms(ok);
     Disagreements disagreements = disagreements(ok);
     ReportData data = new ReportData(withoutConfig(summary), settings.resolvedJson(), teacherMaps, histograms,
-        disagreements.compared(), disagreements.prompts(), disagreements.pairs(), disagreements.sample(), worstSteps(ok, input, teachers, settings));
+        disagreements.compared(), disagreements.prompts(), disagreements.pairs(), disagreements.sample(), worstSteps(ok, canonical, teachers, settings.scoring().segmenter()));
     outputs.writeText("report.html", ReportHtml.render(data));
 
     ObjectMapper json = new ObjectMapper();
@@ -161,9 +161,12 @@ public final class ReportStage {
     return histograms;
   }
 
-  /** The lowest-LALP response of each of the top teachers, cut into its steps again. */
-  private static List<ReportData.ResponseSteps> worstSteps(Dataset<Row> ok, Dataset<Row> input, List<Row> teachers,
-      Settings.Job settings) {
+  /**
+   * The lowest-LALP response of each of the top teachers, cut into its steps again; the texts come
+   * from the cached canonical rows (reading the input again would parse the whole corpus for a few rows).
+   */
+  static List<ReportData.ResponseSteps> worstSteps(Dataset<Row> ok, Dataset<Row> canonical, List<Row> teachers,
+      String segmenter) {
     List<String> top = new ArrayList<>();
     for (Row t : teachers) {
       if (top.size() < WORST_RESPONSES && t.getAs("lalp_rank") != null) {
@@ -181,14 +184,10 @@ public final class ReportStage {
     for (Row r : worst) {
       byRow.put(r.getLong(0), r);
     }
-    Settings.Columns c = settings.input().columns();
-    boolean given = settings.scoring().segmenter().equals("column");
-    List<String> wanted = new ArrayList<>(List.of(Fields.ROW, c.prompt(), c.response()));
-    if (given) {
-      wanted.add(c.steps());
-    }
+    boolean given = segmenter.equals("column");
     Map<Long, Row> texts = new HashMap<>();
-    for (Row r : input.filter(col(Fields.ROW).isin(byRow.keySet().toArray())).selectExpr(quote(wanted)).collectAsList()) {
+    for (Row r : canonical.filter(col(Fields.ROW).isin(byRow.keySet().toArray()))
+        .select(Fields.ROW, Fields.PROMPT, Fields.RESPONSE, Fields.STEPS).collectAsList()) {
       texts.put(r.getLong(0), r);
     }
     List<ReportData.ResponseSteps> out = new ArrayList<>();
@@ -198,11 +197,11 @@ public final class ReportStage {
           continue;
         }
         Row text = texts.get(r.getLong(0));
-        String prompt = String.valueOf((Object) text.get(1));
-        String response = String.valueOf((Object) text.get(2));
+        String prompt = text.getString(1);
+        String response = text.getString(2);
         List<String> steps = new ArrayList<>();
         try {
-          List<Span> spans = given ? GivenSteps.spans(response, text.getList(3)) : Segmenter.named(settings.scoring().segmenter()).segment(response);
+          List<Span> spans = given ? GivenSteps.spans(response, text.getList(3)) : Segmenter.named(segmenter).segment(response);
           for (Span s : spans) {
             steps.add(response.substring(s.start(), s.end()));
           }
@@ -218,10 +217,6 @@ public final class ReportStage {
       }
     }
     return out;
-  }
-
-  private static String[] quote(List<String> columns) {
-    return columns.stream().map(n -> "`" + n.replace("`", "``") + "`").toArray(String[]::new);
   }
 
   private static Map<String, Object> withoutConfig(Map<String, Object> summary) {

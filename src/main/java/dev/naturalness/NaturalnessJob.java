@@ -38,6 +38,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -234,7 +235,7 @@ public final class NaturalnessJob {
     summary.stage("select", seconds(t));
 
     // Every count in one pass: per status, its rows, their tokens and how many were scored in this run.
-    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    Map<String, Long> byStatus = new TreeMap<>();
     long responseTokens = 0;
     long modelTokens = 0;
     long scoredNow = 0;

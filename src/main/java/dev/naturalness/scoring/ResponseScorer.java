@@ -101,10 +101,9 @@ public final class ResponseScorer {
         // A shared prompt block ran once; the first placement that sees it is charged for it.
         Set<Long> sharedCharged = new HashSet<>();
         for (PackedBatch.Placement p : batch.placements()) {
-          int at = p.row() * batch.length() + p.offset();
-          boolean chargeShared = p.skip() > 0 && sharedCharged.add((long) p.row() << 32 | batch.sharedBlocks()[at]);
-          ranTokens[subset.get(p.sequence())] = p.size() + (chargeShared ? p.skip() : 0);
           int base = p.row() * batch.length() + p.offset();
+          boolean chargeShared = p.skip() > 0 && sharedCharged.add((long) p.row() << 32 | batch.sharedBlocks()[base]);
+          ranTokens[subset.get(p.sequence())] = p.size() + (chargeShared ? p.skip() : 0);
           float[] lp = new float[p.skip() + p.size()];
           // The first token has no context; a shared prompt's tokens are never scored.
           Arrays.fill(lp, 0, p.skip() + 1, Float.NaN);

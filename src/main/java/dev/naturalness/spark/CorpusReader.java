@@ -110,11 +110,9 @@ public final class CorpusReader {
         coalesce(length(col(c.prompt())), lit(0)).plus(coalesce(length(col(c.response())), lit(0))).cast(DataTypes.LongType).as(Fields.EST_TOKENS),
         sha2(concat_ws("\u001f", coalesce(text(schema, c.prompt()), lit("")), coalesce(text(schema, c.response()), lit(""))), 256)
             .as(Fields.TEXT_SHA));
-    // The first row with a response_id is scored; later ones are marked. The rows are hashed by
-    // response_id into as many partitions as the input has, not spark.sql.shuffle.partitions: these
-    // rows are cached, and Spark 3.5 does not coalesce shuffle partitions inside a cached plan, so a
-    // small corpus would otherwise be cut into 200 partitions that every later pass walks (a second each).
-    return rows.repartition(Math.max(1, raw.rdd().getNumPartitions()), col(Fields.RESPONSE_ID))
+    // The first row with a response_id is scored; later ones are marked. The job caches these rows,
+    // so they are hashed into as many partitions as the input has (CachedPartitions).
+    return rows.repartition(CachedPartitions.like(raw), col(Fields.RESPONSE_ID))
         .withColumn(Fields.DUPLICATE, row_number().over(Window.partitionBy(Fields.RESPONSE_ID).orderBy(Fields.ROW)).gt(1));
   }
 

@@ -83,9 +83,8 @@ public final class IncrementalCache {
       };
       out.add(value.as(f));
     }
-    // These rows are cached, and Spark 3.5 keeps a cached plan's 200 shuffle partitions: as many
-    // tasks as the canonical rows have partitions do the join instead.
-    Dataset<Row> reused = hits.select(out.toArray(new Column[0])).coalesce(Math.max(1, canonical.rdd().getNumPartitions()));
+    // The job caches these rows: the join's output comes in as many partitions as the canonical rows have (CachedPartitions).
+    Dataset<Row> reused = hits.select(out.toArray(new Column[0])).coalesce(CachedPartitions.like(canonical));
     Dataset<Row> rest = canonical.join(reused.select(col(Fields.ROW)), canonical.col(Fields.ROW).equalTo(reused.col(Fields.ROW)), "left_anti");
     @SuppressWarnings("unchecked")
     Dataset<Row>[] parts = new Dataset[] {reused, rest};

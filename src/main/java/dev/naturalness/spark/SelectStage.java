@@ -30,9 +30,8 @@ public final class SelectStage {
       candidate = candidate.and(col(Fields.CORRECT).isNull().or(col(Fields.CORRECT)));
     }
     WindowSpec byPrompt = Window.partitionBy(Fields.PROMPT_ID).orderBy(col(Fields.LALP).desc(), col(Fields.RESPONSE_ID).asc());
-    // Hashed by prompt into as many partitions as the scores have: the selection is cached, and Spark
-    // 3.5 does not coalesce a cached plan's spark.sql.shuffle.partitions (200 tasks, a second on a small run).
-    Dataset<Row> ranked = scores.filter(candidate).repartition(Math.max(1, scores.rdd().getNumPartitions()), col(Fields.PROMPT_ID))
+    // The job caches the selection: hashed by prompt into as many partitions as the scores have (CachedPartitions).
+    Dataset<Row> ranked = scores.filter(candidate).repartition(CachedPartitions.like(scores), col(Fields.PROMPT_ID))
         .select(col(Fields.ROW), col(Fields.RESPONSE_ID).as("_selected_response_id"), col(Fields.LALP).as("_lalp"),
             col(Fields.GALP).as("_galp"), col(Fields.PROMPT_ID).as("_prompt_id"),
             row_number().over(byPrompt).as("_selection_rank"),

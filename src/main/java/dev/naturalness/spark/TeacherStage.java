@@ -66,9 +66,14 @@ public final class TeacherStage {
     Map<String, long[]> counts = new HashMap<>(); // n_responses, n_scored, n_errors
     Map<String, Map<String, TeacherStatistics.Summary>> stats = new HashMap<>();
     List<Tuple2<String, PerTeacher>> perTeacher = scores
-        .select(Fields.TEACHER, Fields.STATUS, Fields.PROMPT_ID, Fields.LALP, Fields.GALP).javaRDD()
-        .mapToPair(r -> new Tuple2<>(r.getString(0), new Response(Status.OK.equals(r.getString(1)), r.getString(2),
-            r.isNullAt(3) ? null : r.getDouble(3), r.isNullAt(4) ? null : r.getDouble(4))))
+        .select(Fields.TEACHER, Fields.STATUS, Fields.PROMPT_ID, METRICS[0], METRICS[1]).javaRDD()
+        .mapToPair(r -> {
+          Double[] values = new Double[METRICS.length];
+          for (int m = 0; m < METRICS.length; m++) {
+            values[m] = r.isNullAt(3 + m) ? null : r.getDouble(3 + m);
+          }
+          return new Tuple2<>(r.getString(0), new Response(Status.OK.equals(r.getString(1)), r.getString(2), values));
+        })
         .groupByKey()
         .map(kv -> new Tuple2<>(kv._1(), PerTeacher.of(kv._1(), kv._2(), samples, seed)))
         .collect();
@@ -119,36 +124,36 @@ public final class TeacherStage {
         best.getField(Fields.RESPONSE_ID).as(Fields.RESPONSE_ID), best.getField("value").as("value")));
   }
 
-  /** One row as the teacher statistics need it. */
-  record Response(boolean ok, String promptId, Double lalp, Double galp) implements java.io.Serializable {}
+  /** One row as the teacher statistics need it: its values in METRICS' order, null where missing. */
+  record Response(boolean ok, String promptId, Double[] values) implements java.io.Serializable {}
 
   /** One teacher's counts and, per metric with any value, its statistics. */
   record PerTeacher(long responses, long scored, Map<String, TeacherStatistics.Summary> byMetric) implements java.io.Serializable {
     static PerTeacher of(String teacher, Iterable<Response> rows, int samples, long seed) {
       long responses = 0;
       long scored = 0;
-      List<TeacherStatistics.Scored> lalp = new ArrayList<>();
-      List<TeacherStatistics.Scored> galp = new ArrayList<>();
+      List<List<TeacherStatistics.Scored>> byIndex = new ArrayList<>();
+      for (int m = 0; m < METRICS.length; m++) {
+        byIndex.add(new ArrayList<>());
+      }
       for (Response r : rows) {
         responses++;
         if (!r.ok()) {
           continue;
         }
         scored++;
-        if (r.lalp() != null) {
-          lalp.add(new TeacherStatistics.Scored(r.promptId(), r.lalp()));
-        }
-        if (r.galp() != null) {
-          galp.add(new TeacherStatistics.Scored(r.promptId(), r.galp()));
+        for (int m = 0; m < METRICS.length; m++) {
+          if (r.values()[m] != null) {
+            byIndex.get(m).add(new TeacherStatistics.Scored(r.promptId(), r.values()[m]));
+          }
         }
       }
       Map<String, TeacherStatistics.Summary> byMetric = new HashMap<>();
-      // Seeded per teacher, so that a teacher's interval does not depend on the other teachers.
-      if (!lalp.isEmpty()) {
-        byMetric.put(Fields.LALP, TeacherStatistics.summarize(lalp, samples, TeacherStatistics.seedFor(seed, teacher, Fields.LALP)));
-      }
-      if (!galp.isEmpty()) {
-        byMetric.put(Fields.GALP, TeacherStatistics.summarize(galp, samples, TeacherStatistics.seedFor(seed, teacher, Fields.GALP)));
+      for (int m = 0; m < METRICS.length; m++) {
+        if (!byIndex.get(m).isEmpty()) {
+          // Seeded per teacher, so that a teacher's interval does not depend on the other teachers.
+          byMetric.put(METRICS[m], TeacherStatistics.summarize(byIndex.get(m), samples, TeacherStatistics.seedFor(seed, teacher, METRICS[m])));
+        }
       }
       return new PerTeacher(responses, scored, byMetric);
     }

@@ -5,20 +5,28 @@ APP_JAR="$ROOT/target/naturalness.jar"
 CLUSTER_JAR="$ROOT/target/naturalness-cluster.jar"
 CLASSPATH_FILE="$ROOT/target/classpath.txt"
 
-SPARK_JAVA_OPTS="-XX:+IgnoreUnrecognizedVMOptions"
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-         java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
-  SPARK_JAVA_OPTS="$SPARK_JAVA_OPTS --add-opens=java.base/$p=ALL-UNNAMED"
-done
-SPARK_JAVA_OPTS="$SPARK_JAVA_OPTS -Djdk.reflect.useDirectMethodHandle=false -Dai.djl.offline=true"
-
-# libtorch frees and reallocates large tensors every batch; served by mmap, each costs page faults on
-# every use (measured 7x slower at 8 x 512 rows, 5x once a tensor passes 64 MiB). Keep them on the
-# heap: no mmap above 32 MiB, and one arena, since a thread's own arena mmaps anything above 64 MiB
-# (see NativeAllocator.java, which holds the same values for executors).
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
-export MALLOC_MMAP_MAX_="${MALLOC_MMAP_MAX_:-0}"
-export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-17179869184}"
+# The JVM options and process environment every JVM running the job needs, from the one file that
+# holds them (the build and RuntimeEnvironment.java read it too): SPARK_JAVA_OPTS for the driver's
+# JVM, SYSTEM_PROPERTY_OPTS (its -D options) and EXECUTOR_ENV (NAME=value) for executors. Each
+# variable is exported here unless the caller has set it already.
+RUNTIME_PROPERTIES="$ROOT/src/main/resources/naturalness-runtime.properties"
+SPARK_JAVA_OPTS=""
+SYSTEM_PROPERTY_OPTS=""
+EXECUTOR_ENV=()
+while IFS= read -r line || [ -n "$line" ]; do
+  case "$line" in
+    jvm.options=*)
+      SPARK_JAVA_OPTS="${line#jvm.options=}"
+      for o in $SPARK_JAVA_OPTS; do
+        case "$o" in -D*) SYSTEM_PROPERTY_OPTS="${SYSTEM_PROPERTY_OPTS:+$SYSTEM_PROPERTY_OPTS }$o" ;; esac
+      done ;;
+    environment.*=*)
+      kv="${line#environment.}"
+      name="${kv%%=*}"
+      export "$name"="${!name:-${kv#*=}}"
+      EXECUTOR_ENV+=("$kv") ;;
+  esac
+done < "$RUNTIME_PROPERTIES"
 
 # Builds the application jar and the runtime classpath when they are missing or older than the sources.
 build_if_stale() {

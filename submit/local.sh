@@ -2,9 +2,9 @@
 # Runs the job in local mode on all cores, with the bundled demo corpus and student unless
 # overridden:  submit/local.sh [--dry-run] [--config FILE]... [--set key=value]...
 # conf/local.conf is always the first layer; later --config files and --set win over it.
+# Relative paths are resolved against the directory you run it from (the script never changes it).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-cd "$ROOT"
 
 dry_run=false
 args=()
@@ -18,7 +18,7 @@ cmd=("${SUBMIT[@]}"
   --class dev.naturalness.NaturalnessJob
   --conf spark.ui.showConsoleProgress=false
   --conf spark.driver.host=127.0.0.1
-  "$PRIMARY" --config conf/local.conf "${args[@]}")
+  "$PRIMARY" --config "$ROOT/conf/local.conf" "${args[@]}")
 
 if $dry_run; then
   print_command "${cmd[@]}"

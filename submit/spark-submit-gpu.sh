@@ -12,7 +12,6 @@
 # With a local[...] master and no spark-submit installed, it runs here in local mode (no GPU settings).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-cd "$ROOT"
 
 dry_run=false
 master="${NATURALNESS_MASTER:-yarn}"
@@ -29,20 +28,18 @@ done
 spark_submit_command true $dry_run
 if [ "$PRIMARY" = "$CLUSTER_JAR" ] && [ ! -f "$CLUSTER_JAR" ] && ! $dry_run; then
   echo "building $CLUSTER_JAR ..." >&2
-  (mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Pcluster package) >&2
+  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Pcluster package) >&2
 fi
 
 libtorch="${PYTORCH_LIBRARY_PATH:-/opt/libtorch/lib}"
-opts="-Dai.djl.offline=true"
 cmd=("${SUBMIT[@]}"
   --master "$master"
   --class dev.naturalness.NaturalnessJob
-  --conf spark.driver.extraJavaOptions="$opts"
-  --conf spark.executor.extraJavaOptions="$opts"
-  --conf spark.executorEnv.DJL_OFFLINE=true
-  --conf spark.executorEnv.MALLOC_ARENA_MAX=1
-  --conf spark.executorEnv.MALLOC_MMAP_MAX_=0
-  --conf spark.executorEnv.MALLOC_TRIM_THRESHOLD_=17179869184)
+  --conf spark.driver.extraJavaOptions="$SYSTEM_PROPERTY_OPTS"
+  --conf spark.executor.extraJavaOptions="$SYSTEM_PROPERTY_OPTS")
+for kv in "${EXECUTOR_ENV[@]}"; do
+  cmd+=(--conf "spark.executorEnv.$kv")
+done
 case "$master" in
   local*) ;; # local mode schedules no GPUs; student.device = auto falls back to the CPU
   *)
@@ -61,7 +58,7 @@ case "$master" in
       --conf spark.executorEnv.LD_LIBRARY_PATH="$libtorch")
     ;;
 esac
-cmd+=("$PRIMARY" --config conf/cluster-gpu.conf "${args[@]}")
+cmd+=("$PRIMARY" --config "$ROOT/conf/cluster-gpu.conf" "${args[@]}")
 
 if $dry_run; then
   print_command "${cmd[@]}"

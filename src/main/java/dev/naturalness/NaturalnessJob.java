@@ -9,7 +9,7 @@ import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.model.BatchBudget;
-import dev.naturalness.model.NativeAllocator;
+import dev.naturalness.model.RuntimeEnvironment;
 import dev.naturalness.model.StudentException;
 import dev.naturalness.model.StudentManifest;
 import dev.naturalness.report.Leaderboard;
@@ -131,13 +131,15 @@ public final class NaturalnessJob {
       builder.master(settings.defaultMaster());
     }
     job.s3().hadoopSettings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
-    // Executors must never try to download libtorch or phone home.
+    // Executors must never try to download libtorch or phone home, and need the allocator settings.
     String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
-    if (!executorOptions.contains("ai.djl.offline")) {
-      builder.config("spark.executor.extraJavaOptions", (executorOptions + " -Dai.djl.offline=true").trim());
+    for (String option : RuntimeEnvironment.systemPropertyOptions()) {
+      if (!executorOptions.contains(option.substring(0, option.indexOf('=') + 1))) {
+        executorOptions = (executorOptions + " " + option).trim();
+      }
     }
-    builder.config("spark.executorEnv.DJL_OFFLINE", "true");
-    NativeAllocator.ENVIRONMENT.forEach((name, value) -> {
+    builder.config("spark.executor.extraJavaOptions", executorOptions);
+    RuntimeEnvironment.environment().forEach((name, value) -> {
       if (!conf.contains("spark.executorEnv." + name)) {
         builder.config("spark.executorEnv." + name, value);
       }

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.naturalness.scoring.WindowRule;
 import java.io.File;
+import java.nio.file.Path;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,8 +64,9 @@ public final class SettingsLoader {
       try {
         user = user.withValue(key, parseValue(kv[1]));
       } catch (ConfigException e) {
-        throw new ConfigError("--set " + kv[0] + ": " + e.getMessage());
+        throw new ConfigError("--set " + kv[0] + ": " + (isSecret(key) ? "not a valid value" : e.getMessage()));
       }
+      user = Paths.absolute(user, key, WORKING_DIRECTORY);
     }
     return resolve(user);
   }
@@ -153,16 +155,29 @@ public final class SettingsLoader {
         new Settings.Testing(r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")), json);
   }
 
+  /** The directory relative paths on the command line are resolved against: where the job was started. */
+  static final Path WORKING_DIRECTORY = Path.of("").toAbsolutePath();
+
+  /** A config file, its relative paths resolved against the file's own directory. */
   private static Config parseFile(String path) {
-    File file = new File(path);
+    File file = WORKING_DIRECTORY.resolve(path).toFile();
     if (!file.isFile()) {
       throw new ConfigError("--config " + path + ": no such file");
     }
+    Config config;
     try {
-      return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+      config = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
       throw new ConfigError("--config " + path + ": " + e.getMessage());
     }
+    for (String key : Paths.KEYS) {
+      config = Paths.absolute(config, ROOT + "." + key, file.toPath().toAbsolutePath().getParent());
+    }
+    return config;
+  }
+
+  static boolean isSecret(String key) {
+    return key.endsWith("access-key") || key.endsWith("secret-key");
   }
 
   /** A --set value: a HOCON list when it looks like one, else the string itself (paths keep their //). */
@@ -240,6 +255,9 @@ public final class SettingsLoader {
     }
 
     private String describe(String key) {
+      if (isSecret(key)) {
+        return "a value that is not shown";
+      }
       ConfigValue v = c.getValue(key);
       return v.valueType().name().toLowerCase(Locale.ROOT) + " " + v.render(ConfigRenderOptions.concise());
     }

@@ -4,7 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.naturalness.model.BatchBudget;
 import dev.naturalness.model.DeviceChoice;
-import dev.naturalness.model.NativeAllocator;
+import dev.naturalness.model.RuntimeEnvironment;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCache;
 import dev.naturalness.scoring.ResponseScore;
@@ -268,7 +268,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       Student s = Student.load(dir, Device.fromName(device));
       LOG.info("loaded student {} from {}: {}; batches of {} tokens", s.manifest().name(), dir, s.runtime().describe(),
           batchOptions(context, s).batchTokens());
-      List<String> missing = NativeAllocator.missing(System.getenv());
+      List<String> missing = RuntimeEnvironment.missing(System.getenv()).stream().filter(m -> m.startsWith("MALLOC_")).toList();
       if (!device.startsWith("gpu") && !missing.isEmpty()) {
         LOG.warn("scoring on the CPU without {} in this executor's environment: libtorch's large tensors are then "
             + "mapped and unmapped every batch (5-7x slower); set them with spark.executorEnv.NAME", String.join(" ", missing));

@@ -108,4 +108,26 @@ class SettingsLoaderTest {
     assertTrue(error("--config", "/no/such.conf").startsWith("--config /no/such.conf: no such file"));
     assertTrue(error("stray").startsWith("unknown argument 'stray'"));
   }
+
+  @Test
+  void relativePathsOnTheCommandLineResolveAgainstTheWorkingDirectoryAndInAConfigFileAgainstTheFile() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("confs"));
+    Path conf = Files.writeString(dir.resolve("run.conf"),
+        "naturalness { input.path = \"../data/corpus.jsonl\", incremental.cache = cache, output.publish-pointer = \"s3a://b/LATEST\" }\n");
+    Settings.Job s = SettingsLoader.fromArgs(new String[] {"--config", conf.toString(), "--set", "output.path=out/run",
+        "--set", "student.path=/models/student"});
+    Path cwd = Path.of("").toAbsolutePath();
+    assertEquals(tmp.resolve("data/corpus.jsonl").toString(), s.input().path());
+    assertEquals(dir.resolve("cache").toString(), s.incremental().cache());
+    assertEquals(cwd.resolve("out/run").toString(), s.output().path());
+    assertEquals("/models/student", s.student().path());
+    assertEquals("s3a://b/LATEST", s.output().publishPointer());
+  }
+
+  @Test
+  void aSecretIsNeverEchoedInAnError() {
+    String message = error("--set", "s3.access-key=AKIA-visible", "--set", "s3.secret-key=[hunter2-secret]");
+    assertFalse(message.contains("hunter2"), message);
+    assertTrue(message.contains("s3.secret-key"), message);
+  }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.Processes;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
 import dev.naturalness.scoring.ScoringOptions;
@@ -15,12 +16,11 @@ import dev.naturalness.text.PromptTemplate;
 import dev.naturalness.text.ResponsePreparer;
 import dev.naturalness.text.Segmenter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,10 +51,8 @@ class ExportedStudentTest {
   record Ran(int code, String output) {}
 
   static Ran run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "timed out: " + command);
-    return new Ran(p.exitValue(), out);
+    Processes.Outcome o = new Processes.Command(command).run(Duration.ofMinutes(5));
+    return new Ran(o.exit(), o.output());
   }
 
   @Test

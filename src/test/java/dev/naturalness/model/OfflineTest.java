@@ -6,16 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.Processes;
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,15 +26,9 @@ class OfflineTest {
   @Test
   void theEngineStartsAndTheStudentLoadsWithoutTouchingTheNetwork() throws Exception {
     assertEquals("true", System.getProperty("ai.djl.offline"), "tests must run with -Dai.djl.offline=true");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"),
-        Probe.class.getName()));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe timed out");
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), out);
+    Processes.Outcome o = Processes.java(null, Probe.class).run(Duration.ofMinutes(2));
+    String out = o.output();
+    assertEquals(0, o.exit(), out);
     assertTrue(out.contains("offline ok: libtorch 2.7.1"), out);
   }
 

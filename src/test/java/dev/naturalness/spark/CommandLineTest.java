@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
-import java.nio.charset.StandardCharsets;
+import dev.naturalness.Processes;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,15 +25,9 @@ class CommandLineTest {
   record Outcome(int exit, String stdout, String stderr) {}
 
   Outcome run(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), NaturalnessJob.class.getName(),
-        "--set", "spark.default-master=no-such-master://x"));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    Process p = pb.start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    Processes.Outcome o = Processes.java(null, NaturalnessJob.class, "--set", "spark.default-master=no-such-master://x")
+        .args(args).run(Duration.ofMinutes(2));
+    return new Outcome(o.exit(), o.stdout(), o.stderr());
   }
 
   String[] valid(Path input, String... more) {

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
+import dev.naturalness.Processes;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -31,22 +31,12 @@ class DemoRunTest {
 
   @BeforeAll
   static void runTheDemo() throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
-    for (String opt : System.getProperty("spark.jvm.opens", "").split(" ")) {
-      if (!opt.isBlank()) {
-        command.add(opt);
-      }
-    }
-    command.addAll(List.of("-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), NaturalnessJob.class.getName(),
+    Processes.Outcome o = Processes.java("2g", NaturalnessJob.class,
         "--config", "conf/local.conf", "--set", "output.path=" + OUT, "--set", "student.path=" + DemoStudent.DIR,
-        "--set", "progress.interval-seconds=" + INTERVAL, "--set", "spark.default-master=local[2]"));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(600, TimeUnit.SECONDS));
-    log = new String(out, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), log);
+        "--set", "progress.interval-seconds=" + INTERVAL, "--set", "spark.default-master=local[2]")
+        .run(Duration.ofMinutes(10));
+    log = o.output();
+    assertEquals(0, o.exit(), log);
   }
 
   @Test
@@ -94,18 +84,10 @@ class DemoRunTest {
   }
 
   private static String chromium(List<String> base, String... more) throws Exception {
-    List<String> command = new ArrayList<>(base);
-    command.addAll(List.of(more));
-    ProcessBuilder pb = new ProcessBuilder(command);
     Path home = Files.createTempDirectory("chromium-home");
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("XDG_CONFIG_HOME", home.toString());
-    pb.environment().put("XDG_CACHE_HOME", home.toString());
-    Path err = Files.createTempFile("chromium", ".log");
-    pb.redirectError(err.toFile());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium timed out");
-    return out + Files.readString(err);
+    Processes.Outcome o = Processes.command(base.toArray(new String[0])).args(more)
+        .env("HOME", home.toString()).env("XDG_CONFIG_HOME", home.toString()).env("XDG_CACHE_HOME", home.toString())
+        .run(Duration.ofMinutes(2));
+    return o.stdout() + o.stderr();
   }
 }

@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
-import java.nio.charset.StandardCharsets;
+import dev.naturalness.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * whose JVM (driver and local executor) has a 512 MiB heap.
  */
 class LongResponseMemoryTest {
-  static final String HEAP = "-Xmx512m";
+  static final String HEAP = "512m";
   @TempDir Path tmp;
 
   @Test
@@ -36,19 +35,10 @@ class LongResponseMemoryTest {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", rows);
     Path out = tmp.resolve("out");
 
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP));
-    command.addAll(List.of(System.getProperty("spark.jvm.opens", "").split(" ")));
-    command.removeIf(String::isBlank);
-    command.addAll(List.of("-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), NaturalnessJob.class.getName(),
+    Processes.Outcome o = Processes.java(HEAP, NaturalnessJob.class,
         "--set", "input.path=" + input, "--set", "output.path=" + out, "--set", "student.path=" + DemoStudent.DIR,
-        "--set", "spark.default-master=local[2]", "--set", "output.format=json"));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    byte[] log = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-    String output = new String(log, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), output);
+        "--set", "spark.default-master=local[2]", "--set", "output.format=json").run(Duration.ofMinutes(5));
+    assertEquals(0, o.exit(), o.output());
 
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertEquals(rows.size(), summary.get("counts").get("read").asInt());

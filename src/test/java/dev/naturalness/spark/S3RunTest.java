@@ -15,10 +15,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
+import dev.naturalness.Processes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class S3RunTest {
   static final String ACCESS = "naturalness-test";
   static final String SECRET = "s3cr3t-Do-Not-Print-7f3a9c";
   static final String BUCKET = "corpus";
-  static Process server;
+  static Processes.Running server;
   static String endpoint;
   static AmazonS3 s3;
   @TempDir static Path tmp;
@@ -55,15 +56,14 @@ class S3RunTest {
     Files.writeString(properties, String.join("\n", "s3proxy.endpoint=" + endpoint, "s3proxy.authorization=aws-v2-or-v4",
         "s3proxy.identity=" + ACCESS, "s3proxy.credential=" + SECRET, "jclouds.provider=transient",
         "jclouds.identity=" + ACCESS, "jclouds.credential=" + SECRET, ""));
-    server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar",
-        jar.toString(), "--properties", properties.toString())
-        .redirectErrorStream(true).redirectOutput(tmp.resolve("s3proxy.log").toFile()).start();
+    server = Processes.command(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar",
+        jar.toString(), "--properties", properties.toString()).log(tmp.resolve("s3proxy.log")).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try (Socket ignored = new Socket("127.0.0.1", port)) {
         break;
       } catch (IOException e) {
-        assertTrue(server.isAlive() && System.nanoTime() < deadline, "S3Proxy did not start: " + Files.readString(tmp.resolve("s3proxy.log")));
+        assertTrue(server.process().isAlive() && System.nanoTime() < deadline, "S3Proxy did not start: " + server.outputSoFar());
         Thread.sleep(200);
       }
     }
@@ -79,31 +79,20 @@ class S3RunTest {
   @AfterAll
   static void stopServer() {
     if (server != null) {
-      server.destroy();
+      server.process().destroy();
     }
   }
 
   record Run(int exit, String log) {}
 
   static Run job(String output, String... more) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
-    for (String opt : System.getProperty("spark.jvm.opens", "").split(" ")) {
-      if (!opt.isBlank()) {
-        command.add(opt);
-      }
-    }
-    command.addAll(List.of("-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), NaturalnessJob.class.getName(),
+    Processes.Outcome o = Processes.java("2g", NaturalnessJob.class,
         "--set", "input.path=s3a://" + BUCKET + "/in/corpus.jsonl", "--set", "output.path=s3a://" + BUCKET + "/" + output,
         "--set", "student.path=" + DemoStudent.DIR, "--set", "spark.default-master=local[2]",
         "--set", "s3.endpoint=" + endpoint, "--set", "s3.region=us-east-1", "--set", "s3.path-style-access=true",
-        "--set", "s3.access-key=" + ACCESS, "--set", "s3.secret-key=" + SECRET, "--set", "teachers.bootstrap-samples=100"));
-    command.addAll(List.of(more));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        "--set", "s3.access-key=" + ACCESS, "--set", "s3.secret-key=" + SECRET, "--set", "teachers.bootstrap-samples=100")
+        .args(more).run(Duration.ofMinutes(5));
+    return new Run(o.exit(), o.output());
   }
 
   static List<String> keys(String prefix) {
@@ -147,14 +136,10 @@ class S3RunTest {
       List<String> command = new ArrayList<>(List.of("submit/nightly-refresh.sh", "--input", "s3a://" + BUCKET + "/in/corpus.jsonl",
           "--output-root", "s3a://" + BUCKET + "/nightly", "--run-id", night));
       command.addAll(keys);
-      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-      pb.environment().remove("SPARK_HOME");
-      pb.environment().put("NATURALNESS_MASTER", "local[2]");
-      pb.environment().put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
-      Process p = pb.start();
-      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(300, TimeUnit.SECONDS));
-      assertEquals(0, p.exitValue(), log);
+      Processes.Outcome o = new Processes.Command(command).unsetEnv("SPARK_HOME").env("NATURALNESS_MASTER", "local[2]")
+          .env("NATURALNESS_CLASSPATH", System.getProperty("java.class.path")).run(Duration.ofMinutes(5));
+      String log = o.output();
+      assertEquals(0, o.exit(), log);
       assertFalse(log.contains(SECRET), "the secret key is in the log");
       assertEquals("s3a://" + BUCKET + "/nightly/runs/" + night + "\n", s3.getObjectAsString(BUCKET, "nightly/LATEST"));
     }

@@ -3,7 +3,7 @@ package dev.naturalness.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import dev.naturalness.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,7 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,14 +23,10 @@ class SubmitScriptsTest {
   record Out(int exit, String stdout, String stderr) {}
 
   static Out script(Map<String, String> env, String... command) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().remove("SPARK_HOME");
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    return new Out(p.exitValue(), out, err);
+    Processes.Command c = Processes.command(command).unsetEnv("SPARK_HOME");
+    env.forEach(c::env);
+    Processes.Outcome o = c.run(Duration.ofMinutes(1));
+    return new Out(o.exit(), o.stdout(), o.stderr());
   }
 
   /** A cluster's spark-submit, as far as the scripts can tell. */
@@ -57,10 +53,12 @@ class SubmitScriptsTest {
         + "--class dev.naturalness.NaturalnessJob "), o.stdout());
     assertHas(o.stdout(), "--conf spark.executor.resource.gpu.amount=1", "--conf spark.task.resource.gpu.amount=1",
         "--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh", "--files " + root + "/submit/gpu-discovery.sh",
-        "--conf spark.executor.extraJavaOptions=-Dai.djl.offline=true", "--conf spark.driver.extraJavaOptions=-Dai.djl.offline=true",
+        "--conf spark.executor.extraJavaOptions=-Djdk.reflect.useDirectMethodHandle=false\\ -Dai.djl.offline=true",
+        "--conf spark.driver.extraJavaOptions=-Djdk.reflect.useDirectMethodHandle=false\\ -Dai.djl.offline=true",
+        "--conf spark.executorEnv.MALLOC_ARENA_MAX=1", "--conf spark.executorEnv.MALLOC_MMAP_MAX_=0",
         "--conf spark.executorEnv.DJL_OFFLINE=true", "--conf spark.executorEnv.PYTORCH_LIBRARY_PATH=/opt/libtorch/lib",
         "--conf spark.executorEnv.PYTORCH_FLAVOR=cu128",
-        root + "/target/naturalness-cluster.jar --config conf/cluster-gpu.conf --set input.path=s3a://b/in --config my.conf");
+        root + "/target/naturalness-cluster.jar --config " + root + "/conf/cluster-gpu.conf --set input.path=s3a://b/in --config my.conf");
     assertTrue(o.stdout().endsWith("\n") && o.stdout().lines().count() == 1);
   }
 
@@ -69,7 +67,7 @@ class SubmitScriptsTest {
     Out o = script(Map.of(), "submit/local.sh", "--dry-run", "--set", "select.top-k=2");
     assertEquals(0, o.exit(), o.stderr());
     assertHas(o.stdout(), "org.apache.spark.deploy.SparkSubmit --master local\\[\\*\\] --class dev.naturalness.NaturalnessJob",
-        "-Dai.djl.offline=true", "target/naturalness.jar --config conf/local.conf --set select.top-k=2");
+        "-Dai.djl.offline=true", "target/naturalness.jar --config " + Path.of("").toAbsolutePath() + "/conf/local.conf --set select.top-k=2");
   }
 
   @Test
@@ -78,7 +76,7 @@ class SubmitScriptsTest {
         "--output-root", "s3a://lake/naturalness/", "--set", "student.path=/models/student");
     assertEquals(0, o.exit(), o.stderr());
     String today = LocalDate.now(ZoneOffset.UTC).toString();
-    assertHas(o.stdout(), "--conf spark.executor.resource.gpu.amount=1", "--config conf/cluster-gpu.conf --config ",
+    assertHas(o.stdout(), "--conf spark.executor.resource.gpu.amount=1", "/conf/cluster-gpu.conf --config ",
         "conf/nightly-s3.conf --set input.path=s3a://lake/corpus/ --set output.path=s3a://lake/naturalness/runs/" + today
             + " --set incremental.cache=s3a://lake/naturalness/cache --set output.publish-pointer=s3a://lake/naturalness/LATEST"
             + " --set student.path=/models/student");

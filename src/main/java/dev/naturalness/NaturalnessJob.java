@@ -62,7 +62,11 @@ public final class NaturalnessJob {
   public static final int EXIT_CONFIG = 2;
 
   /** What the checks before Spark found. */
-  public record Checked(Settings.Job settings, StudentManifest student, InputPreflight.Found input, ScoreContext context) {}
+  public record Checked(
+      Settings.Job settings,
+      StudentManifest student,
+      InputPreflight.Found input,
+      ScoreContext context) {}
 
   /** What a run produced. */
   public record Result(RunSummary summary, List<Row> teachers, String outputPath) {}
@@ -91,10 +95,14 @@ public final class NaturalnessJob {
     try {
       Result result = runPipeline(spark, checked);
       System.out.println();
-      System.out.println("Teacher leaderboard (student " + checked.student().name() + ", ranked by mean LALP):");
+      System.out.println(
+          "Teacher leaderboard (student " + checked.student().name() + ", ranked by mean LALP):");
       System.out.print(Leaderboard.format(result.teachers()));
       System.out.println();
-      System.out.println("Outputs in " + result.outputPath() + ": scores/ teachers/ selected/ summary.json report.html");
+      System.out.println(
+          "Outputs in "
+              + result.outputPath()
+              + ": scores/ teachers/ selected/ summary.json report.html");
       return 0;
     } catch (ConfigError e) {
       System.err.println("naturalness: " + e.getMessage());
@@ -104,20 +112,41 @@ public final class NaturalnessJob {
     }
   }
 
-  /** The checks before Spark: student directory and sha256, input files and columns, output directory. */
+  /**
+   * The checks before Spark: student directory and sha256, input files and columns, output
+   * directory.
+   */
   public static Checked check(Settings.Job settings, Configuration hadoop) {
     settings.s3().applyTo(hadoop);
     StudentManifest student = StudentManifest.read(Path.of(settings.student().path()));
     student.verifyModelSha256();
     InputPreflight.Found input = InputPreflight.check(settings.input(), hadoop);
     Settings.Scoring s = settings.scoring();
-    int maxTokens = settings.student().maxTokens() > 0 ? settings.student().maxTokens() : student.maxTokens();
-    ScoringOptions options = new ScoringOptions(s.window(), s.includePrompt(), maxTokens, s.lalp(), s.galp(),
-        s.batchTokens() > 0 ? s.batchTokens() : BatchBudget.CPU_TOKENS, s.rowTokens(), s.pack(), true);
+    int maxTokens =
+        settings.student().maxTokens() > 0 ? settings.student().maxTokens() : student.maxTokens();
+    ScoringOptions options =
+        new ScoringOptions(
+            s.window(),
+            s.includePrompt(),
+            maxTokens,
+            s.lalp(),
+            s.galp(),
+            s.batchTokens() > 0 ? s.batchTokens() : BatchBudget.CPU_TOKENS,
+            s.rowTokens(),
+            s.pack(),
+            true);
     String hash = configHash(student, s, maxTokens);
-    ScoreContext context = new ScoreContext(settings.student(), s, options, s.segmenter(),
-        settings.output().stepScores(), student.name(), hash, settings.testing().failFirstAttempt(),
-        settings.testing().failEveryAttempt());
+    ScoreContext context =
+        new ScoreContext(
+            settings.student(),
+            s,
+            options,
+            s.segmenter(),
+            settings.output().stepScores(),
+            student.name(),
+            hash,
+            settings.testing().failFirstAttempt(),
+            settings.testing().failEveryAttempt());
     new Outputs(settings.output().path(), settings.output().format(), hadoop)
         .claim("{\"started\": \"" + Instant.now() + "\", \"config_hash\": \"" + hash + "\"}\n");
     return new Checked(settings, student, input, context);
@@ -139,15 +168,19 @@ public final class NaturalnessJob {
       }
     }
     builder.config("spark.executor.extraJavaOptions", executorOptions);
-    RuntimeEnvironment.environment().forEach((name, value) -> {
-      if (!conf.contains("spark.executorEnv." + name)) {
-        builder.config("spark.executorEnv." + name, value);
-      }
-    });
+    RuntimeEnvironment.environment()
+        .forEach(
+            (name, value) -> {
+              if (!conf.contains("spark.executorEnv." + name)) {
+                builder.config("spark.executorEnv." + name, value);
+              }
+            });
     return builder.getOrCreate();
   }
 
-  /** Runs every stage on an existing session and writes the outputs; summary.json is written last. */
+  /**
+   * Runs every stage on an existing session and writes the outputs; summary.json is written last.
+   */
   public static Result runPipeline(SparkSession spark, Checked checked) {
     Settings.Job settings = checked.settings();
     RunSummary summary = new RunSummary();
@@ -159,15 +192,20 @@ public final class NaturalnessJob {
 
     long t = System.nanoTime();
     Dataset<Row> input = CorpusReader.readCorpus(spark, settings.input(), checked.input().format());
-    Dataset<Row> canonical = CorpusReader.canonicalRows(input, settings.input().columns())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> canonical =
+        CorpusReader.canonicalRows(input, settings.input().columns())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long rowsRead = canonical.count();
     summary.stage("read", seconds(t));
-    LOG.info("read {} rows from {} ({})", rowsRead, settings.input().path(), checked.input().format());
+    LOG.info(
+        "read {} rows from {} ({})", rowsRead, settings.input().path(), checked.input().format());
 
-    // With an incremental cache, rows already scored with this student and these settings are reused.
-    IncrementalCache cache = settings.incremental().cache().isEmpty() ? null
-        : new IncrementalCache(settings.incremental().cache(), hadoop);
+    // With an incremental cache, rows already scored with this student and these settings are
+    // reused.
+    IncrementalCache cache =
+        settings.incremental().cache().isEmpty()
+            ? null
+            : new IncrementalCache(settings.incremental().cache(), hadoop);
     Dataset<Row> toScore = canonical;
     Dataset<Row> reused = null;
     long reusedRows = 0;
@@ -176,7 +214,12 @@ public final class NaturalnessJob {
       try {
         cached = cache.cachedScores(spark, checked.context().configHash());
       } catch (IOException e) {
-        throw new IllegalStateException("cannot read incremental.cache " + settings.incremental().cache() + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot read incremental.cache "
+                + settings.incremental().cache()
+                + ": "
+                + e.getMessage(),
+            e);
       }
       if (cached != null) {
         Dataset<Row>[] parts = IncrementalCache.split(canonical, cached, checked.student().name());
@@ -188,17 +231,29 @@ public final class NaturalnessJob {
     }
 
     t = System.nanoTime();
-    TokenPartitioning.Plan plan = TokenPartitioning.plan(toScore, settings.partition().tokensPerPartition(),
-        settings.partition().minPartitions() > 0 ? settings.partition().minPartitions() : spark.sparkContext().defaultParallelism());
+    TokenPartitioning.Plan plan =
+        TokenPartitioning.plan(
+            toScore,
+            settings.partition().tokensPerPartition(),
+            settings.partition().minPartitions() > 0
+                ? settings.partition().minPartitions()
+                : spark.sparkContext().defaultParallelism());
     JavaRDD<Row> partitioned = TokenPartitioning.partition(toScore, plan);
     summary.stage("partition", seconds(t));
-    LOG.info("scoring in {} partitions of about {} estimated tokens", plan.partitions(), Math.round(plan.tokensPerPartition()));
+    LOG.info(
+        "scoring in {} partitions of about {} estimated tokens",
+        plan.partitions(),
+        Math.round(plan.tokensPerPartition()));
 
     t = System.nanoTime();
     ScoreStage.Counters counters = ScoreStage.Counters.register(spark);
     Dataset<Row> scores;
-    try (ProgressReporter progress = new ProgressReporter(spark, counters, rowsRead - reusedRows, settings.progress().intervalSeconds())) {
-      scores = ScoreStage.scoreResponses(spark, partitioned, canonical.schema(), checked.context(), counters);
+    try (ProgressReporter progress =
+        new ProgressReporter(
+            spark, counters, rowsRead - reusedRows, settings.progress().intervalSeconds())) {
+      scores =
+          ScoreStage.scoreResponses(
+              spark, partitioned, canonical.schema(), checked.context(), counters);
       if (reused != null) {
         scores = scores.unionByName(reused);
       }
@@ -230,20 +285,28 @@ public final class NaturalnessJob {
     summary.stage("teachers", seconds(t));
 
     t = System.nanoTime();
-    Dataset<Row> selected = SelectStage.selectResponses(scores, input, settings.select(), settings.input().columns())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> selected =
+        SelectStage.selectResponses(scores, input, settings.select(), settings.input().columns())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     long selectedRows = selected.count();
     outputs.writeTable(SelectStage.forWriting(selected, selectedRows, 200_000), "selected");
     summary.stage("select", seconds(t));
 
-    // Every count in one pass: per status, its rows, their tokens and how many were scored in this run.
+    // Every count in one pass: per status, its rows, their tokens and how many were scored in this
+    // run.
     Map<String, Long> byStatus = new TreeMap<>();
     long responseTokens = 0;
     long modelTokens = 0;
     long scoredNow = 0;
-    for (Row r : scores.groupBy(Fields.STATUS).agg(count("*"), sum(col(Fields.N_TOKENS)).cast("long"),
-        sum(col(Fields.MODEL_TOKENS)).cast("long"), sum(when(col(Fields.REUSED).equalTo(false), 1).otherwise(0)).cast("long"))
-        .collectAsList()) {
+    for (Row r :
+        scores
+            .groupBy(Fields.STATUS)
+            .agg(
+                count("*"),
+                sum(col(Fields.N_TOKENS)).cast("long"),
+                sum(col(Fields.MODEL_TOKENS)).cast("long"),
+                sum(when(col(Fields.REUSED).equalTo(false), 1).otherwise(0)).cast("long"))
+            .collectAsList()) {
       String status = r.getString(0);
       byStatus.put(status, r.getLong(1));
       responseTokens += r.isNullAt(2) ? 0 : r.getLong(2);
@@ -253,12 +316,27 @@ public final class NaturalnessJob {
       }
     }
     long ok = byStatus.getOrDefault(Status.OK, 0L);
-    summary.count("read", rowsRead).count("scored", ok).count("errored", rowsRead - ok).count("selected", selectedRows)
-        .count("by_status", byStatus).count("scored_now", scoredNow).count("reused", reusedRows);
+    summary
+        .count("read", rowsRead)
+        .count("scored", ok)
+        .count("errored", rowsRead - ok)
+        .count("selected", selectedRows)
+        .count("by_status", byStatus)
+        .count("scored_now", scoredNow)
+        .count("reused", reusedRows);
     summary.put("tokens", Map.of("response", responseTokens, "model", modelTokens));
     summary.put("tokens_per_second", scoreSeconds > 0 ? Math.round(modelTokens / scoreSeconds) : 0);
-    summary.put("student", Map.of("name", checked.student().name(), "path", checked.student().directory(),
-        "model_sha256", checked.student().modelSha256(), "max_tokens", checked.context().options().maxTokens()));
+    summary.put(
+        "student",
+        Map.of(
+            "name",
+            checked.student().name(),
+            "path",
+            checked.student().directory(),
+            "model_sha256",
+            checked.student().modelSha256(),
+            "max_tokens",
+            checked.context().options().maxTokens()));
     summary.put("config_hash", checked.context().configHash());
     summary.put("partitions", plan.partitions());
     summary.put("started", started.toString());
@@ -267,17 +345,33 @@ public final class NaturalnessJob {
     summary.put("config", parseJson(settings.resolvedJson()));
     t = System.nanoTime();
     try {
-      ReportStage.writeReport(scores, rowsRead, canonical, selected.drop("_prompt_id"), selectedRows, teacherRows, summary.asMap(), settings, outputs);
+      ReportStage.writeReport(
+          scores,
+          rowsRead,
+          canonical,
+          selected.drop("_prompt_id"),
+          selectedRows,
+          teacherRows,
+          summary.asMap(),
+          settings,
+          outputs);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write the report under " + settings.output().path() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write the report under " + settings.output().path() + ": " + e.getMessage(), e);
     }
     summary.stage("report", seconds(t));
     if (cache != null) {
       t = System.nanoTime();
       try {
-        cache.update(spark, scores, checked.context().configHash(), String.valueOf(started.toEpochMilli()));
+        cache.update(
+            spark, scores, checked.context().configHash(), String.valueOf(started.toEpochMilli()));
       } catch (IOException e) {
-        throw new IllegalStateException("cannot write incremental.cache " + settings.incremental().cache() + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot write incremental.cache "
+                + settings.incremental().cache()
+                + ": "
+                + e.getMessage(),
+            e);
       }
       summary.stage("cache", seconds(t));
     }
@@ -292,10 +386,12 @@ public final class NaturalnessJob {
       outputs.writeText(Outputs.SUMMARY, summary.toJson());
       if (!settings.output().publishPointer().isEmpty()) {
         // Readers that follow the pointer only ever see finished runs.
-        Outputs.writeFile(settings.output().publishPointer(), settings.output().path() + "\n", hadoop);
+        Outputs.writeFile(
+            settings.output().publishPointer(), settings.output().path() + "\n", hadoop);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write " + outputs.path(Outputs.SUMMARY) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write " + outputs.path(Outputs.SUMMARY) + ": " + e.getMessage(), e);
     }
     return new Result(summary, teacherRows, settings.output().path());
   }
@@ -328,8 +424,8 @@ public final class NaturalnessJob {
     long heap = 0;
     long rss = 0;
     int executors = 0;
-    for (ExecutorSummary e
-        : JavaConverters.seqAsJavaList(spark.sparkContext().statusStore().executorList(false))) {
+    for (ExecutorSummary e :
+        JavaConverters.seqAsJavaList(spark.sparkContext().statusStore().executorList(false))) {
       executors++;
       if (e.peakMemoryMetrics().isDefined()) {
         ExecutorMetrics metrics = e.peakMemoryMetrics().get();
@@ -351,10 +447,18 @@ public final class NaturalnessJob {
    * until the job commits), through spark-hadoop-cloud's PathOutputCommitProtocol.
    */
   static void useCommitter(SparkSession spark, Settings.Job settings) {
-    boolean s3 = settings.output().path().startsWith("s3a://") && !settings.s3().committer().equals("none");
+    boolean s3 =
+        settings.output().path().startsWith("s3a://") && !settings.s3().committer().equals("none");
     String[][] sqlSettings = {
-        {"spark.sql.sources.commitProtocolClass", "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol"},
-        {"spark.sql.parquet.output.committer.class", "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter"}};
+      {
+        "spark.sql.sources.commitProtocolClass",
+        "org.apache.spark.internal.io.cloud.PathOutputCommitProtocol"
+      },
+      {
+        "spark.sql.parquet.output.committer.class",
+        "org.apache.spark.internal.io.cloud.BindingParquetOutputCommitter"
+      }
+    };
     for (String[] kv : sqlSettings) {
       if (s3) {
         spark.conf().set(kv[0], kv[1]);
@@ -382,11 +486,21 @@ public final class NaturalnessJob {
 
   /** Identifies the scores: the same student and the same scoring settings give the same hash. */
   static String configHash(StudentManifest student, Settings.Scoring s, int maxTokens) {
-    String key = String.join("|", student.modelSha256(), s.segmenter(), s.window().toString(),
-        String.valueOf(s.includePrompt()), String.valueOf(maxTokens), String.valueOf(s.lalp()), String.valueOf(s.galp()),
-        student.promptTemplate(), String.valueOf(student.bosId()));
+    String key =
+        String.join(
+            "|",
+            student.modelSha256(),
+            s.segmenter(),
+            s.window().toString(),
+            String.valueOf(s.includePrompt()),
+            String.valueOf(maxTokens),
+            String.valueOf(s.lalp()),
+            String.valueOf(s.galp()),
+            student.promptTemplate(),
+            String.valueOf(student.bosId()));
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

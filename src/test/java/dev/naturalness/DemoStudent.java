@@ -12,7 +12,9 @@ public final class DemoStudent {
   private DemoStudent() {}
 
   public static Student get() {
-    return StudentCache.jvm().getOrLoad(new StudentCache.Key(DIR.toAbsolutePath().normalize().toString(), "cpu"),
-        () -> Student.load(DIR, Device.cpu()));
+    return StudentCache.jvm()
+        .getOrLoad(
+            new StudentCache.Key(DIR.toAbsolutePath().normalize().toString(), "cpu"),
+            () -> Student.load(DIR, Device.cpu()));
   }
 }

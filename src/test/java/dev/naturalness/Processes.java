@@ -99,31 +99,36 @@ public final class Processes {
 
     Running(Process process, Path log) throws IOException {
       this.process = process;
-      OutputStream logFile = log == null ? null
-          : Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      OutputStream logFile =
+          log == null
+              ? null
+              : Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       this.outDrain = drain(process.getInputStream(), out, logFile);
       this.errDrain = drain(process.getErrorStream(), err, logFile);
     }
 
     private static Thread drain(InputStream in, ByteArrayOutputStream sink, OutputStream log) {
-      Thread t = new Thread(() -> {
-        byte[] buffer = new byte[8192];
-        try {
-          for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            synchronized (sink) {
-              sink.write(buffer, 0, n);
-            }
-            if (log != null) {
-              synchronized (log) {
-                log.write(buffer, 0, n);
-                log.flush();
-              }
-            }
-          }
-        } catch (IOException e) {
-          // the process ended and closed its end
-        }
-      }, "drain");
+      Thread t =
+          new Thread(
+              () -> {
+                byte[] buffer = new byte[8192];
+                try {
+                  for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    synchronized (sink) {
+                      sink.write(buffer, 0, n);
+                    }
+                    if (log != null) {
+                      synchronized (log) {
+                        log.write(buffer, 0, n);
+                        log.flush();
+                      }
+                    }
+                  }
+                } catch (IOException e) {
+                  // the process ended and closed its end
+                }
+              },
+              "drain");
       t.setDaemon(true);
       t.start();
       return t;
@@ -142,8 +147,12 @@ public final class Processes {
       }
     }
 
-    /** Waits until the output so far satisfies {@code condition}; false if the process ended or time ran out first. */
-    public boolean awaitOutput(Predicate<String> condition, Duration limit) throws InterruptedException {
+    /**
+     * Waits until the output so far satisfies {@code condition}; false if the process ended or time
+     * ran out first.
+     */
+    public boolean awaitOutput(Predicate<String> condition, Duration limit)
+        throws InterruptedException {
       long deadline = System.nanoTime() + limit.toNanos();
       while (System.nanoTime() < deadline) {
         if (condition.test(outputSoFar())) {
@@ -174,7 +183,11 @@ public final class Processes {
       Outcome o;
       synchronized (out) {
         synchronized (err) {
-          o = new Outcome(ended ? process.exitValue() : -1, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+          o =
+              new Outcome(
+                  ended ? process.exitValue() : -1,
+                  out.toString(StandardCharsets.UTF_8),
+                  err.toString(StandardCharsets.UTF_8));
         }
       }
       assertTrue(ended, "timed out after " + limit + ":\n" + o.output());

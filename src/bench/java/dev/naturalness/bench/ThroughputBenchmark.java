@@ -36,8 +36,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Measures scoring throughput on one student and one corpus, every leg in the same process, so
- * that the ratios compare like with like on a noisy machine:
+ * Measures scoring throughput on one student and one corpus, every leg in the same process, so that
+ * the ratios compare like with like on a noisy machine:
  *
  * <ol>
  *   <li>(a) the bare forward pass on exactly the tokens the exact plan needs, packed into full rows
@@ -45,9 +45,10 @@ import org.apache.spark.sql.SparkSession;
  *   <li>(b) the scorer (tokenize, segment, plan, pack, forward, log-softmax and gather, read back)
  *       on the same corpus, in useful tokens per second;
  *   <li>(c) the naive way: one right-padded sequence per step window (and one for GALP), fixed
- *       batches of {@code --naive-batch} in corpus order, log-softmax and gather on the device
- *       (its time leaves out tokenizing and planning, which (b) includes);
- *   <li>(d) the whole Spark job (local mode) on the same corpus: wall time against its scoring stage.
+ *       batches of {@code --naive-batch} in corpus order, log-softmax and gather on the device (its
+ *       time leaves out tokenizing and planning, which (b) includes);
+ *   <li>(d) the whole Spark job (local mode) on the same corpus: wall time against its scoring
+ *       stage.
  * </ol>
  *
  * Each run measures every leg once; ratios are taken within a run and reported as min / median /
@@ -55,19 +56,43 @@ import org.apache.spark.sql.SparkSession;
  * [--rows N] [--runs N] [--window fraction=0.25|steps=4] [--naive-batch N] [--legs a,b,c,d]}.
  */
 public final class ThroughputBenchmark {
-  private record Args(Path student, Path corpus, int rows, int runs, List<String> windows, int naiveBatch,
-      String legs, int batchTokens, int rowTokens, Path work) {}
+  private record Args(
+      Path student,
+      Path corpus,
+      int rows,
+      int runs,
+      List<String> windows,
+      int naiveBatch,
+      String legs,
+      int batchTokens,
+      int rowTokens,
+      Path work) {}
 
   /** One row of the corpus. */
   private record Row(String line, String prompt, String response) {}
 
   /** One run's figures for one window. */
-  private record Figures(long sequenceTokens, long planTokens, double forwardSeconds, long usefulTokens, long scorerBatchTokens, double scorerSeconds,
-      double scorerModelSeconds, double scorerBatchesForwardSeconds,
-      long naiveTokens, long naiveBatchTokens, double naiveSeconds, double maxLalpDifference,
-      double jobWallSeconds, double jobScoreSeconds, double jobReportSeconds) {}
+  private record Figures(
+      long sequenceTokens,
+      long planTokens,
+      double forwardSeconds,
+      long usefulTokens,
+      long scorerBatchTokens,
+      double scorerSeconds,
+      double scorerModelSeconds,
+      double scorerBatchesForwardSeconds,
+      long naiveTokens,
+      long naiveBatchTokens,
+      double naiveSeconds,
+      double maxLalpDifference,
+      double jobWallSeconds,
+      double jobScoreSeconds,
+      double jobReportSeconds) {}
 
-  /** The summary key under which {@link #runJob} adds the wall time it measured around the whole job. */
+  /**
+   * The summary key under which {@link #runJob} adds the wall time it measured around the whole
+   * job.
+   */
   private static final String MEASURED_WALL = "benchmark_wall_seconds";
 
   /** Rows every leg runs once before anything is timed. */
@@ -82,10 +107,22 @@ public final class ThroughputBenchmark {
     Args args = parse(argv);
     List<Row> corpus = readCorpus(args.corpus(), args.rows());
     try (Student student = Student.load(args.student(), Device.cpu())) {
-      ResponsePreparer preparer = new ResponsePreparer(new PromptTemplate(student.manifest().promptTemplate()),
-          Segmenter.named("paragraph"), student.tokenizer(), student.manifest().bosId());
-      System.out.printf(Locale.ROOT, "student %s (%s), corpus %s: %d rows, batches of %d tokens in %d-token rows, %d runs%n",
-          student.manifest().name(), args.student(), args.corpus(), corpus.size(), args.batchTokens(), args.rowTokens(), args.runs());
+      ResponsePreparer preparer =
+          new ResponsePreparer(
+              new PromptTemplate(student.manifest().promptTemplate()),
+              Segmenter.named("paragraph"),
+              student.tokenizer(),
+              student.manifest().bosId());
+      System.out.printf(
+          Locale.ROOT,
+          "student %s (%s), corpus %s: %d rows, batches of %d tokens in %d-token rows, %d runs%n",
+          student.manifest().name(),
+          args.student(),
+          args.corpus(),
+          corpus.size(),
+          args.batchTokens(),
+          args.rowTokens(),
+          args.runs());
       SparkSession spark = args.legs().contains("d") ? session() : null;
       try {
         for (String window : args.windows()) {
@@ -93,13 +130,20 @@ public final class ThroughputBenchmark {
           warmUp(corpus, preparer, options, student, args);
           if (spark != null) {
             // Spark's first jobs in a JVM load and compile their code: warm that up as well, on the
-            // same rows as the scorer's warm-up (on 8 rows, the first timed job still paid 2-3 s more).
-            runJob(spark, args, corpus.subList(0, Math.min(corpus.size(), WARM_UP_ROWS)), window, "warm-up");
+            // same rows as the scorer's warm-up (on 8 rows, the first timed job still paid 2-3 s
+            // more).
+            runJob(
+                spark,
+                args,
+                corpus.subList(0, Math.min(corpus.size(), WARM_UP_ROWS)),
+                window,
+                "warm-up");
           }
           List<Figures> runs = new ArrayList<>();
           for (int run = 0; run < args.runs(); run++) {
             runs.add(measure(args, corpus, student, preparer, options, window, run, spark));
-            System.out.printf(Locale.ROOT, "  window %s, run %d of %d done%n", window, run + 1, args.runs());
+            System.out.printf(
+                Locale.ROOT, "  window %s, run %d of %d done%n", window, run + 1, args.runs());
           }
           print(window, args, runs);
         }
@@ -115,7 +159,11 @@ public final class ThroughputBenchmark {
    * TorchScript profiles and optimises a graph on its first calls, and libtorch grows its memory
    * pools; both happen here, before anything is timed.
    */
-  private static void warmUp(List<Row> corpus, ResponsePreparer preparer, ScoringOptions options, Student student,
+  private static void warmUp(
+      List<Row> corpus,
+      ResponsePreparer preparer,
+      ScoringOptions options,
+      Student student,
       Args args) {
     List<PreparedResponse> some = new ArrayList<>();
     for (Row r : corpus.subList(0, Math.min(corpus.size(), WARM_UP_ROWS))) {
@@ -127,14 +175,26 @@ public final class ThroughputBenchmark {
     for (PreparedResponse p : some) {
       planned.addAll(planner.plan(p).sequences());
     }
-    for (PackedBatch b : fullRows(planned, args.rowTokens(), Math.max(1, args.batchTokens() / args.rowTokens()))) {
+    for (PackedBatch b :
+        fullRows(planned, args.rowTokens(), Math.max(1, args.batchTokens() / args.rowTokens()))) {
       student.model().forwardOnly(b);
     }
-    student.model().nextTokenLogProbs(rightPadded(planned.subList(0, Math.min(planned.size(), args.naiveBatch()))));
+    student
+        .model()
+        .nextTokenLogProbs(
+            rightPadded(planned.subList(0, Math.min(planned.size(), args.naiveBatch()))));
   }
 
-  private static Figures measure(Args args, List<Row> corpus, Student student, ResponsePreparer preparer,
-      ScoringOptions options, String window, int run, SparkSession spark) throws IOException {
+  private static Figures measure(
+      Args args,
+      List<Row> corpus,
+      Student student,
+      ResponsePreparer preparer,
+      ScoringOptions options,
+      String window,
+      int run,
+      SparkSession spark)
+      throws IOException {
     String legs = args.legs();
     // (b) the scorer, as a scoring task runs it: longest rows first, in groups of 64 responses.
     long t = System.nanoTime();
@@ -143,7 +203,10 @@ public final class ThroughputBenchmark {
       prepared.add(preparer.prepare(r.prompt(), r.response(), null));
     }
     List<PreparedResponse> ordered = new ArrayList<>(prepared);
-    ordered.sort(Comparator.comparingInt((PreparedResponse p) -> p.prefixIds().length + p.responseIds().length).reversed());
+    ordered.sort(
+        Comparator.comparingInt(
+                (PreparedResponse p) -> p.prefixIds().length + p.responseIds().length)
+            .reversed());
     ResponseScorer scorer = new ResponseScorer(options, student.model());
     List<ResponseScore> scores = new ArrayList<>();
     long useful = 0;
@@ -169,7 +232,8 @@ public final class ThroughputBenchmark {
         sequenceTokens += plans.get(plans.size() - 1).plannedTokens();
       }
       PlannedSequences group = PlannedSequences.of(plans);
-      scorerBatches.addAll(packer.pack(group.sequences(), group.sharedGroup(), group.sharedPrefix()));
+      scorerBatches.addAll(
+          packer.pack(group.sequences(), group.sharedGroup(), group.sharedPrefix()));
     }
     List<long[]> planned = computedPieces(scorerBatches);
 
@@ -187,7 +251,8 @@ public final class ThroughputBenchmark {
     long planTokens = planned.stream().mapToLong(s -> s.length).sum();
     double forwardSeconds = Double.NaN;
     if (legs.contains("a")) {
-      List<PackedBatch> full = fullRows(planned, args.rowTokens(), Math.max(1, args.batchTokens() / args.rowTokens()));
+      List<PackedBatch> full =
+          fullRows(planned, args.rowTokens(), Math.max(1, args.batchTokens() / args.rowTokens()));
       t = System.nanoTime();
       for (PackedBatch b : full) {
         student.model().forwardOnly(b);
@@ -213,7 +278,8 @@ public final class ThroughputBenchmark {
       t = System.nanoTime();
       float[][] logProbs = new float[sequences.size()][];
       for (int from = 0; from < sequences.size(); from += args.naiveBatch()) {
-        List<long[]> batch = sequences.subList(from, Math.min(sequences.size(), from + args.naiveBatch()));
+        List<long[]> batch =
+            sequences.subList(from, Math.min(sequences.size(), from + args.naiveBatch()));
         PackedBatch padded = rightPadded(batch);
         float[] out = student.model().nextTokenLogProbs(padded);
         naiveBatchTokens += (long) padded.rows() * padded.length();
@@ -253,26 +319,58 @@ public final class ThroughputBenchmark {
       jobScore = ((Number) stages.get("score")).doubleValue();
       jobReport = ((Number) stages.get("report")).doubleValue();
     }
-    return new Figures(sequenceTokens, planTokens, forwardSeconds, useful, scorer.batchTokens(), scorerSeconds, scorer.modelSeconds(),
-        scorerBatchesForward, naiveTokens, naiveBatchTokens, naiveSeconds,
-        maxDifference, jobWall, jobScore, jobReport);
+    return new Figures(
+        sequenceTokens,
+        planTokens,
+        forwardSeconds,
+        useful,
+        scorer.batchTokens(),
+        scorerSeconds,
+        scorer.modelSeconds(),
+        scorerBatchesForward,
+        naiveTokens,
+        naiveBatchTokens,
+        naiveSeconds,
+        maxDifference,
+        jobWall,
+        jobScore,
+        jobReport);
   }
 
   /** One run of the whole job on {@code rows}, in the given session; returns its summary. */
-  private static Map<String, Object> runJob(SparkSession spark, Args args, List<Row> rows, String window, String name)
+  private static Map<String, Object> runJob(
+      SparkSession spark, Args args, List<Row> rows, String window, String name)
       throws IOException {
     Path input = args.work().resolve(name + "-corpus.jsonl");
     writeCorpus(rows, input);
     Path output = args.work().resolve(name + "-" + window.replace('=', '-'));
     deleteRecursively(output);
     String[] jobArgs = {
-        "--set", "input.path=" + input, "--set", "output.path=" + output,
-        "--set", "student.path=" + args.student(), "--set", "student.device=cpu",
-        "--set", "scoring.window." + window, "--set", "progress.interval-seconds=600",
-        "--set", "scoring.batch.max-tokens=" + args.batchTokens(), "--set", "scoring.batch.row-tokens=" + args.rowTokens()};
+      "--set",
+      "input.path=" + input,
+      "--set",
+      "output.path=" + output,
+      "--set",
+      "student.path=" + args.student(),
+      "--set",
+      "student.device=cpu",
+      "--set",
+      "scoring.window." + window,
+      "--set",
+      "progress.interval-seconds=600",
+      "--set",
+      "scoring.batch.max-tokens=" + args.batchTokens(),
+      "--set",
+      "scoring.batch.row-tokens=" + args.rowTokens()
+    };
     long started = System.nanoTime();
-    Map<String, Object> summary = new LinkedHashMap<>(
-        NaturalnessJob.runPipeline(spark, NaturalnessJob.check(SettingsLoader.fromArgs(jobArgs), new Configuration())).summary().asMap());
+    Map<String, Object> summary =
+        new LinkedHashMap<>(
+            NaturalnessJob.runPipeline(
+                    spark,
+                    NaturalnessJob.check(SettingsLoader.fromArgs(jobArgs), new Configuration()))
+                .summary()
+                .asMap());
     summary.put(MEASURED_WALL, seconds(started));
     return summary;
   }
@@ -311,8 +409,10 @@ public final class ThroughputBenchmark {
       for (int r = 0; r < b.rows(); r++) {
         int start = 0;
         for (int c = 1; c <= used[r]; c++) {
-          if (c == used[r] || b.blocks()[r * b.length() + c] != b.blocks()[r * b.length() + start]) {
-            pieces.add(java.util.Arrays.copyOfRange(b.ids(), r * b.length() + start, r * b.length() + c));
+          if (c == used[r]
+              || b.blocks()[r * b.length() + c] != b.blocks()[r * b.length() + start]) {
+            pieces.add(
+                java.util.Arrays.copyOfRange(b.ids(), r * b.length() + start, r * b.length() + c));
             start = c;
           }
         }
@@ -352,7 +452,8 @@ public final class ThroughputBenchmark {
       int[] bBlocks = new int[cells];
       System.arraycopy(ids, (int) from, bIds, 0, size);
       for (int i = 0; i < size; i++) {
-        // A sequence cut by a row end goes on in the next row as a block of its own, from position 0.
+        // A sequence cut by a row end goes on in the next row as a block of its own, from position
+        // 0.
         boolean continues = i % length > 0 && blocks[(int) from + i - 1] == blocks[(int) from + i];
         bPositions[i] = continues ? bPositions[i - 1] + 1 : 0;
         bBlocks[i] = continues ? bBlocks[i - 1] : i;
@@ -360,7 +461,8 @@ public final class ThroughputBenchmark {
       for (int i = size; i < cells; i++) {
         bBlocks[i] = i;
       }
-      batches.add(new PackedBatch(rows, length, bIds, bPositions, bBlocks, new PackedBatch.Placement[0]));
+      batches.add(
+          new PackedBatch(rows, length, bIds, bPositions, bBlocks, new PackedBatch.Placement[0]));
     }
     return batches;
   }
@@ -389,24 +491,44 @@ public final class ThroughputBenchmark {
 
   private static void print(String window, Args args, List<Figures> runs) {
     Figures f0 = runs.get(0);
-    System.out.printf(Locale.ROOT, "%nwindow %s: exact plan %,d tokens computed (%,d in its sequences, each prompt once per "
-        + "packed unit); naive plan %,d tokens (%,d with padding)%n",
-        window, f0.planTokens(), f0.sequenceTokens(), f0.naiveTokens(), f0.naiveBatchTokens());
+    System.out.printf(
+        Locale.ROOT,
+        "%nwindow %s: exact plan %,d tokens computed (%,d in its sequences, each prompt once per "
+            + "packed unit); naive plan %,d tokens (%,d with padding)%n",
+        window,
+        f0.planTokens(),
+        f0.sequenceTokens(),
+        f0.naiveTokens(),
+        f0.naiveBatchTokens());
     System.out.println("                                          min      median         max");
     if (args.legs().contains("a")) {
-      line("(a) bare forward, full rows (tokens/s)", runs, f -> f.planTokens() / f.forwardSeconds());
+      line(
+          "(a) bare forward, full rows (tokens/s)", runs, f -> f.planTokens() / f.forwardSeconds());
     }
     if (args.legs().contains("b")) {
       line("(b) scorer (useful tokens/s)", runs, f -> f.usefulTokens() / f.scorerSeconds());
-      line("    (b) share of batch positions used", runs, f -> (double) f.usefulTokens() / f.scorerBatchTokens());
+      line(
+          "    (b) share of batch positions used",
+          runs,
+          f -> (double) f.usefulTokens() / f.scorerBatchTokens());
     }
     if (args.legs().contains("a") && args.legs().contains("b")) {
-      line("    (b) / (a)", runs, f -> (f.usefulTokens() / f.scorerSeconds()) / (f.planTokens() / f.forwardSeconds()));
-      line("    (b) share of time in the model", runs, f -> f.scorerModelSeconds() / f.scorerSeconds());
-      line("    bare forward on (b)'s batches / (a)", runs, f -> f.scorerBatchesForwardSeconds() / f.forwardSeconds());
+      line(
+          "    (b) / (a)",
+          runs,
+          f -> (f.usefulTokens() / f.scorerSeconds()) / (f.planTokens() / f.forwardSeconds()));
+      line(
+          "    (b) share of time in the model",
+          runs,
+          f -> f.scorerModelSeconds() / f.scorerSeconds());
+      line(
+          "    bare forward on (b)'s batches / (a)",
+          runs,
+          f -> f.scorerBatchesForwardSeconds() / f.forwardSeconds());
     }
     if (args.legs().contains("c")) {
-      line("(c) naive, batches of " + args.naiveBatch() + " (seconds)", runs, Figures::naiveSeconds);
+      line(
+          "(c) naive, batches of " + args.naiveBatch() + " (seconds)", runs, Figures::naiveSeconds);
       line("    naive (its own tokens/s)", runs, f -> f.naiveTokens() / f.naiveSeconds());
       line("    ours (b) vs naive: time ratio", runs, f -> f.naiveSeconds() / f.scorerSeconds());
       line("    max |LALP naive - ours|", runs, Figures::maxLalpDifference);
@@ -420,10 +542,18 @@ public final class ThroughputBenchmark {
     System.out.println();
   }
 
-  private static void line(String label, List<Figures> runs, java.util.function.ToDoubleFunction<Figures> value) {
+  private static void line(
+      String label, List<Figures> runs, java.util.function.ToDoubleFunction<Figures> value) {
     double[] v = runs.stream().mapToDouble(value).sorted().toArray();
-    String format = v[v.length / 2] >= 100 ? "%,12.0f" : v[v.length / 2] >= 0.01 ? "%12.3f" : "%12.2e";
-    System.out.printf(Locale.ROOT, "%-40s" + format + format + format + "%n", label, v[0], median(v), v[v.length - 1]);
+    String format =
+        v[v.length / 2] >= 100 ? "%,12.0f" : v[v.length / 2] >= 0.01 ? "%12.3f" : "%12.2e";
+    System.out.printf(
+        Locale.ROOT,
+        "%-40s" + format + format + format + "%n",
+        label,
+        v[0],
+        median(v),
+        v[v.length - 1]);
   }
 
   private static double median(double[] sorted) {
@@ -433,12 +563,16 @@ public final class ThroughputBenchmark {
 
   private static ScoringOptions options(Student student, String window, Args args) {
     String[] kv = window.split("=", 2);
-    WindowRule rule = switch (kv[0]) {
-      case "fraction" -> WindowRule.Fraction.of(kv[1]);
-      case "steps" -> new WindowRule.Steps(Integer.parseInt(kv[1]));
-      default -> throw new IllegalArgumentException("--window takes fraction=A or steps=K, got " + window);
-    };
-    return ScoringOptions.defaults(student.manifest().maxTokens()).withWindow(rule, true)
+    WindowRule rule =
+        switch (kv[0]) {
+          case "fraction" -> WindowRule.Fraction.of(kv[1]);
+          case "steps" -> new WindowRule.Steps(Integer.parseInt(kv[1]));
+          default ->
+              throw new IllegalArgumentException(
+                  "--window takes fraction=A or steps=K, got " + window);
+        };
+    return ScoringOptions.defaults(student.manifest().maxTokens())
+        .withWindow(rule, true)
         .withBatch(args.batchTokens(), args.rowTokens());
   }
 
@@ -456,13 +590,21 @@ public final class ThroughputBenchmark {
     a.put("--work", "target/benchmark");
     for (int i = 0; i < argv.length; i += 2) {
       if (!a.containsKey(argv[i]) || i + 1 >= argv.length) {
-        throw new IllegalArgumentException("unknown or incomplete option " + argv[i] + "; options: " + a.keySet());
+        throw new IllegalArgumentException(
+            "unknown or incomplete option " + argv[i] + "; options: " + a.keySet());
       }
       a.put(argv[i], argv[i + 1]);
     }
-    return new Args(Path.of(a.get("--student")), Path.of(a.get("--corpus")), Integer.parseInt(a.get("--rows")),
-        Integer.parseInt(a.get("--runs")), List.of(a.get("--window").split(",")), Integer.parseInt(a.get("--naive-batch")),
-        a.get("--legs"), Integer.parseInt(a.get("--batch-tokens")), Integer.parseInt(a.get("--row-tokens")),
+    return new Args(
+        Path.of(a.get("--student")),
+        Path.of(a.get("--corpus")),
+        Integer.parseInt(a.get("--rows")),
+        Integer.parseInt(a.get("--runs")),
+        List.of(a.get("--window").split(",")),
+        Integer.parseInt(a.get("--naive-batch")),
+        a.get("--legs"),
+        Integer.parseInt(a.get("--batch-tokens")),
+        Integer.parseInt(a.get("--row-tokens")),
         Path.of(a.get("--work")));
   }
 
@@ -492,8 +634,12 @@ public final class ThroughputBenchmark {
   }
 
   private static SparkSession session() {
-    return SparkSession.builder().appName("naturalness-benchmark").master("local[*]")
-        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate();
+    return SparkSession.builder()
+        .appName("naturalness-benchmark")
+        .master("local[*]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate();
   }
 
   private static void deleteRecursively(Path p) throws IOException {

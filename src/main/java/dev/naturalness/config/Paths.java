@@ -13,13 +13,21 @@ import java.util.regex.Pattern;
  * The settings that hold paths, and how a relative one is made absolute on the driver before
  * anything reaches an executor (which would resolve it against its own working directory): a path
  * given on the command line against the directory the job was started in, a path written in a
- * config file against that file's directory. Paths with a scheme (s3a://, hdfs://, file:) are
- * left as they are.
+ * config file against that file's directory. Paths with a scheme (s3a://, hdfs://, file:) are left
+ * as they are.
  */
 public final class Paths {
   /** Keys under the job's root whose values are paths (or lists of paths). */
-  public static final List<String> KEYS = List.of("input.path", "output.path", "output.publish-pointer", "student.path",
-      "student.local-cache", "incremental.cache", "spark.event-log", "plan.previous-summary");
+  public static final List<String> KEYS =
+      List.of(
+          "input.path",
+          "output.path",
+          "output.publish-pointer",
+          "student.path",
+          "student.local-cache",
+          "incremental.cache",
+          "spark.event-log",
+          "plan.previous-summary");
 
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
 
@@ -30,7 +38,10 @@ public final class Paths {
     return !SCHEME.matcher(path).matches();
   }
 
-  /** {@code path} made absolute against {@code base} when it is a relative local path; else as given. */
+  /**
+   * {@code path} made absolute against {@code base} when it is a relative local path; else as
+   * given.
+   */
   public static String absolute(String path, Path base) {
     if (path == null || path.isBlank() || !isPlainLocal(path) || Path.of(path).isAbsolute()) {
       return path;
@@ -45,7 +56,8 @@ public final class Paths {
     }
     ConfigValue value = config.getValue(key);
     if (value.valueType() == ConfigValueType.STRING) {
-      return config.withValue(key, ConfigValueFactory.fromAnyRef(absolute((String) value.unwrapped(), base)));
+      return config.withValue(
+          key, ConfigValueFactory.fromAnyRef(absolute((String) value.unwrapped(), base)));
     }
     if (value.valueType() == ConfigValueType.LIST) {
       List<Object> out = new ArrayList<>();

@@ -10,8 +10,8 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.naturalness.scoring.WindowRule;
 import java.io.File;
-import java.nio.file.Path;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +52,8 @@ public final class SettingsLoader {
       } else if (arg.startsWith("--config=")) {
         layers.add(parseFile(arg.substring("--config=".length())));
       } else {
-        throw new ConfigError("unknown argument '" + arg + "'; usage: [--config FILE]... [--set key=value]...");
+        throw new ConfigError(
+            "unknown argument '" + arg + "'; usage: [--config FILE]... [--set key=value]...");
       }
     }
     Config user = ConfigFactory.empty();
@@ -64,7 +65,8 @@ public final class SettingsLoader {
       try {
         user = user.withValue(key, parseValue(kv[1]));
       } catch (ConfigException e) {
-        throw new ConfigError("--set " + kv[0] + ": " + (isSecret(key) ? "not a valid value" : e.getMessage()));
+        throw new ConfigError(
+            "--set " + kv[0] + ": " + (isSecret(key) ? "not a valid value" : e.getMessage()));
       }
       user = Paths.absolute(user, key, WORKING_DIRECTORY);
     }
@@ -82,23 +84,36 @@ public final class SettingsLoader {
       throw new ConfigError("config: " + e.getMessage());
     }
     Reader r = new Reader(c.getConfig(ROOT));
-    Settings.Input input = new Settings.Input(
-        r.required("input.path"),
-        r.oneOf("input.format", "parquet", "json", "auto"),
-        new Settings.Columns(r.string("input.columns.prompt_id"), r.string("input.columns.prompt"),
-            r.string("input.columns.teacher"), r.string("input.columns.response"),
-            r.string("input.columns.response_id"), r.string("input.columns.correct"),
-            r.string("input.columns.steps")));
-    Settings.Output output = new Settings.Output(r.required("output.path"),
-        r.oneOf("output.format", "parquet", "json"), r.bool("output.step-scores"), r.string("output.publish-pointer").trim());
-    Settings.Student student = new Settings.Student(r.required("student.path"),
-        r.intAtLeast("student.max-tokens", 0), r.oneOf("student.device", "auto", "cpu", "gpu"),
-        r.intAtLeast("student.threads", 0));
+    Settings.Input input =
+        new Settings.Input(
+            r.required("input.path"),
+            r.oneOf("input.format", "parquet", "json", "auto"),
+            new Settings.Columns(
+                r.string("input.columns.prompt_id"),
+                r.string("input.columns.prompt"),
+                r.string("input.columns.teacher"),
+                r.string("input.columns.response"),
+                r.string("input.columns.response_id"),
+                r.string("input.columns.correct"),
+                r.string("input.columns.steps")));
+    Settings.Output output =
+        new Settings.Output(
+            r.required("output.path"),
+            r.oneOf("output.format", "parquet", "json"),
+            r.bool("output.step-scores"),
+            r.string("output.publish-pointer").trim());
+    Settings.Student student =
+        new Settings.Student(
+            r.required("student.path"),
+            r.intAtLeast("student.max-tokens", 0),
+            r.oneOf("student.device", "auto", "cpu", "gpu"),
+            r.intAtLeast("student.threads", 0));
 
     boolean userSteps = user.hasPath(ROOT + ".scoring.window.steps");
     boolean userFraction = user.hasPath(ROOT + ".scoring.window.fraction");
     if (userSteps && userFraction) {
-      throw new ConfigError("config: set only one of naturalness.scoring.window.steps and naturalness.scoring.window.fraction");
+      throw new ConfigError(
+          "config: set only one of naturalness.scoring.window.steps and naturalness.scoring.window.fraction");
     }
     WindowRule window;
     if (r.c.hasPath("scoring.window.steps")) {
@@ -106,7 +121,8 @@ public final class SettingsLoader {
     } else {
       BigDecimal fraction = r.decimal("scoring.window.fraction");
       if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
-        throw new ConfigError("config: naturalness.scoring.window.fraction must be in [0, 1], got " + fraction);
+        throw new ConfigError(
+            "config: naturalness.scoring.window.fraction must be in [0, 1], got " + fraction);
       }
       window = new WindowRule.Fraction(fraction);
     }
@@ -114,34 +130,54 @@ public final class SettingsLoader {
     for (String m : r.stringList("scoring.metrics")) {
       String metric = m.toLowerCase(Locale.ROOT);
       if (!metric.equals("lalp") && !metric.equals("galp")) {
-        throw new ConfigError("config: naturalness.scoring.metrics holds '" + m + "'; expected lalp and/or galp");
+        throw new ConfigError(
+            "config: naturalness.scoring.metrics holds '" + m + "'; expected lalp and/or galp");
       }
       metrics.add(metric);
     }
     if (metrics.isEmpty()) {
-      throw new ConfigError("config: naturalness.scoring.metrics is empty; expected lalp and/or galp");
+      throw new ConfigError(
+          "config: naturalness.scoring.metrics is empty; expected lalp and/or galp");
     }
-    Settings.Scoring scoring = new Settings.Scoring(
-        r.oneOf("scoring.segmenter", "paragraph", "line", "sentence", "column"), window,
-        r.bool("scoring.window.include-prompt"), metrics.contains("lalp"), metrics.contains("galp"),
-        r.intOrAuto("scoring.batch.max-tokens", 2), r.intAtLeast("scoring.batch.row-tokens", 2),
-        r.bool("scoring.batch.pack"), r.intAtLeast("scoring.responses-per-group", 1));
-    Settings.Select select = new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct"));
-    Settings.Teachers teachers = new Settings.Teachers(r.intAtLeast("teachers.bootstrap-samples", 0), r.longValue("teachers.seed"));
-    Settings.Partition partition = new Settings.Partition(r.longAtLeast("partition.tokens-per-partition", 1),
-        r.intAtLeast("partition.min-partitions", 0));
+    Settings.Scoring scoring =
+        new Settings.Scoring(
+            r.oneOf("scoring.segmenter", "paragraph", "line", "sentence", "column"),
+            window,
+            r.bool("scoring.window.include-prompt"),
+            metrics.contains("lalp"),
+            metrics.contains("galp"),
+            r.intOrAuto("scoring.batch.max-tokens", 2),
+            r.intAtLeast("scoring.batch.row-tokens", 2),
+            r.bool("scoring.batch.pack"),
+            r.intAtLeast("scoring.responses-per-group", 1));
+    Settings.Select select =
+        new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct"));
+    Settings.Teachers teachers =
+        new Settings.Teachers(
+            r.intAtLeast("teachers.bootstrap-samples", 0), r.longValue("teachers.seed"));
+    Settings.Partition partition =
+        new Settings.Partition(
+            r.longAtLeast("partition.tokens-per-partition", 1),
+            r.intAtLeast("partition.min-partitions", 0));
     double interval = r.decimal("progress.interval-seconds").doubleValue();
     if (interval <= 0) {
-      throw new ConfigError("config: naturalness.progress.interval-seconds must be > 0, got " + interval);
+      throw new ConfigError(
+          "config: naturalness.progress.interval-seconds must be > 0, got " + interval);
     }
     Settings.Progress progress = new Settings.Progress(interval);
-    Settings.Spark spark = new Settings.Spark(r.string("spark.app-name"), r.string("spark.default-master"));
-    Settings.S3 s3 = new Settings.S3(r.string("s3.endpoint"), r.string("s3.region"), r.bool("s3.path-style-access"),
-        r.c.hasPath("s3.access-key") ? r.string("s3.access-key") : null,
-        r.c.hasPath("s3.secret-key") ? r.string("s3.secret-key") : null,
-        r.oneOf("s3.committer", "magic", "directory", "none"));
+    Settings.Spark spark =
+        new Settings.Spark(r.string("spark.app-name"), r.string("spark.default-master"));
+    Settings.S3 s3 =
+        new Settings.S3(
+            r.string("s3.endpoint"),
+            r.string("s3.region"),
+            r.bool("s3.path-style-access"),
+            r.c.hasPath("s3.access-key") ? r.string("s3.access-key") : null,
+            r.c.hasPath("s3.secret-key") ? r.string("s3.secret-key") : null,
+            r.oneOf("s3.committer", "magic", "directory", "none"));
     if ((s3.accessKey() == null) != (s3.secretKey() == null)) {
-      throw new ConfigError("config: set both naturalness.s3.access-key and naturalness.s3.secret-key, or neither");
+      throw new ConfigError(
+          "config: set both naturalness.s3.access-key and naturalness.s3.secret-key, or neither");
     }
     Config shown = c.getConfig(ROOT);
     for (String secret : new String[] {"s3.access-key", "s3.secret-key"}) {
@@ -150,12 +186,27 @@ public final class SettingsLoader {
       }
     }
     String json = shown.root().render(ConfigRenderOptions.concise().setFormatted(true));
-    return new Settings.Job(input, output, student, scoring, select, teachers, partition, progress,
-        new Settings.Incremental(r.string("incremental.cache").trim()), s3, spark,
-        new Settings.Testing(r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")), json);
+    return new Settings.Job(
+        input,
+        output,
+        student,
+        scoring,
+        select,
+        teachers,
+        partition,
+        progress,
+        new Settings.Incremental(r.string("incremental.cache").trim()),
+        s3,
+        spark,
+        new Settings.Testing(
+            r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")),
+        json);
   }
 
-  /** The directory relative paths on the command line are resolved against: where the job was started. */
+  /**
+   * The directory relative paths on the command line are resolved against: where the job was
+   * started.
+   */
   static final Path WORKING_DIRECTORY = Path.of("").toAbsolutePath();
 
   /** A config file, its relative paths resolved against the file's own directory. */
@@ -180,7 +231,10 @@ public final class SettingsLoader {
     return key.endsWith("access-key") || key.endsWith("secret-key");
   }
 
-  /** A --set value: a HOCON list when it looks like one, else the string itself (paths keep their //). */
+  /**
+   * A --set value: a HOCON list when it looks like one, else the string itself (paths keep their
+   * //).
+   */
   private static ConfigValue parseValue(String raw) {
     String v = raw.trim();
     if (v.startsWith("[")) {
@@ -195,7 +249,8 @@ public final class SettingsLoader {
   private static void checkKnownKeys(Config user, Config reference) {
     for (String top : user.root().keySet()) {
       if (!top.equals(ROOT)) {
-        throw new ConfigError("config: unknown key '" + top + "'; every setting lives under '" + ROOT + "'");
+        throw new ConfigError(
+            "config: unknown key '" + top + "'; every setting lives under '" + ROOT + "'");
       }
     }
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
@@ -205,9 +260,13 @@ public final class SettingsLoader {
     checkNulls(user.root(), "", reference);
   }
 
-  private static void checkNulls(com.typesafe.config.ConfigObject object, String prefix, Config reference) {
+  private static void checkNulls(
+      com.typesafe.config.ConfigObject object, String prefix, Config reference) {
     for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
-      String key = prefix + com.typesafe.config.ConfigUtil.quoteString(e.getKey()).replaceAll("^\"(.*)\"$", "$1");
+      String key =
+          prefix
+              + com.typesafe.config.ConfigUtil.quoteString(e.getKey())
+                  .replaceAll("^\"(.*)\"$", "$1");
       if (e.getValue().valueType() == ConfigValueType.OBJECT) {
         checkNulls((com.typesafe.config.ConfigObject) e.getValue(), key + ".", reference);
       } else if (e.getValue().valueType() == ConfigValueType.NULL) {
@@ -223,8 +282,10 @@ public final class SettingsLoader {
       String hint = "";
       while (parent.contains(".")) {
         parent = parent.substring(0, parent.lastIndexOf('.'));
-        if (reference.hasPath(parent) && reference.getValue(parent).valueType() == ConfigValueType.OBJECT) {
-          hint = "; known keys there: " + new TreeSet<>(reference.getConfig(parent).root().keySet());
+        if (reference.hasPath(parent)
+            && reference.getValue(parent).valueType() == ConfigValueType.OBJECT) {
+          hint =
+              "; known keys there: " + new TreeSet<>(reference.getConfig(parent).root().keySet());
           break;
         }
       }
@@ -248,9 +309,15 @@ public final class SettingsLoader {
       try {
         return get.get();
       } catch (ConfigException.Missing e) {
-        throw new ConfigError("config: " + full(key) + " is required; set it with --set " + key + "=... or in a --config file");
+        throw new ConfigError(
+            "config: "
+                + full(key)
+                + " is required; set it with --set "
+                + key
+                + "=... or in a --config file");
       } catch (ConfigException.WrongType | ConfigException.BadValue e) {
-        throw new ConfigError("config: " + full(key) + " must be " + expected + ", got " + describe(key));
+        throw new ConfigError(
+            "config: " + full(key) + " must be " + expected + ", got " + describe(key));
       }
     }
 
@@ -259,7 +326,9 @@ public final class SettingsLoader {
         return "a value that is not shown";
       }
       ConfigValue v = c.getValue(key);
-      return v.valueType().name().toLowerCase(Locale.ROOT) + " " + v.render(ConfigRenderOptions.concise());
+      return v.valueType().name().toLowerCase(Locale.ROOT)
+          + " "
+          + v.render(ConfigRenderOptions.concise());
     }
 
     String string(String key) {
@@ -268,7 +337,12 @@ public final class SettingsLoader {
 
     String required(String key) {
       if (!c.hasPath(key)) {
-        throw new ConfigError("config: " + full(key) + " is required; set it with --set " + key + "=... or in a --config file");
+        throw new ConfigError(
+            "config: "
+                + full(key)
+                + " is required; set it with --set "
+                + key
+                + "=... or in a --config file");
       }
       String v = string(key);
       if (v.isBlank()) {
@@ -280,7 +354,8 @@ public final class SettingsLoader {
     String oneOf(String key, String... allowed) {
       String v = string(key).toLowerCase(Locale.ROOT);
       if (!List.of(allowed).contains(v)) {
-        throw new ConfigError("config: " + full(key) + " = '" + string(key) + "' is not one of " + List.of(allowed));
+        throw new ConfigError(
+            "config: " + full(key) + " = '" + string(key) + "' is not one of " + List.of(allowed));
       }
       return v;
     }
@@ -299,7 +374,9 @@ public final class SettingsLoader {
 
     /** A whole number >= min, or {@code auto} (returned as 0). */
     int intOrAuto(String key, int min) {
-      if (c.hasPath(key) && c.getValue(key).unwrapped() instanceof String v && v.trim().equalsIgnoreCase("auto")) {
+      if (c.hasPath(key)
+          && c.getValue(key).unwrapped() instanceof String v
+          && v.trim().equalsIgnoreCase("auto")) {
         return 0;
       }
       int v = read(key, "auto or a whole number", () -> c.getInt(key));
@@ -323,15 +400,18 @@ public final class SettingsLoader {
 
     BigDecimal decimal(String key) {
       // Through the text the user wrote, so 0.05 stays exactly 0.05.
-      return read(key, "a number", () -> {
-        ConfigValue v = c.getValue(key);
-        Object raw = v.unwrapped();
-        try {
-          return new BigDecimal(raw instanceof String s ? s.trim() : String.valueOf(raw));
-        } catch (NumberFormatException e) {
-          throw new ConfigException.WrongType(v.origin(), key, "NUMBER", v.valueType().name());
-        }
-      });
+      return read(
+          key,
+          "a number",
+          () -> {
+            ConfigValue v = c.getValue(key);
+            Object raw = v.unwrapped();
+            try {
+              return new BigDecimal(raw instanceof String s ? s.trim() : String.valueOf(raw));
+            } catch (NumberFormatException e) {
+              throw new ConfigException.WrongType(v.origin(), key, "NUMBER", v.valueType().name());
+            }
+          });
     }
 
     List<String> stringList(String key) {

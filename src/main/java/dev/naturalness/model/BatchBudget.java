@@ -12,8 +12,13 @@ import java.util.Locale;
 public final class BatchBudget {
   /** Measured best on CPU executors: larger batches only add memory traffic. */
   public static final int CPU_TOKENS = 4096;
-  /** Activations of one layer per token: hidden states, attention and MLP buffers of models up to about 70B. */
+
+  /**
+   * Activations of one layer per token: hidden states, attention and MLP buffers of models up to
+   * about 70B.
+   */
   static final long ACTIVATION_BYTES_PER_TOKEN = 256L << 10;
+
   /** Never plan more than this at once, however large the GPU. */
   static final int MAX_TOKENS = 1 << 20;
 

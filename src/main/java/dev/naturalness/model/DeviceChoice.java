@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Which device a task's student runs on: the GPU Spark assigned to the task when there is one;
- * with {@code auto} and none, the CPU; with {@code gpu} and none, a clear error.
+ * Which device a task's student runs on: the GPU Spark assigned to the task when there is one; with
+ * {@code auto} and none, the CPU; with {@code gpu} and none, a clear error.
  */
 public final class DeviceChoice {
   private DeviceChoice() {}
@@ -13,7 +13,8 @@ public final class DeviceChoice {
   /** A device as DJL names it: "cpu" or "gpu:N". */
   public static String choose(String setting, List<String> assignedGpus, int visibleGpus) {
     String s = setting.toLowerCase(Locale.ROOT);
-    String assigned = assignedGpus == null || assignedGpus.isEmpty() ? null : assignedGpus.get(0).trim();
+    String assigned =
+        assignedGpus == null || assignedGpus.isEmpty() ? null : assignedGpus.get(0).trim();
     switch (s) {
       case "cpu":
         return "cpu";
@@ -26,11 +27,13 @@ public final class DeviceChoice {
         if (visibleGpus > 0) {
           return "gpu:0";
         }
-        throw new StudentException("student.device = gpu but this executor has no GPU: Spark assigned none to the task "
-            + "(set spark.executor.resource.gpu.amount and spark.task.resource.gpu.amount) and libtorch sees none "
-            + "(is the CUDA build of libtorch on PYTORCH_LIBRARY_PATH?); use student.device = auto to fall back to the CPU");
+        throw new StudentException(
+            "student.device = gpu but this executor has no GPU: Spark assigned none to the task "
+                + "(set spark.executor.resource.gpu.amount and spark.task.resource.gpu.amount) and libtorch sees none "
+                + "(is the CUDA build of libtorch on PYTORCH_LIBRARY_PATH?); use student.device = auto to fall back to the CPU");
       default:
-        throw new IllegalArgumentException("student.device must be auto, cpu or gpu, got " + setting);
+        throw new IllegalArgumentException(
+            "student.device must be auto, cpu or gpu, got " + setting);
     }
   }
 }

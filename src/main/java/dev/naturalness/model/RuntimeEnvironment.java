@@ -59,16 +59,23 @@ public final class RuntimeEnvironment {
   /** "NAME=value" for each variable the given environment lacks or sets otherwise. */
   public static List<String> missing(Map<String, String> environment) {
     List<String> missing = new ArrayList<>();
-    environment().forEach((name, value) -> {
-      if (!value.equals(environment.get(name))) {
-        missing.add(name + "=" + value);
-      }
-    });
+    environment()
+        .forEach(
+            (name, value) -> {
+              if (!value.equals(environment.get(name))) {
+                missing.add(name + "=" + value);
+              }
+            });
     return missing;
   }
 
-  /** The JVM options that are system properties (-Dname=value), e.g. for executors' extraJavaOptions. */
+  /**
+   * The JVM options that are system properties (-Dname=value), e.g. for executors'
+   * extraJavaOptions.
+   */
   public static List<String> systemPropertyOptions() {
-    return Arrays.stream(jvmOptions().toArray(new String[0])).filter(o -> o.startsWith("-D")).toList();
+    return Arrays.stream(jvmOptions().toArray(new String[0]))
+        .filter(o -> o.startsWith("-D"))
+        .toList();
   }
 }

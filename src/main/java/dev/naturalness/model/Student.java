@@ -10,7 +10,11 @@ public final class Student implements AutoCloseable {
   private final TorchScriptStudent model;
   private final StudentRuntime runtime;
 
-  private Student(StudentManifest manifest, StudentTokenizer tokenizer, TorchScriptStudent model, StudentRuntime runtime) {
+  private Student(
+      StudentManifest manifest,
+      StudentTokenizer tokenizer,
+      TorchScriptStudent model,
+      StudentRuntime runtime) {
     this.manifest = manifest;
     this.tokenizer = tokenizer;
     this.model = model;
@@ -28,7 +32,8 @@ public final class Student implements AutoCloseable {
       tokenizer.close();
       throw e;
     }
-    return new Student(manifest, tokenizer, model, StudentRuntime.observe(device, manifest.dtype()));
+    return new Student(
+        manifest, tokenizer, model, StudentRuntime.observe(device, manifest.dtype()));
   }
 
   public StudentManifest manifest() {

@@ -46,14 +46,17 @@ public record StudentManifest(
     requireReadable(dir, TOKENIZER);
     Config c;
     try {
-      c = ConfigFactory.parseFile(conf.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      c =
+          ConfigFactory.parseFile(
+              conf.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
       throw new StudentException(dir.resolve(CONF) + " is not valid HOCON: " + e.getMessage());
     }
     try {
       String format = c.getString("format");
       if (!"torchscript".equals(format)) {
-        throw new StudentException(conf + ": format = " + format + " is not supported; expected torchscript");
+        throw new StudentException(
+            conf + ": format = " + format + " is not supported; expected torchscript");
       }
       String dtype = c.hasPath("dtype") ? c.getString("dtype").toLowerCase(Locale.ROOT) : "float32";
       if (!DTYPES.contains(dtype)) {
@@ -67,9 +70,15 @@ public record StudentManifest(
       if (!sha.matches("[0-9a-f]{64}")) {
         throw new StudentException(conf + ": model-sha256 is not 64 hex digits");
       }
-      return new StudentManifest(dir.toAbsolutePath().normalize().toString(), c.getString("name"),
-          c.getInt("max-tokens"), c.getInt("vocab-size"), template,
-          c.hasPath("bos-id") ? c.getLong("bos-id") : -1L, sha, dtype);
+      return new StudentManifest(
+          dir.toAbsolutePath().normalize().toString(),
+          c.getString("name"),
+          c.getInt("max-tokens"),
+          c.getInt("vocab-size"),
+          template,
+          c.hasPath("bos-id") ? c.getLong("bos-id") : -1L,
+          sha,
+          dtype);
     } catch (ConfigException e) {
       throw new StudentException(conf + ": " + e.getMessage());
     }
@@ -79,8 +88,15 @@ public record StudentManifest(
   public void verifyModelSha256() {
     String actual = sha256(modelPath());
     if (!actual.equals(modelSha256)) {
-      throw new StudentException(modelPath() + " has sha256 " + actual + " but " + CONF + " says "
-          + modelSha256 + "; the model file was changed or damaged");
+      throw new StudentException(
+          modelPath()
+              + " has sha256 "
+              + actual
+              + " but "
+              + CONF
+              + " says "
+              + modelSha256
+              + "; the model file was changed or damaged");
     }
   }
 

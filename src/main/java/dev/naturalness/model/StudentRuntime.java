@@ -16,8 +16,14 @@ import java.util.Locale;
  * @param gpuTotalBytes the GPU's memory, or 0 on the CPU
  * @param gpuFreeBytes free GPU memory once the model is loaded, or 0 on the CPU
  */
-public record StudentRuntime(String device, String dtype, String libtorchVersion, String libtorchBuild,
-    String libtorchPath, long gpuTotalBytes, long gpuFreeBytes) {
+public record StudentRuntime(
+    String device,
+    String dtype,
+    String libtorchVersion,
+    String libtorchBuild,
+    String libtorchPath,
+    long gpuTotalBytes,
+    long gpuFreeBytes) {
 
   /** Reads what the engine reports now; call it right after the model has been loaded. */
   public static StudentRuntime observe(Device device, String dtype) {
@@ -40,15 +46,28 @@ public record StudentRuntime(String device, String dtype, String libtorchVersion
     } catch (RuntimeException e) {
       path = "(unknown)";
     }
-    return new StudentRuntime(device.toString(), dtype, engine.getVersion(), build, path, total, free);
+    return new StudentRuntime(
+        device.toString(), dtype, engine.getVersion(), build, path, total, free);
   }
 
   /** One line: device, dtype, libtorch, and GPU memory where there is a GPU. */
   public String describe() {
-    String line = String.format(Locale.ROOT, "device %s, dtype %s, libtorch %s (%s build, %s)", device, dtype,
-        libtorchVersion, libtorchBuild, libtorchPath);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "device %s, dtype %s, libtorch %s (%s build, %s)",
+            device,
+            dtype,
+            libtorchVersion,
+            libtorchBuild,
+            libtorchPath);
     if (gpuTotalBytes > 0) {
-      line += String.format(Locale.ROOT, ", GPU memory %.1f GiB, %.1f GiB free after loading", gpuTotalBytes / GIB, gpuFreeBytes / GIB);
+      line +=
+          String.format(
+              Locale.ROOT,
+              ", GPU memory %.1f GiB, %.1f GiB free after loading",
+              gpuTotalBytes / GIB,
+              gpuFreeBytes / GIB);
     }
     return line;
   }

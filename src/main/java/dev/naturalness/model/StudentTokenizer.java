@@ -21,13 +21,17 @@ public final class StudentTokenizer implements TextTokenizer, AutoCloseable {
     try {
       // No truncation and no padding: the scorer applies the length rules itself, and the
       // library would otherwise cut at 512 tokens with only a warning.
-      return new StudentTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(
-          "addSpecialTokens", "false",
-          "truncation", "false",
-          "padding", "false",
-          "modelMaxLength", String.valueOf(Integer.MAX_VALUE))));
+      return new StudentTokenizer(
+          HuggingFaceTokenizer.newInstance(
+              tokenizerJson,
+              Map.of(
+                  "addSpecialTokens", "false",
+                  "truncation", "false",
+                  "padding", "false",
+                  "modelMaxLength", String.valueOf(Integer.MAX_VALUE))));
     } catch (IOException | RuntimeException e) {
-      throw new StudentException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+      throw new StudentException(
+          "cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
     }
   }
 
@@ -41,7 +45,10 @@ public final class StudentTokenizer implements TextTokenizer, AutoCloseable {
     for (int t = 0; t < ids.length; t++) {
       CharSpan span = spans[t];
       // Offsets count Unicode code points; a special token has no span.
-      starts[t] = span == null ? -1 : codePointToChar[Math.min(span.getStart(), codePointToChar.length - 1)];
+      starts[t] =
+          span == null
+              ? -1
+              : codePointToChar[Math.min(span.getStart(), codePointToChar.length - 1)];
     }
     return new TokenizedText(ids, starts);
   }

@@ -17,13 +17,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The TorchScript student through DJL's PyTorch engine:
- * forward(input_ids int64[B,T], position_ids int64[B,T], attention_mask bool[B,1,T,T]) -> logits.
+ * The TorchScript student through DJL's PyTorch engine: forward(input_ids int64[B,T], position_ids
+ * int64[B,T], attention_mask bool[B,1,T,T]) -> logits.
  *
- * <p>Every batch lives in its own NDManager scope; log-softmax and the gather of the target ids
- * run on the model's device in float32, in chunks of positions, so only a [rows x length] float
- * array comes back to the host and no [tokens x vocabulary] array is ever built at once beyond
- * the model's own logits.
+ * <p>Every batch lives in its own NDManager scope; log-softmax and the gather of the target ids run
+ * on the model's device in float32, in chunks of positions, so only a [rows x length] float array
+ * comes back to the host and no [tokens x vocabulary] array is ever built at once beyond the
+ * model's own logits.
  */
 public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseable {
   /** Bytes of float32 log-softmax work per chunk. */
@@ -47,8 +47,8 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
       model.load(Path.of(manifest.directory()), "model", Map.of("mapLocation", "true"));
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new StudentException(manifest.modelPath() + " cannot be loaded as TorchScript: "
-          + oneLine(e.getMessage()), e);
+      throw new StudentException(
+          manifest.modelPath() + " cannot be loaded as TorchScript: " + oneLine(e.getMessage()), e);
     }
     return new TorchScriptStudent(model, device, manifest.vocabSize());
   }
@@ -66,11 +66,16 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
     int rows = batch.rows();
     int length = batch.length();
     try (NDManager scope = model.getNDManager().newSubManager()) {
-      NDList out = model.getBlock().forward(new ParameterStore(scope, false), inputs(scope, batch), false);
+      NDList out =
+          model.getBlock().forward(new ParameterStore(scope, false), inputs(scope, batch), false);
       NDArray logits = out.get(0);
       long vocab = logits.getShape().get(2);
       if (vocab < vocabSize) {
-        throw new IllegalStateException("model returned " + vocab + " logits per token; student.conf says vocab-size " + vocabSize);
+        throw new IllegalStateException(
+            "model returned "
+                + vocab
+                + " logits per token; student.conf says vocab-size "
+                + vocabSize);
       }
       int positionsTotal = rows * length;
       NDArray flat = logits.reshape(positionsTotal, vocab);
@@ -90,7 +95,9 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
     }
   }
 
-  /** The bare forward pass on a batch, its logits dropped: the limit that benchmarks compare with. */
+  /**
+   * The bare forward pass on a batch, its logits dropped: the limit that benchmarks compare with.
+   */
   public synchronized void forwardOnly(PackedBatch batch) {
     try (NDManager scope = model.getNDManager().newSubManager()) {
       model.getBlock().forward(new ParameterStore(scope, false), inputs(scope, batch), false);

@@ -10,16 +10,39 @@ public final class Leaderboard {
 
   public static String format(List<Row> teachers) {
     StringBuilder out = new StringBuilder();
-    String header = String.format(Locale.ROOT, "%-4s %-22s %8s %-19s %6s   %-4s %8s %-19s %6s   %7s %6s%n",
-        "rank", "teacher", "LALP", "95% interval", "wins", "rank", "GALP", "95% interval", "wins", "scored", "errors");
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-4s %-22s %8s %-19s %6s   %-4s %8s %-19s %6s   %7s %6s%n",
+            "rank",
+            "teacher",
+            "LALP",
+            "95% interval",
+            "wins",
+            "rank",
+            "GALP",
+            "95% interval",
+            "wins",
+            "scored",
+            "errors");
     out.append(header);
     out.append("-".repeat(header.length() - 1)).append('\n');
     for (Row r : teachers) {
-      out.append(String.format(Locale.ROOT, "%-4s %-22s %8s %-19s %6s   %-4s %8s %-19s %6s   %7d %6d%n",
-          rank(r, "lalp_rank"), truncate(r.getAs("teacher"), 22),
-          number(r, "lalp_mean"), interval(r, "lalp"), percent(r, "lalp_win_rate"),
-          rank(r, "galp_rank"), number(r, "galp_mean"), interval(r, "galp"), percent(r, "galp_win_rate"),
-          (long) r.getAs("n_scored"), (long) r.getAs("n_errors")));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-4s %-22s %8s %-19s %6s   %-4s %8s %-19s %6s   %7d %6d%n",
+              rank(r, "lalp_rank"),
+              truncate(r.getAs("teacher"), 22),
+              number(r, "lalp_mean"),
+              interval(r, "lalp"),
+              percent(r, "lalp_win_rate"),
+              rank(r, "galp_rank"),
+              number(r, "galp_mean"),
+              interval(r, "galp"),
+              percent(r, "galp_win_rate"),
+              (long) r.getAs("n_scored"),
+              (long) r.getAs("n_errors")));
     }
     return out.toString();
   }
@@ -41,7 +64,9 @@ public final class Leaderboard {
   private static String interval(Row r, String metric) {
     Object low = r.getAs(metric + "_ci_low");
     Object high = r.getAs(metric + "_ci_high");
-    return low == null ? "-" : String.format(Locale.ROOT, "[%.4f, %.4f]", (Double) low, (Double) high);
+    return low == null
+        ? "-"
+        : String.format(Locale.ROOT, "[%.4f, %.4f]", (Double) low, (Double) high);
   }
 
   private static String percent(Row r, String field) {

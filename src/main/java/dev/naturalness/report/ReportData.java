@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What report.html shows, already aggregated and sampled so that it stays small whatever the
- * corpus size: plain values, no Spark.
+ * What report.html shows, already aggregated and sampled so that it stays small whatever the corpus
+ * size: plain values, no Spark.
  *
  * @param summary the run's numbers (summary.json without the config)
  * @param config the resolved config, as JSON
@@ -31,7 +31,16 @@ public record ReportData(
   /** Counts in equal bins over [low, high]. */
   public record Histogram(double low, double high, int bins, Map<String, long[]> counts) {}
 
-  /** One response cut into its steps, each with its score (null when steps and scores could not be matched). */
-  public record ResponseSteps(String teacher, String promptId, String responseId, double lalp, String prompt,
-      List<String> steps, List<Float> scores) {}
+  /**
+   * One response cut into its steps, each with its score (null when steps and scores could not be
+   * matched).
+   */
+  public record ResponseSteps(
+      String teacher,
+      String promptId,
+      String responseId,
+      double lalp,
+      String prompt,
+      List<String> steps,
+      List<Float> scores) {}
 }

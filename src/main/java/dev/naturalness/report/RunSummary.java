@@ -51,7 +51,8 @@ public final class RunSummary {
 
   public String toJson() {
     try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root) + "\n";
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root)
+          + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -8,14 +8,21 @@ import java.util.Arrays;
  * position gets a number of its own) and {@code sharedBlocks} names one more block a position may
  * see (-1: none), so q may attend to k when k <= q by position and block[k] is block[q] or
  * sharedBlock[q]. A plain sequence is one block with positions from 0. Sequences that start with
- * the same prompt may share it: the prompt but its last token is one block (positions from 0),
- * and each sequence goes on in a block of its own that sees that one, from the prompt's last token
- * (so that the token predicting the sequence's first own token is in its own block).
+ * the same prompt may share it: the prompt but its last token is one block (positions from 0), and
+ * each sequence goes on in a block of its own that sees that one, from the prompt's last token (so
+ * that the token predicting the sequence's first own token is in its own block).
  *
  * @param usefulTokens positions that are not padding
  */
-public record PackedBatch(int rows, int length, long[] ids, long[] positions, int[] blocks, int[] sharedBlocks,
-    Placement[] placements, long usefulTokens) {
+public record PackedBatch(
+    int rows,
+    int length,
+    long[] ids,
+    long[] positions,
+    int[] blocks,
+    int[] sharedBlocks,
+    Placement[] placements,
+    long usefulTokens) {
 
   /**
    * Tokens {@code skip}.. of sequence {@code sequence} sit in row {@code row} at [offset, offset +
@@ -28,8 +35,17 @@ public record PackedBatch(int rows, int length, long[] ids, long[] positions, in
   }
 
   /** A batch of plain sequences, each in its own block. */
-  public PackedBatch(int rows, int length, long[] ids, long[] positions, int[] blocks, Placement[] placements) {
-    this(rows, length, ids, positions, blocks, noneShared(ids.length), placements, placedTokens(placements));
+  public PackedBatch(
+      int rows, int length, long[] ids, long[] positions, int[] blocks, Placement[] placements) {
+    this(
+        rows,
+        length,
+        ids,
+        positions,
+        blocks,
+        noneShared(ids.length),
+        placements,
+        placedTokens(placements));
   }
 
   private static int[] noneShared(int cells) {

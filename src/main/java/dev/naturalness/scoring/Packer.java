@@ -9,17 +9,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Packs sequences into rows and rows into batches. With packing, sequences that start with the
- * same prompt are first gathered into units that hold the prompt once (see {@link PackedBatch});
- * units are then placed longest first into the row with the least room that still fits them (best
- * fit decreasing), rows being {@code rowTokens} long or as long as the longest unit if that is
- * longer. Rows are sorted by length and cut into batches where rows x longest row stays within
- * {@code batchTokens}.
+ * Packs sequences into rows and rows into batches. With packing, sequences that start with the same
+ * prompt are first gathered into units that hold the prompt once (see {@link PackedBatch}); units
+ * are then placed longest first into the row with the least room that still fits them (best fit
+ * decreasing), rows being {@code rowTokens} long or as long as the longest unit if that is longer.
+ * Rows are sorted by length and cut into batches where rows x longest row stays within {@code
+ * batchTokens}.
  */
 public final class Packer {
   private final ScoringOptions options;
 
-  /** What one stretch of a row holds: a shared prompt (or null) and the sequences placed after it. */
+  /**
+   * What one stretch of a row holds: a shared prompt (or null) and the sequences placed after it.
+   */
   private record Unit(long[] shared, List<Part> parts, int length) {}
 
   /** Sequence {@code sequence} from token {@code skip} on. */
@@ -35,13 +37,17 @@ public final class Packer {
   }
 
   /**
-   * Packs sequences; those with the same {@code sharedGroup} (>= 0) start with the same
-   * {@code sharedPrefix} tokens, which packing computes once per unit. Null arrays: none share.
+   * Packs sequences; those with the same {@code sharedGroup} (>= 0) start with the same {@code
+   * sharedPrefix} tokens, which packing computes once per unit. Null arrays: none share.
    */
   public List<PackedBatch> pack(List<long[]> sequences, int[] sharedGroup, int[] sharedPrefix) {
     int capacity = Math.max(Math.min(options.rowTokens(), options.batchTokens()), 1);
-    List<Unit> units = options.pack() ? units(sequences, sharedGroup, sharedPrefix, capacity) : plainUnits(sequences, null);
-    List<List<Unit>> rows = options.pack() ? packRows(units, capacity) : units.stream().map(List::of).toList();
+    List<Unit> units =
+        options.pack()
+            ? units(sequences, sharedGroup, sharedPrefix, capacity)
+            : plainUnits(sequences, null);
+    List<List<Unit>> rows =
+        options.pack() ? packRows(units, capacity) : units.stream().map(List::of).toList();
     int[] rowLength = new int[rows.size()];
     Integer[] order = new Integer[rows.size()];
     for (int r = 0; r < rows.size(); r++) {
@@ -85,13 +91,16 @@ public final class Packer {
    * most a row long (or its longest sequence, if that is longer). A unit left with one sequence is
    * that sequence alone.
    */
-  private static List<Unit> units(List<long[]> sequences, int[] sharedGroup, int[] sharedPrefix, int capacity) {
+  private static List<Unit> units(
+      List<long[]> sequences, int[] sharedGroup, int[] sharedPrefix, int capacity) {
     if (sharedGroup == null) {
       return plainUnits(sequences, null);
     }
     Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
     for (int s = 0; s < sequences.size(); s++) {
-      if (sharedGroup[s] >= 0 && sharedPrefix[s] >= 2 && sequences.get(s).length >= sharedPrefix[s]) {
+      if (sharedGroup[s] >= 0
+          && sharedPrefix[s] >= 2
+          && sequences.get(s).length >= sharedPrefix[s]) {
         groups.computeIfAbsent(sharedGroup[s], g -> new ArrayList<>()).add(s);
       }
     }
@@ -203,12 +212,20 @@ public final class Packer {
         blocks[r * length + t] = block++; // padding attends to itself only
       }
     }
-    return new PackedBatch(rows.size(), length, ids, positions, blocks, sharedBlocks,
-        placements.toArray(new PackedBatch.Placement[0]), useful);
+    return new PackedBatch(
+        rows.size(),
+        length,
+        ids,
+        positions,
+        blocks,
+        sharedBlocks,
+        placements.toArray(new PackedBatch.Placement[0]),
+        useful);
   }
 
   /** Tokens from..end of seq at cell base on, positions from {@code from}, all in one block. */
-  private static void place(long[] seq, int from, long[] ids, long[] positions, int[] blocks, int base, int block) {
+  private static void place(
+      long[] seq, int from, long[] ids, long[] positions, int[] blocks, int base, int block) {
     System.arraycopy(seq, from, ids, base, seq.length - from);
     for (int t = from; t < seq.length; t++) {
       positions[base + t - from] = t;

@@ -12,7 +12,8 @@ import java.util.List;
  *     prompt (sequences of one group share it), else -1
  * @param sharedPrefix per sequence, the length of that prompt (0: none)
  */
-public record PlannedSequences(List<long[]> sequences, int[] firstSequence, int[] sharedGroup, int[] sharedPrefix) {
+public record PlannedSequences(
+    List<long[]> sequences, int[] firstSequence, int[] sharedGroup, int[] sharedPrefix) {
 
   public static PlannedSequences of(List<ResponsePlan> plans) {
     List<long[]> sequences = new ArrayList<>();

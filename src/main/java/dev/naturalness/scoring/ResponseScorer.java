@@ -73,7 +73,12 @@ public final class ResponseScorer {
     return modelNanos / 1e9;
   }
 
-  private void run(PlannedSequences planned, List<Integer> subset, float[][] logProbs, String[] failures, long[] ranTokens) {
+  private void run(
+      PlannedSequences planned,
+      List<Integer> subset,
+      float[][] logProbs,
+      String[] failures,
+      long[] ranTokens) {
     List<long[]> chosen = new ArrayList<>(subset.size());
     int[] group = new int[subset.size()];
     int[] prefix = new int[subset.size()];
@@ -95,14 +100,16 @@ public final class ResponseScorer {
         failure = firstNonFinite(batch, out);
       } catch (RuntimeException e) {
         out = null;
-        failure = "model failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+        failure =
+            "model failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
       }
       if (failure == null) {
         // A shared prompt block ran once; the first placement that sees it is charged for it.
         Set<Long> sharedCharged = new HashSet<>();
         for (PackedBatch.Placement p : batch.placements()) {
           int base = p.row() * batch.length() + p.offset();
-          boolean chargeShared = p.skip() > 0 && sharedCharged.add((long) p.row() << 32 | batch.sharedBlocks()[base]);
+          boolean chargeShared =
+              p.skip() > 0 && sharedCharged.add((long) p.row() << 32 | batch.sharedBlocks()[base]);
           ranTokens[subset.get(p.sequence())] = p.size() + (chargeShared ? p.skip() : 0);
           float[] lp = new float[p.skip() + p.size()];
           // The first token has no context; a shared prompt's tokens are never scored.
@@ -144,11 +151,23 @@ public final class ResponseScorer {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
-  private ResponseScore assemble(ResponsePlan plan, int firstSequence, float[][] logProbs, String[] failures, long[] ranTokens) {
+  private ResponseScore assemble(
+      ResponsePlan plan,
+      int firstSequence,
+      float[][] logProbs,
+      String[] failures,
+      long[] ranTokens) {
     for (int s = 0; s < plan.sequences().size(); s++) {
       if (failures[firstSequence + s] != null) {
-        return new ResponseScore(null, null, new float[0], plan.responseTokens(), 0, plan.truncated(),
-            plan.plannedTokens(), failures[firstSequence + s]);
+        return new ResponseScore(
+            null,
+            null,
+            new float[0],
+            plan.responseTokens(),
+            0,
+            plan.truncated(),
+            plan.plannedTokens(),
+            failures[firstSequence + s]);
       }
     }
     Double galp = null;
@@ -170,8 +189,15 @@ public final class ResponseScorer {
     for (int s = 0; s < plan.sequences().size(); s++) {
       modelTokens += ranTokens[firstSequence + s];
     }
-    return new ResponseScore(galp, lalp, Arrays.copyOf(stepScores, scored), plan.responseTokens(), scored,
-        plan.truncated(), modelTokens, null);
+    return new ResponseScore(
+        galp,
+        lalp,
+        Arrays.copyOf(stepScores, scored),
+        plan.responseTokens(),
+        scored,
+        plan.truncated(),
+        modelTokens,
+        null);
   }
 
   /** Mean log-prob over the range's tokens that have context (position >= 1); null if none. */

@@ -41,22 +41,51 @@ public record ScoringOptions(
   }
 
   public static ScoringOptions defaults(int maxTokens) {
-    return new ScoringOptions(WindowRule.Fraction.of("0.25"), true, maxTokens, true, true, 4096, 512, true, true);
+    return new ScoringOptions(
+        WindowRule.Fraction.of("0.25"), true, maxTokens, true, true, 4096, 512, true, true);
   }
 
   public ScoringOptions withWindow(WindowRule rule, boolean includePromptInWindow) {
-    return new ScoringOptions(rule, includePromptInWindow, maxTokens, lalp, galp, batchTokens, rowTokens, pack, groupWindows);
+    return new ScoringOptions(
+        rule,
+        includePromptInWindow,
+        maxTokens,
+        lalp,
+        galp,
+        batchTokens,
+        rowTokens,
+        pack,
+        groupWindows);
   }
 
   public ScoringOptions withMaxTokens(int max) {
-    return new ScoringOptions(window, includePrompt, max, lalp, galp, batchTokens, rowTokens, pack, groupWindows);
+    return new ScoringOptions(
+        window, includePrompt, max, lalp, galp, batchTokens, rowTokens, pack, groupWindows);
   }
 
   public ScoringOptions withExecution(boolean packRows, boolean groupStepWindows) {
-    return new ScoringOptions(window, includePrompt, maxTokens, lalp, galp, batchTokens, rowTokens, packRows, groupStepWindows);
+    return new ScoringOptions(
+        window,
+        includePrompt,
+        maxTokens,
+        lalp,
+        galp,
+        batchTokens,
+        rowTokens,
+        packRows,
+        groupStepWindows);
   }
 
   public ScoringOptions withBatch(int batchTokenBudget, int rowTokenLength) {
-    return new ScoringOptions(window, includePrompt, maxTokens, lalp, galp, batchTokenBudget, rowTokenLength, pack, groupWindows);
+    return new ScoringOptions(
+        window,
+        includePrompt,
+        maxTokens,
+        lalp,
+        galp,
+        batchTokenBudget,
+        rowTokenLength,
+        pack,
+        groupWindows);
   }
 }

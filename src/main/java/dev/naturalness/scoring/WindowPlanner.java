@@ -49,7 +49,10 @@ public final class WindowPlanner {
 
     List<ResponsePlan.TokenRange> steps = new ArrayList<>();
     if (options.lalp()) {
-      long[] context = options.includePrompt() ? prefix : response.bosId() >= 0 ? new long[] {response.bosId()} : new long[0];
+      long[] context =
+          options.includePrompt()
+              ? prefix
+              : response.bosId() >= 0 ? new long[] {response.bosId()} : new long[0];
       int stepCount = response.steps();
       Window[] windows = new Window[stepCount];
       for (int k = 0; k < stepCount; k++) {
@@ -62,7 +65,8 @@ public final class WindowPlanner {
         lastOfGroup.put(windows[k].groupKey(), k);
       }
       Map<Long, Integer> sequenceOfGroup = new HashMap<>();
-      boolean galpHoldsFirstGroup = galpSequence >= 0 && options.includePrompt() && options.groupWindows();
+      boolean galpHoldsFirstGroup =
+          galpSequence >= 0 && options.includePrompt() && options.groupWindows();
       for (int k = 0; k < stepCount; k++) {
         Window w = windows[k];
         int sequence;
@@ -88,7 +92,12 @@ public final class WindowPlanner {
         steps.add(new ResponsePlan.TokenRange(sequence, base, base + w.stepTokens));
       }
     }
-    return new ResponsePlan(sequences, shared.stream().mapToInt(Integer::intValue).toArray(), steps, galp, tokens.length,
+    return new ResponsePlan(
+        sequences,
+        shared.stream().mapToInt(Integer::intValue).toArray(),
+        steps,
+        galp,
+        tokens.length,
         truncated);
   }
 
@@ -120,8 +129,13 @@ public final class WindowPlanner {
   }
 
   private static long[] windowSequence(long[] context, long[] tokens, int[] bounds, Window w) {
-    return concat(context, context.length - w.contextKept, context.length,
-        tokens, bounds[w.firstStep], bounds[w.step] + w.stepTokens);
+    return concat(
+        context,
+        context.length - w.contextKept,
+        context.length,
+        tokens,
+        bounds[w.firstStep],
+        bounds[w.step] + w.stepTokens);
   }
 
   private static long[] concat(long[] a, int aFrom, int aTo, long[] b, int bFrom, int bTo) {
@@ -131,7 +145,8 @@ public final class WindowPlanner {
   }
 
   /** Step {@code step}'s window: steps firstStep..step, the last contextKept context tokens. */
-  private record Window(int step, int firstStep, int contextKept, int stepTokens, boolean truncated) {
+  private record Window(
+      int step, int firstStep, int contextKept, int stepTokens, boolean truncated) {
     /** Windows with the same key nest: each is a prefix of the longest. */
     long groupKey() {
       return ((long) contextKept << 32) | firstStep;

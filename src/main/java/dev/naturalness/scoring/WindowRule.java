@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** How many preceding steps condition step i (1-based): {@code steps = k} or {@code fraction = a}. */
+/**
+ * How many preceding steps condition step i (1-based): {@code steps = k} or {@code fraction = a}.
+ */
 public sealed interface WindowRule extends Serializable {
 
   /** w_i, the number of preceding steps in step i's window. */
@@ -41,7 +43,9 @@ public sealed interface WindowRule extends Serializable {
 
     @Override
     public int window(int i) {
-      return a.multiply(BigDecimal.valueOf(i - 1L)).setScale(0, RoundingMode.CEILING).intValueExact();
+      return a.multiply(BigDecimal.valueOf(i - 1L))
+          .setScale(0, RoundingMode.CEILING)
+          .intValueExact();
     }
   }
 }

@@ -36,8 +36,6 @@ public final class InputPreflight {
   /** What the preflight found. */
   public record Found(String format, List<String> files, Set<String> columns) {}
 
-
-
   private InputPreflight() {}
 
   public static Found check(Settings.Input input, Configuration hadoop) {
@@ -52,7 +50,10 @@ public final class InputPreflight {
       while (it.hasNext()) {
         LocatedFileStatus f = it.next();
         String name = f.getPath().getName();
-        if (!name.startsWith("_") && !name.startsWith(".") && f.getLen() > 0 && !hiddenParent(root, f.getPath())) {
+        if (!name.startsWith("_")
+            && !name.startsWith(".")
+            && f.getLen() > 0
+            && !hiddenParent(root, f.getPath())) {
           files.add(f);
         }
       }
@@ -61,7 +62,10 @@ public final class InputPreflight {
       }
       files.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
       String format = format(input.format(), fs, files.get(0).getPath());
-      java.util.Map<String, String> types = format.equals("parquet") ? parquetColumns(hadoop, files.get(0).getPath()) : jsonColumns(fs, files);
+      java.util.Map<String, String> types =
+          format.equals("parquet")
+              ? parquetColumns(hadoop, files.get(0).getPath())
+              : jsonColumns(fs, files);
       Set<String> columns = types.keySet();
       requireColumns(input.columns(), columns);
       requireText(input.columns(), types);
@@ -79,8 +83,13 @@ public final class InputPreflight {
   static void requireColumns(Settings.Columns c, Set<String> found) {
     for (String[] kv : c.required()) {
       if (!found.contains(kv[1])) {
-        throw new ConfigError("input column '" + kv[1] + "' is missing; found " + new ArrayList<>(found)
-            + "; set input.columns." + kv[0]);
+        throw new ConfigError(
+            "input column '"
+                + kv[1]
+                + "' is missing; found "
+                + new ArrayList<>(found)
+                + "; set input.columns."
+                + kv[0]);
       }
     }
   }
@@ -90,13 +99,22 @@ public final class InputPreflight {
     for (String[] kv : c.required()) {
       String type = types.get(kv[1]);
       if (type != null && !type.equals("string")) {
-        throw new ConfigError("input column '" + kv[1] + "' (input.columns." + kv[0] + ") has type " + type + "; expected string");
+        throw new ConfigError(
+            "input column '"
+                + kv[1]
+                + "' (input.columns."
+                + kv[0]
+                + ") has type "
+                + type
+                + "; expected string");
       }
     }
   }
 
   private static boolean hiddenParent(Path root, Path file) {
-    for (Path p = file.getParent(); p != null && !p.equals(root) && p.depth() > root.depth(); p = p.getParent()) {
+    for (Path p = file.getParent();
+        p != null && !p.equals(root) && p.depth() > root.depth();
+        p = p.getParent()) {
       if (p.getName().startsWith("_") || p.getName().startsWith(".")) {
         return true;
       }
@@ -118,33 +136,51 @@ public final class InputPreflight {
     byte[] magic = new byte[4];
     try (InputStream in = fs.open(first)) {
       int n = in.readNBytes(magic, 0, 4);
-      return n == 4 && new String(magic, StandardCharsets.US_ASCII).equals("PAR1") ? "parquet" : "json";
+      return n == 4 && new String(magic, StandardCharsets.US_ASCII).equals("PAR1")
+          ? "parquet"
+          : "json";
     }
   }
 
   /** Column -> "string" for text, else the Parquet type's name. */
-  private static java.util.Map<String, String> parquetColumns(Configuration hadoop, Path file) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
+  private static java.util.Map<String, String> parquetColumns(Configuration hadoop, Path file)
+      throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
       java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
       for (Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
-        boolean text = t.isPrimitive()
-            && t.asPrimitiveType().getPrimitiveTypeName() == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
-        names.put(t.getName(), text ? "string" : (t.isPrimitive() ? t.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT) : "group"));
+        boolean text =
+            t.isPrimitive()
+                && t.asPrimitiveType().getPrimitiveTypeName()
+                    == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
+        names.put(
+            t.getName(),
+            text
+                ? "string"
+                : (t.isPrimitive()
+                    ? t.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT)
+                    : "group"));
       }
       return names;
     }
   }
 
   /** Column -> "string" when every sampled non-null value is a string, else the JSON type seen. */
-  private static java.util.Map<String, String> jsonColumns(FileSystem fs, List<FileStatus> files) throws IOException {
+  private static java.util.Map<String, String> jsonColumns(FileSystem fs, List<FileStatus> files)
+      throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
     Path first = files.get(0).getPath();
     InputStream raw = fs.open(first);
-    try (BufferedReader lines = new BufferedReader(new InputStreamReader(
-        first.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw, StandardCharsets.UTF_8))) {
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(
+                first.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw,
+                StandardCharsets.UTF_8))) {
       int seen = 0;
-      for (String line = lines.readLine(); line != null && seen < JSON_LINES_SAMPLED; line = lines.readLine()) {
+      for (String line = lines.readLine();
+          line != null && seen < JSON_LINES_SAMPLED;
+          line = lines.readLine()) {
         if (line.isBlank()) {
           continue;
         }
@@ -154,8 +190,14 @@ public final class InputPreflight {
           for (Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             java.util.Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            String type = v.isNull() ? "string" : v.isTextual() ? "string" : v.isNumber() ? "number"
-                : v.isBoolean() ? "boolean" : v.isArray() ? "array" : "object";
+            String type =
+                v.isNull()
+                    ? "string"
+                    : v.isTextual()
+                        ? "string"
+                        : v.isNumber()
+                            ? "number"
+                            : v.isBoolean() ? "boolean" : v.isArray() ? "array" : "object";
             names.merge(e.getKey(), type, (a, b) -> a.equals("string") ? b : a);
           }
         } catch (IOException e) {

@@ -14,13 +14,14 @@ import org.apache.spark.sql.SaveMode;
 
 /**
  * The output directory: tables as Parquet or JSON Lines, small files (summary.json, report.html)
- * through the Hadoop filesystem so that s3a:// works the same. A run marks the directory as its
- * own first and removes an earlier summary.json, so a directory has a summary.json only when its
- * last run finished.
+ * through the Hadoop filesystem so that s3a:// works the same. A run marks the directory as its own
+ * first and removes an earlier summary.json, so a directory has a summary.json only when its last
+ * run finished.
  */
 public final class Outputs {
   /** Marks a directory as a naturalness output, so that a later run may replace it. */
   public static final String MARKER = "_naturalness";
+
   public static final String SUMMARY = "summary.json";
 
   private final Path root;
@@ -43,13 +44,17 @@ public final class Outputs {
       if (fs.exists(root)) {
         FileStatus status = fs.getFileStatus(root);
         if (!status.isDirectory()) {
-          throw new ConfigError("output.path " + root + " is a file; it must be a directory (or not exist)");
+          throw new ConfigError(
+              "output.path " + root + " is a file; it must be a directory (or not exist)");
         }
         boolean empty = fs.listStatus(root).length == 0;
         boolean ours = fs.exists(new Path(root, MARKER)) || fs.exists(new Path(root, SUMMARY));
         if (!empty && !ours) {
-          throw new ConfigError("output.path " + root + " exists and is not the output of an earlier run; "
-              + "choose another output.path or remove it");
+          throw new ConfigError(
+              "output.path "
+                  + root
+                  + " exists and is not the output of an earlier run; "
+                  + "choose another output.path or remove it");
         }
         fs.delete(new Path(root, SUMMARY), false);
       }
@@ -85,5 +90,4 @@ public final class Outputs {
   public void writeText(String name, String text) throws IOException {
     writeFile(new Path(root, name).toString(), text, hadoop);
   }
-
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
@@ -76,10 +77,14 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   public Iterator<Row> call(Iterator<Row> input) {
     TaskContext task = TaskContext.get();
     if (context.failEveryAttempt() && task != null) {
-      throw new IllegalStateException("testing.fail-every-attempt: scoring task " + task.partitionId() + " fails");
+      throw new IllegalStateException(
+          "testing.fail-every-attempt: scoring task " + task.partitionId() + " fails");
     }
     if (context.failFirstAttempt() && task != null && task.attemptNumber() == 0) {
-      throw new IllegalStateException("testing.fail-first-attempt: scoring task " + task.partitionId() + " fails on its first attempt");
+      throw new IllegalStateException(
+          "testing.fail-first-attempt: scoring task "
+              + task.partitionId()
+              + " fails on its first attempt");
     }
     List<Row> rows = new ArrayList<>();
     input.forEachRemaining(rows::add);
@@ -125,7 +130,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       for (Row r : group) {
         String status = rowProblem(r);
         if (status != null) {
-          out.add(errorRow(r, status.substring(0, status.indexOf(' ')), status.substring(status.indexOf(' ') + 1)));
+          out.add(
+              errorRow(
+                  r,
+                  status.substring(0, status.indexOf(' ')),
+                  status.substring(status.indexOf(' ') + 1)));
           continue;
         }
         try {
@@ -157,8 +166,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       }
       Student student = student(context);
       String segmenter = context.segmenter();
-      preparer = new ResponsePreparer(new PromptTemplate(student.manifest().promptTemplate()),
-          segmenter.equals("column") ? null : Segmenter.named(segmenter), student.tokenizer(), student.manifest().bosId());
+      preparer =
+          new ResponsePreparer(
+              new PromptTemplate(student.manifest().promptTemplate()),
+              segmenter.equals("column") ? null : Segmenter.named(segmenter),
+              student.tokenizer(),
+              student.manifest().bosId());
       scorer = new ResponseScorer(batchOptions(context, student), student.model());
     }
   }
@@ -169,11 +182,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       return r.getString(problem); // bad_record or bad_correct, found while reading
     }
     if (r.getBoolean(duplicate)) {
-      return Status.DUPLICATE + " response_id " + r.getString(responseId) + " already appears in an earlier row, which is scored";
+      return Status.DUPLICATE
+          + " response_id "
+          + r.getString(responseId)
+          + " already appears in an earlier row, which is scored";
     }
     for (int[] f : new int[][] {{promptId}, {teacher}}) {
       if (r.isNullAt(f[0]) || r.getString(f[0]).isBlank()) {
-        return Status.MISSING_FIELD + " " + (f[0] == promptId ? Fields.PROMPT_ID : Fields.TEACHER) + " is null or empty";
+        return Status.MISSING_FIELD
+            + " "
+            + (f[0] == promptId ? Fields.PROMPT_ID : Fields.TEACHER)
+            + " is null or empty";
       }
     }
     if (r.isNullAt(prompt)) {
@@ -194,10 +213,18 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     for (int i = 0; i < text.length(); i++) {
       char ch = text.charAt(i);
       if (ch == '\uFFFD') {
-        return Status.INVALID_TEXT + " " + field + " holds U+FFFD at char " + i + ": the input was not valid UTF-8";
+        return Status.INVALID_TEXT
+            + " "
+            + field
+            + " holds U+FFFD at char "
+            + i
+            + ": the input was not valid UTF-8";
       }
       if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7F) {
-        return Status.INVALID_TEXT + " " + field + String.format(" holds control character U+%04X at char %d", (int) ch, i);
+        return Status.INVALID_TEXT
+            + " "
+            + field
+            + String.format(Locale.ROOT, " holds control character U+%04X at char %d", (int) ch, i);
       }
     }
     return null;
@@ -211,19 +238,52 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       error = s.error();
     } else if (s.lalp() == null && s.galp() == null) {
       status = Status.UNSCORABLE;
-      error = "no token of the response could be scored within student.max-tokens = " + context.options().maxTokens();
+      error =
+          "no token of the response could be scored within student.max-tokens = "
+              + context.options().maxTokens();
     }
     boolean ok = status.equals(Status.OK);
-    return RowFactory.create(r.getString(responseId), r.getString(promptId), r.getString(teacher),
-        ok ? s.lalp() : null, ok ? s.galp() : null, s.nTokens(), s.nSteps(), s.truncated(), status, error,
-        ok && context.stepScores() ? boxed(s.stepScores()) : null, context.studentName(), context.configHash(),
-        s.modelTokens(), r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row), r.getString(textSha), false);
+    return RowFactory.create(
+        r.getString(responseId),
+        r.getString(promptId),
+        r.getString(teacher),
+        ok ? s.lalp() : null,
+        ok ? s.galp() : null,
+        s.nTokens(),
+        s.nSteps(),
+        s.truncated(),
+        status,
+        error,
+        ok && context.stepScores() ? boxed(s.stepScores()) : null,
+        context.studentName(),
+        context.configHash(),
+        s.modelTokens(),
+        r.isNullAt(correct) ? null : r.getBoolean(correct),
+        r.getLong(row),
+        r.getString(textSha),
+        false);
   }
 
   private Row errorRow(Row r, String status, String error) {
-    return RowFactory.create(r.getString(responseId), r.getString(promptId), r.getString(teacher), null, null, 0, 0,
-        false, status, error, null, context.studentName(), context.configHash(), 0L,
-        r.isNullAt(correct) ? null : r.getBoolean(correct), r.getLong(row), r.getString(textSha), false);
+    return RowFactory.create(
+        r.getString(responseId),
+        r.getString(promptId),
+        r.getString(teacher),
+        null,
+        null,
+        0,
+        0,
+        false,
+        status,
+        error,
+        null,
+        context.studentName(),
+        context.configHash(),
+        0L,
+        r.isNullAt(correct) ? null : r.getBoolean(correct),
+        r.getLong(row),
+        r.getString(textSha),
+        false);
   }
 
   private static Float[] boxed(float[] values) {
@@ -234,19 +294,28 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     return out;
   }
 
-  /** The scoring options with the batch budget resolved: {@code auto} on a GPU follows its free memory. */
+  /**
+   * The scoring options with the batch budget resolved: {@code auto} on a GPU follows its free
+   * memory.
+   */
   static ScoringOptions batchOptions(ScoreContext context, Student student) {
     ScoringOptions options = context.options();
     if (context.scoring().batchTokens() > 0 || student.runtime().gpuFreeBytes() == 0) {
       return options;
     }
-    return options.withBatch(BatchBudget.forGpu(student.runtime().gpuFreeBytes(), student.manifest().vocabSize(),
-        student.manifest().dtype(), options.rowTokens()), options.rowTokens());
+    return options.withBatch(
+        BatchBudget.forGpu(
+            student.runtime().gpuFreeBytes(),
+            student.manifest().vocabSize(),
+            student.manifest().dtype(),
+            options.rowTokens()),
+        options.rowTokens());
   }
 
   /** This JVM's student for the device Spark gave the task. */
   static Student student(ScoreContext context) {
-    if (context.student().threads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+    if (context.student().threads() > 0
+        && System.getProperty("ai.djl.pytorch.num_threads") == null) {
       System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(context.student().threads()));
     }
     List<String> gpus = List.of();
@@ -258,22 +327,38 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       }
     }
     String setting = context.student().device();
-    int visible = setting.equals("gpu") && gpus.isEmpty() ? Engine.getEngine("PyTorch").getGpuCount() : 0;
+    int visible =
+        setting.equals("gpu") && gpus.isEmpty() ? Engine.getEngine("PyTorch").getGpuCount() : 0;
     String device = DeviceChoice.choose(setting, gpus, visible);
-    if (device.equals("cpu") && setting.equals("auto") && CPU_FALLBACK_LOGGED.compareAndSet(false, true)) {
-      LOG.info("student.device = auto and Spark assigned no GPU to this executor's tasks: scoring on the CPU");
+    if (device.equals("cpu")
+        && setting.equals("auto")
+        && CPU_FALLBACK_LOGGED.compareAndSet(false, true)) {
+      LOG.info(
+          "student.device = auto and Spark assigned no GPU to this executor's tasks: scoring on the CPU");
     }
     Path dir = Path.of(context.student().path()).toAbsolutePath().normalize();
-    return StudentCache.jvm().getOrLoad(new StudentCache.Key(dir.toString(), device), () -> {
-      Student s = Student.load(dir, Device.fromName(device));
-      LOG.info("loaded student {} from {}: {}; batches of {} tokens", s.manifest().name(), dir, s.runtime().describe(),
-          batchOptions(context, s).batchTokens());
-      List<String> missing = RuntimeEnvironment.missing(System.getenv()).stream().filter(m -> m.startsWith("MALLOC_")).toList();
-      if (!device.startsWith("gpu") && !missing.isEmpty()) {
-        LOG.warn("scoring on the CPU without {} in this executor's environment: libtorch's large tensors are then "
-            + "mapped and unmapped every batch (5-7x slower); set them with spark.executorEnv.NAME", String.join(" ", missing));
-      }
-      return s;
-    });
+    return StudentCache.jvm()
+        .getOrLoad(
+            new StudentCache.Key(dir.toString(), device),
+            () -> {
+              Student s = Student.load(dir, Device.fromName(device));
+              LOG.info(
+                  "loaded student {} from {}: {}; batches of {} tokens",
+                  s.manifest().name(),
+                  dir,
+                  s.runtime().describe(),
+                  batchOptions(context, s).batchTokens());
+              List<String> missing =
+                  RuntimeEnvironment.missing(System.getenv()).stream()
+                      .filter(m -> m.startsWith("MALLOC_"))
+                      .toList();
+              if (!device.startsWith("gpu") && !missing.isEmpty()) {
+                LOG.warn(
+                    "scoring on the CPU without {} in this executor's environment: libtorch's large tensors are then "
+                        + "mapped and unmapped every batch (5-7x slower); set them with spark.executorEnv.NAME",
+                    String.join(" ", missing));
+              }
+              return s;
+            });
   }
 }

@@ -32,24 +32,30 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService clock;
 
-  public ProgressReporter(SparkSession spark, ScoreStage.Counters counters, long totalResponses, double intervalSeconds) {
+  public ProgressReporter(
+      SparkSession spark,
+      ScoreStage.Counters counters,
+      long totalResponses,
+      double intervalSeconds) {
     this.spark = spark;
     this.counters = counters;
     this.totalResponses = totalResponses;
     spark.sparkContext().addSparkListener(this);
-    clock = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "naturalness-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    clock =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "naturalness-progress");
+              t.setDaemon(true);
+              return t;
+            });
     long millis = Math.max(100, (long) (intervalSeconds * 1000));
     clock.scheduleAtFixedRate(() -> LOG.info(line()), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> task
-        : JavaConverters.seqAsJavaList(update.accumUpdates())) {
+    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> task :
+        JavaConverters.seqAsJavaList(update.accumUpdates())) {
       long[] values = new long[2];
       for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
         if (info.id() == counters.responses().id() && info.update().isDefined()) {
@@ -86,14 +92,26 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     long[] p = progress();
     double seconds = Math.max(1e-3, elapsedSeconds());
     double rate = p[1] / seconds;
-    String eta = p[0] == 0 ? "unknown" : clock(Duration.ofSeconds((long) ((totalResponses - p[0]) * seconds / p[0])));
-    return String.format(Locale.ROOT, "progress: %,d/%,d responses (%.1f%%), %,d tokens, %,.0f tokens/s, elapsed %s, ETA %s",
-        p[0], totalResponses, 100.0 * p[0] / Math.max(1, totalResponses), p[1], rate, clock(Duration.ofSeconds((long) seconds)), eta);
+    String eta =
+        p[0] == 0
+            ? "unknown"
+            : clock(Duration.ofSeconds((long) ((totalResponses - p[0]) * seconds / p[0])));
+    return String.format(
+        Locale.ROOT,
+        "progress: %,d/%,d responses (%.1f%%), %,d tokens, %,.0f tokens/s, elapsed %s, ETA %s",
+        p[0],
+        totalResponses,
+        100.0 * p[0] / Math.max(1, totalResponses),
+        p[1],
+        rate,
+        clock(Duration.ofSeconds((long) seconds)),
+        eta);
   }
 
   private static String clock(Duration d) {
     long s = d.getSeconds();
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
   }
 

@@ -45,8 +45,16 @@ public final class ReportStage {
 
   private ReportStage() {}
 
-  public static void writeReport(Dataset<Row> scores, long scoreRows, Dataset<Row> canonical, Dataset<Row> selected,
-      long selectedRows, List<Row> teachers, Map<String, Object> summary, Settings.Job settings, Outputs outputs)
+  public static void writeReport(
+      Dataset<Row> scores,
+      long scoreRows,
+      Dataset<Row> canonical,
+      Dataset<Row> selected,
+      long selectedRows,
+      List<Row> teachers,
+      Map<String, Object> summary,
+      Settings.Job settings,
+      Outputs outputs)
       throws IOException {
     Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
     List<Map<String, Object>> teacherMaps = new ArrayList<>();
@@ -60,38 +68,80 @@ public final class ReportStage {
 
     Map<String, ReportData.Histogram> histograms = histograms(ok);
     Disagreements disagreements = disagreements(ok);
-    ReportData data = new ReportData(withoutConfig(summary), settings.resolvedJson(), teacherMaps, histograms,
-        disagreements.compared(), disagreements.prompts(), disagreements.pairs(), disagreements.sample(), worstSteps(ok, canonical, teachers, settings.scoring().segmenter()));
+    ReportData data =
+        new ReportData(
+            withoutConfig(summary),
+            settings.resolvedJson(),
+            teacherMaps,
+            histograms,
+            disagreements.compared(),
+            disagreements.prompts(),
+            disagreements.pairs(),
+            disagreements.sample(),
+            worstSteps(ok, canonical, teachers, settings.scoring().segmenter()));
     outputs.writeText("report.html", ReportHtml.render(data));
 
     ObjectMapper json = new ObjectMapper();
-    outputs.writeText("report_data/teachers.json", json.writerWithDefaultPrettyPrinter().writeValueAsString(teacherMaps));
+    outputs.writeText(
+        "report_data/teachers.json",
+        json.writerWithDefaultPrettyPrinter().writeValueAsString(teacherMaps));
     double fraction = Math.min(1.0, (double) SCORES_SAMPLE / Math.max(1, scoreRows));
-    outputs.writeText("report_data/scores_sample.jsonl", String.join("\n",
-        scores.drop(ScoreStage.INTERNAL.toArray(new String[0])).drop(Fields.STEP_SCORES)
-            .sample(false, fraction, 17).limit(SCORES_SAMPLE).toJSON().collectAsList()) + "\n");
-    outputs.writeText("report_data/selected_sample.jsonl", String.join("\n",
-        selected.sample(false, Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)), 17).limit(SELECTED_SAMPLE)
-            .toJSON().collectAsList()) + "\n");
+    outputs.writeText(
+        "report_data/scores_sample.jsonl",
+        String.join(
+                "\n",
+                scores
+                    .drop(ScoreStage.INTERNAL.toArray(new String[0]))
+                    .drop(Fields.STEP_SCORES)
+                    .sample(false, fraction, 17)
+                    .limit(SCORES_SAMPLE)
+                    .toJSON()
+                    .collectAsList())
+            + "\n");
+    outputs.writeText(
+        "report_data/selected_sample.jsonl",
+        String.join(
+                "\n",
+                selected
+                    .sample(
+                        false,
+                        Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)),
+                        17)
+                    .limit(SELECTED_SAMPLE)
+                    .toJSON()
+                    .collectAsList())
+            + "\n");
   }
 
-  /** Where LALP's and GALP's picks differ: prompts compared, prompts that differ, the top pairs, a sample. */
-  record Disagreements(long compared, long prompts, List<Map<String, Object>> pairs, List<Map<String, Object>> sample) {}
+  /**
+   * Where LALP's and GALP's picks differ: prompts compared, prompts that differ, the top pairs, a
+   * sample.
+   */
+  record Disagreements(
+      long compared,
+      long prompts,
+      List<Map<String, Object>> pairs,
+      List<Map<String, Object>> sample) {}
 
   static final int PAIRS = 15;
   static final int DISAGREEMENT_SAMPLE = 25;
 
   /**
-   * Each prompt's best response by LALP and by GALP among its responses scored by both, and how
-   * the two picks' teachers differ. Needs the columns prompt_id, teacher, response_id, lalp and galp.
+   * Each prompt's best response by LALP and by GALP among its responses scored by both, and how the
+   * two picks' teachers differ. Needs the columns prompt_id, teacher, response_id, lalp and galp.
    */
   static Disagreements disagreements(Dataset<Row> ok) {
     // One pass counts the prompts per (LALP's pick's teacher, GALP's pick's teacher): the pairs are
     // few, and the counts and the top pairs come from them; the sample is a second pass.
-    Dataset<Row> picks = TeacherStage.picksPerPrompt(ok.filter(col(Fields.LALP).isNotNull().and(col(Fields.GALP).isNotNull())))
-        .select(col(Fields.PROMPT_ID), col(TeacherStage.LALP_PICK + ".teacher").as("lalp_teacher"),
-            col(TeacherStage.LALP_PICK + ".value").as("lalp_value"), col(TeacherStage.GALP_PICK + ".teacher").as("galp_teacher"),
-            col(TeacherStage.GALP_PICK + ".value").as("galp_value"));
+    Dataset<Row> picks =
+        TeacherStage.picksPerPrompt(
+                ok.filter(col(Fields.LALP).isNotNull().and(col(Fields.GALP).isNotNull())))
+            .select(
+                col(Fields.PROMPT_ID),
+                col(TeacherStage.LALP_PICK + ".teacher").as("lalp_teacher"),
+                col(TeacherStage.LALP_PICK + ".value").as("lalp_value"),
+                col(TeacherStage.GALP_PICK + ".teacher").as("galp_teacher"),
+                col(TeacherStage.GALP_PICK + ".value").as("galp_value"));
     long compared = 0;
     long disagreements = 0;
     List<Row> differing = new ArrayList<>();
@@ -102,17 +152,41 @@ public final class ReportStage {
         differing.add(r);
       }
     }
-    differing.sort(Comparator.comparingLong((Row r) -> -r.getLong(2)).thenComparing((Row r) -> r.getString(0))
-        .thenComparing((Row r) -> r.getString(1)));
+    differing.sort(
+        Comparator.comparingLong((Row r) -> -r.getLong(2))
+            .thenComparing((Row r) -> r.getString(0))
+            .thenComparing((Row r) -> r.getString(1)));
     List<Map<String, Object>> pairs = new ArrayList<>();
     for (Row r : differing.subList(0, Math.min(PAIRS, differing.size()))) {
-      pairs.add(Map.of("lalp_teacher", r.getString(0), "galp_teacher", r.getString(1), "prompts", r.getLong(2)));
+      pairs.add(
+          Map.of(
+              "lalp_teacher",
+              r.getString(0),
+              "galp_teacher",
+              r.getString(1),
+              "prompts",
+              r.getLong(2)));
     }
     List<Map<String, Object>> sample = new ArrayList<>();
     if (disagreements > 0) {
-      for (Row r : picks.filter(col("lalp_teacher").notEqual(col("galp_teacher"))).orderBy(Fields.PROMPT_ID).limit(DISAGREEMENT_SAMPLE).collectAsList()) {
-        sample.add(Map.of("prompt_id", r.getAs(Fields.PROMPT_ID), "lalp_teacher", r.getAs("lalp_teacher"), "lalp", r.getAs("lalp_value"),
-            "galp_teacher", r.getAs("galp_teacher"), "galp", r.getAs("galp_value")));
+      for (Row r :
+          picks
+              .filter(col("lalp_teacher").notEqual(col("galp_teacher")))
+              .orderBy(Fields.PROMPT_ID)
+              .limit(DISAGREEMENT_SAMPLE)
+              .collectAsList()) {
+        sample.add(
+            Map.of(
+                "prompt_id",
+                r.getAs(Fields.PROMPT_ID),
+                "lalp_teacher",
+                r.getAs("lalp_teacher"),
+                "lalp",
+                r.getAs("lalp_value"),
+                "galp_teacher",
+                r.getAs("galp_teacher"),
+                "galp",
+                r.getAs("galp_value")));
       }
     }
     return new Disagreements(compared, disagreements, pairs, sample);
@@ -143,30 +217,53 @@ public final class ReportStage {
       double high = Math.max(ranges.getDouble(2 * m + 1), low + 1e-6);
       bounds.put(metrics.get(m), new double[] {low, high});
       // greatest() skips nulls, so a missing value is kept out explicitly.
-      binned.add(struct(lit(metrics.get(m)).as("metric"), when(col(metrics.get(m)).isNotNull(), least(lit(BINS - 1),
-          greatest(lit(0), floor(col(metrics.get(m)).minus(low).divide(high - low).multiply(BINS)).cast("int")))).as("bin")));
+      binned.add(
+          struct(
+              lit(metrics.get(m)).as("metric"),
+              when(
+                      col(metrics.get(m)).isNotNull(),
+                      least(
+                          lit(BINS - 1),
+                          greatest(
+                              lit(0),
+                              floor(
+                                      col(metrics.get(m))
+                                          .minus(low)
+                                          .divide(high - low)
+                                          .multiply(BINS))
+                                  .cast("int"))))
+                  .as("bin")));
     }
     Map<String, Map<String, long[]>> counts = new HashMap<>();
     if (!binned.isEmpty()) {
-      for (Row r : ok.select(col(Fields.TEACHER), explode(array(binned.toArray(new Column[0]))).as("_b"))
-          .filter(col("_b.bin").isNotNull())
-          .groupBy(col(Fields.TEACHER), col("_b.metric"), col("_b.bin")).agg(count("*")).collectAsList()) {
+      for (Row r :
+          ok.select(col(Fields.TEACHER), explode(array(binned.toArray(new Column[0]))).as("_b"))
+              .filter(col("_b.bin").isNotNull())
+              .groupBy(col(Fields.TEACHER), col("_b.metric"), col("_b.bin"))
+              .agg(count("*"))
+              .collectAsList()) {
         counts.computeIfAbsent(r.getString(1), k -> new HashMap<>())
-            .computeIfAbsent(r.getString(0), k -> new long[BINS])[r.getInt(2)] = r.getLong(3);
+                .computeIfAbsent(r.getString(0), k -> new long[BINS])[r.getInt(2)] =
+            r.getLong(3);
       }
     }
     Map<String, ReportData.Histogram> histograms = new LinkedHashMap<>();
-    bounds.forEach((metric, lowHigh) -> histograms.put(metric,
-        new ReportData.Histogram(lowHigh[0], lowHigh[1], BINS, counts.getOrDefault(metric, new HashMap<>()))));
+    bounds.forEach(
+        (metric, lowHigh) ->
+            histograms.put(
+                metric,
+                new ReportData.Histogram(
+                    lowHigh[0], lowHigh[1], BINS, counts.getOrDefault(metric, new HashMap<>()))));
     return histograms;
   }
 
   /**
    * The lowest-LALP response of each of the top teachers, cut into its steps again; the texts come
-   * from the cached canonical rows (reading the input again would parse the whole corpus for a few rows).
+   * from the cached canonical rows (reading the input again would parse the whole corpus for a few
+   * rows).
    */
-  static List<ReportData.ResponseSteps> worstSteps(Dataset<Row> ok, Dataset<Row> canonical, List<Row> teachers,
-      String segmenter) {
+  static List<ReportData.ResponseSteps> worstSteps(
+      Dataset<Row> ok, Dataset<Row> canonical, List<Row> teachers, String segmenter) {
     List<String> top = new ArrayList<>();
     for (Row t : teachers) {
       if (top.size() < WORST_RESPONSES && t.getAs("lalp_rank") != null) {
@@ -176,18 +273,34 @@ public final class ReportStage {
     if (top.isEmpty()) {
       return List.of();
     }
-    List<Row> worst = ok.filter(col(Fields.TEACHER).isin(top.toArray()).and(col(Fields.LALP).isNotNull()))
-        .withColumn("_r", row_number().over(Window.partitionBy(Fields.TEACHER).orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
-        .filter(col("_r").equalTo(1)).select(Fields.ROW, Fields.TEACHER, Fields.PROMPT_ID, Fields.RESPONSE_ID, Fields.LALP, Fields.STEP_SCORES)
-        .collectAsList();
+    List<Row> worst =
+        ok.filter(col(Fields.TEACHER).isin(top.toArray()).and(col(Fields.LALP).isNotNull()))
+            .withColumn(
+                "_r",
+                row_number()
+                    .over(
+                        Window.partitionBy(Fields.TEACHER)
+                            .orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
+            .filter(col("_r").equalTo(1))
+            .select(
+                Fields.ROW,
+                Fields.TEACHER,
+                Fields.PROMPT_ID,
+                Fields.RESPONSE_ID,
+                Fields.LALP,
+                Fields.STEP_SCORES)
+            .collectAsList();
     Map<Long, Row> byRow = new HashMap<>();
     for (Row r : worst) {
       byRow.put(r.getLong(0), r);
     }
     boolean given = segmenter.equals("column");
     Map<Long, Row> texts = new HashMap<>();
-    for (Row r : canonical.filter(col(Fields.ROW).isin(byRow.keySet().toArray()))
-        .select(Fields.ROW, Fields.PROMPT, Fields.RESPONSE, Fields.STEPS).collectAsList()) {
+    for (Row r :
+        canonical
+            .filter(col(Fields.ROW).isin(byRow.keySet().toArray()))
+            .select(Fields.ROW, Fields.PROMPT, Fields.RESPONSE, Fields.STEPS)
+            .collectAsList()) {
       texts.put(r.getLong(0), r);
     }
     List<ReportData.ResponseSteps> out = new ArrayList<>();
@@ -201,7 +314,10 @@ public final class ReportStage {
         String response = text.getString(2);
         List<String> steps = new ArrayList<>();
         try {
-          List<Span> spans = given ? GivenSteps.spans(response, text.getList(3)) : Segmenter.named(segmenter).segment(response);
+          List<Span> spans =
+              given
+                  ? GivenSteps.spans(response, text.getList(3))
+                  : Segmenter.named(segmenter).segment(response);
           for (Span s : spans) {
             steps.add(response.substring(s.start(), s.end()));
           }
@@ -209,11 +325,14 @@ public final class ReportStage {
           steps.add(response);
         }
         List<Float> scores = r.isNullAt(5) ? null : r.getList(5);
-        // With a byte-level vocabulary every step has tokens; otherwise a step may have been dropped.
+        // With a byte-level vocabulary every step has tokens; otherwise a step may have been
+        // dropped.
         if (scores != null && scores.size() != steps.size()) {
           scores = null;
         }
-        out.add(new ReportData.ResponseSteps(teacher, r.getString(2), r.getString(3), r.getDouble(4), prompt, steps, scores));
+        out.add(
+            new ReportData.ResponseSteps(
+                teacher, r.getString(2), r.getString(3), r.getDouble(4), prompt, steps, scores));
       }
     }
     return out;

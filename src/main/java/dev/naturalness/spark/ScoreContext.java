@@ -12,5 +12,14 @@ import java.io.Serializable;
  * @param failFirstAttempt for tests only: every scoring task fails on its first attempt
  * @param failEveryAttempt for tests only: every scoring task fails
  */
-public record ScoreContext(Settings.Student student, Settings.Scoring scoring, ScoringOptions options,
-    String segmenter, boolean stepScores, String studentName, String configHash, boolean failFirstAttempt, boolean failEveryAttempt) implements Serializable {}
+public record ScoreContext(
+    Settings.Student student,
+    Settings.Scoring scoring,
+    ScoringOptions options,
+    String segmenter,
+    boolean stepScores,
+    String studentName,
+    String configHash,
+    boolean failFirstAttempt,
+    boolean failEveryAttempt)
+    implements Serializable {}

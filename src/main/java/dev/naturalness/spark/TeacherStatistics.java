@@ -18,7 +18,9 @@ public final class TeacherStatistics {
   public record Scored(String promptId, double value) implements Serializable {}
 
   /** The statistics; NaN where there is nothing to compute from. */
-  public record Summary(int responses, int prompts, double mean, double median, double ciLow, double ciHigh) implements Serializable {}
+  public record Summary(
+      int responses, int prompts, double mean, double median, double ciLow, double ciHigh)
+      implements Serializable {}
 
   public static Summary summarize(List<Scored> scores, int bootstrapSamples, long seed) {
     if (scores.isEmpty()) {

@@ -3,7 +3,9 @@ package dev.naturalness.text;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Steps made upstream ({@code scoring.segmenter = column}): they must concatenate to the response. */
+/**
+ * Steps made upstream ({@code scoring.segmenter = column}): they must concatenate to the response.
+ */
 public final class GivenSteps {
   private GivenSteps() {}
 
@@ -16,8 +18,13 @@ public final class GivenSteps {
         throw new TextException("steps_mismatch", "step " + i + " is null");
       }
       if (!response.startsWith(step, at)) {
-        throw new TextException("steps_mismatch",
-            "step " + i + " does not continue the response at char " + at + "; the steps must concatenate to the response");
+        throw new TextException(
+            "steps_mismatch",
+            "step "
+                + i
+                + " does not continue the response at char "
+                + at
+                + "; the steps must concatenate to the response");
       }
       if (!step.isEmpty()) {
         spans.add(new Span(at, at + step.length()));
@@ -25,8 +32,13 @@ public final class GivenSteps {
       at += step.length();
     }
     if (at != response.length()) {
-      throw new TextException("steps_mismatch",
-          "the steps cover " + at + " of the response's " + response.length() + " chars; they must concatenate to it");
+      throw new TextException(
+          "steps_mismatch",
+          "the steps cover "
+              + at
+              + " of the response's "
+              + response.length()
+              + " chars; they must concatenate to it");
     }
     return spans;
   }

@@ -2,7 +2,9 @@ package dev.naturalness.text;
 
 import java.io.Serializable;
 
-/** Renders a prompt through the student's template, e.g. {@code "Problem: {prompt}\nSolution:\n"}. */
+/**
+ * Renders a prompt through the student's template, e.g. {@code "Problem: {prompt}\nSolution:\n"}.
+ */
 public final class PromptTemplate implements Serializable {
   public static final String PLACEHOLDER = "{prompt}";
   private static final long serialVersionUID = 1L;
@@ -12,7 +14,10 @@ public final class PromptTemplate implements Serializable {
   public PromptTemplate(String template) {
     if (template == null || !template.contains(PLACEHOLDER)) {
       throw new IllegalArgumentException(
-          "prompt template " + (template == null ? "null" : "'" + template + "'") + " has no " + PLACEHOLDER);
+          "prompt template "
+              + (template == null ? "null" : "'" + template + "'")
+              + " has no "
+              + PLACEHOLDER);
     }
     this.template = template;
   }

@@ -9,7 +9,8 @@ public final class ResponsePreparer {
   private final TextTokenizer tokenizer;
   private final long bosId;
 
-  public ResponsePreparer(PromptTemplate template, Segmenter segmenter, TextTokenizer tokenizer, long bosId) {
+  public ResponsePreparer(
+      PromptTemplate template, Segmenter segmenter, TextTokenizer tokenizer, long bosId) {
     this.template = template;
     this.segmenter = segmenter;
     this.tokenizer = tokenizer;
@@ -21,7 +22,8 @@ public final class ResponsePreparer {
     List<Span> steps;
     if (segmenter == null) {
       if (givenSteps == null) {
-        throw new TextException("steps_missing", "scoring.segmenter = column but the row has no steps");
+        throw new TextException(
+            "steps_missing", "scoring.segmenter = column but the row has no steps");
       }
       steps = GivenSteps.spans(response, givenSteps);
     } else {
@@ -29,7 +31,7 @@ public final class ResponsePreparer {
     }
     long[] prefix = tokenizer.encode(template.render(prompt), true).ids();
     TokenizedText responseTokens = tokenizer.encode(response, false);
-    return new PreparedResponse(prefix, responseTokens.ids(),
-        StepAlignment.stepTokenBounds(responseTokens, steps), bosId);
+    return new PreparedResponse(
+        prefix, responseTokens.ids(), StepAlignment.stepTokenBounds(responseTokens, steps), bosId);
   }
 }

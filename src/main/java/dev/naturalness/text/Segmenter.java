@@ -17,8 +17,9 @@ public interface Segmenter {
       case "paragraph" -> new ParagraphSegmenter();
       case "line" -> new LineSegmenter();
       case "sentence" -> new SentenceSegmenter();
-      default -> throw new IllegalArgumentException(
-          "unknown segmenter '" + name + "'; expected paragraph, line, sentence or column");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown segmenter '" + name + "'; expected paragraph, line, sentence or column");
     };
   }
 

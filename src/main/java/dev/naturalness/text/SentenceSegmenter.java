@@ -6,13 +6,16 @@ import java.util.List;
 /**
  * Splits after each run of white space that holds a newline, and after a run of {@code . ! ?}
  * together with the white space that follows it. A terminator counts only when white space or the
- * end of the text follows it (white space here is ASCII: space, tab, newline, CR, FF, VT) (so {@code 3.14} and {@code file.txt} stay whole), and a period that
- * ends one of {@link #ABBREVIATIONS} is not a boundary.
+ * end of the text follows it (white space here is ASCII: space, tab, newline, CR, FF, VT) (so
+ * {@code 3.14} and {@code file.txt} stay whole), and a period that ends one of {@link
+ * #ABBREVIATIONS} is not a boundary.
  */
 public final class SentenceSegmenter implements Segmenter {
   /** Compared case-sensitively, and only where no letter stands right before them. */
   public static final List<String> ABBREVIATIONS =
-      List.of("e.g.", "E.g.", "i.e.", "I.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.", "etc.", "Fig.", "No.");
+      List.of(
+          "e.g.", "E.g.", "i.e.", "I.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.",
+          "etc.", "Fig.", "No.");
 
   @Override
   public List<Span> segment(String text) {
@@ -65,7 +68,8 @@ public final class SentenceSegmenter implements Segmenter {
   private static boolean endsWithAbbreviation(String text, int end) {
     for (String abbreviation : ABBREVIATIONS) {
       int start = end - abbreviation.length();
-      if (start >= 0 && text.startsWith(abbreviation, start)
+      if (start >= 0
+          && text.startsWith(abbreviation, start)
           && (start == 0 || !Character.isLetter(text.charAt(start - 1)))) {
         return true;
       }

@@ -29,7 +29,9 @@ class ThroughputBenchmarkTest {
 
   @Test
   void fullRowsHoldEveryPlannedTokenWithNoPadding() {
-    List<long[]> sequences = List.of(sequence(5, 1), sequence(700, 2), sequence(3, 3), sequence(300, 4), sequence(1100, 5));
+    List<long[]> sequences =
+        List.of(
+            sequence(5, 1), sequence(700, 2), sequence(3, 3), sequence(300, 4), sequence(1100, 5));
     List<PackedBatch> batches = ThroughputBenchmark.fullRows(sequences, 512, 2);
     List<Long> ids = new ArrayList<>();
     long cells = 0;
@@ -84,7 +86,10 @@ class ThroughputBenchmarkTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      ThroughputBenchmark.main(new String[] {"--rows", "6", "--runs", "1", "--legs", "a,b,c", "--window", "fraction=0.25,steps=4"});
+      ThroughputBenchmark.main(
+          new String[] {
+            "--rows", "6", "--runs", "1", "--legs", "a,b,c", "--window", "fraction=0.25,steps=4"
+          });
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
     } finally {
@@ -92,9 +97,17 @@ class ThroughputBenchmarkTest {
     }
     String out = captured.toString(StandardCharsets.UTF_8);
     System.out.print(out);
-    for (String label : new String[] {"(a) bare forward", "(b) scorer", "(b) / (a)", "(c) naive", "ours (b) vs naive",
-        "bare forward on (b)'s batches / (a)"}) {
-      assertEquals(2, out.split(Pattern.quote(label), -1).length - 1, label + " once per window:\n" + out);
+    for (String label :
+        new String[] {
+          "(a) bare forward",
+          "(b) scorer",
+          "(b) / (a)",
+          "(c) naive",
+          "ours (b) vs naive",
+          "bare forward on (b)'s batches / (a)"
+        }) {
+      assertEquals(
+          2, out.split(Pattern.quote(label), -1).length - 1, label + " once per window:\n" + out);
     }
     Matcher m = Pattern.compile("max \\|LALP naive - ours\\|\\s+(\\S+)").matcher(out);
     int windows = 0;
@@ -103,7 +116,9 @@ class ThroughputBenchmarkTest {
       assertTrue(Double.parseDouble(m.group(1)) < 1e-4, m.group());
     }
     assertEquals(2, windows);
-    Matcher share = Pattern.compile("\\(b\\) share of time in the model\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)").matcher(out);
+    Matcher share =
+        Pattern.compile("\\(b\\) share of time in the model\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)")
+            .matcher(out);
     assertTrue(share.find(), out);
     for (int g = 1; g <= 3; g++) {
       double value = Double.parseDouble(share.group(g));

@@ -18,7 +18,10 @@ class SettingsLoaderTest {
   @TempDir Path tmp;
 
   static Settings.Job load(String... extra) {
-    List<String> args = new ArrayList<>(List.of("--set", "input.path=in", "--set", "output.path=out", "--set", "student.path=st"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--set", "input.path=in", "--set", "output.path=out", "--set", "student.path=st"));
     args.addAll(List.of(extra));
     return SettingsLoader.fromArgs(args.toArray(new String[0]));
   }
@@ -42,30 +45,47 @@ class SettingsLoaderTest {
 
   @Test
   void commandLineWinsOverConfigFilesAndLaterFilesWinOverEarlier() throws IOException {
-    Path a = Files.writeString(tmp.resolve("a.conf"), "naturalness.select.top-k = 2\nnaturalness.scoring.segmenter = line\n");
+    Path a =
+        Files.writeString(
+            tmp.resolve("a.conf"),
+            "naturalness.select.top-k = 2\nnaturalness.scoring.segmenter = line\n");
     Path b = Files.writeString(tmp.resolve("b.conf"), "naturalness { select.top-k = 3 }\n");
-    Settings.Job s = load("--config", a.toString(), "--config", b.toString(), "--set", "scoring.segmenter=sentence");
+    Settings.Job s =
+        load(
+            "--config",
+            a.toString(),
+            "--config",
+            b.toString(),
+            "--set",
+            "scoring.segmenter=sentence");
     assertEquals(3, s.select().topK());
     assertEquals("sentence", s.scoring().segmenter());
   }
 
   @Test
   void pathsWithSchemesAndColumnMappingsPassThroughSet() {
-    Settings.Job s = load("--set", "input.path=s3a://bucket/corpus/part-*.parquet", "--set", "input.columns.teacher=model");
+    Settings.Job s =
+        load(
+            "--set",
+            "input.path=s3a://bucket/corpus/part-*.parquet",
+            "--set",
+            "input.columns.teacher=model");
     assertEquals("s3a://bucket/corpus/part-*.parquet", s.input().path());
     assertEquals("model", s.input().columns().teacher());
   }
 
   @Test
   void windowStepsReplaceTheDefaultFractionAndFractionsStayDecimal() {
-    assertEquals(new WindowRule.Steps(4), load("--set", "scoring.window.steps=4").scoring().window());
+    assertEquals(
+        new WindowRule.Steps(4), load("--set", "scoring.window.steps=4").scoring().window());
     WindowRule w = load("--set", "scoring.window.fraction=0.05").scoring().window();
     assertEquals(1, w.window(21));
   }
 
   @Test
   void aMisspeltKeyStopsWithOneLineNamingIt() {
-    assertEquals("config: unknown key 'naturalness.select.top_k'; known keys there: [require-correct, top-k]",
+    assertEquals(
+        "config: unknown key 'naturalness.select.top_k'; known keys there: [require-correct, top-k]",
         error("--set", "select.top_k=2"));
   }
 
@@ -77,14 +97,25 @@ class SettingsLoaderTest {
 
   @Test
   void aWrongTypeStopsWithOneLineNamingTheKey() {
-    assertEquals("config: naturalness.select.top-k must be a whole number, got string \"many\"", error("--set", "select.top-k=many"));
-    assertEquals("config: naturalness.output.step-scores must be true or false, got string \"perhaps\"", error("--set", "output.step-scores=perhaps"));
+    assertEquals(
+        "config: naturalness.select.top-k must be a whole number, got string \"many\"",
+        error("--set", "select.top-k=many"));
+    assertEquals(
+        "config: naturalness.output.step-scores must be true or false, got string \"perhaps\"",
+        error("--set", "output.step-scores=perhaps"));
   }
 
   @Test
   void aMissingRequiredValueStopsWithOneLineNamingTheKey() {
-    ConfigError e = assertThrows(ConfigError.class, () -> SettingsLoader.fromArgs(new String[] {"--set", "input.path=x", "--set", "student.path=y"}));
-    assertEquals("config: naturalness.output.path is required; set it with --set output.path=... or in a --config file", e.getMessage());
+    ConfigError e =
+        assertThrows(
+            ConfigError.class,
+            () ->
+                SettingsLoader.fromArgs(
+                    new String[] {"--set", "input.path=x", "--set", "student.path=y"}));
+    assertEquals(
+        "config: naturalness.output.path is required; set it with --set output.path=... or in a --config file",
+        e.getMessage());
   }
 
   @Test
@@ -92,30 +123,53 @@ class SettingsLoaderTest {
     assertEquals(0, load().scoring().batchTokens(), "auto");
     assertEquals(0, load("--set", "scoring.batch.max-tokens=AUTO").scoring().batchTokens());
     assertEquals(65536, load("--set", "scoring.batch.max-tokens=65536").scoring().batchTokens());
-    assertEquals("config: naturalness.scoring.batch.max-tokens must be auto or a whole number, got string \"lots\"",
+    assertEquals(
+        "config: naturalness.scoring.batch.max-tokens must be auto or a whole number, got string \"lots\"",
         error("--set", "scoring.batch.max-tokens=lots"));
-    assertEquals("config: naturalness.scoring.batch.max-tokens must be auto or >= 2, got 1",
+    assertEquals(
+        "config: naturalness.scoring.batch.max-tokens must be auto or >= 2, got 1",
         error("--set", "scoring.batch.max-tokens=1"));
   }
 
   @Test
   void badValuesAreRefusedByName() {
-    assertTrue(error("--set", "input.format=csv").startsWith("config: naturalness.input.format = 'csv' is not one of"));
-    assertTrue(error("--set", "scoring.window.fraction=1.5").contains("naturalness.scoring.window.fraction must be in [0, 1]"));
-    assertTrue(error("--set", "scoring.metrics=[lalp, bleu]").contains("naturalness.scoring.metrics holds 'bleu'"));
+    assertTrue(
+        error("--set", "input.format=csv")
+            .startsWith("config: naturalness.input.format = 'csv' is not one of"));
+    assertTrue(
+        error("--set", "scoring.window.fraction=1.5")
+            .contains("naturalness.scoring.window.fraction must be in [0, 1]"));
+    assertTrue(
+        error("--set", "scoring.metrics=[lalp, bleu]")
+            .contains("naturalness.scoring.metrics holds 'bleu'"));
     assertTrue(error("--set", "select.top-k=0").contains("naturalness.select.top-k must be >= 1"));
-    assertTrue(error("--set", "scoring.window.steps=2", "--set", "scoring.window.fraction=0.1").contains("set only one of"));
-    assertTrue(error("--config", "/no/such.conf").startsWith("--config /no/such.conf: no such file"));
+    assertTrue(
+        error("--set", "scoring.window.steps=2", "--set", "scoring.window.fraction=0.1")
+            .contains("set only one of"));
+    assertTrue(
+        error("--config", "/no/such.conf").startsWith("--config /no/such.conf: no such file"));
     assertTrue(error("stray").startsWith("unknown argument 'stray'"));
   }
 
   @Test
-  void relativePathsOnTheCommandLineResolveAgainstTheWorkingDirectoryAndInAConfigFileAgainstTheFile() throws IOException {
+  void
+      relativePathsOnTheCommandLineResolveAgainstTheWorkingDirectoryAndInAConfigFileAgainstTheFile()
+          throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("confs"));
-    Path conf = Files.writeString(dir.resolve("run.conf"),
-        "naturalness { input.path = \"../data/corpus.jsonl\", incremental.cache = cache, output.publish-pointer = \"s3a://b/LATEST\" }\n");
-    Settings.Job s = SettingsLoader.fromArgs(new String[] {"--config", conf.toString(), "--set", "output.path=out/run",
-        "--set", "student.path=/models/student"});
+    Path conf =
+        Files.writeString(
+            dir.resolve("run.conf"),
+            "naturalness { input.path = \"../data/corpus.jsonl\", incremental.cache = cache, output.publish-pointer = \"s3a://b/LATEST\" }\n");
+    Settings.Job s =
+        SettingsLoader.fromArgs(
+            new String[] {
+              "--config",
+              conf.toString(),
+              "--set",
+              "output.path=out/run",
+              "--set",
+              "student.path=/models/student"
+            });
     Path cwd = Path.of("").toAbsolutePath();
     assertEquals(tmp.resolve("data/corpus.jsonl").toString(), s.input().path());
     assertEquals(dir.resolve("cache").toString(), s.incremental().cache());
@@ -126,7 +180,8 @@ class SettingsLoaderTest {
 
   @Test
   void aSecretIsNeverEchoedInAnError() {
-    String message = error("--set", "s3.access-key=AKIA-visible", "--set", "s3.secret-key=[hunter2-secret]");
+    String message =
+        error("--set", "s3.access-key=AKIA-visible", "--set", "s3.secret-key=[hunter2-secret]");
     assertFalse(message.contains("hunter2"), message);
     assertTrue(message.contains("s3.secret-key"), message);
   }

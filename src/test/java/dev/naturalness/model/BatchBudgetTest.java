@@ -16,15 +16,22 @@ class BatchBudgetTest {
     long perToken = 2L * 151_936 * 2 + (256 << 10);
     assertEquals(perToken, BatchBudget.bytesPerToken(151_936, "bfloat16"));
     assertTrue(budget % 4096 == 0, "whole rows: " + budget);
-    assertTrue((long) budget * perToken <= 32 * GIB, "uses at most half the free memory: " + budget);
-    assertTrue((long) (budget + 4096) * perToken > 32 * GIB, "and not a row less than fits: " + budget);
+    assertTrue(
+        (long) budget * perToken <= 32 * GIB, "uses at most half the free memory: " + budget);
+    assertTrue(
+        (long) (budget + 4096) * perToken > 32 * GIB, "and not a row less than fits: " + budget);
     assertEquals(36_864, budget);
   }
 
   @Test
   void float32LogitsCostTwiceAsMuchAsHalfPrecision() {
-    assertEquals(BatchBudget.bytesPerToken(32_000, "float16"), BatchBudget.bytesPerToken(32_000, "bfloat16"));
-    assertEquals(2L * 32_000 * 2, BatchBudget.bytesPerToken(32_000, "float32") - BatchBudget.bytesPerToken(32_000, "bfloat16"));
+    assertEquals(
+        BatchBudget.bytesPerToken(32_000, "float16"),
+        BatchBudget.bytesPerToken(32_000, "bfloat16"));
+    assertEquals(
+        2L * 32_000 * 2,
+        BatchBudget.bytesPerToken(32_000, "float32")
+            - BatchBudget.bytesPerToken(32_000, "bfloat16"));
   }
 
   @Test

@@ -28,8 +28,14 @@ class DeviceChoiceTest {
 
   @Test
   void gpuWithoutAnyGpuStopsWithAClearMessage() {
-    StudentException e = assertThrows(StudentException.class, () -> DeviceChoice.choose("gpu", List.of(), 0));
-    assertTrue(e.getMessage().startsWith("student.device = gpu but this executor has no GPU"), e.getMessage());
-    assertEquals("gpu:0", DeviceChoice.choose("gpu", List.of(), 2), "a visible GPU when Spark schedules none");
+    StudentException e =
+        assertThrows(StudentException.class, () -> DeviceChoice.choose("gpu", List.of(), 0));
+    assertTrue(
+        e.getMessage().startsWith("student.device = gpu but this executor has no GPU"),
+        e.getMessage());
+    assertEquals(
+        "gpu:0",
+        DeviceChoice.choose("gpu", List.of(), 2),
+        "a visible GPU when Spark schedules none");
   }
 }

@@ -16,9 +16,9 @@ import dev.naturalness.text.PromptTemplate;
 import dev.naturalness.text.ResponsePreparer;
 import dev.naturalness.text.Segmenter;
 import java.io.IOException;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -41,11 +41,17 @@ class ExportedStudentTest {
 
   @BeforeAll
   static void requireTorch() throws Exception {
-    boolean torch = Files.isExecutable(Path.of(PYTHON)) && run(List.of(PYTHON, "-c", "import torch, jinja2")).code() == 0;
+    boolean torch =
+        Files.isExecutable(Path.of(PYTHON))
+            && run(List.of(PYTHON, "-c", "import torch, jinja2")).code() == 0;
     if (System.getenv("NATURALNESS_REQUIRE_TORCH") == null) {
-      Assumptions.assumeTrue(torch, "needs /usr/bin/python3 with torch and jinja2 (Debian: python3-torch python3-jinja2)");
+      Assumptions.assumeTrue(
+          torch,
+          "needs /usr/bin/python3 with torch and jinja2 (Debian: python3-torch python3-jinja2)");
     }
-    assertTrue(torch, "NATURALNESS_REQUIRE_TORCH is set but /usr/bin/python3 cannot import torch and jinja2");
+    assertTrue(
+        torch,
+        "NATURALNESS_REQUIRE_TORCH is set but /usr/bin/python3 cannot import torch and jinja2");
   }
 
   record Ran(int code, String output) {}
@@ -57,9 +63,23 @@ class ExportedStudentTest {
 
   @Test
   void exportScriptTestsPass() throws Exception {
-    Ran ran = run(List.of(PYTHON, "-m", "unittest", "discover", "-s", "src/test/python", "-p", "test_*.py", "-v"));
-    System.out.println(ran.output().lines().filter(l -> l.contains(" ... ") || l.startsWith("Ran ") || l.startsWith("OK"))
-        .reduce("", (a, b) -> a + b + "\n"));
+    Ran ran =
+        run(
+            List.of(
+                PYTHON,
+                "-m",
+                "unittest",
+                "discover",
+                "-s",
+                "src/test/python",
+                "-p",
+                "test_*.py",
+                "-v"));
+    System.out.println(
+        ran.output()
+            .lines()
+            .filter(l -> l.contains(" ... ") || l.startsWith("Ran ") || l.startsWith("OK"))
+            .reduce("", (a, b) -> a + b + "\n"));
     assertEquals(0, ran.code(), ran.output());
     assertTrue(ran.output().contains("OK"), ran.output());
   }
@@ -79,14 +99,20 @@ class ExportedStudentTest {
     try (Student student = Student.load(dir, Device.cpu())) {
       assertEquals(dtype, student.manifest().dtype());
       assertEquals(272, student.manifest().vocabSize());
-      ResponsePreparer preparer = new ResponsePreparer(new PromptTemplate(student.manifest().promptTemplate()),
-          Segmenter.named("paragraph"), student.tokenizer(), student.manifest().bosId());
+      ResponsePreparer preparer =
+          new ResponsePreparer(
+              new PromptTemplate(student.manifest().promptTemplate()),
+              Segmenter.named("paragraph"),
+              student.tokenizer(),
+              student.manifest().bosId());
       List<PreparedResponse> prepared = new ArrayList<>();
       for (JsonNode c : expected) {
         prepared.add(preparer.prepare(c.get("prompt").asText(), c.get("response").asText(), null));
       }
-      ScoringOptions options = ScoringOptions.defaults(student.manifest().maxTokens())
-          .withWindow(WindowRule.Fraction.of("0.25"), true).withBatch(2048, 256);
+      ScoringOptions options =
+          ScoringOptions.defaults(student.manifest().maxTokens())
+              .withWindow(WindowRule.Fraction.of("0.25"), true)
+              .withBatch(2048, 256);
       List<ResponseScore> scores = new ResponseScorer(options, student.model()).score(prepared);
       double worst = 0;
       for (int i = 0; i < scores.size(); i++) {
@@ -96,7 +122,9 @@ class ExportedStudentTest {
         worst = Math.max(worst, Math.abs(got.lalp() - want.get("lalp").asDouble()));
         worst = Math.max(worst, Math.abs(got.galp() - want.get("galp").asDouble()));
       }
-      System.out.printf("exported %s student: max |java - eager reference| over LALP and GALP = %.2e%n", dtype, worst);
+      System.out.printf(
+          "exported %s student: max |java - eager reference| over LALP and GALP = %.2e%n",
+          dtype, worst);
       assertTrue(worst <= tolerance, dtype + ": max difference " + worst + " > " + tolerance);
     }
   }

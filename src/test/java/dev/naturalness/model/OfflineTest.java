@@ -18,14 +18,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * DJL runs offline. The check runs in a fresh JVM, because the engine starts (and would phone
- * home or download libtorch) only once per JVM, and other tests here have started it already.
+ * DJL runs offline. The check runs in a fresh JVM, because the engine starts (and would phone home
+ * or download libtorch) only once per JVM, and other tests here have started it already.
  */
 class OfflineTest {
 
   @Test
   void theEngineStartsAndTheStudentLoadsWithoutTouchingTheNetwork() throws Exception {
-    assertEquals("true", System.getProperty("ai.djl.offline"), "tests must run with -Dai.djl.offline=true");
+    assertEquals(
+        "true", System.getProperty("ai.djl.offline"), "tests must run with -Dai.djl.offline=true");
     Processes.Outcome o = Processes.java(null, Probe.class).run(Duration.ofMinutes(2));
     String out = o.output();
     assertEquals(0, o.exit(), out);
@@ -37,18 +38,19 @@ class OfflineTest {
     public static void main(String[] args) {
       List<URI> attempts = new ArrayList<>();
       // Every URL connection and plain socket consults the default proxy selector first.
-      ProxySelector.setDefault(new ProxySelector() {
-        @Override
-        public List<Proxy> select(URI uri) {
-          synchronized (attempts) {
-            attempts.add(uri);
-          }
-          throw new IllegalStateException("network access attempted: " + uri);
-        }
+      ProxySelector.setDefault(
+          new ProxySelector() {
+            @Override
+            public List<Proxy> select(URI uri) {
+              synchronized (attempts) {
+                attempts.add(uri);
+              }
+              throw new IllegalStateException("network access attempted: " + uri);
+            }
 
-        @Override
-        public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
-      });
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+          });
       Engine engine = Engine.getEngine("PyTorch");
       try (Student student = Student.load(DemoStudent.DIR, Device.cpu())) {
         student.tokenizer().encode("warm up", true);

@@ -16,7 +16,9 @@ class RuntimeEnvironmentTest {
     assertEquals(env.size(), RuntimeEnvironment.missing(Map.of()).size());
     java.util.HashMap<String, String> wrong = new java.util.HashMap<>(env);
     wrong.put("MALLOC_ARENA_MAX", "8");
-    assertEquals(List.of("MALLOC_ARENA_MAX=" + env.get("MALLOC_ARENA_MAX")), RuntimeEnvironment.missing(wrong));
+    assertEquals(
+        List.of("MALLOC_ARENA_MAX=" + env.get("MALLOC_ARENA_MAX")),
+        RuntimeEnvironment.missing(wrong));
     assertEquals(List.of(), RuntimeEnvironment.missing(env));
   }
 
@@ -27,13 +29,18 @@ class RuntimeEnvironmentTest {
     assertEquals("0", env.get("MALLOC_MMAP_MAX_"));
     assertEquals("true", env.get("DJL_OFFLINE"));
     assertTrue(RuntimeEnvironment.systemPropertyOptions().contains("-Dai.djl.offline=true"));
-    assertTrue(RuntimeEnvironment.jvmOptions().contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
+    assertTrue(
+        RuntimeEnvironment.jvmOptions().contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
   }
 
   @Test
   void theBuildGivesTheTestsTheSameEnvironmentAndOptions() {
-    assertEquals(List.of(), RuntimeEnvironment.missing(System.getenv()), "the build's surefire environment lacks them");
-    List<String> running = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    assertEquals(
+        List.of(),
+        RuntimeEnvironment.missing(System.getenv()),
+        "the build's surefire environment lacks them");
+    List<String> running =
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
     for (String option : RuntimeEnvironment.jvmOptions()) {
       assertTrue(running.contains(option), "the test JVM runs without " + option);
     }
@@ -42,17 +49,26 @@ class RuntimeEnvironmentTest {
   @Test
   void theScriptsReadTheSameFile() throws Exception {
     // common.sh exports the file's env.* (keeping values already set) and gathers jvm.options.
-    Processes.Outcome o = Processes.command("bash", "-c",
-        "source submit/common.sh && printf '%s\\n' \"$SPARK_JAVA_OPTS\" && env | grep -E '^(MALLOC_|DJL_)' | sort")
-        .unsetEnv("MALLOC_ARENA_MAX").unsetEnv("MALLOC_MMAP_MAX_").unsetEnv("MALLOC_TRIM_THRESHOLD_").unsetEnv("DJL_OFFLINE")
-        .run(Duration.ofSeconds(30));
+    Processes.Outcome o =
+        Processes.command(
+                "bash",
+                "-c",
+                "source submit/common.sh && printf '%s\\n' \"$SPARK_JAVA_OPTS\" && env | grep -E '^(MALLOC_|DJL_)' | sort")
+            .unsetEnv("MALLOC_ARENA_MAX")
+            .unsetEnv("MALLOC_MMAP_MAX_")
+            .unsetEnv("MALLOC_TRIM_THRESHOLD_")
+            .unsetEnv("DJL_OFFLINE")
+            .run(Duration.ofSeconds(30));
     assertEquals(0, o.exit(), o.output());
     String[] lines = o.stdout().split("\n");
     assertEquals(String.join(" ", RuntimeEnvironment.jvmOptions()), lines[0]);
-    RuntimeEnvironment.environment().forEach((name, value) -> {
-      if (name.startsWith("MALLOC_") || name.startsWith("DJL_")) {
-        assertTrue(o.stdout().contains(name + "=" + value + "\n"), name + " in:\n" + o.stdout());
-      }
-    });
+    RuntimeEnvironment.environment()
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith("MALLOC_") || name.startsWith("DJL_")) {
+                assertTrue(
+                    o.stdout().contains(name + "=" + value + "\n"), name + " in:\n" + o.stdout());
+              }
+            });
   }
 }

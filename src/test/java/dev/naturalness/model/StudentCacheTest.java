@@ -27,13 +27,17 @@ class StudentCacheTest {
       List<Future<Student>> results = new ArrayList<>();
       StudentCache.Key key = new StudentCache.Key(DemoStudent.DIR.toString(), "cpu");
       for (int i = 0; i < 8; i++) {
-        results.add(pool.submit(() -> {
-          start.await();
-          return cache.getOrLoad(key, () -> {
-            loads.incrementAndGet();
-            return Student.load(DemoStudent.DIR, Device.cpu());
-          });
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return cache.getOrLoad(
+                      key,
+                      () -> {
+                        loads.incrementAndGet();
+                        return Student.load(DemoStudent.DIR, Device.cpu());
+                      });
+                }));
       }
       start.countDown();
       Student first = results.get(0).get();
@@ -52,12 +56,22 @@ class StudentCacheTest {
   void aFailedLoadIsForgottenSoTheNextCallTriesAgain() {
     StudentCache cache = new StudentCache();
     StudentCache.Key key = new StudentCache.Key("/nowhere", "cpu");
-    assertThrows(StudentException.class, () -> cache.getOrLoad(key, () -> {
-      throw new StudentException("no");
-    }));
-    assertThrows(StudentException.class, () -> cache.getOrLoad(key, () -> {
-      throw new StudentException("still no");
-    }));
+    assertThrows(
+        StudentException.class,
+        () ->
+            cache.getOrLoad(
+                key,
+                () -> {
+                  throw new StudentException("no");
+                }));
+    assertThrows(
+        StudentException.class,
+        () ->
+            cache.getOrLoad(
+                key,
+                () -> {
+                  throw new StudentException("still no");
+                }));
     assertEquals(2, cache.loads());
   }
 }

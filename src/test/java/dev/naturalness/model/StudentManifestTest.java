@@ -20,7 +20,8 @@ class StudentManifestTest {
   Path copyOfDemo() throws IOException {
     Path dir = tmp.resolve("student");
     Files.createDirectories(dir);
-    for (String f : new String[] {StudentManifest.CONF, StudentManifest.MODEL, StudentManifest.TOKENIZER}) {
+    for (String f :
+        new String[] {StudentManifest.CONF, StudentManifest.MODEL, StudentManifest.TOKENIZER}) {
       Files.copy(DemoStudent.DIR.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
     return dir;
@@ -42,9 +43,16 @@ class StudentManifestTest {
   void aWrongSha256StopsTheLoadWithOneClearMessage() throws IOException {
     Path dir = copyOfDemo();
     Path conf = dir.resolve(StudentManifest.CONF);
-    Files.writeString(conf, Files.readString(conf).replaceAll("model-sha256 = \"[0-9a-f]+\"", "model-sha256 = \"" + "0".repeat(64) + "\""));
-    StudentException e = assertThrows(StudentException.class, () -> Student.load(dir, Device.cpu()));
-    assertTrue(e.getMessage().contains("sha256") && e.getMessage().contains("changed or damaged"), e.getMessage());
+    Files.writeString(
+        conf,
+        Files.readString(conf)
+            .replaceAll(
+                "model-sha256 = \"[0-9a-f]+\"", "model-sha256 = \"" + "0".repeat(64) + "\""));
+    StudentException e =
+        assertThrows(StudentException.class, () -> Student.load(dir, Device.cpu()));
+    assertTrue(
+        e.getMessage().contains("sha256") && e.getMessage().contains("changed or damaged"),
+        e.getMessage());
     assertOneLine(e.getMessage());
   }
 
@@ -52,7 +60,8 @@ class StudentManifestTest {
   void aMissingTokenizerStopsTheLoadWithOneClearMessage() throws IOException {
     Path dir = copyOfDemo();
     Files.delete(dir.resolve(StudentManifest.TOKENIZER));
-    StudentException e = assertThrows(StudentException.class, () -> Student.load(dir, Device.cpu()));
+    StudentException e =
+        assertThrows(StudentException.class, () -> Student.load(dir, Device.cpu()));
     assertEquals("student directory " + dir + " has no tokenizer.json", e.getMessage());
   }
 
@@ -62,16 +71,23 @@ class StudentManifestTest {
     Path model = dir.resolve(StudentManifest.MODEL);
     Files.writeString(model, "not a TorchScript archive");
     Path conf = dir.resolve(StudentManifest.CONF);
-    Files.writeString(conf, Files.readString(conf).replaceAll("model-sha256 = \"[0-9a-f]+\"",
-        "model-sha256 = \"" + StudentManifest.sha256(model) + "\""));
-    StudentException e = assertThrows(StudentException.class, () -> Student.load(dir, Device.cpu()));
-    assertTrue(e.getMessage().startsWith(model + " cannot be loaded as TorchScript"), e.getMessage());
+    Files.writeString(
+        conf,
+        Files.readString(conf)
+            .replaceAll(
+                "model-sha256 = \"[0-9a-f]+\"",
+                "model-sha256 = \"" + StudentManifest.sha256(model) + "\""));
+    StudentException e =
+        assertThrows(StudentException.class, () -> Student.load(dir, Device.cpu()));
+    assertTrue(
+        e.getMessage().startsWith(model + " cannot be loaded as TorchScript"), e.getMessage());
     assertOneLine(e.getMessage());
   }
 
   @Test
   void aMissingDirectoryNamesTheSetting() {
-    StudentException e = assertThrows(StudentException.class, () -> StudentManifest.read(tmp.resolve("nope")));
+    StudentException e =
+        assertThrows(StudentException.class, () -> StudentManifest.read(tmp.resolve("nope")));
     assertTrue(e.getMessage().endsWith("does not exist; set student.path"), e.getMessage());
   }
 }

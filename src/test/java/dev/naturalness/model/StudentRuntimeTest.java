@@ -23,9 +23,18 @@ class StudentRuntimeTest {
 
   @Test
   void onAGpuTheLineCarriesItsMemory() {
-    StudentRuntime gpu = new StudentRuntime("gpu(0)", "bfloat16", "2.7.1", "cuda 12.8", "/opt/libtorch/lib/libtorch.so",
-        80L << 30, 60L << 30);
-    assertEquals("device gpu(0), dtype bfloat16, libtorch 2.7.1 (cuda 12.8 build, /opt/libtorch/lib/libtorch.so), "
-        + "GPU memory 80.0 GiB, 60.0 GiB free after loading", gpu.describe());
+    StudentRuntime gpu =
+        new StudentRuntime(
+            "gpu(0)",
+            "bfloat16",
+            "2.7.1",
+            "cuda 12.8",
+            "/opt/libtorch/lib/libtorch.so",
+            80L << 30,
+            60L << 30);
+    assertEquals(
+        "device gpu(0), dtype bfloat16, libtorch 2.7.1 (cuda 12.8 build, /opt/libtorch/lib/libtorch.so), "
+            + "GPU memory 80.0 GiB, 60.0 GiB free after loading",
+        gpu.describe());
   }
 }

@@ -36,20 +36,46 @@ class ReportHtmlTest {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("counts", Map.of("read", 1_000_000L, "scored", 999_850L));
     summary.put("student", Map.of("name", "s"));
-    return new ReportData(summary, "{}", teachers,
-        Map.of("lalp", new ReportData.Histogram(-6, -1, 30, counts)), 20_000, 1_234,
+    return new ReportData(
+        summary,
+        "{}",
+        teachers,
+        Map.of("lalp", new ReportData.Histogram(-6, -1, 30, counts)),
+        20_000,
+        1_234,
         List.of(Map.of("lalp_teacher", "a", "galp_teacher", "b", "prompts", 1_234L)),
-        List.of(Map.of("prompt_id", "p1", "lalp_teacher", "a", "lalp", -1.0, "galp_teacher", "b", "galp", -2.0)),
-        List.of(new ReportData.ResponseSteps("teacher-<0>", "p1", "r1", -2.5, "What is <b>2+2</b>?",
-            List.of("2 + 2 = 4.\n\n", "The answer is 4."), List.of(-1.0f, -4.0f))));
+        List.of(
+            Map.of(
+                "prompt_id",
+                "p1",
+                "lalp_teacher",
+                "a",
+                "lalp",
+                -1.0,
+                "galp_teacher",
+                "b",
+                "galp",
+                -2.0)),
+        List.of(
+            new ReportData.ResponseSteps(
+                "teacher-<0>",
+                "p1",
+                "r1",
+                -2.5,
+                "What is <b>2+2</b>?",
+                List.of("2 + 2 = 4.\n\n", "The answer is 4."),
+                List.of(-1.0f, -4.0f))));
   }
 
   @Test
   void fiftyTeachersAndAMillionRowsMakeASmallSelfContainedPage() {
     String html = ReportHtml.render(fiftyTeachers());
     assertTrue(html.length() < 200_000, "page of " + html.length() + " chars");
-    assertFalse(html.contains("<script") || html.contains("http://") || html.contains("https://"), "no script, no network");
-    assertEquals(50, html.split("<td class=\"name\">", -1).length - 1, "every teacher in the table");
+    assertFalse(
+        html.contains("<script") || html.contains("http://") || html.contains("https://"),
+        "no script, no network");
+    assertEquals(
+        50, html.split("<td class=\"name\">", -1).length - 1, "every teacher in the table");
     assertTrue(html.contains("The first 12 of 50 teachers by LALP rank."));
     assertTrue(html.contains("On 1234 of 20000 prompts"));
   }

@@ -17,11 +17,27 @@ import java.util.List;
 final class GoldenCases {
   static final Path FILE = Path.of("src/test/resources/golden/demo-student-golden.json");
 
-  record Case(String fixture, String prompt, String response, List<String> steps, String segmenter,
-      WindowRule window, boolean includePrompt, int maxTokens, JsonNode expected) {
+  record Case(
+      String fixture,
+      String prompt,
+      String response,
+      List<String> steps,
+      String segmenter,
+      WindowRule window,
+      boolean includePrompt,
+      int maxTokens,
+      JsonNode expected) {
     @Override
     public String toString() {
-      return fixture + " " + segmenter + " " + window + " prompt=" + includePrompt + " max=" + maxTokens;
+      return fixture
+          + " "
+          + segmenter
+          + " "
+          + window
+          + " prompt="
+          + includePrompt
+          + " max="
+          + maxTokens;
     }
 
     ScoringOptions options(Student student) {
@@ -30,8 +46,12 @@ final class GoldenCases {
 
     PreparedResponse prepare(Student student) {
       Segmenter segmenter = segmenter().equals("column") ? null : Segmenter.named(segmenter());
-      return new ResponsePreparer(new PromptTemplate(student.manifest().promptTemplate()), segmenter,
-          student.tokenizer(), student.manifest().bosId()).prepare(prompt, response, steps);
+      return new ResponsePreparer(
+              new PromptTemplate(student.manifest().promptTemplate()),
+              segmenter,
+              student.tokenizer(),
+              student.manifest().bosId())
+          .prepare(prompt, response, steps);
     }
   }
 
@@ -42,8 +62,10 @@ final class GoldenCases {
     List<Case> cases = new ArrayList<>();
     for (JsonNode c : root.get("cases")) {
       JsonNode w = c.get("window");
-      WindowRule rule = w.has("steps") ? new WindowRule.Steps(Integer.parseInt(w.get("steps").asText()))
-          : WindowRule.Fraction.of(w.get("fraction").asText());
+      WindowRule rule =
+          w.has("steps")
+              ? new WindowRule.Steps(Integer.parseInt(w.get("steps").asText()))
+              : WindowRule.Fraction.of(w.get("fraction").asText());
       List<String> steps = null;
       if (c.hasNonNull("steps")) {
         steps = new ArrayList<>();
@@ -51,9 +73,17 @@ final class GoldenCases {
           steps.add(s.asText());
         }
       }
-      cases.add(new Case(c.get("fixture").asText(), c.get("prompt").asText(), c.get("response").asText(), steps,
-          c.get("segmenter").asText(), rule, c.get("include_prompt").asBoolean(), c.get("max_tokens").asInt(),
-          c.get("expected")));
+      cases.add(
+          new Case(
+              c.get("fixture").asText(),
+              c.get("prompt").asText(),
+              c.get("response").asText(),
+              steps,
+              c.get("segmenter").asText(),
+              rule,
+              c.get("include_prompt").asBoolean(),
+              c.get("max_tokens").asInt(),
+              c.get("expected")));
     }
     return cases;
   }

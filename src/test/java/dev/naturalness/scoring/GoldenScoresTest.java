@@ -35,7 +35,8 @@ class GoldenScoresTest {
         failures.add(c + ": " + e.getMessage());
       }
     }
-    assertTrue(failures.isEmpty(), failures.size() + " cases differ:\n" + String.join("\n", failures));
+    assertTrue(
+        failures.isEmpty(), failures.size() + " cases differ:\n" + String.join("\n", failures));
   }
 
   static void check(JsonNode expected, ResponseScore actual) {
@@ -61,7 +62,10 @@ class GoldenScoresTest {
     synchronized (MAX_DIFF) {
       MAX_DIFF.merge(metric, diff, Math::max);
     }
-    assertTrue(diff <= TOLERANCE, String.format(Locale.ROOT, "%s %.6f vs reference %.6f", metric, actual, expected.asDouble()));
+    assertTrue(
+        diff <= TOLERANCE,
+        String.format(
+            Locale.ROOT, "%s %.6f vs reference %.6f", metric, actual, expected.asDouble()));
   }
 
   @AfterAll

@@ -13,14 +13,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The grouped plan and packed rows give what one window per forward pass gives, on the same
- * inputs, for every window mode.
+ * The grouped plan and packed rows give what one window per forward pass gives, on the same inputs,
+ * for every window mode.
  */
 class PlanEquivalenceTest {
 
   static Stream<WindowRule> windows() {
-    return Stream.of(new WindowRule.Steps(1), new WindowRule.Steps(4), WindowRule.Fraction.of("0.05"),
-        WindowRule.Fraction.of("0.25"), WindowRule.Fraction.of("1.0"), new WindowRule.Steps(0));
+    return Stream.of(
+        new WindowRule.Steps(1),
+        new WindowRule.Steps(4),
+        WindowRule.Fraction.of("0.05"),
+        WindowRule.Fraction.of("0.25"),
+        WindowRule.Fraction.of("1.0"),
+        new WindowRule.Steps(0));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -30,14 +35,17 @@ class PlanEquivalenceTest {
     List<PreparedResponse> responses = new ArrayList<>();
     List<Integer> maxTokens = new ArrayList<>();
     for (GoldenCases.Case c : GoldenCases.load()) {
-      if (c.segmenter().equals("paragraph") && c.includePrompt() && c.window().equals(WindowRule.Fraction.of("0.25"))) {
+      if (c.segmenter().equals("paragraph")
+          && c.includePrompt()
+          && c.window().equals(WindowRule.Fraction.of("0.25"))) {
         responses.add(c.prepare(student));
         maxTokens.add(c.maxTokens());
       }
     }
     for (boolean includePrompt : new boolean[] {true, false}) {
       for (int max : new int[] {384, 48}) {
-        ScoringOptions base = ScoringOptions.defaults(max).withWindow(window, includePrompt).withBatch(4096, 512);
+        ScoringOptions base =
+            ScoringOptions.defaults(max).withWindow(window, includePrompt).withBatch(4096, 512);
         ScoringOptions literal = base.withExecution(false, false);
         ScoringOptions fast = base.withExecution(true, true);
         ResponseScorer literalScorer = new ResponseScorer(literal, student.model());
@@ -45,23 +53,39 @@ class PlanEquivalenceTest {
         List<ResponseScore> expected = literalScorer.score(responses);
         List<ResponseScore> actual = fastScorer.score(responses);
         for (int i = 0; i < responses.size(); i++) {
-          assertSame(expected.get(i), actual.get(i), window + " prompt=" + includePrompt + " max=" + max + " #" + i);
+          assertSame(
+              expected.get(i),
+              actual.get(i),
+              window + " prompt=" + includePrompt + " max=" + max + " #" + i);
         }
-        assertTrue(fastScorer.usefulTokens() <= literalScorer.usefulTokens(), "grouping never adds tokens");
-        assertTrue(fastScorer.batchTokens() < literalScorer.batchTokens(), "grouping and packing run fewer positions");
+        assertTrue(
+            fastScorer.usefulTokens() <= literalScorer.usefulTokens(),
+            "grouping never adds tokens");
+        assertTrue(
+            fastScorer.batchTokens() < literalScorer.batchTokens(),
+            "grouping and packing run fewer positions");
         long sequenceTokens = 0;
         WindowPlanner planner = new WindowPlanner(fast);
         for (PreparedResponse r : responses) {
           sequenceTokens += planner.plan(r).plannedTokens();
         }
         assertTrue(fastScorer.usefulTokens() <= sequenceTokens, "sharing never adds tokens");
-        assertEquals(fastScorer.usefulTokens(), actual.stream().mapToLong(ResponseScore::modelTokens).sum(),
+        assertEquals(
+            fastScorer.usefulTokens(),
+            actual.stream().mapToLong(ResponseScore::modelTokens).sum(),
             "responses are charged the tokens the model ran, a shared prompt once");
-        assertEquals(literalScorer.usefulTokens(), expected.stream().mapToLong(ResponseScore::modelTokens).sum());
+        assertEquals(
+            literalScorer.usefulTokens(),
+            expected.stream().mapToLong(ResponseScore::modelTokens).sum());
         if (!includePrompt) {
-          assertEquals(sequenceTokens, fastScorer.usefulTokens(), "without the prompt in windows nothing is shared");
+          assertEquals(
+              sequenceTokens,
+              fastScorer.usefulTokens(),
+              "without the prompt in windows nothing is shared");
         } else if (max == 384 && window.equals(new WindowRule.Steps(4))) {
-          assertTrue(fastScorer.usefulTokens() < sequenceTokens, "short step windows that start with the prompt share it");
+          assertTrue(
+              fastScorer.usefulTokens() < sequenceTokens,
+              "short step windows that start with the prompt share it");
         }
       }
     }

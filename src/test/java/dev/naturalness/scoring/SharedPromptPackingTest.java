@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Sequences that start with the same prompt compute it once per packed unit, and score as alone. */
+/**
+ * Sequences that start with the same prompt compute it once per packed unit, and score as alone.
+ */
 class SharedPromptPackingTest {
   private static final int PROMPT = 30;
 
@@ -37,11 +39,16 @@ class SharedPromptPackingTest {
   @Test
   void thePromptIsComputedOnceAndEachSequenceGoesOnFromItsLastToken() {
     List<long[]> sequences = sequences(new Random(3));
-    List<PackedBatch> batches = new Packer(ScoringOptions.defaults(512).withBatch(4096, 512)).pack(sequences, GROUP, PREFIX);
+    List<PackedBatch> batches =
+        new Packer(ScoringOptions.defaults(512).withBatch(4096, 512))
+            .pack(sequences, GROUP, PREFIX);
     assertEquals(1, batches.size());
     PackedBatch b = batches.get(0);
     long all = sequences.stream().mapToLong(s -> s.length).sum();
-    assertEquals(all - 2 * (PROMPT - 1), b.usefulTokens(), "two of the three sharing sequences skip the prompt");
+    assertEquals(
+        all - 2 * (PROMPT - 1),
+        b.usefulTokens(),
+        "two of the three sharing sequences skip the prompt");
     int skipping = 0;
     for (PackedBatch.Placement p : b.placements()) {
       long[] s = sequences.get(p.sequence());
@@ -75,7 +82,8 @@ class SharedPromptPackingTest {
   @Test
   void withoutPackingNothingIsShared() {
     List<long[]> sequences = sequences(new Random(3));
-    ScoringOptions onePerRow = ScoringOptions.defaults(512).withBatch(4096, 512).withExecution(false, true);
+    ScoringOptions onePerRow =
+        ScoringOptions.defaults(512).withBatch(4096, 512).withExecution(false, true);
     long useful = 0;
     for (PackedBatch b : new Packer(onePerRow).pack(sequences, GROUP, PREFIX)) {
       useful += b.usefulTokens();
@@ -89,9 +97,11 @@ class SharedPromptPackingTest {
   @Test
   void aUnitIsAtMostARowUnlessOneSequenceIsLonger() {
     List<long[]> sequences = sequences(new Random(5));
-    // Rows of 80: the prompt (29) and the 60-token tail (61) already pass it, so each tail gets a unit of its own
+    // Rows of 80: the prompt (29) and the 60-token tail (61) already pass it, so each tail gets a
+    // unit of its own
     // or shares one with a tail that still fits.
-    List<PackedBatch> batches = new Packer(ScoringOptions.defaults(512).withBatch(4096, 80)).pack(sequences, GROUP, PREFIX);
+    List<PackedBatch> batches =
+        new Packer(ScoringOptions.defaults(512).withBatch(4096, 80)).pack(sequences, GROUP, PREFIX);
     for (PackedBatch b : batches) {
       assertTrue(b.length() <= PROMPT - 1 + 61, "row of " + b.length());
     }
@@ -103,16 +113,21 @@ class SharedPromptPackingTest {
     List<long[]> sequences = sequences(new Random(11));
     ScoringOptions options = ScoringOptions.defaults(512).withBatch(4096, 512);
     float[][] alone = logProbs(new Packer(options).pack(sequences), sequences, student);
-    float[][] shared = logProbs(new Packer(options).pack(sequences, GROUP, PREFIX), sequences, student);
+    float[][] shared =
+        logProbs(new Packer(options).pack(sequences, GROUP, PREFIX), sequences, student);
     for (int s = 0; s < sequences.size(); s++) {
       int from = PREFIX[s] > 0 && GROUP[s] == 0 ? PROMPT : 1;
-      assertArrayEquals(Arrays.copyOfRange(alone[s], from, alone[s].length), Arrays.copyOfRange(shared[s], from, shared[s].length),
-          1e-5f, "sequence " + s);
+      assertArrayEquals(
+          Arrays.copyOfRange(alone[s], from, alone[s].length),
+          Arrays.copyOfRange(shared[s], from, shared[s].length),
+          1e-5f,
+          "sequence " + s);
     }
   }
 
   /** Per sequence, log p(token t | tokens before it) at t (NaN where not computed). */
-  private static float[][] logProbs(List<PackedBatch> batches, List<long[]> sequences, Student student) {
+  private static float[][] logProbs(
+      List<PackedBatch> batches, List<long[]> sequences, Student student) {
     float[][] out = new float[sequences.size()][];
     for (PackedBatch b : batches) {
       float[] lp = student.model().nextTokenLogProbs(b);

@@ -16,14 +16,15 @@ import org.junit.jupiter.api.Test;
  */
 class TruncationTest {
   /** log p(next) = -next id. */
-  static final TokenLogProbModel MINUS_ID = batch -> {
-    long[] next = batch.nextIds();
-    float[] out = new float[next.length];
-    for (int i = 0; i < next.length; i++) {
-      out[i] = -next[i];
-    }
-    return out;
-  };
+  static final TokenLogProbModel MINUS_ID =
+      batch -> {
+        long[] next = batch.nextIds();
+        float[] out = new float[next.length];
+        for (int i = 0; i < next.length; i++) {
+          out[i] = -next[i];
+        }
+        return out;
+      };
 
   /** Prefix [100, 101, 102]; steps of the given lengths, token ids 1, 2, 3, ... */
   static PreparedResponse response(int... stepLengths) {
@@ -46,7 +47,9 @@ class TruncationTest {
 
   @Test
   void aResponseThatFitsIsNotFlagged() {
-    ResponseScore s = score(ScoringOptions.defaults(64).withWindow(new WindowRule.Steps(1), true), response(2, 2));
+    ResponseScore s =
+        score(
+            ScoringOptions.defaults(64).withWindow(new WindowRule.Steps(1), true), response(2, 2));
     assertFalse(s.truncated());
     assertEquals(-2.5, s.galp(), 1e-9); // tokens 1..4
     assertArrayEquals(new float[] {-1.5f, -3.5f}, s.stepScores());
@@ -54,7 +57,8 @@ class TruncationTest {
 
   @Test
   void galpScoresTheResponseTokensThatFitAfterTheWholePrefix() {
-    ResponseScore s = score(ScoringOptions.defaults(7).withWindow(new WindowRule.Steps(0), true), response(3, 3));
+    ResponseScore s =
+        score(ScoringOptions.defaults(7).withWindow(new WindowRule.Steps(0), true), response(3, 3));
     assertTrue(s.truncated());
     assertEquals(-2.5, s.galp(), 1e-9); // 3 prefix tokens + tokens 1..4 fit
     assertEquals(6, s.nTokens());
@@ -62,10 +66,12 @@ class TruncationTest {
 
   @Test
   void galpIsNullWhenThePromptAloneFillsTheModel() {
-    ResponseScore s = score(ScoringOptions.defaults(3).withWindow(new WindowRule.Steps(0), true), response(2));
+    ResponseScore s =
+        score(ScoringOptions.defaults(3).withWindow(new WindowRule.Steps(0), true), response(2));
     assertTrue(s.truncated());
     assertNull(s.galp());
-    assertEquals(-1.5, s.lalp(), 1e-9); // the window cuts the prefix from the left and scores the step
+    assertEquals(
+        -1.5, s.lalp(), 1e-9); // the window cuts the prefix from the left and scores the step
   }
 
   @Test
@@ -74,12 +80,16 @@ class TruncationTest {
     ScoringOptions options = ScoringOptions.defaults(8).withWindow(new WindowRule.Steps(2), true);
     ResponseScore s = score(options, response(2, 2, 2));
     assertTrue(s.truncated());
-    assertArrayEquals(new float[] {-1.5f, -3.5f, -5.5f}, s.stepScores()); // context-free model: same scores
+    assertArrayEquals(
+        new float[] {-1.5f, -3.5f, -5.5f}, s.stepScores()); // context-free model: same scores
   }
 
   @Test
   void aStepLongerThanTheModelIsCutAtItsEndAndScoredOnWhatFits() {
-    ScoringOptions options = ScoringOptions.defaults(4).withWindow(new WindowRule.Steps(1), true).withExecution(true, true);
+    ScoringOptions options =
+        ScoringOptions.defaults(4)
+            .withWindow(new WindowRule.Steps(1), true)
+            .withExecution(true, true);
     ResponseScore s = score(options, response(6));
     assertTrue(s.truncated());
     // No prefix is left; the first token has no context, tokens 2..4 are scored.
@@ -88,16 +98,19 @@ class TruncationTest {
 
   @Test
   void aFailingModelFailsOnlyTheResponsesOfTheSequencesItFailsOn() {
-    TokenLogProbModel failsOnId7 = batch -> {
-      for (long id : batch.ids()) {
-        if (id == 7) {
-          throw new IllegalStateException("boom");
-        }
-      }
-      return MINUS_ID.nextTokenLogProbs(batch);
-    };
+    TokenLogProbModel failsOnId7 =
+        batch -> {
+          for (long id : batch.ids()) {
+            if (id == 7) {
+              throw new IllegalStateException("boom");
+            }
+          }
+          return MINUS_ID.nextTokenLogProbs(batch);
+        };
     ScoringOptions options = ScoringOptions.defaults(64);
-    List<ResponseScore> scores = new ResponseScorer(options, failsOnId7).score(List.of(response(2, 2), response(4, 4), response(3)));
+    List<ResponseScore> scores =
+        new ResponseScorer(options, failsOnId7)
+            .score(List.of(response(2, 2), response(4, 4), response(3)));
     assertTrue(scores.get(0).ok());
     assertFalse(scores.get(1).ok());
     assertTrue(scores.get(1).error().contains("boom"), scores.get(1).error());

@@ -18,11 +18,14 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Dirty input: every bad row becomes a row in scores/ with its status; good rows score as if alone. */
+/**
+ * Dirty input: every bad row becomes a row in scores/ with its status; good rows score as if alone.
+ */
 class BadInputTest extends SparkTestBase {
   @TempDir Path tmp;
 
-  static Map<String, Object> tagged(String tag, String promptId, String teacher, String response, Object correct) {
+  static Map<String, Object> tagged(
+      String tag, String promptId, String teacher, String response, Object correct) {
     Map<String, Object> r = Corpora.row(promptId, teacher, response, null);
     r.put("correct", correct);
     r.put("case", tag);
@@ -36,7 +39,13 @@ class BadInputTest extends SparkTestBase {
       r.put("correct", String.valueOf(r.get("correct"))); // correct given as strings "true"/"false"
       rows.add(r);
     }
-    rows.add(tagged("good", "u1", "intl", "小明有 3 个苹果 🍎.\n\nשלום: $\\frac{3}{4} \\times 8 = 6$.\n\nCafé naïve ✅.", "true"));
+    rows.add(
+        tagged(
+            "good",
+            "u1",
+            "intl",
+            "小明有 3 个苹果 🍎.\n\nשלום: $\\frac{3}{4} \\times 8 = 6$.\n\nCafé naïve ✅.",
+            "true"));
     rows.add(tagged("good", "u2", "flat", "12 + 3 = 15 so the answer is 15", "true"));
     return rows;
   }
@@ -53,10 +62,13 @@ class BadInputTest extends SparkTestBase {
     rows.add(tagged("invalid_text", "b6", "t", "a bell \u0007 rings.", "true"));
     rows.add(tagged("bad_correct", "b7", "t", "2 + 2 = 4.", "maybe"));
     rows.add(tagged("ok_truncated", "b8", "t", long1M(), "true"));
-    Map<String, Object> longPrompt = tagged("ok_truncated_no_galp", "b9", "t", "The answer is 4.", "true");
+    Map<String, Object> longPrompt =
+        tagged("ok_truncated_no_galp", "b9", "t", "The answer is 4.", "true");
     longPrompt.put("prompt", "Count the apples. ".repeat(200));
     rows.add(longPrompt);
-    Map<String, Object> original = tagged("good_first_of_duplicates", "d1", "twin", "5 + 5 = 10.\n\nThe answer is 10.", "true");
+    Map<String, Object> original =
+        tagged(
+            "good_first_of_duplicates", "d1", "twin", "5 + 5 = 10.\n\nThe answer is 10.", "true");
     rows.add(0, original);
     Map<String, Object> copy = new HashMap<>(original);
     copy.put("case", "duplicate");
@@ -65,8 +77,9 @@ class BadInputTest extends SparkTestBase {
     Path input = tmp.resolve("dirty");
     Corpora.writeJsonLines(input, "part-0.jsonl", rows);
     // Raw lines the JSON writer cannot make: invalid UTF-8 bytes, and a line that is not JSON.
-    byte[] invalidUtf8 = ("{\"prompt_id\":\"b10\",\"prompt\":\"q\",\"teacher\":\"t\",\"case\":\"invalid_text\",\"response\":\"caf")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] invalidUtf8 =
+        ("{\"prompt_id\":\"b10\",\"prompt\":\"q\",\"teacher\":\"t\",\"case\":\"invalid_text\",\"response\":\"caf")
+            .getBytes(StandardCharsets.UTF_8);
     byte[] tail = "\"}\n{this is not json\n".getBytes(StandardCharsets.UTF_8);
     byte[] file = Files.readAllBytes(input.resolve("part-0.jsonl"));
     byte[] all = new byte[file.length + invalidUtf8.length + 2 + tail.length];
@@ -88,7 +101,9 @@ class BadInputTest extends SparkTestBase {
     Map<String, String> expected = new TreeMap<>();
     for (Map<String, Object> r : rows) {
       String tag = (String) r.get("case");
-      expected.put(key(r.get("prompt_id"), r.get("teacher"), r.get("response"), tag.equals("duplicate")), tag);
+      expected.put(
+          key(r.get("prompt_id"), r.get("teacher"), r.get("response"), tag.equals("duplicate")),
+          tag);
     }
     Map<String, Integer> seen = new HashMap<>();
     Map<String, Double> goodLalp = new HashMap<>();
@@ -96,8 +111,10 @@ class BadInputTest extends SparkTestBase {
       String status = s.getAs("status");
       String error = s.getAs("error");
       if (status.equals("bad_record")) {
-        // Spark's JSON reader refuses a line with invalid UTF-8 as it refuses a line that is not JSON.
-        Assertions.assertTrue(error.contains("{this is not json") || error.contains("\"prompt_id\":\"b10\""), error);
+        // Spark's JSON reader refuses a line with invalid UTF-8 as it refuses a line that is not
+        // JSON.
+        Assertions.assertTrue(
+            error.contains("{this is not json") || error.contains("\"prompt_id\":\"b10\""), error);
         seen.merge("bad_record", 1, Integer::sum);
         continue;
       }
@@ -160,11 +177,18 @@ class BadInputTest extends SparkTestBase {
 
   @Test
   void invalidUtf8InABinaryParquetColumnIsAnErrorRowAndTheRestIsScored() throws Exception {
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-        .add("prompt_id", "string").add("prompt", "string").add("teacher", "string").add("response", "binary");
-    List<Row> rows = List.of(
-        org.apache.spark.sql.RowFactory.create("p1", "Add 2 and 3.", "t", "2 + 3 = 5.".getBytes(StandardCharsets.UTF_8)),
-        org.apache.spark.sql.RowFactory.create("p2", "Add 2 and 3.", "t", new byte[] {'c', 'a', 'f', (byte) 0xC3, (byte) 0x28}));
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("prompt_id", "string")
+            .add("prompt", "string")
+            .add("teacher", "string")
+            .add("response", "binary");
+    List<Row> rows =
+        List.of(
+            org.apache.spark.sql.RowFactory.create(
+                "p1", "Add 2 and 3.", "t", "2 + 3 = 5.".getBytes(StandardCharsets.UTF_8)),
+            org.apache.spark.sql.RowFactory.create(
+                "p2", "Add 2 and 3.", "t", new byte[] {'c', 'a', 'f', (byte) 0xC3, (byte) 0x28}));
     Path input = tmp.resolve("binary");
     spark().createDataFrame(rows, schema).coalesce(1).write().parquet(input.toString());
     JobRunner.run(spark(), input, tmp.resolve("out"));
@@ -181,12 +205,22 @@ class BadInputTest extends SparkTestBase {
   void aRunWhoseTasksEachFailOnceGivesTheSameOutputsAsACleanRun() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     JobRunner.run(spark(), input, tmp.resolve("clean"), "partition.min-partitions=3");
-    JobRunner.run(spark(), input, tmp.resolve("faulty"), "partition.min-partitions=3", "testing.fail-first-attempt=true");
+    JobRunner.run(
+        spark(),
+        input,
+        tmp.resolve("faulty"),
+        "partition.min-partitions=3",
+        "testing.fail-first-attempt=true");
     for (String table : new String[] {"scores", "teachers", "selected"}) {
-      assertEquals(sorted(tmp.resolve("clean").resolve(table)), sorted(tmp.resolve("faulty").resolve(table)), table);
+      assertEquals(
+          sorted(tmp.resolve("clean").resolve(table)),
+          sorted(tmp.resolve("faulty").resolve(table)),
+          table);
     }
-    Map<?, ?> clean = new ObjectMapper().readValue(tmp.resolve("clean/summary.json").toFile(), Map.class);
-    Map<?, ?> faulty = new ObjectMapper().readValue(tmp.resolve("faulty/summary.json").toFile(), Map.class);
+    Map<?, ?> clean =
+        new ObjectMapper().readValue(tmp.resolve("clean/summary.json").toFile(), Map.class);
+    Map<?, ?> faulty =
+        new ObjectMapper().readValue(tmp.resolve("faulty/summary.json").toFile(), Map.class);
     assertEquals(clean.get("counts"), faulty.get("counts"));
   }
 
@@ -209,14 +243,22 @@ class BadInputTest extends SparkTestBase {
   }
 
   private static String key(Object promptId, Object teacher, Object response, boolean duplicate) {
-    return promptId + "|" + teacher + "|" + (response == null ? "null" : Integer.toHexString(response.hashCode())) + "|" + duplicate;
+    return promptId
+        + "|"
+        + teacher
+        + "|"
+        + (response == null ? "null" : Integer.toHexString(response.hashCode()))
+        + "|"
+        + duplicate;
   }
 
   private static String tagOf(Row s, List<Map<String, Object>> rows) {
     String status = s.getAs("status");
     for (Map<String, Object> r : rows) {
-      boolean samePrompt = String.valueOf(r.get("prompt_id")).equals(String.valueOf((Object) s.getAs("prompt_id")));
-      boolean sameTeacher = String.valueOf(r.get("teacher")).equals(String.valueOf((Object) s.getAs("teacher")));
+      boolean samePrompt =
+          String.valueOf(r.get("prompt_id")).equals(String.valueOf((Object) s.getAs("prompt_id")));
+      boolean sameTeacher =
+          String.valueOf(r.get("teacher")).equals(String.valueOf((Object) s.getAs("teacher")));
       if (samePrompt && sameTeacher) {
         String tag = (String) r.get("case");
         if (tag.startsWith("good_first") && status.equals("duplicate")) {

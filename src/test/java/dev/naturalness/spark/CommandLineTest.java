@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +25,24 @@ class CommandLineTest {
   record Outcome(int exit, String stdout, String stderr) {}
 
   Outcome run(String... args) throws Exception {
-    Processes.Outcome o = Processes.java(null, NaturalnessJob.class, "--set", "spark.default-master=no-such-master://x")
-        .args(args).run(Duration.ofMinutes(2));
+    Processes.Outcome o =
+        Processes.java(
+                null, NaturalnessJob.class, "--set", "spark.default-master=no-such-master://x")
+            .args(args)
+            .run(Duration.ofMinutes(2));
     return new Outcome(o.exit(), o.stdout(), o.stderr());
   }
 
   String[] valid(Path input, String... more) {
-    List<String> a = new ArrayList<>(List.of("--set", "input.path=" + input, "--set", "output.path=" + tmp.resolve("out"),
-        "--set", "student.path=" + DemoStudent.DIR));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "--set",
+                "input.path=" + input,
+                "--set",
+                "output.path=" + tmp.resolve("out"),
+                "--set",
+                "student.path=" + DemoStudent.DIR));
     a.addAll(List.of(more));
     return a.toArray(new String[0]);
   }
@@ -45,7 +55,8 @@ class CommandLineTest {
   @Test
   void aMisspeltConfigKeyStopsTheJobBeforeSparkStarts() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
-    assertOneLine(run(valid(input, "--set", "scoring.windw.steps=3")),
+    assertOneLine(
+        run(valid(input, "--set", "scoring.windw.steps=3")),
         "config: unknown key 'naturalness.scoring.windw.steps'; known keys there: "
             + "[batch, metrics, responses-per-group, segmenter, window]");
   }
@@ -57,13 +68,16 @@ class CommandLineTest {
       r.put("model", r.remove("teacher"));
     }
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", rows);
-    assertOneLine(run(valid(input)),
+    assertOneLine(
+        run(valid(input)),
         "input column 'teacher' is missing; found [prompt_id, prompt, response, correct, source, model]; set input.columns.teacher");
   }
 
   @Test
   void aMissingInputStopsTheJob() throws Exception {
-    assertOneLine(run(valid(tmp.resolve("nothing-here"))), "input.path " + tmp.resolve("nothing-here") + " does not exist");
+    assertOneLine(
+        run(valid(tmp.resolve("nothing-here"))),
+        "input.path " + tmp.resolve("nothing-here") + " does not exist");
   }
 
   @Test
@@ -78,7 +92,9 @@ class CommandLineTest {
     List<Map<String, Object>> rows = Corpora.small();
     rows.get(0).put("teacher", 7);
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", rows);
-    assertOneLine(run(valid(input)), "input column 'teacher' (input.columns.teacher) has type number; expected string");
+    assertOneLine(
+        run(valid(input)),
+        "input column 'teacher' (input.columns.teacher) has type number; expected string");
   }
 
   @Test
@@ -86,8 +102,12 @@ class CommandLineTest {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     Path out = java.nio.file.Files.createDirectories(tmp.resolve("out"));
     java.nio.file.Files.writeString(out.resolve("precious.txt"), "keep me");
-    assertOneLine(run(valid(input)), "output.path " + out + " exists and is not the output of an earlier run; "
-        + "choose another output.path or remove it");
+    assertOneLine(
+        run(valid(input)),
+        "output.path "
+            + out
+            + " exists and is not the output of an earlier run; "
+            + "choose another output.path or remove it");
     assertEquals("keep me", java.nio.file.Files.readString(out.resolve("precious.txt")));
   }
 
@@ -98,7 +118,9 @@ class CommandLineTest {
       java.nio.file.Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
     }
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
-    assertOneLine(run(valid(input, "--set", "student.path=" + student)), "student directory " + student + " has no tokenizer.json");
+    assertOneLine(
+        run(valid(input, "--set", "student.path=" + student)),
+        "student directory " + student + " has no tokenizer.json");
   }
 
   @Test
@@ -107,11 +129,14 @@ class CommandLineTest {
     for (String f : new String[] {"student.conf", "model.pt", "tokenizer.json"}) {
       java.nio.file.Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
     }
-    java.nio.file.Files.write(student.resolve("model.pt"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    java.nio.file.Files.write(
+        student.resolve("model.pt"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     Outcome o = run(valid(input, "--set", "student.path=" + student));
     assertEquals(NaturalnessJob.EXIT_CONFIG, o.exit(), o.stderr());
-    assertTrue(o.stderr().startsWith("naturalness: " + student.resolve("model.pt") + " has sha256 "), o.stderr());
+    assertTrue(
+        o.stderr().startsWith("naturalness: " + student.resolve("model.pt") + " has sha256 "),
+        o.stderr());
     assertTrue(o.stderr().endsWith("; the model file was changed or damaged\n"), o.stderr());
     assertEquals(1, o.stderr().lines().count());
   }
@@ -119,7 +144,8 @@ class CommandLineTest {
   @Test
   void aWrongTypeInTheConfigStopsTheJob() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
-    assertOneLine(run(valid(input, "--set", "scoring.batch.max-tokens=lots")),
+    assertOneLine(
+        run(valid(input, "--set", "scoring.batch.max-tokens=lots")),
         "config: naturalness.scoring.batch.max-tokens must be auto or a whole number, got string \"lots\"");
   }
 
@@ -127,6 +153,7 @@ class CommandLineTest {
   void aStudentThatFailsItsChecksStopsTheJob() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     Outcome o = run(valid(input, "--set", "student.path=" + tmp.resolve("no-student")));
-    assertOneLine(o, "student directory " + tmp.resolve("no-student") + " does not exist; set student.path");
+    assertOneLine(
+        o, "student directory " + tmp.resolve("no-student") + " does not exist; set student.path");
   }
 }

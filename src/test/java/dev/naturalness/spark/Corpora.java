@@ -13,10 +13,15 @@ import java.util.Map;
 final class Corpora {
   private Corpora() {}
 
-  static Map<String, Object> row(String promptId, String teacher, String response, Boolean correct) {
+  static Map<String, Object> row(
+      String promptId, String teacher, String response, Boolean correct) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("prompt_id", promptId);
-    r.put("prompt", "Ava has " + (promptId == null ? 0 : promptId.length()) + " apples and buys 3 more. How many apples does Ava have now?");
+    r.put(
+        "prompt",
+        "Ava has "
+            + (promptId == null ? 0 : promptId.length())
+            + " apples and buys 3 more. How many apples does Ava have now?");
     r.put("teacher", teacher);
     r.put("response", response);
     if (correct != null) {
@@ -32,16 +37,39 @@ final class Corpora {
     String[] prompts = {"p1", "p2", "p3"};
     for (int i = 0; i < prompts.length; i++) {
       int a = 4 + i;
-      rows.add(row(prompts[i], "concise", a + " + 3 = " + (a + 3) + ".\n\nThe answer is " + (a + 3) + ".", true));
-      rows.add(row(prompts[i], "student-like", "Ava starts with " + a + " apples.\n\nAva buys 3 more: " + a + " + 3 = "
-          + (a + 3) + ".\n\nThe answer is " + (a + 3) + ".", i != 1));
-      rows.add(row(prompts[i], "sloppy", "ok so " + a + "+3 iz " + (a + 2) + "\n\nanswr " + (a + 2) + " i thnk", false));
+      rows.add(
+          row(
+              prompts[i],
+              "concise",
+              a + " + 3 = " + (a + 3) + ".\n\nThe answer is " + (a + 3) + ".",
+              true));
+      rows.add(
+          row(
+              prompts[i],
+              "student-like",
+              "Ava starts with "
+                  + a
+                  + " apples.\n\nAva buys 3 more: "
+                  + a
+                  + " + 3 = "
+                  + (a + 3)
+                  + ".\n\nThe answer is "
+                  + (a + 3)
+                  + ".",
+              i != 1));
+      rows.add(
+          row(
+              prompts[i],
+              "sloppy",
+              "ok so " + a + "+3 iz " + (a + 2) + "\n\nanswr " + (a + 2) + " i thnk",
+              false));
     }
     rows.add(row("p4", "concise", "   \n\n ", true));
     return rows;
   }
 
-  static Path writeJsonLines(Path dir, String name, List<Map<String, Object>> rows) throws IOException {
+  static Path writeJsonLines(Path dir, String name, List<Map<String, Object>> rows)
+      throws IOException {
     ObjectMapper mapper = new ObjectMapper();
     StringBuilder out = new StringBuilder();
     for (Map<String, Object> r : rows) {

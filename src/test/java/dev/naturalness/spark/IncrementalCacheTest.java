@@ -14,7 +14,9 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The nightly refresh: a run on A plus new rows B scores only B and writes what a full run writes. */
+/**
+ * The nightly refresh: a run on A plus new rows B scores only B and writes what a full run writes.
+ */
 class IncrementalCacheTest extends SparkTestBase {
   @TempDir Path tmp;
 
@@ -32,7 +34,9 @@ class IncrementalCacheTest extends SparkTestBase {
 
     JobRunner.run(spark(), inputA, tmp.resolve("night1"), cache);
     Map<String, Long> first = NaturalnessJobTest.counts(tmp.resolve("night1"));
-    assertEquals(a.size() - 1, first.get("scored_now")); // the empty response is an error row, not model work
+    assertEquals(
+        a.size() - 1,
+        first.get("scored_now")); // the empty response is an error row, not model work
     assertEquals(0L, first.get("reused"));
 
     JobRunner.run(spark(), inputAB, tmp.resolve("night2"), cache);
@@ -62,9 +66,15 @@ class IncrementalCacheTest extends SparkTestBase {
     Map<String, Row> fullTeachers = teachers(tmp.resolve("full"));
     Map<String, Row> refreshTeachers = teachers(tmp.resolve("night2"));
     for (String t : fullTeachers.keySet()) {
-      assertEquals((Double) fullTeachers.get(t).getAs("lalp_mean"), (Double) refreshTeachers.get(t).getAs("lalp_mean"), 1e-4);
-      assertEquals((Integer) fullTeachers.get(t).getAs("lalp_rank"), refreshTeachers.get(t).getAs("lalp_rank"));
-      assertEquals((Long) fullTeachers.get(t).getAs("n_scored"), refreshTeachers.get(t).getAs("n_scored"));
+      assertEquals(
+          (Double) fullTeachers.get(t).getAs("lalp_mean"),
+          (Double) refreshTeachers.get(t).getAs("lalp_mean"),
+          1e-4);
+      assertEquals(
+          (Integer) fullTeachers.get(t).getAs("lalp_rank"),
+          refreshTeachers.get(t).getAs("lalp_rank"));
+      assertEquals(
+          (Long) fullTeachers.get(t).getAs("n_scored"), refreshTeachers.get(t).getAs("n_scored"));
     }
 
     JobRunner.run(spark(), inputAB, tmp.resolve("night3"), cache);

@@ -14,17 +14,20 @@ final class JobRunner {
   private JobRunner() {}
 
   static NaturalnessJob.Result run(SparkSession spark, Path input, Path output, String... sets) {
-    List<String> args = new ArrayList<>(List.of(
-        "--set", "input.path=" + input,
-        "--set", "output.path=" + output,
-        "--set", "student.path=" + DemoStudent.DIR,
-        "--set", "teachers.bootstrap-samples=200",
-        "--set", "progress.interval-seconds=0.5"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--set", "input.path=" + input,
+                "--set", "output.path=" + output,
+                "--set", "student.path=" + DemoStudent.DIR,
+                "--set", "teachers.bootstrap-samples=200",
+                "--set", "progress.interval-seconds=0.5"));
     for (String s : sets) {
       args.add("--set");
       args.add(s);
     }
     Settings.Job settings = SettingsLoader.fromArgs(args.toArray(new String[0]));
-    return NaturalnessJob.runPipeline(spark, NaturalnessJob.check(settings, spark.sparkContext().hadoopConfiguration()));
+    return NaturalnessJob.runPipeline(
+        spark, NaturalnessJob.check(settings, spark.sparkContext().hadoopConfiguration()));
   }
 }

@@ -22,8 +22,11 @@ class ReportStageTest extends SparkTestBase {
 
   @Test
   void histogramsCountEveryScoredResponseInItsBinPerTeacherAndMetric() {
-    StructType schema = new StructType().add("teacher", DataTypes.StringType).add("lalp", DataTypes.DoubleType)
-        .add("galp", DataTypes.DoubleType);
+    StructType schema =
+        new StructType()
+            .add("teacher", DataTypes.StringType)
+            .add("lalp", DataTypes.DoubleType)
+            .add("galp", DataTypes.DoubleType);
     Random random = new Random(7);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
@@ -46,34 +49,56 @@ class ReportStageTest extends SparkTestBase {
           continue;
         }
         int bin = (int) Math.floor(((Double) v - h.low()) / (h.high() - h.low()) * h.bins());
-        expected.computeIfAbsent(r.getString(0), t -> new long[h.bins()])[Math.max(0, Math.min(h.bins() - 1, bin))]++;
+        expected
+            .computeIfAbsent(r.getString(0), t -> new long[h.bins()])[
+            Math.max(0, Math.min(h.bins() - 1, bin))]++;
       }
       assertEquals(expected.keySet(), h.counts().keySet(), metric);
-      expected.forEach((teacher, counts) -> assertArrayEquals(counts, h.counts().get(teacher), metric + " " + teacher));
+      expected.forEach(
+          (teacher, counts) ->
+              assertArrayEquals(counts, h.counts().get(teacher), metric + " " + teacher));
     }
-    long galpCounted = histograms.get("galp").counts().values().stream().flatMapToLong(java.util.Arrays::stream).sum();
+    long galpCounted =
+        histograms.get("galp").counts().values().stream()
+            .flatMapToLong(java.util.Arrays::stream)
+            .sum();
     assertEquals(320, galpCounted, "rows without GALP are left out");
   }
 
   @Test
   void aMetricWithNoValueHasNoHistogram() {
-    StructType schema = new StructType().add("teacher", DataTypes.StringType).add("lalp", DataTypes.DoubleType)
-        .add("galp", DataTypes.DoubleType);
-    Dataset<Row> ok = spark().createDataFrame(List.of(RowFactory.create("a", -1.0, null), RowFactory.create("b", -2.0, null)), schema);
+    StructType schema =
+        new StructType()
+            .add("teacher", DataTypes.StringType)
+            .add("lalp", DataTypes.DoubleType)
+            .add("galp", DataTypes.DoubleType);
+    Dataset<Row> ok =
+        spark()
+            .createDataFrame(
+                List.of(RowFactory.create("a", -1.0, null), RowFactory.create("b", -2.0, null)),
+                schema);
     Map<String, ReportData.Histogram> histograms = ReportStage.histograms(ok);
     assertEquals(List.of("lalp"), new ArrayList<>(histograms.keySet()));
-    assertEquals(1, histograms.get("lalp").counts().get("a")[0] + histograms.get("lalp").counts().get("a")[ReportStage.BINS - 1]);
+    assertEquals(
+        1,
+        histograms.get("lalp").counts().get("a")[0]
+            + histograms.get("lalp").counts().get("a")[ReportStage.BINS - 1]);
   }
 
   @Test
   void worstStepsShowEachTopTeachersLowestLalpResponseCutIntoItsScoredSteps() {
     // response_id, teacher, lalp, paragraphs; two of t1's responses tie at the bottom
     Object[][] made = {
-        {"a1", "t0", -1.0, 2}, {"a2", "t0", -1.5, 3}, {"a3", "t0", -1.2, 1},
-        {"b2", "t1", -2.0, 2}, {"b1", "t1", -2.0, 3}, {"b3", "t1", -1.8, 2},
-        {"c1", "t2", -3.0, 1}};
-    StructType canonicalSchema = new StructType().add(Fields.ROW, DataTypes.LongType).add(Fields.PROMPT, DataTypes.StringType)
-        .add(Fields.RESPONSE, DataTypes.StringType).add(Fields.STEPS, DataTypes.createArrayType(DataTypes.StringType));
+      {"a1", "t0", -1.0, 2}, {"a2", "t0", -1.5, 3}, {"a3", "t0", -1.2, 1},
+      {"b2", "t1", -2.0, 2}, {"b1", "t1", -2.0, 3}, {"b3", "t1", -1.8, 2},
+      {"c1", "t2", -3.0, 1}
+    };
+    StructType canonicalSchema =
+        new StructType()
+            .add(Fields.ROW, DataTypes.LongType)
+            .add(Fields.PROMPT, DataTypes.StringType)
+            .add(Fields.RESPONSE, DataTypes.StringType)
+            .add(Fields.STEPS, DataTypes.createArrayType(DataTypes.StringType));
     List<Row> canonical = new ArrayList<>();
     List<Row> scores = new ArrayList<>();
     for (int i = 0; i < made.length; i++) {
@@ -84,7 +109,8 @@ class ReportStageTest extends SparkTestBase {
         steps.add("Step " + p + " of " + made[i][0] + ".");
         stepScores.add(-1f - p);
       }
-      canonical.add(RowFactory.create((long) i, "Prompt of " + made[i][0], String.join("\n\n", steps), null));
+      canonical.add(
+          RowFactory.create((long) i, "Prompt of " + made[i][0], String.join("\n\n", steps), null));
       Object[] full = new Object[ScoreStage.SCHEMA.size()];
       full[ScoreStage.SCHEMA.fieldIndex(Fields.RESPONSE_ID)] = made[i][0];
       full[ScoreStage.SCHEMA.fieldIndex(Fields.PROMPT_ID)] = "p" + i;
@@ -104,15 +130,28 @@ class ReportStageTest extends SparkTestBase {
       scores.add(RowFactory.create(full));
     }
     Dataset<Row> ok = spark().createDataFrame(scores, ScoreStage.SCHEMA);
-    List<Row> teachers = TeacherStage.aggregateTeachers(spark(), ok, new dev.naturalness.config.Settings.Teachers(10, 1)).collectAsList();
-    List<ReportData.ResponseSteps> worst = ReportStage.worstSteps(ok, spark().createDataFrame(canonical, canonicalSchema), teachers, "paragraph");
+    List<Row> teachers =
+        TeacherStage.aggregateTeachers(
+                spark(), ok, new dev.naturalness.config.Settings.Teachers(10, 1))
+            .collectAsList();
+    List<ReportData.ResponseSteps> worst =
+        ReportStage.worstSteps(
+            ok, spark().createDataFrame(canonical, canonicalSchema), teachers, "paragraph");
 
-    assertEquals(List.of("t0", "t1", "t2"), worst.stream().map(ReportData.ResponseSteps::teacher).toList(), "in LALP rank order");
-    assertEquals(List.of("a2", "b1", "c1"), worst.stream().map(ReportData.ResponseSteps::responseId).toList(),
+    assertEquals(
+        List.of("t0", "t1", "t2"),
+        worst.stream().map(ReportData.ResponseSteps::teacher).toList(),
+        "in LALP rank order");
+    assertEquals(
+        List.of("a2", "b1", "c1"),
+        worst.stream().map(ReportData.ResponseSteps::responseId).toList(),
         "lowest LALP, ties to the smaller response_id");
     ReportData.ResponseSteps b1 = worst.get(1);
     assertEquals("Prompt of b1", b1.prompt());
-    assertEquals(List.of("Step 0 of b1.\n\n", "Step 1 of b1.\n\n", "Step 2 of b1."), b1.steps(), "steps keep their separators");
+    assertEquals(
+        List.of("Step 0 of b1.\n\n", "Step 1 of b1.\n\n", "Step 2 of b1."),
+        b1.steps(),
+        "steps keep their separators");
     assertEquals(List.of(-1f, -2f, -3f), b1.scores());
     assertEquals(-2.0, b1.lalp());
   }

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** Selection rules on scores made by hand: exact ties, the correctness filter, error rows. */
 class SelectStageTest extends SparkTestBase {
-  static final Settings.Columns COLUMNS = new Settings.Columns("prompt_id", "prompt", "teacher", "response", "response_id", "correct", "steps");
+  static final Settings.Columns COLUMNS =
+      new Settings.Columns(
+          "prompt_id", "prompt", "teacher", "response", "response_id", "correct", "steps");
 
   Dataset<Row> scores(Object[]... rows) {
     List<Row> out = new ArrayList<>();
@@ -42,8 +44,12 @@ class SelectStageTest extends SparkTestBase {
   }
 
   Dataset<Row> input(int rows) {
-    StructType schema = new StructType().add("prompt_id", DataTypes.StringType).add("response_id", DataTypes.StringType)
-        .add("extra", DataTypes.IntegerType).add("_row", DataTypes.LongType);
+    StructType schema =
+        new StructType()
+            .add("prompt_id", DataTypes.StringType)
+            .add("response_id", DataTypes.StringType)
+            .add("extra", DataTypes.IntegerType)
+            .add("_row", DataTypes.LongType);
     List<Row> out = new ArrayList<>();
     String[] ids = {"b", "a", "c", "d", "e"};
     for (int i = 0; i < rows; i++) {
@@ -54,9 +60,14 @@ class SelectStageTest extends SparkTestBase {
 
   List<String> selectedIds(Dataset<Row> scores, int topK, boolean requireCorrect) {
     List<String> ids = new ArrayList<>();
-    List<Row> rows = new ArrayList<>(SelectStage.selectResponses(scores, input(5), new Settings.Select(topK, requireCorrect), COLUMNS)
-        .collectAsList());
-    rows.sort(java.util.Comparator.comparing((Row r) -> (String) r.getAs("prompt_id")).thenComparing(r -> (Integer) r.getAs("selection_rank")));
+    List<Row> rows =
+        new ArrayList<>(
+            SelectStage.selectResponses(
+                    scores, input(5), new Settings.Select(topK, requireCorrect), COLUMNS)
+                .collectAsList());
+    rows.sort(
+        java.util.Comparator.comparing((Row r) -> (String) r.getAs("prompt_id"))
+            .thenComparing(r -> (Integer) r.getAs("selection_rank")));
     for (Row r : rows) {
       ids.add(r.getAs("response_id") + "@" + r.getAs("selection_rank") + ":" + r.getAs("extra"));
     }
@@ -65,16 +76,23 @@ class SelectStageTest extends SparkTestBase {
 
   @Test
   void anExactTieGoesToTheSmallerResponseId() {
-    Dataset<Row> s = scores(new Object[] {"b", "p", "t1", -1.0, "ok", true, 0L}, new Object[] {"a", "p", "t2", -1.0, "ok", true, 1L},
-        new Object[] {"c", "p", "t3", -2.0, "ok", true, 2L});
+    Dataset<Row> s =
+        scores(
+            new Object[] {"b", "p", "t1", -1.0, "ok", true, 0L},
+            new Object[] {"a", "p", "t2", -1.0, "ok", true, 1L},
+            new Object[] {"c", "p", "t3", -2.0, "ok", true, 2L});
     assertEquals(List.of("a@1:101"), selectedIds(s, 1, true));
     assertEquals(List.of("a@1:101", "b@2:100", "c@3:102"), selectedIds(s, 3, true));
   }
 
   @Test
   void wrongAnswersAndErrorRowsNeverWin() {
-    Dataset<Row> s = scores(new Object[] {"b", "p", "t1", -0.5, "ok", false, 0L}, new Object[] {"a", "p", "t2", -0.1, "model_error", true, 1L},
-        new Object[] {"c", "p", "t3", -2.0, "ok", null, 2L}, new Object[] {"d", "q", "t1", -3.0, "ok", false, 3L});
+    Dataset<Row> s =
+        scores(
+            new Object[] {"b", "p", "t1", -0.5, "ok", false, 0L},
+            new Object[] {"a", "p", "t2", -0.1, "model_error", true, 1L},
+            new Object[] {"c", "p", "t3", -2.0, "ok", null, 2L},
+            new Object[] {"d", "q", "t1", -3.0, "ok", false, 3L});
     assertEquals(List.of("c@1:102"), selectedIds(s, 1, true));
     assertEquals(List.of("b@1:100", "d@1:103"), selectedIds(s, 1, false));
   }

@@ -7,12 +7,10 @@ import dev.naturalness.Processes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,20 +43,43 @@ class SubmitScriptsTest {
 
   @Test
   void theGpuScriptAsksForOneGpuPerExecutorAndTaskAndRunsDjlOffline() throws Exception {
-    Out o = script(clusterSpark(), "submit/spark-submit-gpu.sh", "--dry-run", "--master", "k8s://https://kube:6443",
-        "--set", "input.path=s3a://b/in", "--config", "my.conf");
+    Out o =
+        script(
+            clusterSpark(),
+            "submit/spark-submit-gpu.sh",
+            "--dry-run",
+            "--master",
+            "k8s://https://kube:6443",
+            "--set",
+            "input.path=s3a://b/in",
+            "--config",
+            "my.conf");
     assertEquals(0, o.exit(), o.stderr());
     String root = Path.of("").toAbsolutePath().toString();
-    assertTrue(o.stdout().startsWith(tmp.resolve("spark/bin/spark-submit") + " --master k8s://https://kube:6443 "
-        + "--class dev.naturalness.NaturalnessJob "), o.stdout());
-    assertHas(o.stdout(), "--conf spark.executor.resource.gpu.amount=1", "--conf spark.task.resource.gpu.amount=1",
-        "--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh", "--files " + root + "/submit/gpu-discovery.sh",
+    assertTrue(
+        o.stdout()
+            .startsWith(
+                tmp.resolve("spark/bin/spark-submit")
+                    + " --master k8s://https://kube:6443 "
+                    + "--class dev.naturalness.NaturalnessJob "),
+        o.stdout());
+    assertHas(
+        o.stdout(),
+        "--conf spark.executor.resource.gpu.amount=1",
+        "--conf spark.task.resource.gpu.amount=1",
+        "--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh",
+        "--files " + root + "/submit/gpu-discovery.sh",
         "--conf spark.executor.extraJavaOptions=-Djdk.reflect.useDirectMethodHandle=false\\ -Dai.djl.offline=true",
         "--conf spark.driver.extraJavaOptions=-Djdk.reflect.useDirectMethodHandle=false\\ -Dai.djl.offline=true",
-        "--conf spark.executorEnv.MALLOC_ARENA_MAX=1", "--conf spark.executorEnv.MALLOC_MMAP_MAX_=0",
-        "--conf spark.executorEnv.DJL_OFFLINE=true", "--conf spark.executorEnv.PYTORCH_LIBRARY_PATH=/opt/libtorch/lib",
+        "--conf spark.executorEnv.MALLOC_ARENA_MAX=1",
+        "--conf spark.executorEnv.MALLOC_MMAP_MAX_=0",
+        "--conf spark.executorEnv.DJL_OFFLINE=true",
+        "--conf spark.executorEnv.PYTORCH_LIBRARY_PATH=/opt/libtorch/lib",
         "--conf spark.executorEnv.PYTORCH_FLAVOR=cu128",
-        root + "/target/naturalness-cluster.jar --config " + root + "/conf/cluster-gpu.conf --set input.path=s3a://b/in --config my.conf");
+        root
+            + "/target/naturalness-cluster.jar --config "
+            + root
+            + "/conf/cluster-gpu.conf --set input.path=s3a://b/in --config my.conf");
     assertTrue(o.stdout().endsWith("\n") && o.stdout().lines().count() == 1);
   }
 
@@ -66,18 +87,36 @@ class SubmitScriptsTest {
   void theLocalScriptRunsOnAllCoresWithTheDemoConfigFirst() throws Exception {
     Out o = script(Map.of(), "submit/local.sh", "--dry-run", "--set", "select.top-k=2");
     assertEquals(0, o.exit(), o.stderr());
-    assertHas(o.stdout(), "org.apache.spark.deploy.SparkSubmit --master local\\[\\*\\] --class dev.naturalness.NaturalnessJob",
-        "-Dai.djl.offline=true", "target/naturalness.jar --config " + Path.of("").toAbsolutePath() + "/conf/local.conf --set select.top-k=2");
+    assertHas(
+        o.stdout(),
+        "org.apache.spark.deploy.SparkSubmit --master local\\[\\*\\] --class dev.naturalness.NaturalnessJob",
+        "-Dai.djl.offline=true",
+        "target/naturalness.jar --config "
+            + Path.of("").toAbsolutePath()
+            + "/conf/local.conf --set select.top-k=2");
   }
 
   @Test
   void theNightlyScriptWritesADatedRunUnderTheRootAndKeepsTheCacheBesideIt() throws Exception {
-    Out o = script(clusterSpark(), "submit/nightly-refresh.sh", "--dry-run", "--input", "s3a://lake/corpus/",
-        "--output-root", "s3a://lake/naturalness/", "--set", "student.path=/models/student");
+    Out o =
+        script(
+            clusterSpark(),
+            "submit/nightly-refresh.sh",
+            "--dry-run",
+            "--input",
+            "s3a://lake/corpus/",
+            "--output-root",
+            "s3a://lake/naturalness/",
+            "--set",
+            "student.path=/models/student");
     assertEquals(0, o.exit(), o.stderr());
     String today = LocalDate.now(ZoneOffset.UTC).toString();
-    assertHas(o.stdout(), "--conf spark.executor.resource.gpu.amount=1", "/conf/cluster-gpu.conf --config ",
-        "conf/nightly-s3.conf --set input.path=s3a://lake/corpus/ --set output.path=s3a://lake/naturalness/runs/" + today
+    assertHas(
+        o.stdout(),
+        "--conf spark.executor.resource.gpu.amount=1",
+        "/conf/cluster-gpu.conf --config ",
+        "conf/nightly-s3.conf --set input.path=s3a://lake/corpus/ --set output.path=s3a://lake/naturalness/runs/"
+            + today
             + " --set incremental.cache=s3a://lake/naturalness/cache --set output.publish-pointer=s3a://lake/naturalness/LATEST"
             + " --set student.path=/models/student");
     Out usage = script(Map.of(), "submit/nightly-refresh.sh", "--dry-run");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -26,20 +27,36 @@ class TeacherStageTest extends SparkTestBase {
   private static final String[] TEACHERS = {"t0", "t1", "t2", "t3"};
 
   /** One made-up score row. */
-  private record Made(String responseId, String promptId, String teacher, Double lalp, Double galp, String status) {}
+  private record Made(
+      String responseId,
+      String promptId,
+      String teacher,
+      Double lalp,
+      Double galp,
+      String status) {}
 
-  /** 400 rows over 60 prompts; values on a coarse grid so that many tie, some GALP missing, some errors. */
+  /**
+   * 400 rows over 60 prompts; values on a coarse grid so that many tie, some GALP missing, some
+   * errors.
+   */
   private static List<Made> made() {
     Random random = new Random(11);
     List<Made> rows = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
-      String prompt = String.format("p%02d", random.nextInt(60));
+      String prompt = String.format(Locale.ROOT, "p%02d", random.nextInt(60));
       String teacher = TEACHERS[random.nextInt(TEACHERS.length)];
       boolean ok = random.nextInt(10) > 0;
       Double lalp = ok ? -1 - random.nextInt(4) * 0.5 : null;
       Double galp = ok && random.nextInt(6) > 0 ? -2 - random.nextInt(3) * 0.25 : null;
       // response ids not in row order, so that the tie rule is visible
-      rows.add(new Made(String.format("r%03d", (i * 37) % 400), prompt, teacher, lalp, galp, ok ? Status.OK : Status.MODEL_ERROR));
+      rows.add(
+          new Made(
+              String.format(Locale.ROOT, "r%03d", (i * 37) % 400),
+              prompt,
+              teacher,
+              lalp,
+              galp,
+              ok ? Status.OK : Status.MODEL_ERROR));
     }
     return rows;
   }
@@ -71,12 +88,18 @@ class TeacherStageTest extends SparkTestBase {
     return metric.equals(Fields.LALP) ? m.lalp() : m.galp();
   }
 
-  /** Per prompt, the winning row by the rule, among ok rows that have the metric (and, if asked, both metrics). */
+  /**
+   * Per prompt, the winning row by the rule, among ok rows that have the metric (and, if asked,
+   * both metrics).
+   */
   private static Map<String, Made> winners(List<Made> rows, String metric, boolean needBoth) {
     Map<String, Made> best = new TreeMap<>();
-    Comparator<Made> rule = Comparator.comparing((Made m) -> -value(m, metric)).thenComparing(Made::responseId);
+    Comparator<Made> rule =
+        Comparator.comparing((Made m) -> -value(m, metric)).thenComparing(Made::responseId);
     for (Made m : rows) {
-      if (!Status.OK.equals(m.status()) || value(m, metric) == null || (needBoth && (m.lalp() == null || m.galp() == null))) {
+      if (!Status.OK.equals(m.status())
+          || value(m, metric) == null
+          || (needBoth && (m.lalp() == null || m.galp() == null))) {
         continue;
       }
       best.merge(m.promptId(), m, (a, b) -> rule.compare(a, b) <= 0 ? a : b);
@@ -87,8 +110,11 @@ class TeacherStageTest extends SparkTestBase {
   @Test
   void eachPromptsPickIsItsHighestValueWithTiesToTheSmallerResponseId() {
     List<Made> rows = made();
-    List<Row> picks = TeacherStage.picksPerPrompt(scores(rows).filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo(Status.OK)))
-        .collectAsList();
+    List<Row> picks =
+        TeacherStage.picksPerPrompt(
+                scores(rows)
+                    .filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo(Status.OK)))
+            .collectAsList();
     Map<String, Made> lalp = winners(rows, Fields.LALP, false);
     Map<String, Made> galp = winners(rows, Fields.GALP, false);
     assertEquals(lalp.size(), picks.size());
@@ -106,15 +132,27 @@ class TeacherStageTest extends SparkTestBase {
       assertEquals(galp.get(prompt).responseId(), g.getAs(Fields.RESPONSE_ID), prompt);
       assertEquals(galp.get(prompt).galp(), (Double) g.getAs("value"), prompt);
     }
-    long ties = lalp.values().stream().filter(w -> rows.stream().anyMatch(m -> m != w && Status.OK.equals(m.status())
-        && m.promptId().equals(w.promptId()) && w.lalp().equals(m.lalp()))).count();
+    long ties =
+        lalp.values().stream()
+            .filter(
+                w ->
+                    rows.stream()
+                        .anyMatch(
+                            m ->
+                                !m.responseId().equals(w.responseId())
+                                    && Status.OK.equals(m.status())
+                                    && m.promptId().equals(w.promptId())
+                                    && w.lalp().equals(m.lalp())))
+            .count();
     Assertions.assertTrue(ties > 10, "the data has ties at the top: " + ties);
   }
 
   @Test
   void teacherTableCountsRowsAndWinsByTheRule() {
     List<Made> rows = made();
-    List<Row> table = TeacherStage.aggregateTeachers(spark(), scores(rows), new Settings.Teachers(50, 7)).collectAsList();
+    List<Row> table =
+        TeacherStage.aggregateTeachers(spark(), scores(rows), new Settings.Teachers(50, 7))
+            .collectAsList();
     assertEquals(TEACHERS.length, table.size());
     for (String metric : TeacherStage.METRICS) {
       Map<String, Long> wins = new HashMap<>();
@@ -123,15 +161,29 @@ class TeacherStageTest extends SparkTestBase {
         String teacher = t.getAs(Fields.TEACHER);
         List<Made> own = rows.stream().filter(m -> m.teacher().equals(teacher)).toList();
         List<Made> scored = own.stream().filter(m -> Status.OK.equals(m.status())).toList();
-        long prompts = scored.stream().filter(m -> value(m, metric) != null).map(Made::promptId).distinct().count();
+        long prompts =
+            scored.stream()
+                .filter(m -> value(m, metric) != null)
+                .map(Made::promptId)
+                .distinct()
+                .count();
         assertEquals((long) own.size(), (long) t.getAs("n_responses"), teacher);
         assertEquals((long) scored.size(), (long) t.getAs("n_scored"), teacher);
         assertEquals((long) (own.size() - scored.size()), (long) t.getAs("n_errors"), teacher);
         assertEquals(prompts, (long) t.getAs(metric + "_prompts"), teacher + " " + metric);
-        assertEquals((double) wins.getOrDefault(teacher, 0L) / prompts, (Double) t.getAs(metric + "_win_rate"), 1e-12,
+        assertEquals(
+            (double) wins.getOrDefault(teacher, 0L) / prompts,
+            (Double) t.getAs(metric + "_win_rate"),
+            1e-12,
             teacher + " " + metric + " win rate");
-        double mean = scored.stream().filter(m -> value(m, metric) != null).mapToDouble(m -> value(m, metric)).average().orElseThrow();
-        assertEquals(mean, (Double) t.getAs(metric + "_mean"), 1e-12, teacher + " " + metric + " mean");
+        double mean =
+            scored.stream()
+                .filter(m -> value(m, metric) != null)
+                .mapToDouble(m -> value(m, metric))
+                .average()
+                .orElseThrow();
+        assertEquals(
+            mean, (Double) t.getAs(metric + "_mean"), 1e-12, teacher + " " + metric + " mean");
       }
     }
   }
@@ -139,7 +191,8 @@ class TeacherStageTest extends SparkTestBase {
   @Test
   void reportDisagreementsCompareThePicksAmongResponsesScoredByBoth() {
     List<Made> rows = made();
-    Dataset<Row> ok = scores(rows).filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo(Status.OK));
+    Dataset<Row> ok =
+        scores(rows).filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo(Status.OK));
     ReportStage.Disagreements d = ReportStage.disagreements(ok);
     Map<String, Made> lalp = winners(rows, Fields.LALP, true);
     Map<String, Made> galp = winners(rows, Fields.GALP, true);
@@ -155,21 +208,32 @@ class TeacherStageTest extends SparkTestBase {
     }
     assertEquals(lalp.size(), d.compared());
     assertEquals(differing.size(), d.prompts());
-    Assertions.assertTrue(d.prompts() > ReportStage.DISAGREEMENT_SAMPLE, "enough disagreements to cut the sample: " + d.prompts());
+    Assertions.assertTrue(
+        d.prompts() > ReportStage.DISAGREEMENT_SAMPLE,
+        "enough disagreements to cut the sample: " + d.prompts());
     List<Map.Entry<List<String>, Long>> expectedPairs = new ArrayList<>(pairs.entrySet());
-    expectedPairs.sort(Comparator.comparing((Map.Entry<List<String>, Long> e) -> -e.getValue())
-        .thenComparing(e -> e.getKey().get(0)).thenComparing(e -> e.getKey().get(1)));
+    expectedPairs.sort(
+        Comparator.comparing((Map.Entry<List<String>, Long> e) -> -e.getValue())
+            .thenComparing(e -> e.getKey().get(0))
+            .thenComparing(e -> e.getKey().get(1)));
     assertEquals(Math.min(ReportStage.PAIRS, expectedPairs.size()), d.pairs().size());
     for (int i = 0; i < d.pairs().size(); i++) {
       Map<String, Object> p = d.pairs().get(i);
-      assertEquals(expectedPairs.get(i).getKey(), List.of(p.get("lalp_teacher"), p.get("galp_teacher")), "pair " + i);
+      assertEquals(
+          expectedPairs.get(i).getKey(),
+          List.of(p.get("lalp_teacher"), p.get("galp_teacher")),
+          "pair " + i);
       assertEquals(expectedPairs.get(i).getValue(), p.get("prompts"), "pair " + i);
     }
-    assertEquals(differing.subList(0, ReportStage.DISAGREEMENT_SAMPLE), d.sample().stream().map(s -> s.get("prompt_id")).toList());
+    assertEquals(
+        differing.subList(0, ReportStage.DISAGREEMENT_SAMPLE),
+        d.sample().stream().map(s -> s.get("prompt_id")).toList());
     for (Map<String, Object> s : d.sample()) {
       Made l = lalp.get((String) s.get("prompt_id"));
       Made g = galp.get((String) s.get("prompt_id"));
-      assertEquals(List.of(l.teacher(), l.lalp(), g.teacher(), g.galp()), List.of(s.get("lalp_teacher"), s.get("lalp"), s.get("galp_teacher"), s.get("galp")));
+      assertEquals(
+          List.of(l.teacher(), l.lalp(), g.teacher(), g.galp()),
+          List.of(s.get("lalp_teacher"), s.get("lalp"), s.get("galp_teacher"), s.get("galp")));
     }
   }
 }

@@ -29,14 +29,19 @@ class TeacherStatisticsTest {
     assertEquals(-2.45, a.median(), 1e-12);
     assertTrue(a.ciLow() < a.mean() && a.mean() < a.ciHigh());
     // The standard error of the mean is about 0.2; a 95% interval is about 0.8 wide.
-    assertTrue(a.ciHigh() - a.ciLow() > 0.5 && a.ciHigh() - a.ciLow() < 1.2, a.ciLow() + " .. " + a.ciHigh());
+    assertTrue(
+        a.ciHigh() - a.ciLow() > 0.5 && a.ciHigh() - a.ciLow() < 1.2,
+        a.ciLow() + " .. " + a.ciHigh());
     assertEquals(a, TeacherStatistics.summarize(s, 500, 42), "same seed, same interval");
   }
 
   @Test
   void onePromptGivesAnIntervalOfZeroWidth() {
-    TeacherStatistics.Summary a = TeacherStatistics.summarize(
-        List.of(new TeacherStatistics.Scored("p", -1), new TeacherStatistics.Scored("p", -3)), 100, 1);
+    TeacherStatistics.Summary a =
+        TeacherStatistics.summarize(
+            List.of(new TeacherStatistics.Scored("p", -1), new TeacherStatistics.Scored("p", -3)),
+            100,
+            1);
     assertEquals(-2, a.ciLow(), 1e-12);
     assertEquals(-2, a.ciHigh(), 1e-12);
     assertEquals(1, a.prompts());

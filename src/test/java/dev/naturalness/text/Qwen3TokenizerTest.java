@@ -29,7 +29,8 @@ class Qwen3TokenizerTest {
   @BeforeAll
   static void load() throws Exception {
     if (System.getenv("NATURALNESS_REQUIRE_QWEN3") == null) {
-      Assumptions.assumeTrue(Files.isRegularFile(FILE), "run src/test/scripts/fetch-qwen3-tokenizer.sh first");
+      Assumptions.assumeTrue(
+          Files.isRegularFile(FILE), "run src/test/scripts/fetch-qwen3-tokenizer.sh first");
     }
     tokenizer = StudentTokenizer.load(FILE);
     decoder = HuggingFaceTokenizer.newInstance(FILE, Map.of("addSpecialTokens", "false"));
@@ -56,13 +57,17 @@ class Qwen3TokenizerTest {
 
   @Test
   void knownIdsComeOut() {
-    assertArrayEquals(new long[] {9707, 11, 1879, 0}, tokenizer.encode("Hello, world!", false).ids());
+    assertArrayEquals(
+        new long[] {9707, 11, 1879, 0}, tokenizer.encode("Hello, world!", false).ids());
   }
 
   @Test
   void aSeparatorMergedIntoOneTokenStaysWithTheStepItEnds() {
-    assertEquals(List.of("First, 3 + 4 = 7.\n\n", "Then 7 * 2 = 14.\n\n", "The answer is 14."),
-        stepTexts("First, 3 + 4 = 7.\n\nThen 7 * 2 = 14.\n\nThe answer is 14.", new ParagraphSegmenter()));
+    assertEquals(
+        List.of("First, 3 + 4 = 7.\n\n", "Then 7 * 2 = 14.\n\n", "The answer is 14."),
+        stepTexts(
+            "First, 3 + 4 = 7.\n\nThen 7 * 2 = 14.\n\nThe answer is 14.",
+            new ParagraphSegmenter()));
   }
 
   @Test
@@ -72,12 +77,15 @@ class Qwen3TokenizerTest {
     int previous = 0;
     for (int start : t.charStarts()) {
       assertTrue(start >= previous && start < text.length(), "start " + start);
-      assertFalse(Character.isLowSurrogate(text.charAt(start)), "a token starts inside a surrogate pair at " + start);
+      assertFalse(
+          Character.isLowSurrogate(text.charAt(start)),
+          "a token starts inside a surrogate pair at " + start);
       previous = start;
     }
     assertEquals(text, decoder.decode(t.ids(), false));
     // Steps cut inside a run of multi-byte text keep every token, in order.
-    List<String> steps = stepTexts("小明有 3 个苹果。\n\n🍎🍏 are 2 more.\n\nשלום.", new ParagraphSegmenter());
+    List<String> steps =
+        stepTexts("小明有 3 个苹果。\n\n🍎🍏 are 2 more.\n\nשלום.", new ParagraphSegmenter());
     assertEquals(List.of("小明有 3 个苹果。\n\n", "🍎🍏 are 2 more.\n\n", "שלום."), steps);
   }
 
@@ -98,9 +106,13 @@ class Qwen3TokenizerTest {
     String text = "Pi is about 3.14. E.g. this stays whole! Next line\nand more.";
     List<String> steps = stepTexts(text, new SentenceSegmenter());
     assertEquals(text, String.join("", steps));
-    // A GPT-style BPE token carries the space before a word, and a token belongs to the step holding
-    // its first char: after a space-ended step, the next step's first word goes with the earlier one.
+    // A GPT-style BPE token carries the space before a word, and a token belongs to the step
+    // holding
+    // its first char: after a space-ended step, the next step's first word goes with the earlier
+    // one.
     // Newline-ended steps (paragraph, line) are not affected: newlines stay tokens of their own.
-    assertEquals(List.of("Pi is about 3.14. E", ".g. this stays whole! Next", " line\n", "and more."), steps);
+    assertEquals(
+        List.of("Pi is about 3.14. E", ".g. this stays whole! Next", " line\n", "and more."),
+        steps);
   }
 }

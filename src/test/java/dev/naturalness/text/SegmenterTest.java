@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class SegmenterTest {
 
@@ -34,7 +34,10 @@ class SegmenterTest {
         Arguments.of("line", "no newline", List.of("no newline")),
         Arguments.of("sentence", "One. Two! Three?", List.of("One. ", "Two! ", "Three?")),
         Arguments.of("sentence", "Pi is 3.14 today. Next", List.of("Pi is 3.14 today. ", "Next")),
-        Arguments.of("sentence", "Use e.g. this and i.e. that. Dr. Who came.", List.of("Use e.g. this and i.e. that. ", "Dr. Who came.")),
+        Arguments.of(
+            "sentence",
+            "Use e.g. this and i.e. that. Dr. Who came.",
+            List.of("Use e.g. this and i.e. that. ", "Dr. Who came.")),
         Arguments.of("sentence", "Really?! Yes...  Ok", List.of("Really?! ", "Yes...  ", "Ok")),
         Arguments.of("sentence", "line one\n  line two", List.of("line one\n  ", "line two")),
         Arguments.of("sentence", "end.\n\nnew", List.of("end.\n\n", "new")),
@@ -45,14 +48,18 @@ class SegmenterTest {
 
   @ParameterizedTest(name = "{0} cuts {1}")
   @MethodSource("cases")
-  void segmenterCutsAfterItsSeparatorsAndTilesTheText(String name, String text, List<String> expected) {
+  void segmenterCutsAfterItsSeparatorsAndTilesTheText(
+      String name, String text, List<String> expected) {
     assertEquals(expected, steps(Segmenter.named(name), text));
   }
 
   @Test
   void givenStepsMustConcatenateToTheResponse() {
-    assertEquals(List.of(new Span(0, 2), new Span(2, 5)), GivenSteps.spans("abcde", List.of("ab", "", "cde")));
-    TextException e = assertThrows(TextException.class, () -> GivenSteps.spans("abcde", List.of("ab", "cd")));
+    assertEquals(
+        List.of(new Span(0, 2), new Span(2, 5)),
+        GivenSteps.spans("abcde", List.of("ab", "", "cde")));
+    TextException e =
+        assertThrows(TextException.class, () -> GivenSteps.spans("abcde", List.of("ab", "cd")));
     assertEquals("steps_mismatch", e.code());
   }
 

@@ -4,6 +4,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APP_JAR="$ROOT/target/naturalness.jar"
 CLUSTER_JAR="$ROOT/target/naturalness-cluster.jar"
 CLASSPATH_FILE="$ROOT/target/classpath.txt"
+APP_JARS_FILE="$ROOT/target/app-jars.txt"
 
 # The JVM options and process environment every JVM running the job needs, from the one file that
 # holds them (the build and RuntimeEnvironment.java read it too): SPARK_JAVA_OPTS for the driver's
@@ -28,16 +29,14 @@ while IFS= read -r line || [ -n "$line" ]; do
   esac
 done < "$RUNTIME_PROPERTIES"
 
-# Builds the application jar and the runtime classpath when they are missing or older than the sources.
+# Builds the application jar, the runtime classpath and the list of the job's own jars when they
+# are missing or older than the sources (the build writes all three).
 build_if_stale() {
   local newest
   newest=$(find "$ROOT/pom.xml" "$ROOT/src/main" -type f -newer "$APP_JAR" 2>/dev/null | head -1 || true)
-  if [ ! -f "$APP_JAR" ] || [ -n "$newest" ]; then
+  if [ ! -f "$APP_JAR" ] || [ ! -f "$CLASSPATH_FILE" ] || [ ! -f "$APP_JARS_FILE" ] || [ -n "$newest" ]; then
     echo "building $APP_JAR ..." >&2
     (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true package) >&2
-  fi
-  if [ ! -f "$CLASSPATH_FILE" ] || [ "$ROOT/pom.xml" -nt "$CLASSPATH_FILE" ]; then
-    (cd "$ROOT" && mvn -q -B -Dstyle.color=never dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$CLASSPATH_FILE") >&2
   fi
 }
 

@@ -182,6 +182,9 @@ def fixtures():
         {"name": "sentences", "prompt": "Explain.",
          "response": "Pi is about 3.14. E.g. this is fine, i.e. not a break. Dr. Smith agreed! Really?! Yes.\nNext line...  Done"},
         {"name": "blank_lines_with_spaces", "prompt": "List.", "response": "first\n \t\nsecond\n\n\nthird\nfourth"},
+        # An abbreviation that ends a line: the newline still ends the step.
+        {"name": "abbreviation_at_line_end", "prompt": "How can a city cut its emissions?",
+         "response": "- Cleaner buses, trucks, etc.\n\n- Reducing waste, e.g.\nby recycling.\n\n- Planting trees."},
         {"name": "given_steps", "prompt": "Ava has 9 marbles and gives 4 away.",
          "response": "Ava has 9. She gives 4 away, so 9 - 4 = 5. The answer is 5.",
          "steps": ["Ava has 9. ", "She gives 4 away, so 9 - 4 = 5. ", "The answer is 5."]},

@@ -5,20 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.config.SettingsLoader;
+import dev.naturalness.data.StepInput;
 import dev.naturalness.model.Student;
+import dev.naturalness.report.RunSummary;
+import dev.naturalness.scoring.CostPlanner;
+import dev.naturalness.scoring.Execution;
 import dev.naturalness.scoring.PackedBatch;
 import dev.naturalness.scoring.Packer;
-import dev.naturalness.scoring.PlannedSequences;
 import dev.naturalness.scoring.ResponsePlan;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
-import dev.naturalness.scoring.ScoringOptions;
+import dev.naturalness.scoring.ScoreDefinition;
+import dev.naturalness.scoring.SequenceView;
 import dev.naturalness.scoring.WindowPlanner;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.PromptTemplate;
 import dev.naturalness.text.ResponsePreparer;
-import dev.naturalness.text.Segmenter;
+import dev.naturalness.text.StepSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
@@ -27,33 +31,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Measures scoring throughput on one student and one corpus, every leg in the same process, so that
  * the ratios compare like with like on a noisy machine:
  *
- * <ol>
- *   <li>(a) the bare forward pass on exactly the tokens the exact plan needs, packed into full rows
- *       with no padding: the limit;
- *   <li>(b) the scorer (tokenize, segment, plan, pack, forward, log-softmax and gather, read back)
- *       on the same corpus, in useful tokens per second;
+ * <ul>
+ *   <li>(a) the bare forward pass on exactly the tokens the exact plan computes, laid end to end in
+ *       full rows with no padding (cutting sequences at row ends, which no exact scorer can);
+ *   <li>(e) the exact plan's own limit: each planned sequence alone in a row of its own length (no
+ *       padding, no attention across sequences), rows of equal length batched together;
+ *   <li>(b) the scorer as a scoring task runs it (tokenize, segment, plan, pack, forward,
+ *       log-softmax and gather on the device, read back), in useful tokens per second;
  *   <li>(c) the naive way: one right-padded sequence per step window (and one for GALP), fixed
- *       batches of {@code --naive-batch} in corpus order, log-softmax and gather on the device (its
- *       time leaves out tokenizing and planning, which (b) includes);
+ *       batches of {@code --naive-batch}, in corpus order and sorted by length;
+ *   <li>(s) step sampling: the scorer scoring m sampled steps of longer responses, for each m of
+ *       {@code --sample-steps}: its model tokens and time against the exact plan's;
  *   <li>(d) the whole Spark job (local mode) on the same corpus: wall time against its scoring
  *       stage.
- * </ol>
+ * </ul>
  *
  * Each run measures every leg once; ratios are taken within a run and reported as min / median /
- * max over the runs. Usage: {@code submit/benchmark.sh [--student DIR] [--corpus FILE.jsonl]
- * [--rows N] [--runs N] [--window fraction=0.25|steps=4] [--naive-batch N] [--legs a,b,c,d]}.
+ * max over the runs. Usage: {@code submit/benchmark.sh [options]}; see {@link #parse}.
  */
 public final class ThroughputBenchmark {
   private record Args(
@@ -66,37 +72,32 @@ public final class ThroughputBenchmark {
       String legs,
       int batchTokens,
       int rowTokens,
+      String segmenter,
+      int maxTokens,
+      List<Integer> sampleSteps,
       Path work) {}
 
   /** One row of the corpus. */
-  private record Row(String line, String prompt, String response) {}
+  private record Row(String line, String id, String prompt, String response) {}
 
-  /** One run's figures for one window. */
-  private record Figures(
-      long sequenceTokens,
-      long planTokens,
-      double forwardSeconds,
-      long usefulTokens,
-      long scorerBatchTokens,
-      double scorerSeconds,
-      double scorerModelSeconds,
-      double scorerBatchesForwardSeconds,
-      long naiveTokens,
-      long naiveBatchTokens,
-      double naiveSeconds,
-      double maxLalpDifference,
-      double jobWallSeconds,
-      double jobScoreSeconds,
-      double jobReportSeconds) {}
+  /** Timed figures of one run, by name. */
+  private static final class Figures {
+    final Map<String, Double> values = new LinkedHashMap<>();
 
-  /**
-   * The summary key under which {@link #runJob} adds the wall time it measured around the whole
-   * job.
-   */
-  private static final String MEASURED_WALL = "benchmark_wall_seconds";
+    void put(String name, double value) {
+      values.put(name, value);
+    }
+
+    double get(String name) {
+      return values.getOrDefault(name, Double.NaN);
+    }
+  }
 
   /** Rows every leg runs once before anything is timed. */
   private static final int WARM_UP_ROWS = 32;
+
+  /** Responses a scoring task plans and packs together, as the job does by default. */
+  private static final int GROUP = 64;
 
   private ThroughputBenchmark() {}
 
@@ -110,28 +111,35 @@ public final class ThroughputBenchmark {
       ResponsePreparer preparer =
           new ResponsePreparer(
               new PromptTemplate(student.manifest().promptTemplate()),
-              Segmenter.named("paragraph"),
+              StepSource.named(args.segmenter()),
               student.tokenizer(),
               student.manifest().bosId());
+      int maxTokens = args.maxTokens() > 0 ? args.maxTokens() : student.manifest().maxTokens();
       System.out.printf(
           Locale.ROOT,
-          "student %s (%s), corpus %s: %d rows, batches of %d tokens in %d-token rows, %d runs%n",
+          "student %s (%s), corpus %s: %d rows, %s steps, max %d tokens, batches of %d tokens in "
+              + "%d-token rows, %d runs%n",
           student.manifest().name(),
           args.student(),
           args.corpus(),
           corpus.size(),
+          args.segmenter(),
+          maxTokens,
           args.batchTokens(),
           args.rowTokens(),
           args.runs());
       SparkSession spark = args.legs().contains("d") ? session() : null;
       try {
         for (String window : args.windows()) {
-          ScoringOptions options = options(student, window, args);
-          warmUp(corpus, preparer, options, student, args);
+          ScoreDefinition definition =
+              ScoreDefinition.defaults(maxTokens)
+                  .withSteps(args.segmenter())
+                  .withWindow(WindowRule.parse(window), true);
+          Execution execution = new Execution(args.batchTokens(), args.rowTokens(), true, true);
+          List<PreparedResponse> prepared = prepare(preparer, corpus);
+          warmUp(prepared, definition, execution, student, args);
           if (spark != null) {
-            // Spark's first jobs in a JVM load and compile their code: warm that up as well, on the
-            // same rows as the scorer's warm-up (on 8 rows, the first timed job still paid 2-3 s
-            // more).
+            // Spark's first jobs in a JVM load and compile their code: warm that up too.
             runJob(
                 spark,
                 args,
@@ -139,9 +147,12 @@ public final class ThroughputBenchmark {
                 window,
                 "warm-up");
           }
+          printPlan(window, prepared, corpus, definition, execution, args);
           List<Figures> runs = new ArrayList<>();
           for (int run = 0; run < args.runs(); run++) {
-            runs.add(measure(args, corpus, student, preparer, options, window, run, spark));
+            runs.add(
+                measure(
+                    args, corpus, preparer, student, definition, execution, window, run, spark));
             System.out.printf(
                 Locale.ROOT, "  window %s, run %d of %d done%n", window, run + 1, args.runs());
           }
@@ -155,28 +166,32 @@ public final class ThroughputBenchmark {
     }
   }
 
+  private static List<PreparedResponse> prepare(ResponsePreparer preparer, List<Row> corpus) {
+    List<PreparedResponse> prepared = new ArrayList<>();
+    for (Row r : corpus) {
+      prepared.add(preparer.prepare(r.prompt(), r.response(), StepInput.NONE));
+    }
+    return prepared;
+  }
+
   /**
    * TorchScript profiles and optimises a graph on its first calls, and libtorch grows its memory
    * pools; both happen here, before anything is timed.
    */
   private static void warmUp(
-      List<Row> corpus,
-      ResponsePreparer preparer,
-      ScoringOptions options,
+      List<PreparedResponse> prepared,
+      ScoreDefinition definition,
+      Execution execution,
       Student student,
       Args args) {
-    List<PreparedResponse> some = new ArrayList<>();
-    for (Row r : corpus.subList(0, Math.min(corpus.size(), WARM_UP_ROWS))) {
-      some.add(preparer.prepare(r.prompt(), r.response(), null));
-    }
-    new ResponseScorer(options, student.model()).score(some);
-    WindowPlanner planner = new WindowPlanner(options);
-    List<long[]> planned = new ArrayList<>();
-    for (PreparedResponse p : some) {
-      planned.addAll(planner.plan(p).sequences());
-    }
+    List<PreparedResponse> some = prepared.subList(0, Math.min(prepared.size(), WARM_UP_ROWS));
+    new ResponseScorer(definition, execution, student.model()).score(some);
+    List<long[]> planned = sequences(some, definition, execution);
     for (PackedBatch b :
         fullRows(planned, args.rowTokens(), Math.max(1, args.batchTokens() / args.rowTokens()))) {
+      student.model().forwardOnly(b);
+    }
+    for (PackedBatch b : alone(planned, args.batchTokens())) {
       student.model().forwardOnly(b);
     }
     student
@@ -185,160 +200,293 @@ public final class ThroughputBenchmark {
             rightPadded(planned.subList(0, Math.min(planned.size(), args.naiveBatch()))));
   }
 
+  /**
+   * Model tokens per metric and with sampling, planned without the model (CostPlanner, as the job
+   * plans).
+   */
+  private static void printPlan(
+      String window,
+      List<PreparedResponse> prepared,
+      List<Row> corpus,
+      ScoreDefinition d,
+      Execution execution,
+      Args args) {
+    long[] totals = new long[3];
+    for (int i = 0; i < prepared.size(); i++) {
+      CostPlanner.Cost c = new CostPlanner(d, execution).cost(prepared.get(i), corpus.get(i).id());
+      totals[0] += c.galpTokens();
+      totals[1] += c.lalpTokens();
+      totals[2] += c.modelTokens();
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%nwindow %s: model tokens GALP %,d, exact LALP %,d (%.2fx GALP), both %,d",
+        window,
+        totals[0],
+        totals[1],
+        (double) totals[1] / totals[0],
+        totals[2]);
+    for (int m : args.sampleSteps()) {
+      long sampled = 0;
+      long responses = 0;
+      for (int i = 0; i < prepared.size(); i++) {
+        CostPlanner.Cost c =
+            new CostPlanner(d.withSampleSteps(m), execution)
+                .cost(prepared.get(i), corpus.get(i).id());
+        sampled += c.lalpTokens();
+        responses += c.stepsScored() < c.steps() ? 1 : 0;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "; sampled LALP m=%d %,d (%.0f%% of exact, %d responses sampled)",
+          m,
+          sampled,
+          100.0 * sampled / totals[1],
+          responses);
+    }
+    System.out.println();
+  }
+
   private static Figures measure(
       Args args,
       List<Row> corpus,
-      Student student,
       ResponsePreparer preparer,
-      ScoringOptions options,
+      Student student,
+      ScoreDefinition definition,
+      Execution execution,
       String window,
       int run,
       SparkSession spark)
       throws IOException {
+    Figures f = new Figures();
     String legs = args.legs();
-    // (b) the scorer, as a scoring task runs it: longest rows first, in groups of 64 responses.
+    // (b) the scorer, as a scoring task runs it: longest responses first, in groups of 64.
     long t = System.nanoTime();
-    List<PreparedResponse> prepared = new ArrayList<>();
-    for (Row r : corpus) {
-      prepared.add(preparer.prepare(r.prompt(), r.response(), null));
-    }
-    List<PreparedResponse> ordered = new ArrayList<>(prepared);
-    ordered.sort(
-        Comparator.comparingInt(
-                (PreparedResponse p) -> p.prefixIds().length + p.responseIds().length)
-            .reversed());
-    ResponseScorer scorer = new ResponseScorer(options, student.model());
-    List<ResponseScore> scores = new ArrayList<>();
-    long useful = 0;
-    double scorerSeconds = Double.NaN;
-    if (legs.contains("b") || legs.contains("c")) {
-      for (int from = 0; from < ordered.size(); from += 64) {
-        scores.addAll(scorer.score(ordered.subList(from, Math.min(ordered.size(), from + 64))));
-      }
-      scorerSeconds = seconds(t);
-      useful = scorer.usefulTokens();
-    }
+    List<PreparedResponse> prepared = prepare(preparer, corpus);
+    List<Integer> order = longestFirst(prepared);
+    ResponseScorer scorer = new ResponseScorer(definition, execution, student.model());
+    Map<Integer, ResponseScore> scores = scoreInGroups(scorer, prepared, corpus, order);
+    f.put("b.seconds", seconds(t));
+    f.put("b.useful", scorer.usefulTokens());
+    f.put("b.cells", scorer.batchTokens());
+    f.put("b.model", scorer.modelSeconds());
 
-    // The batches the scorer builds, again, and the tokens they compute (no padding): the prompt
-    // is computed once for the sequences that share it, so these are what the exact plan needs.
-    WindowPlanner planner = new WindowPlanner(options);
-    Packer packer = new Packer(options);
-    List<PackedBatch> scorerBatches = new ArrayList<>();
-    long sequenceTokens = 0;
-    for (int from = 0; from < ordered.size(); from += 64) {
-      List<ResponsePlan> plans = new ArrayList<>();
-      for (PreparedResponse p : ordered.subList(from, Math.min(ordered.size(), from + 64))) {
-        plans.add(planner.plan(p));
-        sequenceTokens += plans.get(plans.size() - 1).plannedTokens();
-      }
-      PlannedSequences group = PlannedSequences.of(plans);
-      scorerBatches.addAll(
-          packer.pack(group.sequences(), group.sharedGroup(), group.sharedPrefix()));
-    }
-    List<long[]> planned = computedPieces(scorerBatches);
-
-    // Where (b)'s time goes: the bare forward pass on the very batches the scorer built.
-    double scorerBatchesForward = Double.NaN;
-    if (legs.contains("a") && legs.contains("b")) {
-      t = System.nanoTime();
-      for (PackedBatch b : scorerBatches) {
-        student.model().forwardOnly(b);
-      }
-      scorerBatchesForward = seconds(t);
-    }
-
-    // (a) the bare forward pass on the exact plan's tokens, in full rows.
-    long planTokens = planned.stream().mapToLong(s -> s.length).sum();
-    double forwardSeconds = Double.NaN;
+    // The batches the scorer builds, again: what they compute (without padding) and how much of
+    // their attention is across blocks.
+    List<PackedBatch> batches = scorerBatches(prepared, order, definition, execution);
+    f.put("b.cross", crossBlockShare(batches));
+    List<long[]> pieces = computedPieces(batches);
+    f.put("plan.tokens", pieces.stream().mapToLong(s -> s.length).sum());
     if (legs.contains("a")) {
-      List<PackedBatch> full =
-          fullRows(planned, args.rowTokens(), Math.max(1, args.batchTokens() / args.rowTokens()));
-      t = System.nanoTime();
-      for (PackedBatch b : full) {
-        student.model().forwardOnly(b);
-      }
-      forwardSeconds = seconds(t);
+      f.put("b.forward", forward(student, batches));
+      f.put(
+          "a.seconds",
+          forward(
+              student,
+              fullRows(
+                  pieces, args.rowTokens(), Math.max(1, args.batchTokens() / args.rowTokens()))));
     }
-
-    // (c) the naive way, and a check that it computes the same LALP.
-    long naiveTokens = 0;
-    long naiveBatchTokens = 0;
-    double naiveSeconds = Double.NaN;
-    double maxDifference = Double.NaN;
+    if (legs.contains("e")) {
+      List<long[]> sequences = sequences(prepared, definition, execution);
+      f.put("e.tokens", sequences.stream().mapToLong(s -> s.length).sum());
+      f.put("e.seconds", forward(student, alone(sequences, args.batchTokens())));
+    }
     if (legs.contains("c")) {
-      WindowPlanner literal = new WindowPlanner(options.withExecution(false, false));
-      List<ResponsePlan> plans = new ArrayList<>();
-      List<long[]> sequences = new ArrayList<>();
-      // In corpus order, as a script reading the file would batch them.
-      for (PreparedResponse p : prepared) {
-        ResponsePlan plan = literal.plan(p);
-        plans.add(plan);
-        sequences.addAll(plan.sequences());
-      }
-      t = System.nanoTime();
-      float[][] logProbs = new float[sequences.size()][];
-      for (int from = 0; from < sequences.size(); from += args.naiveBatch()) {
-        List<long[]> batch =
-            sequences.subList(from, Math.min(sequences.size(), from + args.naiveBatch()));
-        PackedBatch padded = rightPadded(batch);
-        float[] out = student.model().nextTokenLogProbs(padded);
-        naiveBatchTokens += (long) padded.rows() * padded.length();
-        for (PackedBatch.Placement p : padded.placements()) {
-          float[] lp = new float[p.size()];
-          System.arraycopy(out, p.row() * padded.length(), lp, 1, p.size() - 1);
-          logProbs[from + p.sequence()] = lp;
-        }
-      }
-      naiveSeconds = seconds(t);
-      naiveTokens = sequences.stream().mapToLong(s -> s.length).sum();
-      maxDifference = 0;
-      int first = 0;
-      Map<PreparedResponse, ResponseScore> oursByResponse = new IdentityHashMap<>();
-      for (int r = 0; r < ordered.size(); r++) {
-        oursByResponse.put(ordered.get(r), scores.get(r));
-      }
-      for (int r = 0; r < plans.size(); r++) {
-        Double lalp = lalp(plans.get(r), logProbs, first);
-        first += plans.get(r).sequences().size();
-        Double ours = oursByResponse.get(prepared.get(r)).lalp();
-        if (lalp != null && ours != null) {
-          maxDifference = Math.max(maxDifference, Math.abs(lalp - ours));
-        }
+      naive(f, "c", prepared, null, definition, execution, student, args, scores);
+      naive(
+          f, "c2", prepared, longestFirst(prepared), definition, execution, student, args, scores);
+    }
+    if (legs.contains("s")) {
+      for (int m : args.sampleSteps()) {
+        ResponseScorer sampled =
+            new ResponseScorer(definition.withSampleSteps(m), execution, student.model());
+        t = System.nanoTime();
+        scoreInGroups(sampled, prepare(preparer, corpus), corpus, order);
+        f.put("s" + m + ".seconds", seconds(t));
+        f.put("s" + m + ".useful", sampled.usefulTokens());
       }
     }
-
-    // (d) the whole job in local mode, on the same rows.
-    double jobWall = Double.NaN;
-    double jobScore = Double.NaN;
-    double jobReport = Double.NaN;
     if (spark != null) {
-      Map<String, Object> summary = runJob(spark, args, corpus, window, "run-" + run);
-      jobWall = ((Number) summary.get(MEASURED_WALL)).doubleValue();
-      @SuppressWarnings("unchecked")
-      Map<String, Object> stages = (Map<String, Object>) summary.get("stage_seconds");
-      jobScore = ((Number) stages.get("score")).doubleValue();
-      jobReport = ((Number) stages.get("report")).doubleValue();
+      RunSummary summary = runJob(spark, args, corpus, window, "run-" + run);
+      f.put("d.wall", summary.wallSeconds());
+      f.put("d.score", summary.stageSeconds().getOrDefault("score", Double.NaN));
+      f.put("d.report", summary.stageSeconds().getOrDefault("report", Double.NaN));
     }
-    return new Figures(
-        sequenceTokens,
-        planTokens,
-        forwardSeconds,
-        useful,
-        scorer.batchTokens(),
-        scorerSeconds,
-        scorer.modelSeconds(),
-        scorerBatchesForward,
-        naiveTokens,
-        naiveBatchTokens,
-        naiveSeconds,
-        maxDifference,
-        jobWall,
-        jobScore,
-        jobReport);
+    return f;
+  }
+
+  private static List<Integer> longestFirst(List<PreparedResponse> prepared) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < prepared.size(); i++) {
+      order.add(i);
+    }
+    order.sort(
+        Comparator.comparingInt(
+                (Integer i) ->
+                    prepared.get(i).prefixIds().length + prepared.get(i).responseIds().length)
+            .reversed());
+    return order;
+  }
+
+  private static Map<Integer, ResponseScore> scoreInGroups(
+      ResponseScorer scorer,
+      List<PreparedResponse> prepared,
+      List<Row> corpus,
+      List<Integer> order) {
+    Map<Integer, ResponseScore> scores = new TreeMap<>();
+    for (int from = 0; from < order.size(); from += GROUP) {
+      List<Integer> group = order.subList(from, Math.min(order.size(), from + GROUP));
+      List<ResponseScore> s =
+          scorer.score(
+              group.stream().map(prepared::get).toList(),
+              group.stream().map(i -> corpus.get(i).id()).toList());
+      for (int i = 0; i < group.size(); i++) {
+        scores.put(group.get(i), s.get(i));
+      }
+    }
+    return scores;
+  }
+
+  /** The batches the scorer builds for the corpus, group by group, tokens copied in. */
+  private static List<PackedBatch> scorerBatches(
+      List<PreparedResponse> prepared,
+      List<Integer> order,
+      ScoreDefinition d,
+      Execution execution) {
+    List<PackedBatch> batches = new ArrayList<>();
+    WindowPlanner planner = new WindowPlanner(d, execution);
+    for (int from = 0; from < order.size(); from += GROUP) {
+      List<long[]> sequences = new ArrayList<>();
+      List<Integer> group = new ArrayList<>();
+      List<Integer> prefix = new ArrayList<>();
+      int r = 0;
+      for (int i : order.subList(from, Math.min(order.size(), from + GROUP))) {
+        PreparedResponse p = prepared.get(i);
+        for (SequenceView v : planner.plan(p, "").sequences()) {
+          sequences.add(v.tokens(p));
+          group.add(v.sharedPrefix() > 0 ? r : -1);
+          prefix.add(v.sharedPrefix());
+        }
+        r++;
+      }
+      batches.addAll(
+          new Packer(execution)
+              .pack(
+                  sequences,
+                  group.stream().mapToInt(Integer::intValue).toArray(),
+                  prefix.stream().mapToInt(Integer::intValue).toArray()));
+    }
+    return batches;
+  }
+
+  /** Every planned sequence of the corpus, whole (each with its own prompt). */
+  private static List<long[]> sequences(
+      List<PreparedResponse> prepared, ScoreDefinition d, Execution execution) {
+    WindowPlanner planner = new WindowPlanner(d, execution);
+    List<long[]> out = new ArrayList<>();
+    for (PreparedResponse p : prepared) {
+      for (SequenceView v : planner.plan(p, "").sequences()) {
+        out.add(v.tokens(p));
+      }
+    }
+    return out;
+  }
+
+  private static double forward(Student student, List<PackedBatch> batches) {
+    long t = System.nanoTime();
+    for (PackedBatch b : batches) {
+      student.model().forwardOnly(b);
+    }
+    return seconds(t);
+  }
+
+  /**
+   * The naive way: one right-padded sequence per step window (the definition read literally), in
+   * fixed batches, in corpus order ({@code order} null) or in the given order; and a check that it
+   * computes the same LALP as the scorer.
+   */
+  private static void naive(
+      Figures f,
+      String leg,
+      List<PreparedResponse> prepared,
+      List<Integer> order,
+      ScoreDefinition d,
+      Execution execution,
+      Student student,
+      Args args,
+      Map<Integer, ResponseScore> ours) {
+    WindowPlanner literal = new WindowPlanner(d, execution.literal());
+    List<ResponsePlan> plans = new ArrayList<>();
+    List<long[]> sequences = new ArrayList<>();
+    List<int[]> owner = new ArrayList<>(); // response, sequence within it
+    for (int r = 0; r < prepared.size(); r++) {
+      ResponsePlan plan = literal.plan(prepared.get(r), "");
+      plans.add(plan);
+      for (int s = 0; s < plan.sequences().size(); s++) {
+        sequences.add(plan.sequences().get(s).tokens(prepared.get(r)));
+        owner.add(new int[] {r, s});
+      }
+    }
+    List<Integer> runOrder = new ArrayList<>();
+    for (int i = 0; i < sequences.size(); i++) {
+      runOrder.add(i);
+    }
+    if (order != null) {
+      runOrder.sort(Comparator.comparingInt((Integer i) -> sequences.get(i).length).reversed());
+    }
+    long t = System.nanoTime();
+    Map<Integer, float[]> logProbs = new java.util.HashMap<>();
+    long cells = 0;
+    for (int from = 0; from < runOrder.size(); from += args.naiveBatch()) {
+      List<Integer> ids =
+          runOrder.subList(from, Math.min(runOrder.size(), from + args.naiveBatch()));
+      PackedBatch padded = rightPadded(ids.stream().map(sequences::get).toList());
+      float[] out = student.model().nextTokenLogProbs(padded);
+      cells += (long) padded.rows() * padded.length();
+      for (PackedBatch.Placement p : padded.placements()) {
+        float[] lp = new float[p.size()];
+        System.arraycopy(out, p.row() * padded.length(), lp, 1, p.size() - 1);
+        logProbs.put(ids.get(p.sequence()), lp);
+      }
+    }
+    f.put(leg + ".seconds", seconds(t));
+    f.put(leg + ".tokens", sequences.stream().mapToLong(s -> s.length).sum());
+    f.put(leg + ".cells", cells);
+    double max = 0;
+    int index = 0;
+    for (int r = 0; r < plans.size(); r++) {
+      Double lalp = lalp(plans.get(r), logProbs, index);
+      index += plans.get(r).sequences().size();
+      Double mine = ours.get(r).lalp();
+      if (lalp != null && mine != null) {
+        max = Math.max(max, Math.abs(lalp - mine));
+      }
+    }
+    f.put(leg + ".maxdiff", max);
+  }
+
+  /** LALP from one-window-per-sequence log-probs: the definition, read from the literal plan. */
+  private static Double lalp(ResponsePlan plan, Map<Integer, float[]> logProbs, int first) {
+    double sum = 0;
+    int steps = 0;
+    for (ResponsePlan.TokenRange step : plan.reads()[0]) {
+      float[] lp = logProbs.get(first + step.sequence());
+      double s = 0;
+      int n = 0;
+      for (int t = Math.max(step.start(), 1); t < step.end(); t++) {
+        s += lp[t];
+        n++;
+      }
+      if (n > 0) {
+        sum += s / n;
+        steps++;
+      }
+    }
+    return steps == 0 ? null : sum / steps;
   }
 
   /** One run of the whole job on {@code rows}, in the given session; returns its summary. */
-  private static Map<String, Object> runJob(
+  private static RunSummary runJob(
       SparkSession spark, Args args, List<Row> rows, String window, String name)
       throws IOException {
     Path input = args.work().resolve(name + "-corpus.jsonl");
@@ -355,44 +503,48 @@ public final class ThroughputBenchmark {
       "--set",
       "student.device=cpu",
       "--set",
-      "scoring.window." + window,
+      "scoring.windows=[\"" + window + "\"]",
+      "--set",
+      "scoring.segmenter=" + args.segmenter(),
       "--set",
       "progress.interval-seconds=600",
       "--set",
       "scoring.batch.max-tokens=" + args.batchTokens(),
       "--set",
-      "scoring.batch.row-tokens=" + args.rowTokens()
+      "scoring.batch.row-tokens=" + args.rowTokens(),
+      "--set",
+      "student.max-tokens=" + args.maxTokens()
     };
-    long started = System.nanoTime();
-    Map<String, Object> summary =
-        new LinkedHashMap<>(
-            NaturalnessJob.runPipeline(
-                    spark,
-                    NaturalnessJob.check(SettingsLoader.fromArgs(jobArgs), new Configuration()))
-                .summary()
-                .asMap());
-    summary.put(MEASURED_WALL, seconds(started));
-    return summary;
+    return NaturalnessJob.runOn(spark, SettingsLoader.fromArgs(jobArgs)).summary();
   }
 
-  /** LALP from one-window-per-sequence log-probs: the definition, read from the literal plan. */
-  private static Double lalp(ResponsePlan plan, float[][] logProbs, int first) {
-    double sum = 0;
-    int steps = 0;
-    for (ResponsePlan.TokenRange step : plan.steps()) {
-      float[] lp = logProbs[first + step.sequence()];
-      double s = 0;
-      int n = 0;
-      for (int t = Math.max(step.start(), 1); t < step.end(); t++) {
-        s += lp[t];
-        n++;
-      }
-      if (n > 0) {
-        sum += s / n;
-        steps++;
+  /**
+   * The share of attention work in the batches that falls across blocks: per row, the query-key
+   * pairs whose key is neither in the query's block nor in the shared block it sees, over all pairs
+   * (padding counts as waste). Causal masking is left aside: any masked attention computes the full
+   * matrix.
+   */
+  static double crossBlockShare(List<PackedBatch> batches) {
+    double wasted = 0;
+    double all = 0;
+    for (PackedBatch b : batches) {
+      for (int r = 0; r < b.rows(); r++) {
+        Map<Integer, Integer> blockSize = new TreeMap<>();
+        for (int c = 0; c < b.length(); c++) {
+          blockSize.merge(b.blocks()[r * b.length() + c], 1, Integer::sum);
+        }
+        for (int q = 0; q < b.length(); q++) {
+          int cell = r * b.length() + q;
+          int seen = blockSize.get(b.blocks()[cell]);
+          if (b.sharedBlocks()[cell] >= 0) {
+            seen += blockSize.getOrDefault(b.sharedBlocks()[cell], 0);
+          }
+          wasted += b.length() - seen;
+          all += b.length();
+        }
       }
     }
-    return steps == 0 ? null : sum / steps;
+    return all == 0 ? 0 : wasted / all;
   }
 
   /**
@@ -428,14 +580,12 @@ public final class ThroughputBenchmark {
   static List<PackedBatch> fullRows(List<long[]> sequences, int rowTokens, int rowsPerBatch) {
     long total = sequences.stream().mapToLong(s -> s.length).sum();
     long[] ids = new long[(int) total];
-    long[] positions = new long[(int) total];
     int[] blocks = new int[(int) total];
     int at = 0;
     int block = 0;
     for (long[] s : sequences) {
-      for (int i = 0; i < s.length; i++) {
-        ids[at] = s[i];
-        positions[at] = i;
+      for (long id : s) {
+        ids[at] = id;
         blocks[at++] = block;
       }
       block++;
@@ -467,6 +617,29 @@ public final class ThroughputBenchmark {
     return batches;
   }
 
+  /**
+   * Each sequence alone in a row of its own length, rows of the same length batched together within
+   * the budget: no padding and no attention across sequences, the most an exact plan can get from
+   * its sequences.
+   */
+  static List<PackedBatch> alone(List<long[]> sequences, int batchTokens) {
+    Map<Integer, List<long[]>> byLength = new TreeMap<>(Comparator.reverseOrder());
+    for (long[] s : sequences) {
+      if (s.length > 0) {
+        byLength.computeIfAbsent(s.length, k -> new ArrayList<>()).add(s);
+      }
+    }
+    List<PackedBatch> batches = new ArrayList<>();
+    byLength.forEach(
+        (length, same) -> {
+          int perBatch = Math.max(1, batchTokens / length);
+          for (int from = 0; from < same.size(); from += perBatch) {
+            batches.add(rightPadded(same.subList(from, Math.min(same.size(), from + perBatch))));
+          }
+        });
+    return batches;
+  }
+
   /** One sequence per row, right-padded to the batch's longest. */
   static PackedBatch rightPadded(List<long[]> sequences) {
     int length = sequences.stream().mapToInt(s -> s.length).max().orElse(1);
@@ -493,67 +666,90 @@ public final class ThroughputBenchmark {
     Figures f0 = runs.get(0);
     System.out.printf(
         Locale.ROOT,
-        "%nwindow %s: exact plan %,d tokens computed (%,d in its sequences, each prompt once per "
-            + "packed unit); naive plan %,d tokens (%,d with padding)%n",
+        "%nwindow %s: the scorer computes %,.0f tokens (each prompt once per packed unit); its "
+            + "batches hold %,.0f positions%n",
         window,
-        f0.planTokens(),
-        f0.sequenceTokens(),
-        f0.naiveTokens(),
-        f0.naiveBatchTokens());
-    System.out.println("                                          min      median         max");
-    if (args.legs().contains("a")) {
+        f0.get("plan.tokens"),
+        f0.get("b.cells"));
+    System.out.println(
+        "                                                min      median         max");
+    String legs = args.legs();
+    if (legs.contains("a")) {
       line(
-          "(a) bare forward, full rows (tokens/s)", runs, f -> f.planTokens() / f.forwardSeconds());
-    }
-    if (args.legs().contains("b")) {
-      line("(b) scorer (useful tokens/s)", runs, f -> f.usefulTokens() / f.scorerSeconds());
-      line(
-          "    (b) share of batch positions used",
+          "(a) bare forward, full rows (tokens/s)",
           runs,
-          f -> (double) f.usefulTokens() / f.scorerBatchTokens());
+          f -> f.get("plan.tokens") / f.get("a.seconds"));
     }
-    if (args.legs().contains("a") && args.legs().contains("b")) {
+    if (legs.contains("e")) {
+      line(
+          "(e) exact limit, sequences alone (tokens/s)",
+          runs,
+          f -> f.get("e.tokens") / f.get("e.seconds"));
+    }
+    line("(b) scorer (useful tokens/s)", runs, f -> f.get("b.useful") / f.get("b.seconds"));
+    line("    (b) share of batch positions used", runs, f -> f.get("b.useful") / f.get("b.cells"));
+    line("    (b) cross-block share of attention work", runs, f -> f.get("b.cross"));
+    line("    (b) share of time in the model", runs, f -> f.get("b.model") / f.get("b.seconds"));
+    if (legs.contains("a")) {
       line(
           "    (b) / (a)",
           runs,
-          f -> (f.usefulTokens() / f.scorerSeconds()) / (f.planTokens() / f.forwardSeconds()));
-      line(
-          "    (b) share of time in the model",
-          runs,
-          f -> f.scorerModelSeconds() / f.scorerSeconds());
+          f ->
+              (f.get("b.useful") / f.get("b.seconds"))
+                  / (f.get("plan.tokens") / f.get("a.seconds")));
       line(
           "    bare forward on (b)'s batches / (a)",
           runs,
-          f -> f.scorerBatchesForwardSeconds() / f.forwardSeconds());
+          f -> f.get("b.forward") / f.get("a.seconds"));
     }
-    if (args.legs().contains("c")) {
+    if (legs.contains("e")) {
       line(
-          "(c) naive, batches of " + args.naiveBatch() + " (seconds)", runs, Figures::naiveSeconds);
-      line("    naive (its own tokens/s)", runs, f -> f.naiveTokens() / f.naiveSeconds());
-      line("    ours (b) vs naive: time ratio", runs, f -> f.naiveSeconds() / f.scorerSeconds());
-      line("    max |LALP naive - ours|", runs, Figures::maxLalpDifference);
+          "    (b) against (e): (e) time / (b) time",
+          runs,
+          f -> f.get("e.seconds") / f.get("b.seconds"));
     }
-    if (args.legs().contains("d")) {
-      line("(d) job wall (seconds)", runs, Figures::jobWallSeconds);
-      line("    job scoring stage (seconds)", runs, Figures::jobScoreSeconds);
-      line("    job report stage (seconds)", runs, Figures::jobReportSeconds);
-      line("    job wall / scoring stage", runs, f -> f.jobWallSeconds() / f.jobScoreSeconds());
+    if (legs.contains("c")) {
+      for (String[] leg : new String[][] {{"c", "corpus order"}, {"c2", "sorted by length"}}) {
+        line(
+            "(c) naive, batches of " + args.naiveBatch() + ", " + leg[1] + " (s)",
+            runs,
+            f -> f.get(leg[0] + ".seconds"));
+        line(
+            "    naive / ours (b): time ratio",
+            runs,
+            f -> f.get(leg[0] + ".seconds") / f.get("b.seconds"));
+        line("    max |LALP naive - ours|", runs, f -> f.get(leg[0] + ".maxdiff"));
+      }
+    }
+    if (legs.contains("s")) {
+      for (int m : args.sampleSteps()) {
+        line("(s) sampled m=" + m + " (seconds)", runs, f -> f.get("s" + m + ".seconds"));
+        line(
+            "    sampled / exact (b): model tokens",
+            runs,
+            f -> f.get("s" + m + ".useful") / f.get("b.useful"));
+        line(
+            "    sampled / exact (b): time",
+            runs,
+            f -> f.get("s" + m + ".seconds") / f.get("b.seconds"));
+      }
+    }
+    if (legs.contains("d")) {
+      line("(d) job wall (seconds)", runs, f -> f.get("d.wall"));
+      line("    job scoring stage (seconds)", runs, f -> f.get("d.score"));
+      line("    job report stage (seconds)", runs, f -> f.get("d.report"));
+      line("    job wall / scoring stage", runs, f -> f.get("d.wall") / f.get("d.score"));
     }
     System.out.println();
   }
 
-  private static void line(
-      String label, List<Figures> runs, java.util.function.ToDoubleFunction<Figures> value) {
+  private static void line(String label, List<Figures> runs, ToDoubleFunction<Figures> value) {
     double[] v = runs.stream().mapToDouble(value).sorted().toArray();
+    double mid = median(v);
     String format =
-        v[v.length / 2] >= 100 ? "%,12.0f" : v[v.length / 2] >= 0.01 ? "%12.3f" : "%12.2e";
+        Math.abs(mid) >= 100 ? "%,12.0f" : Math.abs(mid) >= 0.01 || mid == 0 ? "%12.3f" : "%12.2e";
     System.out.printf(
-        Locale.ROOT,
-        "%-40s" + format + format + format + "%n",
-        label,
-        v[0],
-        median(v),
-        v[v.length - 1]);
+        Locale.ROOT, "%-50s" + format + format + format + "%n", label, v[0], mid, v[v.length - 1]);
   }
 
   private static double median(double[] sorted) {
@@ -561,22 +757,13 @@ public final class ThroughputBenchmark {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  private static ScoringOptions options(Student student, String window, Args args) {
-    String[] kv = window.split("=", 2);
-    WindowRule rule =
-        switch (kv[0]) {
-          case "fraction" -> WindowRule.Fraction.of(kv[1]);
-          case "steps" -> new WindowRule.Steps(Integer.parseInt(kv[1]));
-          default ->
-              throw new IllegalArgumentException(
-                  "--window takes fraction=A or steps=K, got " + window);
-        };
-    return ScoringOptions.defaults(student.manifest().maxTokens())
-        .withWindow(rule, true)
-        .withBatch(args.batchTokens(), args.rowTokens());
-  }
-
-  private static Args parse(String[] argv) {
+  /**
+   * Options: --student DIR, --corpus FILE.jsonl, --rows N (0: all), --runs N, --window LIST (of
+   * steps=K or fraction=A), --naive-batch N, --legs LIST (a,b,c,d,e,s), --batch-tokens N,
+   * --row-tokens N, --segmenter NAME, --max-tokens N (0: the student's), --sample-steps LIST,
+   * --work DIR.
+   */
+  static Args parse(String[] argv) {
     Map<String, String> a = new LinkedHashMap<>();
     a.put("--student", "src/main/resources/demo/student");
     a.put("--corpus", "src/main/resources/demo/corpus.jsonl");
@@ -584,9 +771,12 @@ public final class ThroughputBenchmark {
     a.put("--runs", "3");
     a.put("--window", "fraction=0.25,steps=4");
     a.put("--naive-batch", "8");
-    a.put("--legs", "a,b,c,d");
+    a.put("--legs", "a,b,c,d,e");
     a.put("--batch-tokens", "4096");
     a.put("--row-tokens", "512");
+    a.put("--segmenter", "paragraph");
+    a.put("--max-tokens", "0");
+    a.put("--sample-steps", "16,32,64");
     a.put("--work", "target/benchmark");
     for (int i = 0; i < argv.length; i += 2) {
       if (!a.containsKey(argv[i]) || i + 1 >= argv.length) {
@@ -605,6 +795,9 @@ public final class ThroughputBenchmark {
         a.get("--legs"),
         Integer.parseInt(a.get("--batch-tokens")),
         Integer.parseInt(a.get("--row-tokens")),
+        a.get("--segmenter"),
+        Integer.parseInt(a.get("--max-tokens")),
+        java.util.Arrays.stream(a.get("--sample-steps").split(",")).map(Integer::parseInt).toList(),
         Path.of(a.get("--work")));
   }
 
@@ -616,7 +809,9 @@ public final class ThroughputBenchmark {
       while ((line = in.readLine()) != null && (limit <= 0 || rows.size() < limit)) {
         if (!line.isBlank()) {
           JsonNode n = json.readTree(line);
-          rows.add(new Row(line, n.get("prompt").asText(), n.get("response").asText()));
+          String id =
+              n.hasNonNull("response_id") ? n.get("response_id").asText() : "row-" + rows.size();
+          rows.add(new Row(line, id, n.get("prompt").asText(), n.get("response").asText()));
         }
       }
     }

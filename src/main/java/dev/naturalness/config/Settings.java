@@ -1,8 +1,12 @@
 package dev.naturalness.config;
 
+import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.WindowRule;
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** The job's typed settings, one record per config section. */
 public final class Settings {
@@ -16,7 +20,8 @@ public final class Settings {
       String response,
       String responseId,
       String correct,
-      String steps)
+      String steps,
+      String stepEnds)
       implements Serializable {
     /** (config key suffix, column) for the four required text fields. */
     public List<String[]> required() {
@@ -33,16 +38,47 @@ public final class Settings {
   public record Output(String path, String format, boolean stepScores, String publishPointer)
       implements Serializable {}
 
-  public record Student(String path, int maxTokens, String device, int threads)
+  /**
+   * @param paths the student directories (local, file:, or any Hadoop path), in ranking order
+   * @param maxTokens bound on every sequence the model sees; 0 = each student's own
+   * @param localCache where executors keep local copies of students that live elsewhere
+   * @param check load each student on the driver and run it on a few tokens before Spark starts
+   */
+  public record Student(
+      List<String> paths,
+      int maxTokens,
+      String device,
+      int threads,
+      String localCache,
+      boolean check)
       implements Serializable {}
 
+  /**
+   * {@code scoring.batch.max-tokens}: a number of tokens, or {@code auto} (resolved where the
+   * student runs).
+   */
+  public sealed interface BatchSize extends Serializable {
+    /** 4096 tokens on a CPU; on a GPU, what half its free memory after loading holds. */
+    record Auto() implements BatchSize {}
+
+    record Fixed(int tokens) implements BatchSize {}
+  }
+
+  /**
+   * @param segmenter where steps come from (paragraph, line, sentence, column, step-ends)
+   * @param windows the LALP windows; the first is the ranking default
+   * @param sampleSteps score a sample of this many steps of longer responses; 0 = every step
+   * @param maxModelErrorShare the run fails when a larger share of the rows it scores are
+   *     model_error
+   */
   public record Scoring(
       String segmenter,
-      WindowRule window,
+      List<WindowRule> windows,
       boolean includePrompt,
-      boolean lalp,
-      boolean galp,
-      int batchTokens,
+      Set<Metric> metrics,
+      int sampleSteps,
+      double maxModelErrorShare,
+      BatchSize batch,
       int rowTokens,
       boolean pack,
       int responsesPerGroup)
@@ -59,6 +95,14 @@ public final class Settings {
   /** {@code cache}: where scores are kept between runs; empty = off. */
   public record Incremental(String cache) implements Serializable {}
 
+  /**
+   * @param only read, tokenize and plan the corpus, write plan.json, never load a model
+   * @param tokensPerSecond the model tokens/s the GPU-hours estimate assumes; 0 = a previous run's
+   * @param previousSummary a summary.json whose measured tokens/s to use; empty = output.path's
+   */
+  public record Plan(boolean only, double tokensPerSecond, String previousSummary)
+      implements Serializable {}
+
   /** S3A settings; {@link #toString()} never shows the keys. */
   public record S3(
       String endpoint,
@@ -66,12 +110,13 @@ public final class Settings {
       boolean pathStyleAccess,
       String accessKey,
       String secretKey,
-      String committer)
+      String committer,
+      int preflightTimeoutSeconds)
       implements Serializable {
 
     /** Hadoop settings for S3A (empty values are left to S3A's defaults and providers). */
-    public java.util.Map<String, String> hadoopSettings() {
-      java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    public Map<String, String> hadoopSettings() {
+      Map<String, String> m = new LinkedHashMap<>();
       if (!endpoint.isEmpty()) {
         m.put("fs.s3a.endpoint", endpoint);
         m.put("fs.s3a.connection.ssl.enabled", String.valueOf(!endpoint.startsWith("http://")));
@@ -119,7 +164,11 @@ public final class Settings {
   public record Testing(boolean failFirstAttempt, boolean failEveryAttempt)
       implements Serializable {}
 
-  public record Spark(String appName, String defaultMaster) implements Serializable {}
+  /**
+   * @param eventLog where Spark writes its event log (spark.eventLog.dir); empty = off
+   */
+  public record Spark(String appName, String defaultMaster, String eventLog)
+      implements Serializable {}
 
   /** Everything, plus the resolved config as JSON (for summary.json). */
   public record Job(
@@ -132,6 +181,7 @@ public final class Settings {
       Partition partition,
       Progress progress,
       Incremental incremental,
+      Plan plan,
       S3 s3,
       Spark spark,
       Testing testing,

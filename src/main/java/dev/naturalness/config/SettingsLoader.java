@@ -8,11 +8,14 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.WindowRule;
+import dev.naturalness.text.StepSource;
 import java.io.File;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,9 +54,13 @@ public final class SettingsLoader {
         }
       } else if (arg.startsWith("--config=")) {
         layers.add(parseFile(arg.substring("--config=".length())));
+      } else if (arg.equals("--plan-only")) {
+        sets.add(new String[] {"plan.only", "true"});
       } else {
         throw new ConfigError(
-            "unknown argument '" + arg + "'; usage: [--config FILE]... [--set key=value]...");
+            "unknown argument '"
+                + arg
+                + "'; usage: [--plan-only] [--config FILE]... [--set key=value]...");
       }
     }
     Config user = ConfigFactory.empty();
@@ -95,61 +102,28 @@ public final class SettingsLoader {
                 r.string("input.columns.response"),
                 r.string("input.columns.response_id"),
                 r.string("input.columns.correct"),
-                r.string("input.columns.steps")));
+                r.string("input.columns.steps"),
+                r.string("input.columns.step-ends")));
     Settings.Output output =
         new Settings.Output(
             r.required("output.path"),
             r.oneOf("output.format", "parquet", "json"),
             r.bool("output.step-scores"),
             r.string("output.publish-pointer").trim());
+    int maxTokens = r.intAtLeast("student.max-tokens", 0);
+    if (maxTokens == 1) {
+      throw new ConfigError(
+          "config: naturalness.student.max-tokens = 1; use 0 (each student's own) or at least 2");
+    }
     Settings.Student student =
         new Settings.Student(
-            r.required("student.path"),
-            r.intAtLeast("student.max-tokens", 0),
+            r.pathList("student.path"),
+            maxTokens,
             r.oneOf("student.device", "auto", "cpu", "gpu"),
-            r.intAtLeast("student.threads", 0));
-
-    boolean userSteps = user.hasPath(ROOT + ".scoring.window.steps");
-    boolean userFraction = user.hasPath(ROOT + ".scoring.window.fraction");
-    if (userSteps && userFraction) {
-      throw new ConfigError(
-          "config: set only one of naturalness.scoring.window.steps and naturalness.scoring.window.fraction");
-    }
-    WindowRule window;
-    if (r.c.hasPath("scoring.window.steps")) {
-      window = new WindowRule.Steps(r.intAtLeast("scoring.window.steps", 0));
-    } else {
-      BigDecimal fraction = r.decimal("scoring.window.fraction");
-      if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
-        throw new ConfigError(
-            "config: naturalness.scoring.window.fraction must be in [0, 1], got " + fraction);
-      }
-      window = new WindowRule.Fraction(fraction);
-    }
-    Set<String> metrics = new TreeSet<>();
-    for (String m : r.stringList("scoring.metrics")) {
-      String metric = m.toLowerCase(Locale.ROOT);
-      if (!metric.equals("lalp") && !metric.equals("galp")) {
-        throw new ConfigError(
-            "config: naturalness.scoring.metrics holds '" + m + "'; expected lalp and/or galp");
-      }
-      metrics.add(metric);
-    }
-    if (metrics.isEmpty()) {
-      throw new ConfigError(
-          "config: naturalness.scoring.metrics is empty; expected lalp and/or galp");
-    }
-    Settings.Scoring scoring =
-        new Settings.Scoring(
-            r.oneOf("scoring.segmenter", "paragraph", "line", "sentence", "column"),
-            window,
-            r.bool("scoring.window.include-prompt"),
-            metrics.contains("lalp"),
-            metrics.contains("galp"),
-            r.intOrAuto("scoring.batch.max-tokens", 2),
-            r.intAtLeast("scoring.batch.row-tokens", 2),
-            r.bool("scoring.batch.pack"),
-            r.intAtLeast("scoring.responses-per-group", 1));
+            r.intAtLeast("student.threads", 0),
+            r.string("student.local-cache").trim(),
+            r.bool("student.check"));
+    Settings.Scoring scoring = scoring(r, user);
     Settings.Select select =
         new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct"));
     Settings.Teachers teachers =
@@ -164,9 +138,19 @@ public final class SettingsLoader {
       throw new ConfigError(
           "config: naturalness.progress.interval-seconds must be > 0, got " + interval);
     }
-    Settings.Progress progress = new Settings.Progress(interval);
+    double tokensPerSecond = r.decimal("plan.tokens-per-second").doubleValue();
+    if (tokensPerSecond < 0) {
+      throw new ConfigError(
+          "config: naturalness.plan.tokens-per-second must be >= 0, got " + tokensPerSecond);
+    }
+    Settings.Plan plan =
+        new Settings.Plan(
+            r.bool("plan.only"), tokensPerSecond, r.string("plan.previous-summary").trim());
     Settings.Spark spark =
-        new Settings.Spark(r.string("spark.app-name"), r.string("spark.default-master"));
+        new Settings.Spark(
+            r.string("spark.app-name"),
+            r.string("spark.default-master"),
+            r.string("spark.event-log").trim());
     Settings.S3 s3 =
         new Settings.S3(
             r.string("s3.endpoint"),
@@ -174,18 +158,12 @@ public final class SettingsLoader {
             r.bool("s3.path-style-access"),
             r.c.hasPath("s3.access-key") ? r.string("s3.access-key") : null,
             r.c.hasPath("s3.secret-key") ? r.string("s3.secret-key") : null,
-            r.oneOf("s3.committer", "magic", "directory", "none"));
+            r.oneOf("s3.committer", "magic", "directory", "none"),
+            r.intAtLeast("s3.preflight-timeout-seconds", 1));
     if ((s3.accessKey() == null) != (s3.secretKey() == null)) {
       throw new ConfigError(
           "config: set both naturalness.s3.access-key and naturalness.s3.secret-key, or neither");
     }
-    Config shown = c.getConfig(ROOT);
-    for (String secret : new String[] {"s3.access-key", "s3.secret-key"}) {
-      if (shown.hasPath(secret)) {
-        shown = shown.withValue(secret, ConfigValueFactory.fromAnyRef("***"));
-      }
-    }
-    String json = shown.root().render(ConfigRenderOptions.concise().setFormatted(true));
     return new Settings.Job(
         input,
         output,
@@ -194,13 +172,93 @@ public final class SettingsLoader {
         select,
         teachers,
         partition,
-        progress,
+        new Settings.Progress(interval),
         new Settings.Incremental(r.string("incremental.cache").trim()),
+        plan,
         s3,
         spark,
         new Settings.Testing(
             r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")),
-        json);
+        shown(c));
+  }
+
+  /** The resolved config as JSON, secrets shown as ***. */
+  private static String shown(Config c) {
+    Config shown = c.getConfig(ROOT);
+    for (String secret : new String[] {"s3.access-key", "s3.secret-key"}) {
+      if (shown.hasPath(secret)) {
+        shown = shown.withValue(secret, ConfigValueFactory.fromAnyRef("***"));
+      }
+    }
+    return shown.root().render(ConfigRenderOptions.concise().setFormatted(true));
+  }
+
+  private static Settings.Scoring scoring(Reader r, Config user) {
+    boolean userSteps = user.hasPath(ROOT + ".scoring.window.steps");
+    boolean userFraction = user.hasPath(ROOT + ".scoring.window.fraction");
+    if (userSteps && userFraction) {
+      throw new ConfigError(
+          "config: set only one of naturalness.scoring.window.steps and naturalness.scoring.window.fraction");
+    }
+    List<WindowRule> windows = new ArrayList<>();
+    for (String spec : r.stringList("scoring.windows")) {
+      WindowRule rule;
+      try {
+        rule = WindowRule.parse(spec);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError("config: naturalness.scoring.windows: " + e.getMessage());
+      }
+      if (windows.contains(rule)) {
+        throw new ConfigError(
+            "config: naturalness.scoring.windows holds " + rule.spec() + " twice");
+      }
+      windows.add(rule);
+    }
+    if (!windows.isEmpty() && (userSteps || userFraction)) {
+      throw new ConfigError(
+          "config: set naturalness.scoring.windows or naturalness.scoring.window.steps/fraction, not both");
+    }
+    if (windows.isEmpty()) {
+      if (r.c.hasPath("scoring.window.steps")) {
+        windows.add(new WindowRule.Steps(r.intAtLeast("scoring.window.steps", 0)));
+      } else {
+        BigDecimal fraction = r.decimal("scoring.window.fraction");
+        if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+          throw new ConfigError(
+              "config: naturalness.scoring.window.fraction must be in [0, 1], got " + fraction);
+        }
+        windows.add(new WindowRule.Fraction(fraction));
+      }
+    }
+    Set<Metric> metrics = EnumSet.noneOf(Metric.class);
+    for (String m : r.stringList("scoring.metrics")) {
+      try {
+        metrics.add(Metric.of(m));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError(
+            "config: naturalness.scoring.metrics holds '" + m + "'; expected lalp and/or galp");
+      }
+    }
+    if (metrics.isEmpty()) {
+      throw new ConfigError(
+          "config: naturalness.scoring.metrics is empty; expected lalp and/or galp");
+    }
+    double share = r.decimal("scoring.max-model-error-share").doubleValue();
+    if (share < 0 || share > 1) {
+      throw new ConfigError(
+          "config: naturalness.scoring.max-model-error-share must be in [0, 1], got " + share);
+    }
+    return new Settings.Scoring(
+        r.oneOf("scoring.segmenter", StepSource.NAMES.toArray(new String[0])),
+        windows,
+        r.bool("scoring.window.include-prompt"),
+        metrics,
+        r.intAtLeast("scoring.sample-steps", 0),
+        share,
+        r.batchSize("scoring.batch.max-tokens", 2),
+        r.intAtLeast("scoring.batch.row-tokens", 2),
+        r.bool("scoring.batch.pack"),
+        r.intAtLeast("scoring.responses-per-group", 1));
   }
 
   /**
@@ -372,18 +430,38 @@ public final class SettingsLoader {
       return v;
     }
 
-    /** A whole number >= min, or {@code auto} (returned as 0). */
-    int intOrAuto(String key, int min) {
+    /** A whole number >= min, or {@code auto}. */
+    Settings.BatchSize batchSize(String key, int min) {
       if (c.hasPath(key)
           && c.getValue(key).unwrapped() instanceof String v
           && v.trim().equalsIgnoreCase("auto")) {
-        return 0;
+        return new Settings.BatchSize.Auto();
       }
       int v = read(key, "auto or a whole number", () -> c.getInt(key));
       if (v < min) {
         throw new ConfigError("config: " + full(key) + " must be auto or >= " + min + ", got " + v);
       }
-      return v;
+      return new Settings.BatchSize.Fixed(v);
+    }
+
+    /** A path, or a non-empty list of paths. */
+    List<String> pathList(String key) {
+      if (!c.hasPath(key)) {
+        throw new ConfigError(
+            "config: "
+                + full(key)
+                + " is required; set it with --set "
+                + key
+                + "=... or in a --config file");
+      }
+      List<String> paths =
+          c.getValue(key).valueType() == ConfigValueType.LIST
+              ? stringList(key)
+              : List.of(required(key));
+      if (paths.isEmpty() || paths.stream().anyMatch(String::isBlank)) {
+        throw new ConfigError("config: " + full(key) + " is empty; it is required");
+      }
+      return paths;
     }
 
     long longAtLeast(String key, long min) {

@@ -4,9 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import dev.naturalness.scoring.StudentIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -17,7 +19,8 @@ import java.util.Set;
 
 /**
  * A student directory's {@code student.conf}: name, format, max-tokens, vocab-size,
- * prompt-template, bos-id (optional), model-sha256 and dtype.
+ * prompt-template, bos-id (optional), model-sha256 and dtype; and the sha256 of its tokenizer.json
+ * and of student.conf itself.
  */
 public record StudentManifest(
     String directory,
@@ -27,7 +30,9 @@ public record StudentManifest(
     String promptTemplate,
     long bosId,
     String modelSha256,
-    String dtype)
+    String dtype,
+    String tokenizerSha256,
+    String confSha256)
     implements Serializable {
 
   public static final String CONF = "student.conf";
@@ -37,12 +42,22 @@ public record StudentManifest(
 
   /** Reads and checks student.conf and that model.pt and tokenizer.json are there and readable. */
   public static StudentManifest read(Path dir) {
+    return read(dir, true);
+  }
+
+  /**
+   * Reads and checks student.conf and that tokenizer.json (and, when {@code withModel}, model.pt)
+   * are there and readable. A plan needs no model.
+   */
+  public static StudentManifest read(Path dir, boolean withModel) {
     if (!Files.isDirectory(dir)) {
       throw new StudentException("student directory " + dir + " does not exist; set student.path");
     }
     Path conf = dir.resolve(CONF);
     requireReadable(dir, CONF);
-    requireReadable(dir, MODEL);
+    if (withModel) {
+      requireReadable(dir, MODEL);
+    }
     requireReadable(dir, TOKENIZER);
     Config c;
     try {
@@ -50,7 +65,7 @@ public record StudentManifest(
           ConfigFactory.parseFile(
               conf.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
-      throw new StudentException(dir.resolve(CONF) + " is not valid HOCON: " + e.getMessage());
+      throw new StudentException(conf + " is not valid HOCON: " + oneLine(e.getMessage()));
     }
     try {
       String format = c.getString("format");
@@ -70,17 +85,28 @@ public record StudentManifest(
       if (!sha.matches("[0-9a-f]{64}")) {
         throw new StudentException(conf + ": model-sha256 is not 64 hex digits");
       }
+      int maxTokens = c.getInt("max-tokens");
+      if (maxTokens < 2) {
+        throw new StudentException(
+            conf + ": max-tokens = " + maxTokens + "; a student must take at least 2 tokens");
+      }
+      int vocab = c.getInt("vocab-size");
+      if (vocab < 1) {
+        throw new StudentException(conf + ": vocab-size = " + vocab + "; it must be at least 1");
+      }
       return new StudentManifest(
           dir.toAbsolutePath().normalize().toString(),
           c.getString("name"),
-          c.getInt("max-tokens"),
-          c.getInt("vocab-size"),
+          maxTokens,
+          vocab,
           template,
           c.hasPath("bos-id") ? c.getLong("bos-id") : -1L,
           sha,
-          dtype);
+          dtype,
+          sha256(dir.resolve(TOKENIZER)),
+          sha256(conf));
     } catch (ConfigException e) {
-      throw new StudentException(conf + ": " + e.getMessage());
+      throw new StudentException(conf + ": " + oneLine(e.getMessage()));
     }
   }
 
@@ -100,6 +126,25 @@ public record StudentManifest(
     }
   }
 
+  /** What of this student changes its numbers (its name does not). */
+  public StudentIdentity identity() {
+    return new StudentIdentity(modelSha256, tokenizerSha256, promptTemplate, bosId, dtype);
+  }
+
+  /**
+   * Identifies this student's files: the model's sha256 (as student.conf states it) and the sha256
+   * of student.conf and tokenizer.json. Local copies of a student are kept under it.
+   */
+  public String fingerprint() {
+    return fingerprint(modelSha256, confSha256, tokenizerSha256);
+  }
+
+  public static String fingerprint(String modelSha256, String confSha256, String tokenizerSha256) {
+    return modelSha256.substring(0, 16)
+        + "-"
+        + sha256(confSha256 + tokenizerSha256).substring(0, 16);
+  }
+
   public Path modelPath() {
     return Path.of(directory, MODEL);
   }
@@ -108,7 +153,7 @@ public record StudentManifest(
     return Path.of(directory, TOKENIZER);
   }
 
-  static String sha256(Path file) {
+  public static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[1 << 20];
@@ -123,6 +168,18 @@ public record StudentManifest(
     }
   }
 
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
   private static void requireReadable(Path dir, String file) {
     Path p = dir.resolve(file);
     if (!Files.isRegularFile(p)) {
@@ -131,5 +188,13 @@ public record StudentManifest(
     if (!Files.isReadable(p)) {
       throw new StudentException(p + " is not readable");
     }
+  }
+
+  private static String oneLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 }

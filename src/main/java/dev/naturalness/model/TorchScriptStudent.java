@@ -10,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.naturalness.scoring.ModelContractException;
 import dev.naturalness.scoring.PackedBatch;
 import dev.naturalness.scoring.TokenLogProbModel;
 import java.io.IOException;
@@ -69,14 +70,7 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
       NDList out =
           model.getBlock().forward(new ParameterStore(scope, false), inputs(scope, batch), false);
       NDArray logits = out.get(0);
-      long vocab = logits.getShape().get(2);
-      if (vocab < vocabSize) {
-        throw new IllegalStateException(
-            "model returned "
-                + vocab
-                + " logits per token; student.conf says vocab-size "
-                + vocabSize);
-      }
+      long vocab = checkShape(logits.getShape(), rows, length);
       int positionsTotal = rows * length;
       NDArray flat = logits.reshape(positionsTotal, vocab);
       NDArray next = scope.create(batch.nextIds(), new Shape(positionsTotal, 1));
@@ -93,6 +87,34 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
       }
       return result;
     }
+  }
+
+  /**
+   * The logits' vocabulary size, after checking the contract: [rows, length, vocab-size]. A model
+   * that breaks it cannot score anything, so this is no per-batch failure.
+   */
+  private long checkShape(Shape shape, int rows, int length) {
+    Shape expected = new Shape(rows, length, vocabSize);
+    if (shape.dimension() != 3 || shape.get(0) != rows || shape.get(1) != length) {
+      throw new ModelContractException(
+          "model.pt returns logits of shape "
+              + shape
+              + " for input_ids of shape "
+              + new Shape(rows, length)
+              + "; expected "
+              + expected
+              + " (rows, tokens, vocab-size)");
+    }
+    if (shape.get(2) != vocabSize) {
+      throw new ModelContractException(
+          "model.pt returns "
+              + shape.get(2)
+              + " logits per token but student.conf says vocab-size "
+              + vocabSize
+              + "; expected shape "
+              + expected);
+    }
+    return vocabSize;
   }
 
   /**

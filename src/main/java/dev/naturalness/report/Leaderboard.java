@@ -1,48 +1,95 @@
 package dev.naturalness.report;
 
+import dev.naturalness.data.TeacherSummary;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import org.apache.spark.sql.Row;
+import java.util.Map;
 
-/** The teacher table as the console shows it: LALP and GALP side by side. */
+/**
+ * The teacher table as the console shows it: LALP and GALP side by side, per student; and the
+ * teacher x student matrix.
+ */
 public final class Leaderboard {
   private Leaderboard() {}
 
-  public static String format(List<Row> teachers) {
+  public static String format(List<TeacherSummary> teachers) {
     StringBuilder out = new StringBuilder();
-    String header =
-        String.format(
-            Locale.ROOT,
-            "%-4s %-22s %8s %-19s %6s   %-4s %8s %-19s %6s   %7s %6s%n",
-            "rank",
-            "teacher",
-            "LALP",
-            "95% interval",
-            "wins",
-            "rank",
-            "GALP",
-            "95% interval",
-            "wins",
-            "scored",
-            "errors");
-    out.append(header);
-    out.append("-".repeat(header.length() - 1)).append('\n');
-    for (Row r : teachers) {
-      out.append(
+    Map<String, List<TeacherSummary>> byStudent = new LinkedHashMap<>();
+    for (TeacherSummary t : teachers) {
+      byStudent.computeIfAbsent(t.student(), s -> new ArrayList<>()).add(t);
+    }
+    for (Map.Entry<String, List<TeacherSummary>> e : byStudent.entrySet()) {
+      out.append("Teacher leaderboard (student ")
+          .append(e.getKey())
+          .append(", ranked by mean LALP):\n");
+      String header =
           String.format(
               Locale.ROOT,
-              "%-4s %-22s %8s %-19s %6s   %-4s %8s %-19s %6s   %7d %6d%n",
-              rank(r, "lalp_rank"),
-              truncate(r.getAs("teacher"), 22),
-              number(r, "lalp_mean"),
-              interval(r, "lalp"),
-              percent(r, "lalp_win_rate"),
-              rank(r, "galp_rank"),
-              number(r, "galp_mean"),
-              interval(r, "galp"),
-              percent(r, "galp_win_rate"),
-              (long) r.getAs("n_scored"),
-              (long) r.getAs("n_errors")));
+              "%-4s %-22s %8s %-19s %6s %6s   %-4s %8s %-19s %6s   %7s %6s%n",
+              "rank",
+              "teacher",
+              "LALP",
+              "95% interval",
+              "wins",
+              "P(1st)",
+              "rank",
+              "GALP",
+              "95% interval",
+              "wins",
+              "scored",
+              "errors");
+      out.append(header).append("-".repeat(header.length() - 1)).append('\n');
+      for (TeacherSummary t : e.getValue()) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "%-4s %-22s %8s %-19s %6s %6s   %-4s %8s %-19s %6s   %7d %6d%n",
+                rank(t.lalp().rank()),
+                truncate(t.teacher(), 22),
+                number(t.lalp().mean()),
+                interval(t.lalp()),
+                percent(t.lalp().winRate()),
+                percent(t.lalp().topProbability()),
+                rank(t.galp().rank()),
+                number(t.galp().mean()),
+                interval(t.galp()),
+                percent(t.galp().winRate()),
+                t.scored(),
+                t.errors()));
+      }
+      out.append('\n');
+    }
+    if (byStudent.size() > 1) {
+      out.append(matrix(teachers, new ArrayList<>(byStudent.keySet())));
+    }
+    return out.toString();
+  }
+
+  /** Mean LALP and rank of every teacher under every student. */
+  static String matrix(List<TeacherSummary> teachers, List<String> students) {
+    Map<String, Map<String, TeacherSummary>> cells = new LinkedHashMap<>();
+    for (TeacherSummary t : teachers) {
+      cells.computeIfAbsent(t.teacher(), k -> new LinkedHashMap<>()).put(t.student(), t);
+    }
+    StringBuilder out = new StringBuilder("Teacher x student (mean LALP, rank):\n");
+    out.append(String.format(Locale.ROOT, "%-22s", "teacher"));
+    for (String s : students) {
+      out.append(String.format(Locale.ROOT, " %18s", truncate(s, 18)));
+    }
+    out.append('\n');
+    for (Map.Entry<String, Map<String, TeacherSummary>> row : cells.entrySet()) {
+      out.append(String.format(Locale.ROOT, "%-22s", truncate(row.getKey(), 22)));
+      for (String s : students) {
+        TeacherSummary t = row.getValue().get(s);
+        out.append(
+            String.format(
+                Locale.ROOT,
+                " %18s",
+                t == null ? "-" : number(t.lalp().mean()) + " " + rank(t.lalp().rank())));
+      }
+      out.append('\n');
     }
     return out.toString();
   }
@@ -51,26 +98,21 @@ public final class Leaderboard {
     return s.length() <= n ? s : s.substring(0, n - 1) + "…";
   }
 
-  private static String rank(Row r, String field) {
-    Object v = r.getAs(field);
+  static String rank(Integer v) {
     return v == null ? "-" : "#" + v;
   }
 
-  private static String number(Row r, String field) {
-    Object v = r.getAs(field);
-    return v == null ? "-" : String.format(Locale.ROOT, "%.4f", (Double) v);
+  static String number(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
   }
 
-  private static String interval(Row r, String metric) {
-    Object low = r.getAs(metric + "_ci_low");
-    Object high = r.getAs(metric + "_ci_high");
-    return low == null
+  private static String interval(TeacherSummary.MetricStatistics s) {
+    return s.ciLow() == null
         ? "-"
-        : String.format(Locale.ROOT, "[%.4f, %.4f]", (Double) low, (Double) high);
+        : String.format(Locale.ROOT, "[%.4f, %.4f]", s.ciLow(), s.ciHigh());
   }
 
-  private static String percent(Row r, String field) {
-    Object v = r.getAs(field);
-    return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * (Double) v);
+  static String percent(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
   }
 }

@@ -1,36 +1,25 @@
 package dev.naturalness.scoring;
 
+import dev.naturalness.text.PreparedResponse;
 import java.util.List;
 
 /**
  * The sequences one response needs and where each score is read from them.
  *
- * @param sequences token sequences for the model, each no longer than max tokens
- * @param sharedPrefix per sequence, how many of its first tokens are the response's whole rendered
- *     prompt, which every sequence with the same non-zero value starts with (0: none); a packer may
- *     compute that prefix once for all of them
- * @param steps per step, the positions of its scored tokens (empty when LALP is off)
+ * @param response the prepared response the sequences are views of
+ * @param sequences what the model runs, each no longer than max tokens
+ * @param scoredSteps the steps scored, ascending (every step, or a sample)
+ * @param reads per window (in the definition's order), per scored step, where its tokens sit
  * @param galp where the GALP tokens sit, or null (GALP off, or no response token fits)
- * @param responseTokens tokens in the response
  * @param truncated whether any length cut happened
  */
 public record ResponsePlan(
-    List<long[]> sequences,
-    int[] sharedPrefix,
-    List<TokenRange> steps,
+    PreparedResponse response,
+    List<SequenceView> sequences,
+    int[] scoredSteps,
+    TokenRange[][] reads,
     TokenRange galp,
-    int responseTokens,
     boolean truncated) {
-
-  /** A plan whose sequences share nothing. */
-  public ResponsePlan(
-      List<long[]> sequences,
-      List<TokenRange> steps,
-      TokenRange galp,
-      int responseTokens,
-      boolean truncated) {
-    this(sequences, new int[sequences.size()], steps, galp, responseTokens, truncated);
-  }
 
   /**
    * Positions [start, end) of sequence {@code sequence}; a position 0 token has no context and is
@@ -38,11 +27,20 @@ public record ResponsePlan(
    */
   public record TokenRange(int sequence, int start, int end) {}
 
+  public int responseTokens() {
+    return response.responseIds().length;
+  }
+
   public long plannedTokens() {
     long total = 0;
-    for (long[] s : sequences) {
-      total += s.length;
+    for (SequenceView s : sequences) {
+      total += s.length();
     }
     return total;
+  }
+
+  /** Whether every step is scored (no sampling, or a response with at most m steps). */
+  public boolean exact() {
+    return scoredSteps.length == response.stepCount();
   }
 }

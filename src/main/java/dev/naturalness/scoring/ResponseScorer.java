@@ -1,6 +1,7 @@
 package dev.naturalness.scoring;
 
 import dev.naturalness.text.PreparedResponse;
+import dev.naturalness.text.Span;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -8,14 +9,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Scores responses: plans each one's sequences, packs all of them into batches, runs the model and
- * reads the step, LALP and GALP means back from the per-token log-probs.
+ * Scores responses: plans each one's sequences (views of its tokens), decides where every sequence
+ * goes in which batch, then builds, runs and reads one batch at a time, folding each batch's
+ * log-probs into per-step sums right away. Memory is the batch budget plus a few numbers per step,
+ * however many steps or windows a response has.
  *
  * <p>A batch the model fails on (an exception, or a log-prob that is NaN or infinite where it is
- * read) is split in two and retried; a single sequence that still fails fails its response alone.
+ * read) is split in two and retried; a single sequence that still fails fails its response alone. A
+ * model that breaks the student contract ({@link ModelContractException}) fails the whole call.
  */
 public final class ResponseScorer {
-  private final ScoringOptions options;
+  private final ScoreDefinition definition;
   private final TokenLogProbModel model;
   private final WindowPlanner planner;
   private final Packer packer;
@@ -24,35 +28,28 @@ public final class ResponseScorer {
   private long usefulTokens;
   private long modelNanos;
 
-  public ResponseScorer(ScoringOptions options, TokenLogProbModel model) {
-    this.options = options;
+  public ResponseScorer(ScoreDefinition definition, Execution execution, TokenLogProbModel model) {
+    this.definition = definition;
     this.model = model;
-    this.planner = new WindowPlanner(options);
-    this.packer = new Packer(options);
+    this.planner = new WindowPlanner(definition, execution);
+    this.packer = new Packer(execution);
   }
 
+  /** Scores without response ids (step samples are then drawn from the empty id). */
   public List<ResponseScore> score(List<PreparedResponse> responses) {
-    List<ResponsePlan> plans = new ArrayList<>(responses.size());
-    for (PreparedResponse response : responses) {
-      plans.add(planner.plan(response));
-    }
-    PlannedSequences planned = PlannedSequences.of(plans);
-    List<long[]> sequences = planned.sequences();
-    int[] firstSequence = planned.firstSequence();
-    float[][] logProbs = new float[sequences.size()][];
-    String[] failures = new String[sequences.size()];
-    long[] ranTokens = new long[sequences.size()];
-    List<Integer> all = new ArrayList<>(sequences.size());
-    for (int s = 0; s < sequences.size(); s++) {
-      all.add(s);
-    }
-    run(planned, all, logProbs, failures, ranTokens);
+    return score(responses, null);
+  }
 
-    List<ResponseScore> scores = new ArrayList<>(responses.size());
+  /**
+   * {@code responseIds}: each response's id, which seeds its step sample; may be null without
+   * sampling.
+   */
+  public List<ResponseScore> score(List<PreparedResponse> responses, List<String> responseIds) {
+    List<ResponsePlan> plans = new ArrayList<>(responses.size());
     for (int r = 0; r < responses.size(); r++) {
-      scores.add(assemble(plans.get(r), firstSequence[r], logProbs, failures, ranTokens));
+      plans.add(planner.plan(responses.get(r), responseIds == null ? "" : responseIds.get(r)));
     }
-    return scores;
+    return score(new Work(plans, definition.windows().size()));
   }
 
   /** Forward passes run so far, batch positions they covered (with padding) and useful tokens. */
@@ -73,23 +70,31 @@ public final class ResponseScorer {
     return modelNanos / 1e9;
   }
 
-  private void run(
-      PlannedSequences planned,
-      List<Integer> subset,
-      float[][] logProbs,
-      String[] failures,
-      long[] ranTokens) {
-    List<long[]> chosen = new ArrayList<>(subset.size());
-    int[] group = new int[subset.size()];
-    int[] prefix = new int[subset.size()];
-    for (int i = 0; i < subset.size(); i++) {
-      chosen.add(planned.sequences().get(subset.get(i)));
-      group[i] = planned.sharedGroup()[subset.get(i)];
-      prefix[i] = planned.sharedPrefix()[subset.get(i)];
+  private List<ResponseScore> score(Work work) {
+    List<Integer> all = new ArrayList<>(work.sequences.size());
+    for (int s = 0; s < work.sequences.size(); s++) {
+      all.add(s);
     }
-    for (PackedBatch batch : packer.pack(chosen, group, prefix)) {
-      float[] out;
+    run(work, all);
+    List<ResponseScore> scores = new ArrayList<>(work.plans.size());
+    for (int r = 0; r < work.plans.size(); r++) {
+      scores.add(work.sums[r].assemble(work.plans.get(r), definition));
+    }
+    return scores;
+  }
+
+  /** Runs the given sequences (indices into the work's sequences), batch by batch. */
+  private void run(Work work, List<Integer> subset) {
+    List<Packer.Sequence> specs = new ArrayList<>(subset.size());
+    for (int s : subset) {
+      specs.add(work.specs.get(s));
+    }
+    Packer.Tokens tokens =
+        (local, from, to, dst, at) -> work.copy(subset.get(local), from, to, dst, at);
+    for (Packer.Layout layout : packer.layout(specs)) {
+      PackedBatch batch = Packer.build(layout, tokens);
       String failure = null;
+      float[] out = null;
       long started = System.nanoTime();
       try {
         out = model.nextTokenLogProbs(batch);
@@ -98,35 +103,24 @@ public final class ResponseScorer {
         batchTokens += (long) batch.rows() * batch.length();
         usefulTokens += batch.usefulTokens();
         failure = firstNonFinite(batch, out);
+      } catch (ModelContractException e) {
+        throw e;
       } catch (RuntimeException e) {
-        out = null;
         failure =
             "model failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
       }
       if (failure == null) {
-        // A shared prompt block ran once; the first placement that sees it is charged for it.
-        Set<Long> sharedCharged = new HashSet<>();
-        for (PackedBatch.Placement p : batch.placements()) {
-          int base = p.row() * batch.length() + p.offset();
-          boolean chargeShared =
-              p.skip() > 0 && sharedCharged.add((long) p.row() << 32 | batch.sharedBlocks()[base]);
-          ranTokens[subset.get(p.sequence())] = p.size() + (chargeShared ? p.skip() : 0);
-          float[] lp = new float[p.skip() + p.size()];
-          // The first token has no context; a shared prompt's tokens are never scored.
-          Arrays.fill(lp, 0, p.skip() + 1, Float.NaN);
-          System.arraycopy(out, base, lp, p.skip() + 1, p.size() - 1);
-          logProbs[subset.get(p.sequence())] = lp;
-        }
+        work.fold(batch, out, subset);
       } else if (batch.placements().length == 1) {
-        failures[subset.get(batch.placements()[0].sequence())] = failure;
+        work.fail(subset.get(batch.placements()[0].sequence()), failure);
       } else {
         List<Integer> inBatch = new ArrayList<>();
-        for (PackedBatch.Placement p : batch.placements()) {
-          inBatch.add(subset.get(p.sequence()));
+        for (int local : layout.sequences()) {
+          inBatch.add(subset.get(local));
         }
         int half = inBatch.size() / 2;
-        run(planned, inBatch.subList(0, half), logProbs, failures, ranTokens);
-        run(planned, inBatch.subList(half, inBatch.size()), logProbs, failures, ranTokens);
+        run(work, inBatch.subList(0, half));
+        run(work, inBatch.subList(half, inBatch.size()));
       }
     }
   }
@@ -151,63 +145,211 @@ public final class ResponseScorer {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
-  private ResponseScore assemble(
-      ResponsePlan plan,
-      int firstSequence,
-      float[][] logProbs,
-      String[] failures,
-      long[] ranTokens) {
-    for (int s = 0; s < plan.sequences().size(); s++) {
-      if (failures[firstSequence + s] != null) {
-        return new ResponseScore(
-            null,
-            null,
-            new float[0],
-            plan.responseTokens(),
-            0,
-            plan.truncated(),
-            plan.plannedTokens(),
-            failures[firstSequence + s]);
+  /**
+   * A read of sequence positions [start, end) into a response's sums: window w's j-th step, or GALP
+   * (w = -1).
+   */
+  private record Read(int response, int window, int step, int start, int end) {}
+
+  /** Every plan's sequences in one list, what reads each one, and the sums they feed. */
+  private static final class Work {
+    final List<ResponsePlan> plans;
+    final List<int[]> sequences = new ArrayList<>(); // {plan, sequence within the plan}
+    final List<Packer.Sequence> specs = new ArrayList<>();
+    final List<List<Read>> reads = new ArrayList<>();
+    final Sums[] sums;
+
+    Work(List<ResponsePlan> plans, int windows) {
+      this.plans = plans;
+      this.sums = new Sums[plans.size()];
+      for (int r = 0; r < plans.size(); r++) {
+        ResponsePlan plan = plans.get(r);
+        sums[r] = new Sums(windows, plan.scoredSteps().length);
+        int first = sequences.size();
+        for (int s = 0; s < plan.sequences().size(); s++) {
+          SequenceView v = plan.sequences().get(s);
+          sequences.add(new int[] {r, s});
+          specs.add(
+              new Packer.Sequence(v.length(), v.sharedPrefix() > 0 ? r : -1, v.sharedPrefix()));
+          reads.add(new ArrayList<>(2));
+        }
+        if (plan.galp() != null) {
+          ResponsePlan.TokenRange g = plan.galp();
+          reads.get(first + g.sequence()).add(new Read(r, -1, 0, g.start(), g.end()));
+        }
+        for (int w = 0; w < plan.reads().length; w++) {
+          for (int j = 0; j < plan.reads()[w].length; j++) {
+            ResponsePlan.TokenRange t = plan.reads()[w][j];
+            reads.get(first + t.sequence()).add(new Read(r, w, j, t.start(), t.end()));
+          }
+        }
       }
     }
-    Double galp = null;
-    if (plan.galp() != null) {
-      galp = mean(logProbs[firstSequence + plan.galp().sequence()], plan.galp());
+
+    void copy(int sequence, int from, int to, long[] dst, int at) {
+      int[] ref = sequences.get(sequence);
+      ResponsePlan plan = plans.get(ref[0]);
+      plan.sequences().get(ref[1]).copyTo(plan.response(), from, to, dst, at);
     }
-    float[] stepScores = new float[plan.steps().size()];
-    int scored = 0;
-    double sum = 0;
-    for (ResponsePlan.TokenRange step : plan.steps()) {
-      Double m = mean(logProbs[firstSequence + step.sequence()], step);
-      if (m != null) {
-        stepScores[scored++] = (float) (double) m;
-        sum += m;
+
+    void fail(int sequence, String failure) {
+      Sums s = sums[sequences.get(sequence)[0]];
+      if (s.error == null) {
+        s.error = failure;
       }
     }
-    Double lalp = options.lalp() && scored > 0 ? sum / scored : null;
-    long modelTokens = 0;
-    for (int s = 0; s < plan.sequences().size(); s++) {
-      modelTokens += ranTokens[firstSequence + s];
+
+    /** Adds a batch's log-probs to the sums of the reads of every sequence placed in it. */
+    void fold(PackedBatch batch, float[] out, List<Integer> subset) {
+      // A shared prompt block ran once; the first placement that sees it is charged for it.
+      Set<Long> sharedCharged = new HashSet<>();
+      for (PackedBatch.Placement p : batch.placements()) {
+        int sequence = subset.get(p.sequence());
+        int base = p.row() * batch.length() + p.offset();
+        boolean chargeShared =
+            p.skip() > 0 && sharedCharged.add((long) p.row() << 32 | batch.sharedBlocks()[base]);
+        sums[sequences.get(sequence)[0]].modelTokens += p.size() + (chargeShared ? p.skip() : 0);
+        for (Read read : reads.get(sequence)) {
+          // Position t (t > skip) of the sequence is predicted at cell base + t - skip - 1; the
+          // first token has no context, and a shared prompt's tokens are never read.
+          for (int t = Math.max(read.start(), 1); t < read.end(); t++) {
+            sums[read.response()].add(read, t, out[base + t - p.skip() - 1]);
+          }
+        }
+      }
     }
-    return new ResponseScore(
-        galp,
-        lalp,
-        Arrays.copyOf(stepScores, scored),
-        plan.responseTokens(),
-        scored,
-        plan.truncated(),
-        modelTokens,
-        null);
   }
 
-  /** Mean log-prob over the range's tokens that have context (position >= 1); null if none. */
-  private static Double mean(float[] lp, ResponsePlan.TokenRange range) {
-    double sum = 0;
-    int n = 0;
-    for (int t = Math.max(range.start(), 1); t < range.end(); t++) {
-      sum += lp[t];
-      n++;
+  /** The running sums of one response. */
+  private static final class Sums {
+    final double[][] sum;
+    final int[][] count;
+    final double[][] sumWithoutFirst;
+    final int[][] countWithoutFirst;
+    double galpSum;
+    int galpCount;
+    long modelTokens;
+    String error;
+
+    Sums(int windows, int steps) {
+      sum = new double[windows][steps];
+      count = new int[windows][steps];
+      sumWithoutFirst = new double[windows][steps];
+      countWithoutFirst = new int[windows][steps];
     }
-    return n == 0 ? null : sum / n;
+
+    void add(Read read, int t, float logProb) {
+      if (read.window() < 0) {
+        galpSum += logProb;
+        galpCount++;
+        return;
+      }
+      sum[read.window()][read.step()] += logProb;
+      count[read.window()][read.step()]++;
+      if (t > Math.max(read.start(), 1)) {
+        sumWithoutFirst[read.window()][read.step()] += logProb;
+        countWithoutFirst[read.window()][read.step()]++;
+      }
+    }
+
+    ResponseScore assemble(ResponsePlan plan, ScoreDefinition definition) {
+      PreparedResponse r = plan.response();
+      if (error != null) {
+        return new ResponseScore(
+            null,
+            List.of(),
+            plan.responseTokens(),
+            r.stepCount(),
+            plan.truncated(),
+            plan.plannedTokens(),
+            error);
+      }
+      List<ResponseScore.WindowScore> windows = new ArrayList<>();
+      for (int w = 0; w < definition.windows().size() && definition.computes(Metric.LALP); w++) {
+        windows.add(window(w, plan, definition));
+      }
+      return new ResponseScore(
+          galpCount > 0 ? galpSum / galpCount : null,
+          windows,
+          plan.responseTokens(),
+          r.stepCount(),
+          plan.truncated(),
+          modelTokens,
+          null);
+    }
+
+    /** Window w's step means, their mean, and the variants from the same sums. */
+    private ResponseScore.WindowScore window(int w, ResponsePlan plan, ScoreDefinition definition) {
+      PreparedResponse r = plan.response();
+      int steps = plan.scoredSteps().length;
+      float[] stepScores = new float[steps];
+      Span[] spans = new Span[steps];
+      double[] values = new double[steps];
+      int scored = 0;
+      double total = 0;
+      double dropFirst = 0;
+      int dropFirstSteps = 0;
+      double kept = 0;
+      int keptSteps = 0;
+      int repeated = 0;
+      boolean[] repeats = r.repeated() == null ? null : r.repeated()[w];
+      for (int j = 0; j < steps; j++) {
+        if (count[w][j] == 0) {
+          continue;
+        }
+        double mean = sum[w][j] / count[w][j];
+        stepScores[scored] = (float) mean;
+        spans[scored] = r.steps().spans()[plan.scoredSteps()[j]];
+        values[scored] = mean;
+        scored++;
+        total += mean;
+        if (countWithoutFirst[w][j] > 0) {
+          dropFirst += sumWithoutFirst[w][j] / countWithoutFirst[w][j];
+          dropFirstSteps++;
+        }
+        if (repeats != null && repeats[plan.scoredSteps()[j]]) {
+          repeated++;
+        } else {
+          kept += mean;
+          keptSteps++;
+        }
+      }
+      Double standardError =
+          definition.sampleSteps() > 0
+              ? standardError(values, scored, r.stepCount(), plan.exact())
+              : null;
+      return new ResponseScore.WindowScore(
+          scored > 0 ? total / scored : null,
+          dropFirstSteps > 0 ? dropFirst / dropFirstSteps : null,
+          standardError,
+          Arrays.copyOf(stepScores, scored),
+          Arrays.copyOf(spans, scored),
+          repeated,
+          repeats != null && keptSteps > 0 ? kept / keptSteps : null);
+    }
+
+    /**
+     * sd(sampled) / sqrt(m) * sqrt(1 - m/P): the standard error of a sample mean of m of P values
+     * drawn without replacement (the finite-population correction); 0 when all were scored.
+     */
+    static Double standardError(double[] values, int m, int population, boolean exact) {
+      if (exact) {
+        return m > 0 ? 0.0 : null;
+      }
+      if (m < 2) {
+        return null;
+      }
+      double mean = 0;
+      for (int i = 0; i < m; i++) {
+        mean += values[i];
+      }
+      mean /= m;
+      double squares = 0;
+      for (int i = 0; i < m; i++) {
+        squares += (values[i] - mean) * (values[i] - mean);
+      }
+      double sd = Math.sqrt(squares / (m - 1));
+      return sd / Math.sqrt(m) * Math.sqrt(1 - (double) m / population);
+    }
   }
 }

@@ -2,7 +2,6 @@ package dev.naturalness.scoring;
 
 import dev.naturalness.text.PreparedResponse;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,100 +13,104 @@ import java.util.Map;
  * when the prompt is left out). When it would exceed max tokens, the oldest window steps go first,
  * then the context is cut from the left; a step that alone is longer than max tokens is cut at its
  * end. In a causal model the first n tokens of a sequence see exactly what they would see alone, so
- * steps whose windows keep the same context and start at the same step share one sequence: the
- * window of the last of them. The group that starts at step 1 with the whole prompt is a prefix of
- * the GALP sequence and is read from it.
+ * steps whose windows keep the same context and start at the same step share one sequence, whatever
+ * window rule asked for them: the window of the last of them. The group that starts at step 1 with
+ * the whole prompt is a prefix of the GALP sequence and is read from it.
  */
 public final class WindowPlanner {
-  private final ScoringOptions options;
+  private final ScoreDefinition definition;
+  private final boolean groupWindows;
 
-  public WindowPlanner(ScoringOptions options) {
-    this.options = options;
+  public WindowPlanner(ScoreDefinition definition, Execution execution) {
+    this.definition = definition;
+    this.groupWindows = execution.groupWindows();
   }
 
-  public ResponsePlan plan(PreparedResponse response) {
-    long[] prefix = response.prefixIds();
-    long[] tokens = response.responseIds();
-    int[] bounds = response.stepBounds();
-    int max = options.maxTokens();
-    List<long[]> sequences = new ArrayList<>();
-    List<Integer> shared = new ArrayList<>();
+  /** The plan for every step, or for the sample of steps that {@code responseId} draws. */
+  public ResponsePlan plan(PreparedResponse response, String responseId) {
+    int[] scored =
+        definition.computes(Metric.LALP)
+            ? StepSample.choose(
+                responseId == null ? "" : responseId,
+                response.stepCount(),
+                definition.sampleSteps())
+            : new int[0];
+    return plan(response, scored);
+  }
+
+  public ResponsePlan plan(PreparedResponse response, int[] scoredSteps) {
+    int contextLength =
+        definition.includePrompt() ? response.prefixIds().length : response.bosId() >= 0 ? 1 : 0;
+    int max = definition.maxTokens();
+    List<SequenceView> sequences = new ArrayList<>();
     boolean truncated = false;
 
     ResponsePlan.TokenRange galp = null;
-    int galpSequence = -1;
-    if (options.galp() && tokens.length > 0 && prefix.length < max) {
-      int fit = Math.min(tokens.length, max - prefix.length);
-      truncated |= fit < tokens.length;
-      galpSequence = sequences.size();
-      sequences.add(concat(prefix, 0, prefix.length, tokens, 0, fit));
-      shared.add(prefix.length);
-      galp = new ResponsePlan.TokenRange(galpSequence, prefix.length, prefix.length + fit);
-    } else if (options.galp() && tokens.length > 0) {
+    int prefix = response.prefixIds().length;
+    int tokens = response.responseIds().length;
+    if (definition.computes(Metric.GALP) && tokens > 0 && prefix < max) {
+      int fit = Math.min(tokens, max - prefix);
+      truncated |= fit < tokens;
+      sequences.add(new SequenceView(true, 0, prefix, 0, fit, prefix));
+      galp = new ResponsePlan.TokenRange(0, prefix, prefix + fit);
+    } else if (definition.computes(Metric.GALP) && tokens > 0) {
       truncated = true; // the prompt alone fills the model: no response token fits
     }
 
-    List<ResponsePlan.TokenRange> steps = new ArrayList<>();
-    if (options.lalp()) {
-      long[] context =
-          options.includePrompt()
-              ? prefix
-              : response.bosId() >= 0 ? new long[] {response.bosId()} : new long[0];
-      int stepCount = response.steps();
-      Window[] windows = new Window[stepCount];
-      for (int k = 0; k < stepCount; k++) {
-        windows[k] = window(k, bounds, context.length, max);
-        truncated |= windows[k].truncated;
+    List<WindowRule> rules = definition.windows();
+    Window[][] windows = new Window[rules.size()][scoredSteps.length];
+    Map<Long, Window> lastOfGroup = new HashMap<>();
+    int[] bounds = response.stepBounds();
+    for (int w = 0; w < rules.size(); w++) {
+      for (int j = 0; j < scoredSteps.length; j++) {
+        Window window = window(rules.get(w), scoredSteps[j], bounds, contextLength, max);
+        windows[w][j] = window;
+        truncated |= window.truncated;
+        lastOfGroup.merge(window.groupKey(), window, (a, b) -> b.step > a.step ? b : a);
       }
-      // The last step of each group decides the group's sequence.
-      Map<Long, Integer> lastOfGroup = new HashMap<>();
-      for (int k = 0; k < stepCount; k++) {
-        lastOfGroup.put(windows[k].groupKey(), k);
-      }
-      Map<Long, Integer> sequenceOfGroup = new HashMap<>();
-      boolean galpHoldsFirstGroup =
-          galpSequence >= 0 && options.includePrompt() && options.groupWindows();
-      for (int k = 0; k < stepCount; k++) {
-        Window w = windows[k];
+    }
+    boolean galpHoldsFirstGroup = galp != null && definition.includePrompt() && groupWindows;
+    Map<Long, Integer> sequenceOfGroup = new HashMap<>();
+    ResponsePlan.TokenRange[][] reads =
+        new ResponsePlan.TokenRange[rules.size()][scoredSteps.length];
+    for (int w = 0; w < rules.size(); w++) {
+      for (int j = 0; j < scoredSteps.length; j++) {
+        Window window = windows[w][j];
         int sequence;
-        int base;
-        if (galpHoldsFirstGroup && w.contextKept == context.length && w.firstStep == 0) {
-          sequence = galpSequence;
-        } else if (options.groupWindows()) {
-          Integer known = sequenceOfGroup.get(w.groupKey());
+        if (galpHoldsFirstGroup && window.contextKept == contextLength && window.firstStep == 0) {
+          sequence = galp.sequence();
+        } else if (groupWindows) {
+          Integer known = sequenceOfGroup.get(window.groupKey());
           if (known == null) {
-            Window last = windows[lastOfGroup.get(w.groupKey())];
             known = sequences.size();
-            sequences.add(windowSequence(context, tokens, bounds, last));
-            shared.add(sharedPrefix(last, context, prefix));
-            sequenceOfGroup.put(w.groupKey(), known);
+            sequences.add(view(lastOfGroup.get(window.groupKey()), bounds, contextLength, prefix));
+            sequenceOfGroup.put(window.groupKey(), known);
           }
           sequence = known;
         } else {
           sequence = sequences.size();
-          sequences.add(windowSequence(context, tokens, bounds, w));
-          shared.add(sharedPrefix(w, context, prefix));
+          sequences.add(view(window, bounds, contextLength, prefix));
         }
-        base = w.contextKept + bounds[k] - bounds[w.firstStep];
-        steps.add(new ResponsePlan.TokenRange(sequence, base, base + w.stepTokens));
+        int start = window.contextKept + bounds[window.step] - bounds[window.firstStep];
+        reads[w][j] = new ResponsePlan.TokenRange(sequence, start, start + window.stepTokens);
       }
     }
-    return new ResponsePlan(
-        sequences,
-        shared.stream().mapToInt(Integer::intValue).toArray(),
-        steps,
-        galp,
-        tokens.length,
-        truncated);
+    return new ResponsePlan(response, sequences, scoredSteps, reads, galp, truncated);
   }
 
-  /** The whole prompt when the window keeps all of it (with the prompt in windows), else 0. */
-  private int sharedPrefix(Window w, long[] context, long[] prefix) {
-    return options.includePrompt() && w.contextKept == context.length ? prefix.length : 0;
+  private SequenceView view(Window w, int[] bounds, int contextLength, int prefix) {
+    boolean wholePrompt = definition.includePrompt() && w.contextKept == contextLength;
+    return new SequenceView(
+        definition.includePrompt(),
+        contextLength - w.contextKept,
+        contextLength,
+        bounds[w.firstStep],
+        bounds[w.step] + w.stepTokens,
+        wholePrompt ? prefix : 0);
   }
 
-  private Window window(int k, int[] bounds, int contextLength, int max) {
-    int first = k - options.window().window(k + 1);
+  private static Window window(WindowRule rule, int k, int[] bounds, int contextLength, int max) {
+    int first = k - rule.window(k + 1);
     boolean truncated = false;
     while (first < k && contextLength + bounds[k + 1] - bounds[first] > max) {
       first++;
@@ -126,22 +129,6 @@ public final class WindowPlanner {
       }
     }
     return new Window(k, first, kept, stepTokens, truncated);
-  }
-
-  private static long[] windowSequence(long[] context, long[] tokens, int[] bounds, Window w) {
-    return concat(
-        context,
-        context.length - w.contextKept,
-        context.length,
-        tokens,
-        bounds[w.firstStep],
-        bounds[w.step] + w.stepTokens);
-  }
-
-  private static long[] concat(long[] a, int aFrom, int aTo, long[] b, int bFrom, int bTo) {
-    long[] out = Arrays.copyOf(Arrays.copyOfRange(a, aFrom, aTo), (aTo - aFrom) + (bTo - bFrom));
-    System.arraycopy(b, bFrom, out, aTo - aFrom, bTo - bFrom);
-    return out;
   }
 
   /** Step {@code step}'s window: steps firstStep..step, the last contextKept context tokens. */

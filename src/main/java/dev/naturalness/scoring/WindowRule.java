@@ -12,6 +12,33 @@ public sealed interface WindowRule extends Serializable {
   /** w_i, the number of preceding steps in step i's window. */
   int window(int i);
 
+  /**
+   * The rule as written in config and output keys, normalised: {@code steps=4}, {@code
+   * fraction=0.25}.
+   */
+  String spec();
+
+  /** {@code steps=K} or {@code fraction=A} (spaces allowed around '='). */
+  static WindowRule parse(String spec) {
+    int eq = spec.indexOf('=');
+    if (eq < 0) {
+      throw new IllegalArgumentException("window '" + spec + "' must be steps=K or fraction=A");
+    }
+    String kind = spec.substring(0, eq).trim();
+    String value = spec.substring(eq + 1).trim();
+    try {
+      return switch (kind) {
+        case "steps" -> new Steps(Integer.parseInt(value));
+        case "fraction" -> new Fraction(new BigDecimal(value));
+        default ->
+            throw new IllegalArgumentException(
+                "window '" + spec + "' must be steps=K or fraction=A");
+      };
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("window '" + spec + "' has no number after '='", e);
+    }
+  }
+
   /** w_i = min(k, i - 1). */
   record Steps(int k) implements WindowRule {
     public Steps {
@@ -23,6 +50,11 @@ public sealed interface WindowRule extends Serializable {
     @Override
     public int window(int i) {
       return Math.min(k, i - 1);
+    }
+
+    @Override
+    public String spec() {
+      return "steps=" + k;
     }
   }
 
@@ -46,6 +78,23 @@ public sealed interface WindowRule extends Serializable {
       return a.multiply(BigDecimal.valueOf(i - 1L))
           .setScale(0, RoundingMode.CEILING)
           .intValueExact();
+    }
+
+    @Override
+    public String spec() {
+      BigDecimal plain = a.stripTrailingZeros();
+      return "fraction=" + (plain.scale() < 0 ? plain.setScale(0) : plain).toPlainString();
+    }
+
+    /** 0.25 and 0.250 are the same rule. */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Fraction f && f.a.compareTo(a) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return a.stripTrailingZeros().hashCode();
     }
   }
 }

@@ -11,9 +11,15 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -23,29 +29,30 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
  * Checks on the driver, before Spark starts, that the input exists, holds data, and has the
- * required columns (from the first Parquet footer, or the first JSON lines), so that a wrong path
- * or column name costs a second, not a cluster start.
+ * required columns with the right types (every Parquet file's footer, or the first JSON lines), so
+ * that a wrong path or column costs a second, not a cluster start.
  */
 public final class InputPreflight {
   private static final int JSON_LINES_SAMPLED = 200;
+  private static final int FOOTER_THREADS = 8;
 
   /** What the preflight found. */
   public record Found(String format, List<String> files, Set<String> columns) {}
 
   private InputPreflight() {}
 
-  public static Found check(Settings.Input input, Configuration hadoop) {
+  public static Found check(Settings.Input input, String stepSource, Configuration hadoop) {
     Path root = new Path(input.path());
-    List<FileStatus> files = new ArrayList<>();
-    try {
-      FileSystem fs = root.getFileSystem(hadoop);
+    try (FileSystem fs = FileSystem.newInstance(root.toUri(), hadoop)) {
       if (!fs.exists(root)) {
         throw new ConfigError("input.path " + input.path() + " does not exist");
       }
+      List<FileStatus> files = new ArrayList<>();
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
       while (it.hasNext()) {
         LocatedFileStatus f = it.next();
@@ -62,20 +69,38 @@ public final class InputPreflight {
       }
       files.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
       String format = format(input.format(), fs, files.get(0).getPath());
-      java.util.Map<String, String> types =
-          format.equals("parquet")
-              ? parquetColumns(hadoop, files.get(0).getPath())
-              : jsonColumns(fs, files);
-      Set<String> columns = types.keySet();
-      requireColumns(input.columns(), columns);
-      requireText(input.columns(), types);
+      Map<String, String> columns = null;
+      if (format.equals("parquet")) {
+        for (Map.Entry<Path, Map<String, String>> footer :
+            parquetColumns(hadoop, files).entrySet()) {
+          requireColumns(input.columns(), footer.getValue().keySet());
+          requireTypes(input.columns(), stepSource, footer.getValue(), " in " + footer.getKey());
+          columns = columns == null ? footer.getValue() : columns;
+        }
+      } else {
+        columns = jsonColumns(fs, files);
+        requireColumns(input.columns(), columns.keySet());
+        requireTypes(input.columns(), stepSource, columns, "");
+      }
       List<String> names = new ArrayList<>();
       for (FileStatus f : files) {
         names.add(f.getPath().toString());
       }
-      return new Found(format, names, columns);
+      return new Found(format, names, columns.keySet());
     } catch (IOException e) {
-      throw new ConfigError("input.path " + input.path() + " cannot be read: " + e.getMessage());
+      String where =
+          input.path().startsWith("s3a:")
+              ? " (S3 endpoint "
+                  + hadoop.get("fs.s3a.endpoint", "the default AWS endpoint")
+                  + "; check s3.endpoint)"
+              : "";
+      throw new ConfigError(
+          "input.path "
+              + input.path()
+              + " cannot be read"
+              + where
+              + ": "
+              + firstLine(e.getMessage()));
     }
   }
 
@@ -94,8 +119,12 @@ public final class InputPreflight {
     }
   }
 
-  /** Required columns must hold text: strings (JSON), or BINARY (Parquet, read as UTF-8). */
-  private static void requireText(Settings.Columns c, java.util.Map<String, String> types) {
+  /**
+   * Required columns hold text (strings, or Parquet BINARY read as UTF-8); the label is a boolean,
+   * a string or a number; the steps the step source reads are arrays.
+   */
+  private static void requireTypes(
+      Settings.Columns c, String stepSource, Map<String, String> types, String where) {
     for (String[] kv : c.required()) {
       String type = types.get(kv[1]);
       if (type != null && !type.equals("string")) {
@@ -106,7 +135,48 @@ public final class InputPreflight {
                 + kv[0]
                 + ") has type "
                 + type
+                + where
                 + "; expected string");
+      }
+    }
+    String label = types.get(c.correct());
+    if (label != null
+        && (label.equals("array") || label.equals("object") || label.equals("group"))) {
+      throw new ConfigError(
+          "input column '"
+              + c.correct()
+              + "' (input.columns.correct) has type "
+              + label
+              + where
+              + "; expected boolean, a string such as true/false or yes/no, or 1/0");
+    }
+    String[] stepKey =
+        stepSource.equals("column")
+            ? new String[] {c.steps(), "input.columns.steps"}
+            : stepSource.equals("step-ends")
+                ? new String[] {c.stepEnds(), "input.columns.step-ends"}
+                : null;
+    if (stepKey != null) {
+      String type = types.get(stepKey[0]);
+      if (type == null) {
+        throw new ConfigError(
+            "input column '"
+                + stepKey[0]
+                + "' is missing; scoring.segmenter = "
+                + stepSource
+                + " reads the steps from it; set "
+                + stepKey[1]);
+      }
+      if (!type.equals("array") && !type.equals("group")) {
+        throw new ConfigError(
+            "input column '"
+                + stepKey[0]
+                + "' ("
+                + stepKey[1]
+                + ") has type "
+                + type
+                + where
+                + "; expected an array");
       }
     }
   }
@@ -142,34 +212,70 @@ public final class InputPreflight {
     }
   }
 
-  /** Column -> "string" for text, else the Parquet type's name. */
-  private static java.util.Map<String, String> parquetColumns(Configuration hadoop, Path file)
-      throws IOException {
+  /**
+   * Per file, column -> "string" for text, else the Parquet type's name: every footer, read a few
+   * at a time (a file written later with another type would otherwise fail after Spark starts).
+   */
+  private static Map<Path, Map<String, String>> parquetColumns(
+      Configuration hadoop, List<FileStatus> files) throws IOException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(FOOTER_THREADS, files.size()),
+            r -> {
+              Thread t = new Thread(r, "naturalness-footers");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<Map<String, String>>> footers = new ArrayList<>();
+      for (FileStatus f : files) {
+        footers.add(pool.submit(() -> footer(hadoop, f.getPath())));
+      }
+      Map<Path, Map<String, String>> out = new LinkedHashMap<>();
+      for (int i = 0; i < files.size(); i++) {
+        out.put(files.get(i).getPath(), footers.get(i).get());
+      }
+      return out;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading Parquet footers", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Map<String, String> footer(Configuration hadoop, Path file) throws IOException {
     try (ParquetFileReader reader =
         ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
-      java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+      Map<String, String> names = new LinkedHashMap<>();
       for (Type t : reader.getFooter().getFileMetaData().getSchema().getFields()) {
-        boolean text =
-            t.isPrimitive()
-                && t.asPrimitiveType().getPrimitiveTypeName()
-                    == org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
+        if (!t.isPrimitive()) {
+          names.put(
+              t.getName(),
+              t.getLogicalTypeAnnotation() != null
+                      && t.getLogicalTypeAnnotation().toString().startsWith("LIST")
+                  ? "array"
+                  : "group");
+          continue;
+        }
+        PrimitiveType.PrimitiveTypeName p = t.asPrimitiveType().getPrimitiveTypeName();
         names.put(
             t.getName(),
-            text
+            p == PrimitiveType.PrimitiveTypeName.BINARY
                 ? "string"
-                : (t.isPrimitive()
-                    ? t.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT)
-                    : "group"));
+                : p.name().toLowerCase(Locale.ROOT));
       }
       return names;
     }
   }
 
   /** Column -> "string" when every sampled non-null value is a string, else the JSON type seen. */
-  private static java.util.Map<String, String> jsonColumns(FileSystem fs, List<FileStatus> files)
+  private static Map<String, String> jsonColumns(FileSystem fs, List<FileStatus> files)
       throws IOException {
     ObjectMapper mapper = new ObjectMapper();
-    java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+    Map<String, String> names = new LinkedHashMap<>();
     Path first = files.get(0).getPath();
     InputStream raw = fs.open(first);
     try (BufferedReader lines =
@@ -187,17 +293,15 @@ public final class InputPreflight {
         seen++;
         try {
           JsonNode node = mapper.readTree(line);
-          for (Iterator<java.util.Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            java.util.Map.Entry<String, JsonNode> e = it.next();
+          for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
             String type =
-                v.isNull()
+                v.isNull() || v.isTextual()
                     ? "string"
-                    : v.isTextual()
-                        ? "string"
-                        : v.isNumber()
-                            ? "number"
-                            : v.isBoolean() ? "boolean" : v.isArray() ? "array" : "object";
+                    : v.isNumber()
+                        ? "number"
+                        : v.isBoolean() ? "boolean" : v.isArray() ? "array" : "object";
             names.merge(e.getKey(), type, (a, b) -> a.equals("string") ? b : a);
           }
         } catch (IOException e) {
@@ -206,5 +310,13 @@ public final class InputPreflight {
       }
     }
     return names;
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 }

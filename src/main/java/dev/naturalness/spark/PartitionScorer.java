@@ -2,106 +2,98 @@ package dev.naturalness.spark;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import dev.naturalness.config.Settings;
+import dev.naturalness.data.CorpusRow;
+import dev.naturalness.data.RowChecks;
+import dev.naturalness.data.RowProblem;
+import dev.naturalness.data.ScorePart;
+import dev.naturalness.data.ScoreRecord;
 import dev.naturalness.model.BatchBudget;
 import dev.naturalness.model.DeviceChoice;
 import dev.naturalness.model.RuntimeEnvironment;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCache;
+import dev.naturalness.scoring.Execution;
+import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
-import dev.naturalness.scoring.ScoringOptions;
+import dev.naturalness.scoring.ScoreDefinition;
+import dev.naturalness.scoring.ScoreParts;
+import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.PromptTemplate;
 import dev.naturalness.text.ResponsePreparer;
-import dev.naturalness.text.Segmenter;
+import dev.naturalness.text.StepSource;
 import dev.naturalness.text.TextException;
-import java.nio.file.Path;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntUnaryOperator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores one partition: rows sorted by estimated length (so batches are tight), taken in groups
- * whose planned sequences are packed together, with the JVM's one student for this device.
+ * Scores one partition with one student: rows sorted by estimated length (so batches are tight),
+ * taken in groups whose planned sequences are packed together. A row whose parts the incremental
+ * cache holds is scored only for the parts it lacks. The student is this JVM's, held for the task.
  */
 final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PartitionScorer.class);
   private static final AtomicBoolean CPU_FALLBACK_LOGGED = new AtomicBoolean();
+  private static final AtomicBoolean FIRST_BATCH_LOGGED = new AtomicBoolean();
 
-  private final ScoreContext context;
+  private final ScoreTask task;
+  private final CanonicalRows rows;
   private final ScoreStage.Counters counters;
-  private final int promptId;
-  private final int prompt;
-  private final int teacher;
-  private final int response;
-  private final int responseId;
-  private final int correct;
-  private final int steps;
-  private final int row;
-  private final int duplicate;
-  private final int problem;
-  private final int estimate;
-  private final int textSha;
 
-  PartitionScorer(ScoreContext context, StructType canonical, ScoreStage.Counters counters) {
-    this.context = context;
+  PartitionScorer(ScoreTask task, StructType canonical, ScoreStage.Counters counters) {
+    this.task = task;
+    this.rows = new CanonicalRows(canonical);
     this.counters = counters;
-    this.promptId = canonical.fieldIndex(Fields.PROMPT_ID);
-    this.prompt = canonical.fieldIndex(Fields.PROMPT);
-    this.teacher = canonical.fieldIndex(Fields.TEACHER);
-    this.response = canonical.fieldIndex(Fields.RESPONSE);
-    this.responseId = canonical.fieldIndex(Fields.RESPONSE_ID);
-    this.correct = canonical.fieldIndex(Fields.CORRECT);
-    this.steps = canonical.fieldIndex(Fields.STEPS);
-    this.row = canonical.fieldIndex(Fields.ROW);
-    this.duplicate = canonical.fieldIndex(Fields.DUPLICATE);
-    this.problem = canonical.fieldIndex(Fields.ROW_PROBLEM);
-    this.estimate = canonical.fieldIndex(Fields.EST_TOKENS);
-    this.textSha = canonical.fieldIndex(Fields.TEXT_SHA);
   }
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    TaskContext task = TaskContext.get();
-    if (context.failEveryAttempt() && task != null) {
+    TaskContext context = TaskContext.get();
+    if (task.testing().failEveryAttempt() && context != null) {
       throw new IllegalStateException(
-          "testing.fail-every-attempt: scoring task " + task.partitionId() + " fails");
+          "testing.fail-every-attempt: scoring task " + context.partitionId() + " fails");
     }
-    if (context.failFirstAttempt() && task != null && task.attemptNumber() == 0) {
+    if (task.testing().failFirstAttempt() && context != null && context.attemptNumber() == 0) {
       throw new IllegalStateException(
           "testing.fail-first-attempt: scoring task "
-              + task.partitionId()
+              + context.partitionId()
               + " fails on its first attempt");
     }
-    List<Row> rows = new ArrayList<>();
-    input.forEachRemaining(rows::add);
-    rows.sort(Comparator.comparingLong((Row r) -> r.getLong(estimate)).reversed());
-    int group = context.scoring().responsesPerGroup();
+    List<Row> all = new ArrayList<>();
+    input.forEachRemaining(all::add);
+    all.sort(Comparator.comparingLong(rows::estimate).reversed());
+    int group = task.scoring().responsesPerGroup();
+    GroupScorer scorer = new GroupScorer(context);
     return new Iterator<>() {
       private int next;
       private Iterator<Row> current = List.<Row>of().iterator();
-      private GroupScorer scorer;
 
       @Override
       public boolean hasNext() {
-        while (!current.hasNext() && next < rows.size()) {
-          if (scorer == null) {
-            scorer = new GroupScorer();
-          }
-          List<Row> slice = rows.subList(next, Math.min(rows.size(), next + group));
+        while (!current.hasNext() && next < all.size()) {
+          List<Row> slice = all.subList(next, Math.min(all.size(), next + group));
           next += slice.size();
           current = scorer.score(slice).iterator();
         }
@@ -118,215 +110,235 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     };
   }
 
-  /** The student and the scorer for one task, made when the first group needs them. */
+  /** A row ready to score: what it lacks, and what is stored. */
+  private record Pending(
+      Row row,
+      CorpusRow corpus,
+      Map<String, ScorePart> stored,
+      ScoreDefinition missing,
+      PreparedResponse prepared) {}
+
+  /** The student and the scorers of one task, made when the first row needs them. */
   private final class GroupScorer {
+    private final TaskContext context;
+    private final ScoreDefinition definition = task.student().definition();
+    private final Map<String, String> needed = IncrementalCache.neededParts(definition);
+    private final List<String> windows =
+        definition.computes(Metric.LALP)
+            ? definition.windows().stream().map(WindowRule::spec).toList()
+            : List.of();
+    private final Map<String, ResponseScorer> scorers = new HashMap<>();
+    private Student student;
     private ResponsePreparer preparer;
-    private ResponseScorer scorer;
+    private Execution execution;
+
+    GroupScorer(TaskContext context) {
+      this.context = context;
+    }
 
     List<Row> score(List<Row> group) {
       List<Row> out = new ArrayList<>(group.size());
-      List<Row> scorable = new ArrayList<>();
-      List<PreparedResponse> prepared = new ArrayList<>();
+      Map<String, List<Pending>> byMissing = new LinkedHashMap<>();
       for (Row r : group) {
-        String status = rowProblem(r);
-        if (status != null) {
+        CorpusRow row = rows.read(r);
+        RowProblem problem = RowChecks.problem(row);
+        if (problem != null) {
           out.add(
-              errorRow(
-                  r,
-                  status.substring(0, status.indexOf(' ')),
-                  status.substring(status.indexOf(' ') + 1)));
+              record(
+                  ScoreRecord.problem(row, task.student().name(), definition.hash(), problem),
+                  null,
+                  r));
+          continue;
+        }
+        Map<String, ScorePart> stored = PartRows.byName(rows.cachedParts(r), needed);
+        ScoreDefinition missing = missing(stored.keySet());
+        if (missing == null) {
+          out.add(record(fromParts(row, stored, true), stored, r));
           continue;
         }
         try {
           ensureStudent();
-          List<String> given = r.isNullAt(steps) ? null : r.getList(steps);
-          prepared.add(preparer.prepare(r.getString(prompt), r.getString(response), given));
-          scorable.add(r);
+          PreparedResponse prepared = preparer.prepare(row.prompt(), row.response(), row.steps());
+          byMissing
+              .computeIfAbsent(missing.canonicalForm(), k -> new ArrayList<>())
+              .add(new Pending(r, row, stored, missing, prepared));
         } catch (TextException e) {
-          out.add(errorRow(r, e.code(), e.getMessage()));
+          out.add(
+              record(
+                  ScoreRecord.problem(row, task.student().name(), definition.hash(), e.problem()),
+                  null,
+                  r));
         }
       }
-      if (!prepared.isEmpty()) {
-        List<ResponseScore> scores = scorer.score(prepared);
-        long tokens = 0;
+      long tokens = 0;
+      for (List<Pending> pending : byMissing.values()) {
+        ScoreDefinition missing = pending.get(0).missing();
+        List<PreparedResponse> prepared = pending.stream().map(Pending::prepared).toList();
+        List<String> ids = pending.stream().map(p -> p.corpus().responseId()).toList();
+        List<ResponseScore> scores = scorer(missing).score(prepared, ids);
+        logFirstBatch();
         for (int i = 0; i < scores.size(); i++) {
-          ResponseScore s = scores.get(i);
-          tokens += s.modelTokens();
-          out.add(scoredRow(scorable.get(i), s));
+          Pending p = pending.get(i);
+          Map<String, ScorePart> parts = new LinkedHashMap<>(p.stored());
+          parts.putAll(ScoreParts.of(scores.get(i), missing, p.corpus().response()));
+          ScoreRecord record = fromParts(p.corpus(), parts, false);
+          tokens += record.modelTokens();
+          out.add(record(record, parts, p.row()));
         }
-        counters.tokens().add(tokens);
       }
+      counters.tokens().add(tokens);
       counters.responses().add(group.size());
       return out;
     }
 
+    private ScoreRecord fromParts(CorpusRow row, Map<String, ScorePart> parts, boolean reused) {
+      return ScoreRecord.fromParts(
+          row,
+          task.student().name(),
+          definition.hash(),
+          windows,
+          definition.computes(Metric.GALP),
+          parts,
+          reused,
+          "no token of the response could be scored within "
+              + "student.max-tokens = "
+              + definition.maxTokens());
+    }
+
+    private Row record(ScoreRecord s, Map<String, ScorePart> parts, Row row) {
+      Row[] partRows = null;
+      if (parts != null) {
+        partRows = new Row[parts.size()];
+        int i = 0;
+        for (ScorePart p : parts.values()) {
+          partRows[i++] = PartRows.toRow(p, needed.get(p.part()));
+        }
+      }
+      return ScoreRows.toRow(s, partRows, rows.input(row));
+    }
+
+    /** The definition restricted to the parts not stored, or null when every part is. */
+    private ScoreDefinition missing(java.util.Set<String> stored) {
+      if (stored.containsAll(needed.keySet())) {
+        return null;
+      }
+      if (stored.isEmpty()) {
+        return definition;
+      }
+      List<WindowRule> lacking =
+          definition.windows().stream().filter(w -> !stored.contains(w.spec())).toList();
+      EnumSet<Metric> metrics = EnumSet.noneOf(Metric.class);
+      if (definition.computes(Metric.GALP) && !stored.contains(Metric.GALP.key())) {
+        metrics.add(Metric.GALP);
+      }
+      if (definition.computes(Metric.LALP) && !lacking.isEmpty()) {
+        metrics.add(Metric.LALP);
+      }
+      return definition
+          .withMetrics(metrics)
+          .withWindows(lacking.isEmpty() ? definition.windows() : lacking);
+    }
+
+    private ResponseScorer scorer(ScoreDefinition d) {
+      return scorers.computeIfAbsent(
+          d.canonicalForm(), k -> new ResponseScorer(d, execution, student.model()));
+    }
+
     private void ensureStudent() {
-      if (scorer != null) {
+      if (student != null) {
         return;
       }
-      Student student = student(context);
-      String segmenter = context.segmenter();
+      long started = System.nanoTime();
+      if (task.studentSettings().threads() > 0
+          && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+        System.setProperty(
+            "ai.djl.pytorch.num_threads", String.valueOf(task.studentSettings().threads()));
+      }
+      Students.Local local =
+          Students.local(
+              task.student(),
+              false,
+              task.studentSettings().localCache(),
+              HadoopStudentSource.configuration(task.hadoop()));
+      double copySeconds = (System.nanoTime() - started) / 1e9;
+      String device = device(context);
+      StudentCache.Lease lease =
+          StudentCache.jvm()
+              .acquire(
+                  new StudentCache.Key(
+                      local.directory().toAbsolutePath().normalize().toString(), device),
+                  () -> load(local, device, copySeconds));
+      if (context != null) {
+        context.addTaskCompletionListener((TaskCompletionListener) c -> lease.close());
+      }
+      student = lease.student();
+      execution = execution(task.scoring(), student);
+      List<IntUnaryOperator> repeatWindows = new ArrayList<>();
+      for (WindowRule w : definition.windows()) {
+        repeatWindows.add(w::window);
+      }
       preparer =
           new ResponsePreparer(
               new PromptTemplate(student.manifest().promptTemplate()),
-              segmenter.equals("column") ? null : Segmenter.named(segmenter),
+              StepSource.named(definition.steps()),
               student.tokenizer(),
-              student.manifest().bosId());
-      scorer = new ResponseScorer(batchOptions(context, student), student.model());
+              student.manifest().bosId(),
+              repeatWindows);
     }
-  }
 
-  /** "code reason", or null when the row can be scored. */
-  private String rowProblem(Row r) {
-    if (!r.isNullAt(problem)) {
-      return r.getString(problem); // bad_record or bad_correct, found while reading
+    private Student load(Students.Local local, String device, double copySeconds) {
+      long started = System.nanoTime();
+      Engine.getEngine("PyTorch");
+      double engineSeconds = (System.nanoTime() - started) / 1e9;
+      Student s = Student.load(local.directory(), Device.fromName(device));
+      double loadSeconds = (System.nanoTime() - started) / 1e9 - engineSeconds;
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "loaded student %s from %s: %s; batches of %d tokens (copy %.1f s, libtorch %.1f s, "
+                  + "load %.1f s)",
+              s.manifest().name(),
+              local.how(),
+              s.runtime().describe(),
+              execution(task.scoring(), s).batchTokens(),
+              copySeconds,
+              engineSeconds,
+              loadSeconds));
+      List<String> missing =
+          RuntimeEnvironment.missing(System.getenv()).stream()
+              .filter(m -> m.startsWith("MALLOC_"))
+              .toList();
+      if (!device.startsWith("gpu") && !missing.isEmpty()) {
+        LOG.warn(
+            "scoring on the CPU without {} in this executor's environment: libtorch's large tensors are then "
+                + "mapped and unmapped every batch (5-7x slower); set them with spark.executorEnv.NAME",
+            String.join(" ", missing));
+      }
+      return s;
     }
-    if (r.getBoolean(duplicate)) {
-      return Status.DUPLICATE
-          + " response_id "
-          + r.getString(responseId)
-          + " already appears in an earlier row, which is scored";
-    }
-    for (int[] f : new int[][] {{promptId}, {teacher}}) {
-      if (r.isNullAt(f[0]) || r.getString(f[0]).isBlank()) {
-        return Status.MISSING_FIELD
-            + " "
-            + (f[0] == promptId ? Fields.PROMPT_ID : Fields.TEACHER)
-            + " is null or empty";
+
+    private void logFirstBatch() {
+      if (FIRST_BATCH_LOGGED.compareAndSet(false, true)) {
+        double sinceStart =
+            (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime())
+                / 1000.0;
+        LOG.info(
+            String.format(
+                Locale.ROOT, "first batches scored %.1f s after this JVM started", sinceStart));
       }
     }
-    if (r.isNullAt(prompt)) {
-      return Status.MISSING_FIELD + " prompt is null";
-    }
-    if (r.isNullAt(response)) {
-      return Status.MISSING_FIELD + " response is null";
-    }
-    if (r.getString(response).isBlank()) {
-      return Status.EMPTY_RESPONSE + " response is empty or only white space";
-    }
-    String bad = invalidText("prompt", r.getString(prompt));
-    return bad != null ? bad : invalidText("response", r.getString(response));
   }
 
-  /** U+FFFD (the bytes were not UTF-8) or a control character other than tab, newline, CR. */
-  static String invalidText(String field, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if (ch == '\uFFFD') {
-        return Status.INVALID_TEXT
-            + " "
-            + field
-            + " holds U+FFFD at char "
-            + i
-            + ": the input was not valid UTF-8";
-      }
-      if ((ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7F) {
-        return Status.INVALID_TEXT
-            + " "
-            + field
-            + String.format(Locale.ROOT, " holds control character U+%04X at char %d", (int) ch, i);
-      }
-    }
-    return null;
-  }
-
-  private Row scoredRow(Row r, ResponseScore s) {
-    String status = Status.OK;
-    String error = null;
-    if (!s.ok()) {
-      status = Status.MODEL_ERROR;
-      error = s.error();
-    } else if (s.lalp() == null && s.galp() == null) {
-      status = Status.UNSCORABLE;
-      error =
-          "no token of the response could be scored within student.max-tokens = "
-              + context.options().maxTokens();
-    }
-    boolean ok = status.equals(Status.OK);
-    return RowFactory.create(
-        r.getString(responseId),
-        r.getString(promptId),
-        r.getString(teacher),
-        ok ? s.lalp() : null,
-        ok ? s.galp() : null,
-        s.nTokens(),
-        s.nSteps(),
-        s.truncated(),
-        status,
-        error,
-        ok && context.stepScores() ? boxed(s.stepScores()) : null,
-        context.studentName(),
-        context.configHash(),
-        s.modelTokens(),
-        r.isNullAt(correct) ? null : r.getBoolean(correct),
-        r.getLong(row),
-        r.getString(textSha),
-        false);
-  }
-
-  private Row errorRow(Row r, String status, String error) {
-    return RowFactory.create(
-        r.getString(responseId),
-        r.getString(promptId),
-        r.getString(teacher),
-        null,
-        null,
-        0,
-        0,
-        false,
-        status,
-        error,
-        null,
-        context.studentName(),
-        context.configHash(),
-        0L,
-        r.isNullAt(correct) ? null : r.getBoolean(correct),
-        r.getLong(row),
-        r.getString(textSha),
-        false);
-  }
-
-  private static Float[] boxed(float[] values) {
-    Float[] out = new Float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = values[i];
-    }
-    return out;
-  }
-
-  /**
-   * The scoring options with the batch budget resolved: {@code auto} on a GPU follows its free
-   * memory.
-   */
-  static ScoringOptions batchOptions(ScoreContext context, Student student) {
-    ScoringOptions options = context.options();
-    if (context.scoring().batchTokens() > 0 || student.runtime().gpuFreeBytes() == 0) {
-      return options;
-    }
-    return options.withBatch(
-        BatchBudget.forGpu(
-            student.runtime().gpuFreeBytes(),
-            student.manifest().vocabSize(),
-            student.manifest().dtype(),
-            options.rowTokens()),
-        options.rowTokens());
-  }
-
-  /** This JVM's student for the device Spark gave the task. */
-  static Student student(ScoreContext context) {
-    if (context.student().threads() > 0
-        && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(context.student().threads()));
-    }
+  /** The device Spark gave the task (its GPU), or the CPU. */
+  private String device(TaskContext context) {
     List<String> gpus = List.of();
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      scala.Option<ResourceInformation> gpu = task.resources().get("gpu");
+    if (context != null) {
+      scala.Option<ResourceInformation> gpu = context.resources().get("gpu");
       if (gpu.isDefined()) {
         gpus = List.of(gpu.get().addresses());
       }
     }
-    String setting = context.student().device();
+    String setting = task.studentSettings().device();
     int visible =
         setting.equals("gpu") && gpus.isEmpty() ? Engine.getEngine("PyTorch").getGpuCount() : 0;
     String device = DeviceChoice.choose(setting, gpus, visible);
@@ -336,29 +348,27 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       LOG.info(
           "student.device = auto and Spark assigned no GPU to this executor's tasks: scoring on the CPU");
     }
-    Path dir = Path.of(context.student().path()).toAbsolutePath().normalize();
-    return StudentCache.jvm()
-        .getOrLoad(
-            new StudentCache.Key(dir.toString(), device),
-            () -> {
-              Student s = Student.load(dir, Device.fromName(device));
-              LOG.info(
-                  "loaded student {} from {}: {}; batches of {} tokens",
-                  s.manifest().name(),
-                  dir,
-                  s.runtime().describe(),
-                  batchOptions(context, s).batchTokens());
-              List<String> missing =
-                  RuntimeEnvironment.missing(System.getenv()).stream()
-                      .filter(m -> m.startsWith("MALLOC_"))
-                      .toList();
-              if (!device.startsWith("gpu") && !missing.isEmpty()) {
-                LOG.warn(
-                    "scoring on the CPU without {} in this executor's environment: libtorch's large tensors are then "
-                        + "mapped and unmapped every batch (5-7x slower); set them with spark.executorEnv.NAME",
-                    String.join(" ", missing));
-              }
-              return s;
-            });
+    return device;
+  }
+
+  /**
+   * The batch budget resolved where the student runs: auto follows the GPU's free memory, or 4096
+   * on a CPU.
+   */
+  static Execution execution(Settings.Scoring scoring, Student student) {
+    int batch;
+    if (scoring.batch() instanceof Settings.BatchSize.Fixed fixed) {
+      batch = fixed.tokens();
+    } else if (student.runtime().gpuFreeBytes() > 0) {
+      batch =
+          BatchBudget.forGpu(
+              student.runtime().gpuFreeBytes(),
+              student.manifest().vocabSize(),
+              student.manifest().dtype(),
+              scoring.rowTokens());
+    } else {
+      batch = BatchBudget.CPU_TOKENS;
+    }
+    return new Execution(batch, scoring.rowTokens(), scoring.pack(), true);
   }
 }

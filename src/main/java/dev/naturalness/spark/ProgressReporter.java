@@ -7,10 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +20,11 @@ import scala.Tuple4;
 import scala.collection.JavaConverters;
 
 /**
- * One log line at a steady pace while scoring runs: responses scored of the total, tokens, tokens/s
- * and ETA. Finished tasks count through the accumulators; running tasks through the values their
- * executors report with each heartbeat.
+ * One log line at a steady pace while scoring runs: responses scored of the total, model tokens run
+ * of those planned, tokens/s, and an ETA from the planned tokens left (a response's cost grows with
+ * the square of its steps, so tokens say more than responses). Finished tasks count through the
+ * accumulators; running tasks through the values their executors send with each heartbeat, which
+ * the job makes come at least twice per progress interval.
  */
 public final class ProgressReporter extends SparkListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
@@ -28,18 +32,22 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   private final SparkSession spark;
   private final ScoreStage.Counters counters;
   private final long totalResponses;
+  private final long plannedTokens;
   private final long startNanos = System.nanoTime();
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
+  private final AtomicInteger tasks = new AtomicInteger();
   private final ScheduledExecutorService clock;
 
   public ProgressReporter(
       SparkSession spark,
       ScoreStage.Counters counters,
       long totalResponses,
+      long plannedTokens,
       double intervalSeconds) {
     this.spark = spark;
     this.counters = counters;
     this.totalResponses = totalResponses;
+    this.plannedTokens = plannedTokens;
     spark.sparkContext().addSparkListener(this);
     clock =
         Executors.newSingleThreadScheduledExecutor(
@@ -69,7 +77,13 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   }
 
   @Override
+  public void onTaskStart(SparkListenerTaskStart start) {
+    tasks.incrementAndGet();
+  }
+
+  @Override
   public void onTaskEnd(SparkListenerTaskEnd end) {
+    tasks.decrementAndGet();
     running.remove(end.taskInfo().taskId());
   }
 
@@ -84,26 +98,29 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     return new long[] {Math.min(responses, totalResponses), tokens};
   }
 
-  public double elapsedSeconds() {
-    return (System.nanoTime() - startNanos) / 1e9;
-  }
-
   public String line() {
     long[] p = progress();
-    double seconds = Math.max(1e-3, elapsedSeconds());
+    double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
     double rate = p[1] / seconds;
-    String eta =
-        p[0] == 0
-            ? "unknown"
-            : clock(Duration.ofSeconds((long) ((totalResponses - p[0]) * seconds / p[0])));
+    String eta;
+    if (plannedTokens > 0 && p[1] > 0) {
+      eta = clock(Duration.ofSeconds((long) (Math.max(0, plannedTokens - p[1]) / rate)));
+    } else if (p[0] > 0) {
+      eta = clock(Duration.ofSeconds((long) ((totalResponses - p[0]) * seconds / p[0])));
+    } else {
+      eta = "unknown";
+    }
     return String.format(
         Locale.ROOT,
-        "progress: %,d/%,d responses (%.1f%%), %,d tokens, %,.0f tokens/s, elapsed %s, ETA %s",
+        "progress: %,d/%,d responses (%.1f%%), %,d of %,d planned model tokens, %,.0f tokens/s, "
+            + "%d tasks running, elapsed %s, ETA %s",
         p[0],
         totalResponses,
         100.0 * p[0] / Math.max(1, totalResponses),
         p[1],
+        plannedTokens,
         rate,
+        Math.max(0, tasks.get()),
         clock(Duration.ofSeconds((long) seconds)),
         eta);
   }

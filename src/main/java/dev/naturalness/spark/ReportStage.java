@@ -13,13 +13,15 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.RowStatus;
+import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.report.ReportData;
 import dev.naturalness.report.ReportHtml;
-import dev.naturalness.text.GivenSteps;
-import dev.naturalness.text.Segmenter;
+import dev.naturalness.report.RunSummary;
+import dev.naturalness.scoring.ScoreParts;
 import dev.naturalness.text.Span;
-import dev.naturalness.text.TextException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,68 +33,60 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Aggregates and samples what the report shows (only small results reach the driver), writes
  * report.html, and small JSON copies for the notebooks (pandas reads them without pyarrow):
- * report_data/teachers.json, report_data/scores_sample.jsonl, report_data/selected_sample.jsonl.
+ * report_data/teachers.json, report_data/summary.json, report_data/scores_sample.jsonl,
+ * report_data/selected_sample.jsonl.
  */
 public final class ReportStage {
   static final int BINS = 30;
   static final int WORST_RESPONSES = 6;
   static final int SCORES_SAMPLE = 20_000;
   static final int SELECTED_SAMPLE = 2_000;
+  static final int PAIRS = 15;
+  static final int DISAGREEMENT_SAMPLE = 25;
 
   private ReportStage() {}
 
   public static void writeReport(
       Dataset<Row> scores,
       long scoreRows,
-      Dataset<Row> canonical,
       Dataset<Row> selected,
       long selectedRows,
-      List<Row> teachers,
-      Map<String, Object> summary,
+      List<TeacherSummary> teachers,
+      RunSummary summary,
       Settings.Job settings,
+      List<String> windows,
       Outputs outputs)
       throws IOException {
-    Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(Status.OK));
-    List<Map<String, Object>> teacherMaps = new ArrayList<>();
-    for (Row t : teachers) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (String f : t.schema().fieldNames()) {
-        m.put(f, t.getAs(f));
-      }
-      teacherMaps.add(m);
-    }
-
-    Map<String, ReportData.Histogram> histograms = histograms(ok);
-    Disagreements disagreements = disagreements(ok);
+    Dataset<Row> ok = scores.filter(col(Fields.STATUS).equalTo(RowStatus.OK.code()));
     ReportData data =
         new ReportData(
-            withoutConfig(summary),
+            summary,
             settings.resolvedJson(),
-            teacherMaps,
-            histograms,
-            disagreements.compared(),
-            disagreements.prompts(),
-            disagreements.pairs(),
-            disagreements.sample(),
-            worstSteps(ok, canonical, teachers, settings.scoring().segmenter()));
+            teachers,
+            windows,
+            histograms(ok),
+            disagreements(ok),
+            worstSteps(ok, teachers, settings.input().columns()));
     outputs.writeText("report.html", ReportHtml.render(data));
-
-    ObjectMapper json = new ObjectMapper();
+    ObjectMapper json =
+        new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     outputs.writeText(
         "report_data/teachers.json",
-        json.writerWithDefaultPrettyPrinter().writeValueAsString(teacherMaps));
+        json.writerWithDefaultPrettyPrinter().writeValueAsString(teachers));
+    outputs.writeText("report_data/summary.json", summary.toJson());
     double fraction = Math.min(1.0, (double) SCORES_SAMPLE / Math.max(1, scoreRows));
     outputs.writeText(
         "report_data/scores_sample.jsonl",
         String.join(
                 "\n",
                 scores
-                    .drop(ScoreStage.INTERNAL.toArray(new String[0]))
-                    .drop(Fields.STEP_SCORES)
+                    .drop(ScoreRows.INTERNAL.toArray(new String[0]))
+                    .drop(ScoreRows.STEP_COLUMNS.toArray(new String[0]))
                     .sample(false, fraction, 17)
                     .limit(SCORES_SAMPLE)
                     .toJSON()
@@ -103,6 +97,7 @@ public final class ReportStage {
         String.join(
                 "\n",
                 selected
+                    .drop(SelectStage.SORT_PROMPT, "_teacher")
                     .sample(
                         false,
                         Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)),
@@ -114,167 +109,198 @@ public final class ReportStage {
   }
 
   /**
-   * Where LALP's and GALP's picks differ: prompts compared, prompts that differ, the top pairs, a
-   * sample.
+   * Per student, each prompt's best response by LALP and by GALP among its responses scored by
+   * both, and how the two picks' teachers differ. One pass counts the prompts per (student, LALP's
+   * teacher, GALP's teacher); the sample is a second pass.
    */
-  record Disagreements(
-      long compared,
-      long prompts,
-      List<Map<String, Object>> pairs,
-      List<Map<String, Object>> sample) {}
-
-  static final int PAIRS = 15;
-  static final int DISAGREEMENT_SAMPLE = 25;
-
-  /**
-   * Each prompt's best response by LALP and by GALP among its responses scored by both, and how the
-   * two picks' teachers differ. Needs the columns prompt_id, teacher, response_id, lalp and galp.
-   */
-  static Disagreements disagreements(Dataset<Row> ok) {
-    // One pass counts the prompts per (LALP's pick's teacher, GALP's pick's teacher): the pairs are
-    // few, and the counts and the top pairs come from them; the sample is a second pass.
+  static Map<String, ReportData.Disagreements> disagreements(Dataset<Row> ok) {
     Dataset<Row> picks =
         TeacherStage.picksPerPrompt(
                 ok.filter(col(Fields.LALP).isNotNull().and(col(Fields.GALP).isNotNull())))
             .select(
+                col(Fields.STUDENT),
                 col(Fields.PROMPT_ID),
                 col(TeacherStage.LALP_PICK + ".teacher").as("lalp_teacher"),
                 col(TeacherStage.LALP_PICK + ".value").as("lalp_value"),
                 col(TeacherStage.GALP_PICK + ".teacher").as("galp_teacher"),
                 col(TeacherStage.GALP_PICK + ".value").as("galp_value"));
-    long compared = 0;
-    long disagreements = 0;
-    List<Row> differing = new ArrayList<>();
-    for (Row r : picks.groupBy("lalp_teacher", "galp_teacher").count().collectAsList()) {
-      compared += r.getLong(2);
-      if (!r.getString(0).equals(r.getString(1))) {
-        disagreements += r.getLong(2);
-        differing.add(r);
+    Map<String, long[]> totals = new LinkedHashMap<>();
+    Map<String, List<ReportData.Pair>> pairs = new HashMap<>();
+    for (Row r :
+        picks
+            .groupBy("student", "lalp_teacher", "galp_teacher")
+            .count()
+            .orderBy("student")
+            .collectAsList()) {
+      long[] t = totals.computeIfAbsent(r.getString(0), s -> new long[2]);
+      t[0] += r.getLong(3);
+      if (!r.getString(1).equals(r.getString(2))) {
+        t[1] += r.getLong(3);
+        pairs
+            .computeIfAbsent(r.getString(0), s -> new ArrayList<>())
+            .add(new ReportData.Pair(r.getString(1), r.getString(2), r.getLong(3)));
       }
     }
-    differing.sort(
-        Comparator.comparingLong((Row r) -> -r.getLong(2))
-            .thenComparing((Row r) -> r.getString(0))
-            .thenComparing((Row r) -> r.getString(1)));
-    List<Map<String, Object>> pairs = new ArrayList<>();
-    for (Row r : differing.subList(0, Math.min(PAIRS, differing.size()))) {
-      pairs.add(
-          Map.of(
-              "lalp_teacher",
-              r.getString(0),
-              "galp_teacher",
-              r.getString(1),
-              "prompts",
-              r.getLong(2)));
-    }
-    List<Map<String, Object>> sample = new ArrayList<>();
-    if (disagreements > 0) {
-      for (Row r :
+    Map<String, List<ReportData.Example>> samples = new HashMap<>();
+    if (totals.values().stream().anyMatch(t -> t[1] > 0)) {
+      Dataset<Row> differing =
           picks
               .filter(col("lalp_teacher").notEqual(col("galp_teacher")))
-              .orderBy(Fields.PROMPT_ID)
-              .limit(DISAGREEMENT_SAMPLE)
-              .collectAsList()) {
-        sample.add(
-            Map.of(
-                "prompt_id",
-                r.getAs(Fields.PROMPT_ID),
-                "lalp_teacher",
-                r.getAs("lalp_teacher"),
-                "lalp",
-                r.getAs("lalp_value"),
-                "galp_teacher",
-                r.getAs("galp_teacher"),
-                "galp",
-                r.getAs("galp_value")));
+              .withColumn(
+                  "_n",
+                  row_number().over(Window.partitionBy(Fields.STUDENT).orderBy(Fields.PROMPT_ID)))
+              .filter(col("_n").leq(DISAGREEMENT_SAMPLE));
+      for (Row r : differing.orderBy(Fields.STUDENT, Fields.PROMPT_ID).collectAsList()) {
+        samples
+            .computeIfAbsent(r.getAs(Fields.STUDENT), s -> new ArrayList<>())
+            .add(
+                new ReportData.Example(
+                    r.getAs(Fields.PROMPT_ID),
+                    r.getAs("lalp_teacher"),
+                    r.getAs("lalp_value"),
+                    r.getAs("galp_teacher"),
+                    r.getAs("galp_value")));
       }
     }
-    return new Disagreements(compared, disagreements, pairs, sample);
+    Map<String, ReportData.Disagreements> out = new LinkedHashMap<>();
+    totals.forEach(
+        (student, t) -> {
+          List<ReportData.Pair> p = new ArrayList<>(pairs.getOrDefault(student, List.of()));
+          p.sort(
+              Comparator.comparingLong((ReportData.Pair x) -> -x.prompts())
+                  .thenComparing(ReportData.Pair::lalpTeacher)
+                  .thenComparing(ReportData.Pair::galpTeacher));
+          out.put(
+              student,
+              new ReportData.Disagreements(
+                  t[0],
+                  t[1],
+                  p.subList(0, Math.min(PAIRS, p.size())),
+                  samples.getOrDefault(student, List.of())));
+        });
+    return out;
   }
 
   /**
-   * Per metric, BINS equal bins between its 0.5th and 99.5th percentile (values outside go to the
-   * end bins), counted per teacher; metrics with no value are left out. Needs the columns teacher,
-   * lalp and galp.
+   * Per student and metric, BINS equal bins between the metric's 0.5th and 99.5th percentile
+   * (values outside go to the end bins), counted per teacher; metrics with no value are left out.
+   * Every range in one pass, every bin count in one more.
    */
-  static Map<String, ReportData.Histogram> histograms(Dataset<Row> ok) {
-    // Every metric's range in one pass, then every metric's bins in one more: each Spark job costs
-    // a fixed part of a second, which is most of a small run's report.
-    List<String> metrics = List.of(TeacherStage.METRICS);
-    List<String> percentiles = new ArrayList<>();
+  static Map<String, Map<String, ReportData.Histogram>> histograms(Dataset<Row> ok) {
+    List<String> metrics = List.of(Fields.LALP, Fields.GALP);
+    List<Column> percentiles = new ArrayList<>();
     for (String metric : metrics) {
-      percentiles.add("percentile_approx(" + metric + ", 0.005)");
-      percentiles.add("percentile_approx(" + metric + ", 0.995)");
+      percentiles.add(
+          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.005), lit(10000)));
+      percentiles.add(
+          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.995), lit(10000)));
     }
-    Row ranges = ok.selectExpr(percentiles.toArray(new String[0])).first();
-    List<Column> binned = new ArrayList<>();
-    Map<String, double[]> bounds = new LinkedHashMap<>();
-    for (int m = 0; m < metrics.size(); m++) {
-      if (ranges.isNullAt(2 * m)) {
-        continue;
+    Map<String, Map<String, double[]>> bounds = new LinkedHashMap<>();
+    for (Row r :
+        ok.groupBy(col(Fields.STUDENT))
+            .agg(
+                percentiles.get(0),
+                percentiles.subList(1, percentiles.size()).toArray(new Column[0]))
+            .orderBy(Fields.STUDENT)
+            .collectAsList()) {
+      for (int m = 0; m < metrics.size(); m++) {
+        if (!r.isNullAt(1 + 2 * m)) {
+          double low = r.getDouble(1 + 2 * m);
+          bounds
+              .computeIfAbsent(r.getString(0), s -> new LinkedHashMap<>())
+              .put(
+                  metrics.get(m), new double[] {low, Math.max(r.getDouble(2 + 2 * m), low + 1e-6)});
+        }
       }
-      double low = ranges.getDouble(2 * m);
-      double high = Math.max(ranges.getDouble(2 * m + 1), low + 1e-6);
-      bounds.put(metrics.get(m), new double[] {low, high});
-      // greatest() skips nulls, so a missing value is kept out explicitly.
-      binned.add(
-          struct(
-              lit(metrics.get(m)).as("metric"),
-              when(
-                      col(metrics.get(m)).isNotNull(),
-                      least(
-                          lit(BINS - 1),
-                          greatest(
-                              lit(0),
-                              floor(
-                                      col(metrics.get(m))
-                                          .minus(low)
-                                          .divide(high - low)
-                                          .multiply(BINS))
-                                  .cast("int"))))
-                  .as("bin")));
     }
-    Map<String, Map<String, long[]>> counts = new HashMap<>();
-    if (!binned.isEmpty()) {
+    Map<String, Map<String, Map<String, long[]>>> counts = new HashMap<>();
+    if (!bounds.isEmpty()) {
+      List<Column> binned = new ArrayList<>();
+      for (String metric : metrics) {
+        Column low = lit(null).cast(DataTypes.DoubleType);
+        Column high = lit(null).cast(DataTypes.DoubleType);
+        for (Map.Entry<String, Map<String, double[]>> b : bounds.entrySet()) {
+          double[] lh = b.getValue().get(metric);
+          if (lh != null) {
+            low = when(col(Fields.STUDENT).equalTo(b.getKey()), lit(lh[0])).otherwise(low);
+            high = when(col(Fields.STUDENT).equalTo(b.getKey()), lit(lh[1])).otherwise(high);
+          }
+        }
+        // greatest() skips nulls, so a missing value is kept out explicitly.
+        binned.add(
+            struct(
+                lit(metric).as("metric"),
+                when(
+                        col(metric).isNotNull().and(low.isNotNull()),
+                        least(
+                            lit(BINS - 1),
+                            greatest(
+                                lit(0),
+                                floor(col(metric).minus(low).divide(high.minus(low)).multiply(BINS))
+                                    .cast("int"))))
+                    .as("bin")));
+      }
       for (Row r :
-          ok.select(col(Fields.TEACHER), explode(array(binned.toArray(new Column[0]))).as("_b"))
+          ok.select(
+                  col(Fields.STUDENT),
+                  col(Fields.TEACHER),
+                  explode(array(binned.toArray(new Column[0]))).as("_b"))
               .filter(col("_b.bin").isNotNull())
-              .groupBy(col(Fields.TEACHER), col("_b.metric"), col("_b.bin"))
+              .groupBy(col(Fields.STUDENT), col(Fields.TEACHER), col("_b.metric"), col("_b.bin"))
               .agg(count("*"))
               .collectAsList()) {
-        counts.computeIfAbsent(r.getString(1), k -> new HashMap<>())
-                .computeIfAbsent(r.getString(0), k -> new long[BINS])[r.getInt(2)] =
-            r.getLong(3);
+        counts
+                .computeIfAbsent(r.getString(0), s -> new HashMap<>())
+                .computeIfAbsent(r.getString(2), m -> new HashMap<>())
+                .computeIfAbsent(r.getString(1), t -> new long[BINS])[r.getInt(3)] =
+            r.getLong(4);
       }
     }
-    Map<String, ReportData.Histogram> histograms = new LinkedHashMap<>();
+    Map<String, Map<String, ReportData.Histogram>> out = new LinkedHashMap<>();
     bounds.forEach(
-        (metric, lowHigh) ->
-            histograms.put(
-                metric,
-                new ReportData.Histogram(
-                    lowHigh[0], lowHigh[1], BINS, counts.getOrDefault(metric, new HashMap<>()))));
-    return histograms;
+        (student, byMetric) ->
+            byMetric.forEach(
+                (metric, lh) ->
+                    out.computeIfAbsent(student, s -> new LinkedHashMap<>())
+                        .put(
+                            metric,
+                            new ReportData.Histogram(
+                                lh[0],
+                                lh[1],
+                                BINS,
+                                counts
+                                    .getOrDefault(student, Map.of())
+                                    .getOrDefault(metric, Map.of())))));
+    return out;
   }
 
   /**
-   * The lowest-LALP response of each of the top teachers, cut into its steps again; the texts come
-   * from the cached canonical rows (reading the input again would parse the whole corpus for a few
-   * rows).
+   * The lowest-LALP response of each of the first student's top teachers, cut into the steps it was
+   * scored with (its step spans), the texts from the input rows that were scored.
    */
   static List<ReportData.ResponseSteps> worstSteps(
-      Dataset<Row> ok, Dataset<Row> canonical, List<Row> teachers, String segmenter) {
+      Dataset<Row> ok, List<TeacherSummary> teachers, Settings.Columns columns) {
     List<String> top = new ArrayList<>();
-    for (Row t : teachers) {
-      if (top.size() < WORST_RESPONSES && t.getAs("lalp_rank") != null) {
-        top.add(t.getAs(Fields.TEACHER));
+    String student = teachers.isEmpty() ? null : teachers.get(0).student();
+    for (TeacherSummary t : teachers) {
+      if (t.student().equals(student) && top.size() < WORST_RESPONSES && t.lalp().rank() != null) {
+        top.add(t.teacher());
       }
     }
     if (top.isEmpty()) {
       return List.of();
     }
+    Column prompt =
+        col(Fields.INPUT + "." + CorpusReader.quoted(columns.prompt())).cast(DataTypes.StringType);
+    Column response =
+        col(Fields.INPUT + "." + CorpusReader.quoted(columns.response()))
+            .cast(DataTypes.StringType);
     List<Row> worst =
-        ok.filter(col(Fields.TEACHER).isin(top.toArray()).and(col(Fields.LALP).isNotNull()))
+        ok.filter(
+                col(Fields.STUDENT)
+                    .equalTo(student)
+                    .and(col(Fields.TEACHER).isin(top.toArray()))
+                    .and(col(Fields.LALP).isNotNull()))
             .withColumn(
                 "_r",
                 row_number()
@@ -283,64 +309,48 @@ public final class ReportStage {
                             .orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
             .filter(col("_r").equalTo(1))
             .select(
-                Fields.ROW,
-                Fields.TEACHER,
-                Fields.PROMPT_ID,
-                Fields.RESPONSE_ID,
-                Fields.LALP,
-                Fields.STEP_SCORES)
+                col(Fields.TEACHER),
+                col(Fields.PROMPT_ID),
+                col(Fields.RESPONSE_ID),
+                col(Fields.LALP),
+                col(Fields.STEP_SCORES),
+                col(Fields.STEP_SPANS),
+                prompt.as("_prompt"),
+                response.as("_response"))
             .collectAsList();
-    Map<Long, Row> byRow = new HashMap<>();
+    Map<String, Row> byTeacher = new HashMap<>();
     for (Row r : worst) {
-      byRow.put(r.getLong(0), r);
-    }
-    boolean given = segmenter.equals("column");
-    Map<Long, Row> texts = new HashMap<>();
-    for (Row r :
-        canonical
-            .filter(col(Fields.ROW).isin(byRow.keySet().toArray()))
-            .select(Fields.ROW, Fields.PROMPT, Fields.RESPONSE, Fields.STEPS)
-            .collectAsList()) {
-      texts.put(r.getLong(0), r);
+      byTeacher.put(r.getString(0), r);
     }
     List<ReportData.ResponseSteps> out = new ArrayList<>();
     for (String teacher : top) {
-      for (Row r : worst) {
-        if (!teacher.equals(r.getString(1)) || !texts.containsKey(r.getLong(0))) {
-          continue;
-        }
-        Row text = texts.get(r.getLong(0));
-        String prompt = text.getString(1);
-        String response = text.getString(2);
-        List<String> steps = new ArrayList<>();
-        try {
-          List<Span> spans =
-              given
-                  ? GivenSteps.spans(response, text.getList(3))
-                  : Segmenter.named(segmenter).segment(response);
-          for (Span s : spans) {
-            steps.add(response.substring(s.start(), s.end()));
-          }
-        } catch (TextException | IllegalArgumentException e) {
-          steps.add(response);
-        }
-        List<Float> scores = r.isNullAt(5) ? null : r.getList(5);
-        // With a byte-level vocabulary every step has tokens; otherwise a step may have been
-        // dropped.
-        if (scores != null && scores.size() != steps.size()) {
-          scores = null;
-        }
-        out.add(
-            new ReportData.ResponseSteps(
-                teacher, r.getString(2), r.getString(3), r.getDouble(4), prompt, steps, scores));
+      Row r = byTeacher.get(teacher);
+      if (r == null) {
+        continue;
       }
+      String text = r.getString(7);
+      int[] spans = ScoreRows.spans(r);
+      List<String> steps = new ArrayList<>();
+      List<Float> scores = null;
+      if (spans != null) {
+        for (Span s : ScoreParts.charSpans(text, spans)) {
+          steps.add(text.substring(s.start(), s.end()));
+        }
+        scores = r.getList(4);
+      } else {
+        steps.add(text);
+      }
+      out.add(
+          new ReportData.ResponseSteps(
+              student,
+              teacher,
+              r.getString(1),
+              r.getString(2),
+              r.getDouble(3),
+              r.getString(6),
+              steps,
+              scores));
     }
     return out;
-  }
-
-  private static Map<String, Object> withoutConfig(Map<String, Object> summary) {
-    Map<String, Object> m = new LinkedHashMap<>(summary);
-    m.remove("config");
-    return m;
   }
 }

@@ -1,112 +1,113 @@
 package dev.naturalness.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.types.DataTypes.DoubleType;
-import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
-import static org.apache.spark.sql.types.DataTypes.createStructField;
-import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.RowStatus;
+import dev.naturalness.data.TeacherSummary;
+import dev.naturalness.scoring.Metric;
+import dev.naturalness.stats.Correlation;
+import dev.naturalness.stats.TeacherStatistics;
+import dev.naturalness.stats.TopProbability;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
+import scala.collection.JavaConverters;
 
 /**
- * The teacher table: per teacher and per metric (LALP, GALP), the mean over its scored responses
- * (the ranking), the median, a bootstrap 95% interval over prompts, and the win rate: the share of
- * the prompts it answered where its response scores highest among all scored responses to that
- * prompt (ties to the smaller response_id).
+ * The teacher table, per student: per teacher and metric the mean over its scored responses (the
+ * ranking), the median, a bootstrap 95% interval over prompts, the win rate (the share of the
+ * prompts it answered where its response scores highest, ties to the smaller response_id), the mean
+ * over the prompts every teacher answered (balanced), and its chance of ranking first over joint
+ * bootstrap resamples of prompts; each window's mean LALP; and what the scores may be rewarding
+ * (lengths and their correlations with the scores, repetition).
  */
 public final class TeacherStage {
-  public static final String[] METRICS = {Fields.LALP, Fields.GALP};
-
-  public static final StructType SCHEMA;
-
-  static {
-    List<StructField> fields =
-        new ArrayList<>(
-            List.of(
-                createStructField(Fields.TEACHER, StringType, false),
-                createStructField("n_responses", LongType, false),
-                createStructField("n_scored", LongType, false),
-                createStructField("n_errors", LongType, false)));
-    for (String m : METRICS) {
-      fields.add(createStructField(m + "_rank", IntegerType, true));
-      fields.add(createStructField(m + "_mean", DoubleType, true));
-      fields.add(createStructField(m + "_median", DoubleType, true));
-      fields.add(createStructField(m + "_ci_low", DoubleType, true));
-      fields.add(createStructField(m + "_ci_high", DoubleType, true));
-      fields.add(createStructField(m + "_win_rate", DoubleType, true));
-      fields.add(createStructField(m + "_prompts", LongType, false));
-    }
-    SCHEMA = createStructType(fields);
-  }
+  static final Metric[] METRICS = Metric.values();
 
   private TeacherStage() {}
 
-  public static Dataset<Row> aggregateTeachers(
-      SparkSession spark, Dataset<Row> scores, Settings.Teachers settings) {
+  public static List<TeacherSummary> aggregateTeachers(
+      Dataset<Row> scores, Settings.Teachers settings, List<String> windows) {
     int samples = settings.bootstrapSamples();
     long seed = settings.seed();
-    // One pass groups each teacher's rows and computes its counts and both metrics' statistics;
-    // every Spark job costs a fixed part of a second, whatever the corpus.
-    Map<String, long[]> counts = new HashMap<>(); // n_responses, n_scored, n_errors
-    Map<String, Map<String, TeacherStatistics.Summary>> stats = new HashMap<>();
-    List<Tuple2<String, PerTeacher>> perTeacher =
+    Map<String, Map<String, PerTeacher>> perTeacher = new LinkedHashMap<>();
+    for (Tuple2<Tuple2<String, String>, PerTeacher> t :
         scores
-            .select(Fields.TEACHER, Fields.STATUS, Fields.PROMPT_ID, METRICS[0], METRICS[1])
+            .select(
+                Fields.STUDENT,
+                Fields.TEACHER,
+                Fields.STATUS,
+                Fields.PROMPT_ID,
+                Fields.LALP,
+                Fields.GALP,
+                Fields.LALP_BY_WINDOW,
+                Fields.RESPONSE_CHARS,
+                Fields.N_STEPS,
+                Fields.REPEATED_STEPS,
+                Fields.STEPS_SCORED,
+                Fields.LALP_NO_REPEATS,
+                Fields.LALP_DROP_FIRST)
             .javaRDD()
             .mapToPair(
-                r -> {
-                  Double[] values = new Double[METRICS.length];
-                  for (int m = 0; m < METRICS.length; m++) {
-                    values[m] = r.isNullAt(3 + m) ? null : r.getDouble(3 + m);
-                  }
-                  return new Tuple2<>(
-                      r.getString(0),
-                      new Response(Status.OK.equals(r.getString(1)), r.getString(2), values));
-                })
+                r -> new Tuple2<>(new Tuple2<>(r.getString(0), r.getString(1)), Response.of(r)))
             .groupByKey()
-            .map(kv -> new Tuple2<>(kv._1(), PerTeacher.of(kv._1(), kv._2(), samples, seed)))
-            .collect();
-    for (Tuple2<String, PerTeacher> t : perTeacher) {
-      counts.put(
-          t._1(),
-          new long[] {t._2().responses(), t._2().scored(), t._2().responses() - t._2().scored()});
-      stats.put(t._1(), t._2().byMetric());
+            .map(kv -> new Tuple2<>(kv._1(), PerTeacher.of(kv._1()._2(), kv._2(), samples, seed)))
+            .collect()) {
+      if (t._1()._2() != null) {
+        perTeacher.computeIfAbsent(t._1()._1(), s -> new HashMap<>()).put(t._1()._2(), t._2());
+      }
     }
-    Map<String, Map<String, Long>> wins = new HashMap<>();
-    for (String metric : METRICS) {
-      wins.put(metric, new HashMap<>());
+    Map<String, Map<String, long[]>> wins = winsPerTeacher(scores);
+    Map<String, Joint> joint = joint(scores, perTeacher, samples, seed);
+    List<TeacherSummary> out = new ArrayList<>();
+    for (Map.Entry<String, Map<String, PerTeacher>> student : perTeacher.entrySet()) {
+      out.addAll(
+          summaries(
+              student.getKey(),
+              student.getValue(),
+              wins.getOrDefault(student.getKey(), Map.of()),
+              joint.get(student.getKey()),
+              windows));
     }
+    return out;
+  }
+
+  /** Per student and teacher, the prompts its response won, per metric. */
+  private static Map<String, Map<String, long[]>> winsPerTeacher(Dataset<Row> scores) {
+    Map<String, Map<String, long[]>> wins = new HashMap<>();
     for (Row r :
-        picksPerPrompt(scores.filter(col(Fields.STATUS).equalTo(Status.OK)))
-            .groupBy(LALP_PICK + "." + Fields.TEACHER, GALP_PICK + "." + Fields.TEACHER)
+        picksPerPrompt(scores.filter(col(Fields.STATUS).equalTo(RowStatus.OK.code())))
+            .groupBy(
+                col(Fields.STUDENT),
+                col(LALP_PICK + "." + Fields.TEACHER),
+                col(GALP_PICK + "." + Fields.TEACHER))
             .count()
             .collectAsList()) {
       for (int m = 0; m < METRICS.length; m++) {
-        if (!r.isNullAt(m)) {
-          wins.get(METRICS[m]).merge(r.getString(m), r.getLong(2), Long::sum);
+        if (!r.isNullAt(1 + m)) {
+          wins.computeIfAbsent(r.getString(0), s -> new HashMap<>())
+                  .computeIfAbsent(r.getString(1 + m), t -> new long[METRICS.length])[m] +=
+              r.getLong(3);
         }
       }
     }
-    return spark.createDataFrame(table(counts, stats, wins), SCHEMA).coalesce(1);
+    return wins;
   }
 
   /**
@@ -120,15 +121,16 @@ public final class TeacherStage {
   public static final String GALP_PICK = "galp_pick";
 
   /**
-   * Per prompt, its best response by each metric: the highest value, ties to the smaller
-   * response_id (the win-rate rule), among the given rows that have that metric. One row per
-   * prompt: prompt_id, and per metric a struct (teacher, response_id, value) or null.
+   * Per student and prompt, its best response by each metric: the highest value, ties to the
+   * smaller response_id (the win-rate rule), among the given rows that have that metric. One row
+   * per (student, prompt): student, prompt_id, and per metric a struct (teacher, response_id,
+   * value) or null.
    */
   public static Dataset<Row> picksPerPrompt(Dataset<Row> scored) {
     // The smallest (-value, response_id) is the highest value, ties to the smaller response_id.
     Column[] picks = new Column[METRICS.length];
     for (int m = 0; m < METRICS.length; m++) {
-      Column value = col(METRICS[m]);
+      Column value = col(METRICS[m].key());
       picks[m] =
           min(when(
                   value.isNotNull(),
@@ -137,10 +139,12 @@ public final class TeacherStage {
                       col(Fields.RESPONSE_ID).as(Fields.RESPONSE_ID),
                       col(Fields.TEACHER).as(Fields.TEACHER),
                       value.as("value"))))
-              .as("_" + METRICS[m]);
+              .as("_" + METRICS[m].key());
     }
-    Dataset<Row> best = scored.groupBy(col(Fields.PROMPT_ID)).agg(picks[0], picks[1]);
+    Dataset<Row> best =
+        scored.groupBy(col(Fields.STUDENT), col(Fields.PROMPT_ID)).agg(picks[0], picks[1]);
     return best.select(
+        col(Fields.STUDENT),
         col(Fields.PROMPT_ID),
         pick(col("_" + Fields.LALP)).as(LALP_PICK),
         pick(col("_" + Fields.GALP)).as(GALP_PICK));
@@ -156,98 +160,376 @@ public final class TeacherStage {
   }
 
   /**
-   * One row as the teacher statistics need it: its values in METRICS' order, null where missing.
+   * Per student, what needs all teachers at once: per metric, the sums over the prompts every
+   * teacher has a score on (the balanced leaderboard), and the joint bootstrap of prompts.
    */
-  record Response(boolean ok, String promptId, Double[] values) implements java.io.Serializable {}
+  private static Map<String, Joint> joint(
+      Dataset<Row> scores,
+      Map<String, Map<String, PerTeacher>> perTeacher,
+      int samples,
+      long seed) {
+    Map<String, List<String>> names = new HashMap<>();
+    perTeacher.forEach(
+        (student, teachers) -> names.put(student, teachers.keySet().stream().sorted().toList()));
+    List<Column> aggregates = new ArrayList<>();
+    for (Metric m : METRICS) {
+      aggregates.add(sum(col(m.key())).as(m.key() + "_sum"));
+      aggregates.add(count(col(m.key())).as(m.key() + "_count"));
+    }
+    Dataset<Row> perPrompt =
+        scores
+            .filter(
+                col(Fields.STATUS)
+                    .equalTo(RowStatus.OK.code())
+                    .and(col(Fields.TEACHER).isNotNull()))
+            .groupBy(col(Fields.STUDENT), col(Fields.PROMPT_ID), col(Fields.TEACHER))
+            .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]))
+            .groupBy(col(Fields.STUDENT), col(Fields.PROMPT_ID))
+            .agg(
+                collect_list(
+                        struct(
+                            col(Fields.TEACHER),
+                            col("lalp_sum"),
+                            col("lalp_count"),
+                            col("galp_sum"),
+                            col("galp_count")))
+                    .as("_teachers"));
+    Map<String, Joint> out = new HashMap<>();
+    for (Tuple2<String, Joint> t :
+        perPrompt
+            .javaRDD()
+            .mapPartitionsToPair(
+                rows -> {
+                  // One accumulator per student and partition: each holds samples x teachers sums.
+                  Map<String, Joint> partial = new HashMap<>();
+                  rows.forEachRemaining(
+                      r ->
+                          partial
+                              .computeIfAbsent(
+                                  r.getString(0), s -> new Joint(names.get(s), samples, seed))
+                              .add(r.getString(1), r.getList(2)));
+                  List<Tuple2<String, Joint>> list = new ArrayList<>();
+                  partial.forEach((k, v) -> list.add(new Tuple2<>(k, v)));
+                  return list.iterator();
+                })
+            .reduceByKey(Joint::merge)
+            .collect()) {
+      out.put(t._1(), t._2());
+    }
+    return out;
+  }
 
-  /** One teacher's counts and, per metric with any value, its statistics. */
-  record PerTeacher(long responses, long scored, Map<String, TeacherStatistics.Summary> byMetric)
-      implements java.io.Serializable {
+  /**
+   * One student's prompts, added up per metric for the balanced means and the bootstrap of ranks.
+   */
+  static final class Joint implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final List<String> teachers;
+    final double[][] balancedSum;
+    final long[][] balancedCount;
+    final TopProbability[] top;
+
+    Joint(List<String> teachers, int samples, long seed) {
+      this.teachers = teachers;
+      balancedSum = new double[METRICS.length][teachers.size()];
+      balancedCount = new long[METRICS.length][teachers.size()];
+      top = new TopProbability[METRICS.length];
+      for (int m = 0; m < METRICS.length; m++) {
+        top[m] =
+            new TopProbability(
+                samples, teachers.size(), TeacherStatistics.seedFor(seed, "", METRICS[m].key()));
+      }
+    }
+
+    void add(String promptId, List<Row> byTeacher) {
+      for (int m = 0; m < METRICS.length; m++) {
+        double[] sums = new double[teachers.size()];
+        int[] counts = new int[teachers.size()];
+        int present = 0;
+        for (Row t : byTeacher) {
+          int i = teachers.indexOf(t.getString(0));
+          long n = t.getLong(2 + 2 * m);
+          if (i >= 0 && n > 0) {
+            sums[i] = t.getDouble(1 + 2 * m);
+            counts[i] = (int) n;
+            present++;
+          }
+        }
+        if (present == teachers.size()) {
+          for (int i = 0; i < sums.length; i++) {
+            balancedSum[m][i] += sums[i];
+            balancedCount[m][i] += counts[i];
+          }
+        }
+        top[m].addPrompt(promptId, sums, counts);
+      }
+    }
+
+    Joint merge(Joint other) {
+      for (int m = 0; m < METRICS.length; m++) {
+        for (int i = 0; i < teachers.size(); i++) {
+          balancedSum[m][i] += other.balancedSum[m][i];
+          balancedCount[m][i] += other.balancedCount[m][i];
+        }
+        top[m].merge(other.top[m]);
+      }
+      return this;
+    }
+  }
+
+  /** One response as the statistics need it. */
+  record Response(
+      boolean ok,
+      String promptId,
+      Double[] values,
+      Map<String, Double> byWindow,
+      int chars,
+      int steps,
+      int repeated,
+      int stepsScored,
+      Double noRepeats,
+      Double dropFirst)
+      implements Serializable {
+    static Response of(Row r) {
+      Double[] values = {
+        r.isNullAt(4) ? null : r.getDouble(4), r.isNullAt(5) ? null : r.getDouble(5)
+      };
+      scala.collection.Map<String, Double> windows = r.isNullAt(6) ? null : r.getMap(6);
+      return new Response(
+          RowStatus.OK.code().equals(r.getString(2)),
+          r.getString(3),
+          values,
+          windows == null ? Map.of() : new HashMap<>(JavaConverters.mapAsJavaMap(windows)),
+          r.getInt(7),
+          r.getInt(8),
+          r.getInt(9),
+          r.getInt(10),
+          r.isNullAt(11) ? null : r.getDouble(11),
+          r.isNullAt(12) ? null : r.getDouble(12));
+    }
+  }
+
+  /** One teacher's counts, per-metric statistics, window means and traits, from its responses. */
+  record PerTeacher(
+      long responses,
+      long scored,
+      Map<Metric, TeacherStatistics.Summary> byMetric,
+      Map<String, Double> windowMeans,
+      TeacherSummary.Traits traits)
+      implements Serializable {
     static PerTeacher of(String teacher, Iterable<Response> rows, int samples, long seed) {
       long responses = 0;
       long scored = 0;
-      List<List<TeacherStatistics.Scored>> byIndex = new ArrayList<>();
-      for (int m = 0; m < METRICS.length; m++) {
-        byIndex.add(new ArrayList<>());
-      }
+      List<List<TeacherStatistics.Scored>> byIndex = List.of(new ArrayList<>(), new ArrayList<>());
+      Map<String, double[]> windows = new LinkedHashMap<>();
+      Correlation[] length = {new Correlation(), new Correlation()};
+      Correlation[] stepLength = {new Correlation(), new Correlation()};
+      double chars = 0;
+      double stepChars = 0;
+      long repeated = 0;
+      long stepsScored = 0;
+      double[] noRepeats = new double[2];
+      double[] dropFirst = new double[2];
       for (Response r : rows) {
         responses++;
         if (!r.ok()) {
           continue;
         }
         scored++;
+        double meanStep = r.steps() > 0 ? (double) r.chars() / r.steps() : r.chars();
+        chars += r.chars();
+        stepChars += meanStep;
         for (int m = 0; m < METRICS.length; m++) {
           if (r.values()[m] != null) {
             byIndex.get(m).add(new TeacherStatistics.Scored(r.promptId(), r.values()[m]));
+            length[m].add(r.chars(), r.values()[m]);
+            stepLength[m].add(meanStep, r.values()[m]);
           }
         }
+        r.byWindow()
+            .forEach(
+                (w, v) -> {
+                  if (v != null) {
+                    double[] acc = windows.computeIfAbsent(w, k -> new double[2]);
+                    acc[0] += v;
+                    acc[1]++;
+                  }
+                });
+        repeated += r.repeated();
+        stepsScored += r.stepsScored();
+        add(noRepeats, r.noRepeats());
+        add(dropFirst, r.dropFirst());
       }
-      Map<String, TeacherStatistics.Summary> byMetric = new HashMap<>();
+      Map<Metric, TeacherStatistics.Summary> byMetric = new HashMap<>();
       for (int m = 0; m < METRICS.length; m++) {
         if (!byIndex.get(m).isEmpty()) {
           // Seeded per teacher, so that a teacher's interval does not depend on the other teachers.
           byMetric.put(
               METRICS[m],
               TeacherStatistics.summarize(
-                  byIndex.get(m), samples, TeacherStatistics.seedFor(seed, teacher, METRICS[m])));
+                  byIndex.get(m),
+                  samples,
+                  TeacherStatistics.seedFor(seed, teacher, METRICS[m].key())));
         }
       }
-      return new PerTeacher(responses, scored, byMetric);
+      Map<String, Double> windowMeans = new LinkedHashMap<>();
+      windows.forEach((w, acc) -> windowMeans.put(w, acc[0] / acc[1]));
+      TeacherSummary.Traits traits =
+          scored == 0
+              ? TeacherSummary.Traits.NONE
+              : new TeacherSummary.Traits(
+                  chars / scored,
+                  stepChars / scored,
+                  length[0].value(),
+                  stepLength[0].value(),
+                  length[1].value(),
+                  stepLength[1].value(),
+                  stepsScored > 0 ? (double) repeated / stepsScored : null,
+                  mean(noRepeats),
+                  mean(dropFirst));
+      return new PerTeacher(responses, scored, byMetric, windowMeans, traits);
+    }
+
+    private static void add(double[] acc, Double v) {
+      if (v != null) {
+        acc[0] += v;
+        acc[1]++;
+      }
+    }
+
+    private static Double mean(double[] acc) {
+      return acc[1] > 0 ? acc[0] / acc[1] : null;
     }
   }
 
-  private static List<Row> table(
-      Map<String, long[]> counts,
-      Map<String, Map<String, TeacherStatistics.Summary>> stats,
-      Map<String, Map<String, Long>> wins) {
-    List<String> teachers = new ArrayList<>(counts.keySet());
-    teachers.removeIf(t -> t == null);
-    Map<String, Map<String, Integer>> ranks = new HashMap<>();
-    for (String metric : METRICS) {
-      List<String> ranked = new ArrayList<>();
-      for (String t : teachers) {
-        if (summary(stats, t, metric) != null) {
-          ranked.add(t);
+  private static List<TeacherSummary> summaries(
+      String student,
+      Map<String, PerTeacher> teachers,
+      Map<String, long[]> wins,
+      Joint joint,
+      List<String> windows) {
+    List<String> names = new ArrayList<>(teachers.keySet());
+    Map<Metric, Map<String, Integer>> ranks = new HashMap<>();
+    Map<Metric, Map<String, Integer>> balancedRanks = new HashMap<>();
+    Map<Metric, double[]> topShares = new HashMap<>();
+    for (int m = 0; m < METRICS.length; m++) {
+      Metric metric = METRICS[m];
+      Map<String, Double> means = new HashMap<>();
+      Map<String, Double> balanced = new HashMap<>();
+      for (String t : names) {
+        TeacherStatistics.Summary s = teachers.get(t).byMetric().get(metric);
+        if (s != null && !Double.isNaN(s.mean())) {
+          means.put(t, s.mean());
+        }
+        Double b = balancedMean(joint, m, t);
+        if (b != null) {
+          balanced.put(t, b);
         }
       }
-      ranked.sort(
-          Comparator.comparingDouble((String t) -> -summary(stats, t, metric).mean())
-              .thenComparing(t -> t));
-      Map<String, Integer> r = new HashMap<>();
-      for (int i = 0; i < ranked.size(); i++) {
-        r.put(ranked.get(i), i + 1);
-      }
-      ranks.put(metric, r);
+      ranks.put(metric, rank(means));
+      balancedRanks.put(metric, rank(balanced));
+      topShares.put(metric, joint == null ? null : joint.top[m].shares(joint.teachers));
     }
-    teachers.sort(
+    Map<String, Map<String, Integer>> windowRanks = new HashMap<>();
+    for (String w : windows) {
+      Map<String, Double> means = new HashMap<>();
+      for (String t : names) {
+        Double v = teachers.get(t).windowMeans().get(w);
+        if (v != null) {
+          means.put(t, v);
+        }
+      }
+      windowRanks.put(w, rank(means));
+    }
+    names.sort(
         Comparator.comparing(
-                (String t) -> ranks.get(Fields.LALP).getOrDefault(t, Integer.MAX_VALUE))
-            .thenComparing(t -> ranks.get(Fields.GALP).getOrDefault(t, Integer.MAX_VALUE))
+                (String t) -> ranks.get(Metric.LALP).getOrDefault(t, Integer.MAX_VALUE))
+            .thenComparing(t -> ranks.get(Metric.GALP).getOrDefault(t, Integer.MAX_VALUE))
             .thenComparing(t -> t));
-    List<Row> rows = new ArrayList<>();
-    for (String t : teachers) {
-      long[] c = counts.get(t);
-      List<Object> values = new ArrayList<>(List.of(t, c[0], c[1], c[2]));
-      for (String metric : METRICS) {
-        TeacherStatistics.Summary s = summary(stats, t, metric);
-        values.add(ranks.get(metric).get(t));
-        values.add(s == null ? null : nullIfNaN(s.mean()));
-        values.add(s == null ? null : nullIfNaN(s.median()));
-        values.add(s == null ? null : nullIfNaN(s.ciLow()));
-        values.add(s == null ? null : nullIfNaN(s.ciHigh()));
-        long prompts = s == null ? 0 : s.prompts();
-        values.add(prompts == 0 ? null : (double) wins.get(metric).getOrDefault(t, 0L) / prompts);
-        values.add(prompts);
+    List<TeacherSummary> out = new ArrayList<>();
+    for (String t : names) {
+      PerTeacher p = teachers.get(t);
+      MetricFigures figures =
+          new MetricFigures(
+              t,
+              p,
+              wins.getOrDefault(t, new long[METRICS.length]),
+              joint,
+              ranks,
+              balancedRanks,
+              topShares);
+      Map<String, Integer> byWindowRank = new LinkedHashMap<>();
+      Map<String, Double> byWindowMean = new LinkedHashMap<>();
+      for (String w : windows) {
+        byWindowMean.put(w, p.windowMeans().get(w));
+        byWindowRank.put(w, windowRanks.get(w).get(t));
       }
-      rows.add(RowFactory.create(values.toArray()));
+      out.add(
+          new TeacherSummary(
+              student,
+              t,
+              p.responses(),
+              p.scored(),
+              p.responses() - p.scored(),
+              figures.of(Metric.LALP),
+              figures.of(Metric.GALP),
+              windows.isEmpty() ? null : byWindowMean,
+              windows.isEmpty() ? null : byWindowRank,
+              p.traits()));
     }
-    return rows;
+    return out;
   }
 
-  private static TeacherStatistics.Summary summary(
-      Map<String, Map<String, TeacherStatistics.Summary>> stats, String t, String m) {
-    Map<String, TeacherStatistics.Summary> byMetric = stats.get(t);
-    return byMetric == null ? null : byMetric.get(m);
+  /** A teacher's figures for each metric. */
+  private record MetricFigures(
+      String teacher,
+      PerTeacher p,
+      long[] wins,
+      Joint joint,
+      Map<Metric, Map<String, Integer>> ranks,
+      Map<Metric, Map<String, Integer>> balancedRanks,
+      Map<Metric, double[]> topShares) {
+    TeacherSummary.MetricStatistics of(Metric metric) {
+      TeacherStatistics.Summary s = p.byMetric().get(metric);
+      if (s == null) {
+        return TeacherSummary.MetricStatistics.NONE;
+      }
+      int m = metric.ordinal();
+      double[] shares = topShares.get(metric);
+      Double top = shares == null ? null : shares[joint.teachers.indexOf(teacher)];
+      return new TeacherSummary.MetricStatistics(
+          ranks.get(metric).get(teacher),
+          nullIfNaN(s.mean()),
+          nullIfNaN(s.median()),
+          nullIfNaN(s.ciLow()),
+          nullIfNaN(s.ciHigh()),
+          s.prompts() == 0 ? null : (double) wins[m] / s.prompts(),
+          s.prompts(),
+          balancedMean(joint, m, teacher),
+          balancedRanks.get(metric).get(teacher),
+          top);
+    }
+  }
+
+  private static Double balancedMean(Joint joint, int metric, String teacher) {
+    if (joint == null) {
+      return null;
+    }
+    int i = joint.teachers.indexOf(teacher);
+    return i < 0 || joint.balancedCount[metric][i] == 0
+        ? null
+        : joint.balancedSum[metric][i] / joint.balancedCount[metric][i];
+  }
+
+  /** 1 for the highest value, ties to the teacher name that sorts first. */
+  static Map<String, Integer> rank(Map<String, Double> values) {
+    List<String> ranked = new ArrayList<>(values.keySet());
+    ranked.sort(Comparator.comparingDouble((String t) -> -values.get(t)).thenComparing(t -> t));
+    Map<String, Integer> ranks = new HashMap<>();
+    for (int i = 0; i < ranked.size(); i++) {
+      ranks.put(ranked.get(i), i + 1);
+    }
+    return ranks;
   }
 
   private static Double nullIfNaN(double v) {

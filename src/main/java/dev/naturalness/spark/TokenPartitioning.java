@@ -1,7 +1,6 @@
 package dev.naturalness.spark;
 
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -10,10 +9,10 @@ import org.apache.spark.sql.Row;
 import scala.Tuple2;
 
 /**
- * Cuts the corpus into partitions that carry similar estimated work: rows keep their order and each
- * partition takes a contiguous run of about total / n estimated tokens. Two light passes: one sums
- * the estimate per input partition (a few numbers to the driver), one assigns each row its
- * partition from the running total.
+ * Cuts the rows to score into partitions that carry similar planned work: rows keep their order and
+ * each partition takes a contiguous run of about total / n planned model tokens. The plan pass
+ * gives each input partition's total; one more pass assigns each row its partition from the running
+ * total, planning the row again with the tokenizer (cheap beside the model).
  */
 public final class TokenPartitioning {
   private TokenPartitioning() {}
@@ -21,36 +20,26 @@ public final class TokenPartitioning {
   /** The plan: how many partitions and where each input partition's running total starts. */
   public record Plan(int partitions, double tokensPerPartition, long[] offsets, long totalTokens) {}
 
-  public static Plan plan(Dataset<Row> rows, long tokensPerPartition, int minPartitions) {
-    int estimate = rows.schema().fieldIndex(Fields.EST_TOKENS);
-    List<Long> sums =
-        rows.javaRDD()
-            .mapPartitions(
-                (Iterator<Row> it) -> {
-                  long s = 0;
-                  while (it.hasNext()) {
-                    s += Math.max(1, it.next().getLong(estimate));
-                  }
-                  return List.of(s).iterator();
-                })
-            .collect();
-    long[] offsets = new long[sums.size()];
+  /**
+   * Partitions of about {@code tokensPerPartition} planned tokens, at least {@code minPartitions},
+   * never more than rows.
+   */
+  public static Plan plan(
+      long[] partitionWeights, long rows, long tokensPerPartition, int minPartitions) {
+    long[] offsets = new long[partitionWeights.length];
     long total = 0;
-    for (int p = 0; p < sums.size(); p++) {
+    for (int p = 0; p < partitionWeights.length; p++) {
       offsets[p] = total;
-      total += sums.get(p);
+      total += partitionWeights[p];
     }
-    int n =
-        (int)
-            Math.max(
-                Math.max(1, minPartitions),
-                Math.min(Integer.MAX_VALUE, (total + tokensPerPartition - 1) / tokensPerPartition));
+    long wanted =
+        Math.max(Math.max(1, minPartitions), (total + tokensPerPartition - 1) / tokensPerPartition);
+    int n = (int) Math.max(1, Math.min(Math.min(Integer.MAX_VALUE, wanted), Math.max(1, rows)));
     return new Plan(n, Math.max(1.0, (double) total / n), offsets, total);
   }
 
   /** The rows spread over the plan's partitions. */
-  public static JavaRDD<Row> partition(Dataset<Row> rows, Plan plan) {
-    int estimate = rows.schema().fieldIndex(Fields.EST_TOKENS);
+  static JavaRDD<Row> partition(Dataset<Row> rows, Plan plan, RowCost cost) {
     long[] offsets = plan.offsets();
     double per = plan.tokensPerPartition();
     int n = plan.partitions();
@@ -60,7 +49,7 @@ public final class TokenPartitioning {
                 (Integer p, Iterator<Row> it) ->
                     (Iterator<Tuple2<Integer, Row>>)
                         new Iterator<Tuple2<Integer, Row>>() {
-                          private long running = offsets[p];
+                          private long running = p < offsets.length ? offsets[p] : 0;
 
                           @Override
                           public boolean hasNext() {
@@ -70,11 +59,11 @@ public final class TokenPartitioning {
                           @Override
                           public Tuple2<Integer, Row> next() {
                             Row r = it.next();
-                            long est = Math.max(1, r.getLong(estimate));
+                            long weight = cost.weight(r);
                             // A row goes where its middle falls.
                             int target =
-                                (int) Math.min(n - 1, (long) ((running + est / 2.0) / per));
-                            running += est;
+                                (int) Math.min(n - 1, (long) ((running + weight / 2.0) / per));
+                            running += weight;
                             return new Tuple2<>(target, r);
                           }
                         },

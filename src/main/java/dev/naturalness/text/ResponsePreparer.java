@@ -1,37 +1,52 @@
 package dev.naturalness.text;
 
+import dev.naturalness.data.StepInput;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
-/** Template, segmentation and tokenization of one (prompt, response) pair. */
+/** Template, steps and tokenization of one (prompt, response) pair. */
 public final class ResponsePreparer {
   private final PromptTemplate template;
-  private final Segmenter segmenter; // null: the steps are given in a column
+  private final StepSource steps;
   private final TextTokenizer tokenizer;
   private final long bosId;
+  private final List<IntUnaryOperator> repeatWindows;
 
+  /**
+   * @param repeatWindows the windows whose repetition is looked for (each gives w_i of step i,
+   *     counted from 1), or an empty list to leave repetition out
+   */
   public ResponsePreparer(
-      PromptTemplate template, Segmenter segmenter, TextTokenizer tokenizer, long bosId) {
+      PromptTemplate template,
+      StepSource steps,
+      TextTokenizer tokenizer,
+      long bosId,
+      List<IntUnaryOperator> repeatWindows) {
     this.template = template;
-    this.segmenter = segmenter;
+    this.steps = steps;
     this.tokenizer = tokenizer;
     this.bosId = bosId;
+    this.repeatWindows = List.copyOf(repeatWindows);
   }
 
-  /** {@code givenSteps} is used (and required) when the segmenter is {@code column}. */
-  public PreparedResponse prepare(String prompt, String response, List<String> givenSteps) {
-    List<Span> steps;
-    if (segmenter == null) {
-      if (givenSteps == null) {
-        throw new TextException(
-            "steps_missing", "scoring.segmenter = column but the row has no steps");
-      }
-      steps = GivenSteps.spans(response, givenSteps);
-    } else {
-      steps = segmenter.segment(response);
-    }
+  public ResponsePreparer(
+      PromptTemplate template, StepSource steps, TextTokenizer tokenizer, long bosId) {
+    this(template, steps, tokenizer, bosId, List.of());
+  }
+
+  /** {@code given}: the steps the row gives (read by the given-step sources only). */
+  public PreparedResponse prepare(String prompt, String response, StepInput given) {
+    List<Span> spans = steps.steps(response, given);
     long[] prefix = tokenizer.encode(template.render(prompt), true).ids();
     TokenizedText responseTokens = tokenizer.encode(response, false);
-    return new PreparedResponse(
-        prefix, responseTokens.ids(), StepAlignment.stepTokenBounds(responseTokens, steps), bosId);
+    AlignedSteps aligned = StepAlignment.align(responseTokens, spans);
+    boolean[][] repeated = null;
+    if (!repeatWindows.isEmpty()) {
+      repeated = new boolean[repeatWindows.size()][];
+      for (int w = 0; w < repeated.length; w++) {
+        repeated[w] = RepeatedSteps.flags(response, aligned.spans(), repeatWindows.get(w));
+      }
+    }
+    return new PreparedResponse(prefix, responseTokens.ids(), aligned, bosId, repeated);
   }
 }

@@ -1,31 +1,34 @@
 package dev.naturalness.text;
 
+import dev.naturalness.data.StepInput;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Cuts a response into steps: spans that tile the text exactly, each separator belonging to the
  * step it ends. An empty text has no steps.
  */
-public interface Segmenter {
+public interface Segmenter extends StepSource {
 
   List<Span> segment(String text);
 
-  /** The segmenter for a {@code scoring.segmenter} name other than {@code column}. */
+  @Override
+  default List<Span> steps(String response, StepInput given) {
+    return segment(response);
+  }
+
+  /** The segmenter for a {@code scoring.segmenter} name that cuts the text itself. */
   static Segmenter named(String name) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "paragraph" -> new ParagraphSegmenter();
-      case "line" -> new LineSegmenter();
-      case "sentence" -> new SentenceSegmenter();
-      default ->
-          throw new IllegalArgumentException(
-              "unknown segmenter '" + name + "'; expected paragraph, line, sentence or column");
-    };
+    if (StepSource.named(name) instanceof Segmenter s) {
+      return s;
+    }
+    throw new IllegalArgumentException(
+        "'" + name + "' takes its steps from the row; it cuts no text");
   }
 
   /** Spans that end after each given cut position (exclusive ends), closing the text. */
   static List<Span> fromCuts(String text, List<Integer> cutsAfter) {
-    java.util.ArrayList<Span> spans = new java.util.ArrayList<>();
+    List<Span> spans = new ArrayList<>();
     int start = 0;
     for (int cut : cutsAfter) {
       if (cut > start) {

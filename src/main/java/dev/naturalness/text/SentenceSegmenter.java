@@ -45,7 +45,9 @@ public final class SentenceSegmenter implements Segmenter {
           wsEnd++;
         }
         boolean followedBySpace = wsEnd > end || end == n;
-        if (followedBySpace && !endsWithAbbreviation(text, end)) {
+        // White space holding a newline ends a step even after an abbreviation ("etc.\n\n- Next").
+        boolean newline = text.substring(end, wsEnd).indexOf('\n') >= 0;
+        if (followedBySpace && (newline || !endsWithAbbreviation(text, end))) {
           cuts.add(wsEnd);
         }
         i = followedBySpace ? wsEnd : end;

@@ -8,12 +8,15 @@ public final class StepAlignment {
   private StepAlignment() {}
 
   /**
-   * Token boundaries of the non-empty steps: step k holds tokens [bounds[k], bounds[k+1]). Tokens
-   * are in text order, so each step's tokens are contiguous. A token with no span stays with the
-   * step before it (or the first step).
+   * The steps that hold tokens, with their token bounds. Tokens are in text order, so each step's
+   * tokens are contiguous. A token with no span stays with the step before it (or the first step).
    */
-  public static int[] stepTokenBounds(TokenizedText tokens, List<Span> steps) {
+  public static AlignedSteps align(TokenizedText tokens, List<Span> steps) {
+    if (steps.isEmpty()) {
+      return AlignedSteps.none();
+    }
     int[] bounds = new int[steps.size() + 1];
+    Span[] kept = new Span[steps.size()];
     int count = 0;
     int step = 0;
     int stepOfPrevious = -1;
@@ -29,14 +32,21 @@ public final class StepAlignment {
         stepOfToken = step;
       }
       if (stepOfToken != stepOfPrevious) {
-        bounds[count++] = t;
+        bounds[count] = t;
+        kept[count] = steps.get(Math.min(stepOfToken, steps.size() - 1));
+        count++;
         stepOfPrevious = stepOfToken;
       }
     }
     if (count == 0) {
-      return new int[] {0};
+      return AlignedSteps.none();
     }
     bounds[count] = tokens.size();
-    return Arrays.copyOf(bounds, count + 1);
+    return new AlignedSteps(Arrays.copyOf(bounds, count + 1), Arrays.copyOf(kept, count));
+  }
+
+  /** Token bounds only (the old shape, for callers that need no spans). */
+  public static int[] stepTokenBounds(TokenizedText tokens, List<Span> steps) {
+    return align(tokens, steps).tokenBounds();
   }
 }

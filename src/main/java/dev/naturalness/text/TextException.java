@@ -1,16 +1,23 @@
 package dev.naturalness.text;
 
-/** A problem with one response's text; {@link #code()} becomes the row's status. */
+import dev.naturalness.data.RowProblem;
+import dev.naturalness.data.RowStatus;
+
+/** A problem with one response's text or steps; {@link #problem()} becomes the row's status. */
 public final class TextException extends RuntimeException {
   private static final long serialVersionUID = 1L;
-  private final String code;
+  private final RowStatus status;
 
-  public TextException(String code, String message) {
+  public TextException(RowStatus status, String message) {
     super(message);
-    this.code = code;
+    this.status = status;
   }
 
-  public String code() {
-    return code;
+  public RowStatus status() {
+    return status;
+  }
+
+  public RowProblem problem() {
+    return new RowProblem(status, getMessage());
   }
 }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.DemoStudent;
 import dev.naturalness.model.Student;
+import dev.naturalness.scoring.Execution;
 import dev.naturalness.scoring.PackedBatch;
 import dev.naturalness.scoring.Packer;
-import dev.naturalness.scoring.ScoringOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +69,7 @@ class ThroughputBenchmarkTest {
     assertEquals(3, padded.rows());
     assertEquals(40, padded.length());
     float[] naive = student.model().nextTokenLogProbs(padded);
-    PackedBatch packed = new Packer(ScoringOptions.defaults(2048)).pack(sequences).get(0);
+    PackedBatch packed = new Packer(Execution.defaults()).pack(sequences).get(0);
     float[] ours = student.model().nextTokenLogProbs(packed);
     for (PackedBatch.Placement p : packed.placements()) {
       float[] a = new float[p.size() - 1];
@@ -88,7 +88,16 @@ class ThroughputBenchmarkTest {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
       ThroughputBenchmark.main(
           new String[] {
-            "--rows", "6", "--runs", "1", "--legs", "a,b,c", "--window", "fraction=0.25,steps=4"
+            "--rows",
+            "6",
+            "--runs",
+            "1",
+            "--legs",
+            "a,b,c,e,s",
+            "--window",
+            "fraction=0.25,steps=4",
+            "--sample-steps",
+            "2"
           });
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
@@ -102,8 +111,12 @@ class ThroughputBenchmarkTest {
           "(a) bare forward",
           "(b) scorer",
           "(b) / (a)",
-          "(c) naive",
-          "ours (b) vs naive",
+          "(e) exact limit",
+          "(b) against (e)",
+          "(b) cross-block share of attention work",
+          "(c) naive, batches of 8, corpus order",
+          "(c) naive, batches of 8, sorted by length",
+          "(s) sampled m=2",
           "bare forward on (b)'s batches / (a)"
         }) {
       assertEquals(
@@ -115,7 +128,7 @@ class ThroughputBenchmarkTest {
       windows++;
       assertTrue(Double.parseDouble(m.group(1)) < 1e-4, m.group());
     }
-    assertEquals(2, windows);
+    assertEquals(4, windows, "two naive legs per window");
     Matcher share =
         Pattern.compile("\\(b\\) share of time in the model\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)")
             .matcher(out);
@@ -124,5 +137,44 @@ class ThroughputBenchmarkTest {
       double value = Double.parseDouble(share.group(g));
       assertTrue(value > 0 && value <= 1, share.group());
     }
+  }
+
+  @Test
+  void aloneBatchesHoldEachSequenceInARowOfItsOwnLengthWithNoPadding() {
+    List<long[]> sequences =
+        List.of(sequence(5, 1), sequence(7, 2), sequence(5, 3), sequence(700, 4));
+    List<PackedBatch> batches = ThroughputBenchmark.alone(sequences, 12);
+    long cells = 0;
+    for (PackedBatch b : batches) {
+      cells += (long) b.rows() * b.length();
+      for (PackedBatch.Placement p : b.placements()) {
+        assertEquals(b.length(), p.size(), "a row of the sequence's own length");
+      }
+    }
+    assertEquals(5 + 7 + 5 + 700, cells, "no padding");
+    assertEquals(3, batches.size(), "700 alone, 7 alone, the two 5s together");
+  }
+
+  @Test
+  void crossBlockShareCountsAttentionAcrossBlocksAndPadding() {
+    // One row of 4 positions: blocks of 2 and 2 -> 8 of 16 pairs cross.
+    PackedBatch two =
+        new PackedBatch(
+            1,
+            4,
+            new long[4],
+            new long[] {0, 1, 0, 1},
+            new int[] {0, 0, 1, 1},
+            new PackedBatch.Placement[0]);
+    assertEquals(0.5, ThroughputBenchmark.crossBlockShare(List.of(two)), 1e-12);
+    PackedBatch one =
+        new PackedBatch(
+            1,
+            4,
+            new long[4],
+            new long[] {0, 1, 2, 3},
+            new int[] {0, 0, 0, 0},
+            new PackedBatch.Placement[0]);
+    assertEquals(0.0, ThroughputBenchmark.crossBlockShare(List.of(one)), 1e-12);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.WindowRule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,8 +38,13 @@ class SettingsLoaderTest {
     Settings.Job s = load();
     assertEquals("auto", s.input().format());
     assertEquals("teacher", s.input().columns().teacher());
-    assertEquals(WindowRule.Fraction.of("0.25"), s.scoring().window());
-    assertTrue(s.scoring().includePrompt() && s.scoring().lalp() && s.scoring().galp());
+    assertEquals(List.of(WindowRule.Fraction.of("0.25")), s.scoring().windows());
+    assertTrue(s.scoring().includePrompt());
+    assertEquals(java.util.EnumSet.allOf(Metric.class), s.scoring().metrics());
+    assertEquals(0, s.scoring().sampleSteps());
+    assertEquals(
+        List.of("st"),
+        s.student().paths().stream().map(p -> Path.of(p).getFileName().toString()).toList());
     assertEquals(1, s.select().topK());
     assertTrue(s.resolvedJson().contains("\"segmenter\" : \"paragraph\""), s.resolvedJson());
   }
@@ -77,8 +83,9 @@ class SettingsLoaderTest {
   @Test
   void windowStepsReplaceTheDefaultFractionAndFractionsStayDecimal() {
     assertEquals(
-        new WindowRule.Steps(4), load("--set", "scoring.window.steps=4").scoring().window());
-    WindowRule w = load("--set", "scoring.window.fraction=0.05").scoring().window();
+        new WindowRule.Steps(4),
+        load("--set", "scoring.window.steps=4").scoring().windows().get(0));
+    WindowRule w = load("--set", "scoring.window.fraction=0.05").scoring().windows().get(0);
     assertEquals(1, w.window(21));
   }
 
@@ -120,9 +127,13 @@ class SettingsLoaderTest {
 
   @Test
   void batchTokensAreAutoByDefaultOrAWholeNumber() {
-    assertEquals(0, load().scoring().batchTokens(), "auto");
-    assertEquals(0, load("--set", "scoring.batch.max-tokens=AUTO").scoring().batchTokens());
-    assertEquals(65536, load("--set", "scoring.batch.max-tokens=65536").scoring().batchTokens());
+    assertEquals(new Settings.BatchSize.Auto(), load().scoring().batch(), "auto");
+    assertEquals(
+        new Settings.BatchSize.Auto(),
+        load("--set", "scoring.batch.max-tokens=AUTO").scoring().batch());
+    assertEquals(
+        new Settings.BatchSize.Fixed(65536),
+        load("--set", "scoring.batch.max-tokens=65536").scoring().batch());
     assertEquals(
         "config: naturalness.scoring.batch.max-tokens must be auto or a whole number, got string \"lots\"",
         error("--set", "scoring.batch.max-tokens=lots"));
@@ -174,7 +185,7 @@ class SettingsLoaderTest {
     assertEquals(tmp.resolve("data/corpus.jsonl").toString(), s.input().path());
     assertEquals(dir.resolve("cache").toString(), s.incremental().cache());
     assertEquals(cwd.resolve("out/run").toString(), s.output().path());
-    assertEquals("/models/student", s.student().path());
+    assertEquals(List.of("/models/student"), s.student().paths());
     assertEquals("s3a://b/LATEST", s.output().publishPointer());
   }
 

@@ -7,9 +7,11 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.Processes;
+import dev.naturalness.data.StepInput;
+import dev.naturalness.scoring.Execution;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
-import dev.naturalness.scoring.ScoringOptions;
+import dev.naturalness.scoring.ScoreDefinition;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.PromptTemplate;
@@ -107,13 +109,15 @@ class ExportedStudentTest {
               student.manifest().bosId());
       List<PreparedResponse> prepared = new ArrayList<>();
       for (JsonNode c : expected) {
-        prepared.add(preparer.prepare(c.get("prompt").asText(), c.get("response").asText(), null));
+        prepared.add(
+            preparer.prepare(c.get("prompt").asText(), c.get("response").asText(), StepInput.NONE));
       }
-      ScoringOptions options =
-          ScoringOptions.defaults(student.manifest().maxTokens())
-              .withWindow(WindowRule.Fraction.of("0.25"), true)
-              .withBatch(2048, 256);
-      List<ResponseScore> scores = new ResponseScorer(options, student.model()).score(prepared);
+      ScoreDefinition definition =
+          ScoreDefinition.defaults(student.manifest().maxTokens())
+              .withWindow(WindowRule.Fraction.of("0.25"), true);
+      List<ResponseScore> scores =
+          new ResponseScorer(definition, Execution.defaults().withBatch(2048, 256), student.model())
+              .score(prepared);
       double worst = 0;
       for (int i = 0; i < scores.size(); i++) {
         JsonNode want = expected.get(i);

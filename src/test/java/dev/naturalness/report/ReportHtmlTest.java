@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.naturalness.data.TeacherSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,51 +14,84 @@ import org.junit.jupiter.api.Test;
 /** The page stays readable and small however many teachers and rows a run has. */
 class ReportHtmlTest {
 
+  static TeacherSummary teacher(String student, String name, int rank) {
+    TeacherSummary.MetricStatistics s =
+        new TeacherSummary.MetricStatistics(
+            rank,
+            -1.0 - rank / 10.0,
+            -1.0 - rank / 10.0,
+            -1.05 - rank / 10.0,
+            -0.95 - rank / 10.0,
+            1.0 / 50,
+            20_000,
+            -1.0 - rank / 10.0,
+            rank,
+            rank == 1 ? 0.9 : 0.002);
+    return new TeacherSummary(
+        student,
+        name,
+        20_003,
+        20_000,
+        3,
+        s,
+        s,
+        Map.of("fraction=0.25", -1.0 - rank / 10.0),
+        Map.of("fraction=0.25", rank),
+        new TeacherSummary.Traits(800.0, 120.0, 0.1, -0.2, 0.3, 0.4, 0.05, -1.0, -0.9));
+  }
+
+  static RunSummary summary(List<String> students) {
+    List<RunSummary.Student> list = new ArrayList<>();
+    for (String s : students) {
+      list.add(new RunSummary.Student(s, "/models/" + s, "abc", 2048, "hash-" + s));
+    }
+    return new RunSummary(
+        new RunSummary.Counts(
+            1_000_000, 1_000_000, 999_850, 150, 250_000, Map.of("ok", 999_850L), 999_850, 0, 0, 0),
+        new LinkedHashMap<>(Map.of("read", 1.0)),
+        new RunSummary.Tokens(1, 2),
+        3,
+        list,
+        "hash",
+        4,
+        "start",
+        "end",
+        5.0,
+        List.of(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        null,
+        Map.of(),
+        Map.of(),
+        null);
+  }
+
   static ReportData fiftyTeachers() {
-    List<Map<String, Object>> teachers = new ArrayList<>();
+    List<TeacherSummary> teachers = new ArrayList<>();
     Map<String, long[]> counts = new LinkedHashMap<>();
     for (int i = 0; i < 50; i++) {
-      Map<String, Object> t = new LinkedHashMap<>();
-      t.put("teacher", "teacher-<" + i + ">");
-      t.put("n_scored", 20_000L);
-      t.put("n_errors", 3L);
-      for (String m : new String[] {"lalp", "galp"}) {
-        t.put(m + "_rank", i + 1);
-        t.put(m + "_mean", -1.0 - i / 10.0);
-        t.put(m + "_ci_low", -1.05 - i / 10.0);
-        t.put(m + "_ci_high", -0.95 - i / 10.0);
-        t.put(m + "_win_rate", 1.0 / 50);
-      }
-      teachers.add(t);
+      teachers.add(teacher("s", "teacher-<" + i + ">", i + 1));
       long[] c = new long[30];
       c[i % 30] = 1_000_000;
       counts.put("teacher-<" + i + ">", c);
     }
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("counts", Map.of("read", 1_000_000L, "scored", 999_850L));
-    summary.put("student", Map.of("name", "s"));
     return new ReportData(
-        summary,
+        summary(List.of("s")),
         "{}",
         teachers,
-        Map.of("lalp", new ReportData.Histogram(-6, -1, 30, counts)),
-        20_000,
-        1_234,
-        List.of(Map.of("lalp_teacher", "a", "galp_teacher", "b", "prompts", 1_234L)),
-        List.of(
-            Map.of(
-                "prompt_id",
-                "p1",
-                "lalp_teacher",
-                "a",
-                "lalp",
-                -1.0,
-                "galp_teacher",
-                "b",
-                "galp",
-                -2.0)),
+        List.of("fraction=0.25"),
+        Map.of("s", Map.of("lalp", new ReportData.Histogram(-6, -1, 30, counts))),
+        Map.of(
+            "s",
+            new ReportData.Disagreements(
+                20_000,
+                1_234,
+                List.of(new ReportData.Pair("a", "b", 1_234)),
+                List.of(new ReportData.Example("p1", "a", -1.0, "b", -2.0)))),
         List.of(
             new ReportData.ResponseSteps(
+                "s",
                 "teacher-<0>",
                 "p1",
                 "r1",
@@ -70,13 +104,14 @@ class ReportHtmlTest {
   @Test
   void fiftyTeachersAndAMillionRowsMakeASmallSelfContainedPage() {
     String html = ReportHtml.render(fiftyTeachers());
-    assertTrue(html.length() < 200_000, "page of " + html.length() + " chars");
+    assertTrue(html.length() < 250_000, "page of " + html.length() + " chars");
     assertFalse(
         html.contains("<script") || html.contains("http://") || html.contains("https://"),
         "no script, no network");
+    // The leaderboard and the table of what the scores reward list every teacher.
     assertEquals(
-        50, html.split("<td class=\"name\">", -1).length - 1, "every teacher in the table");
-    assertTrue(html.contains("The first 12 of 50 teachers by LALP rank."));
+        100, html.split("<td class=\"name\">", -1).length - 1, "every teacher in both tables");
+    assertTrue(html.contains("the first 12 of 50 teachers by LALP rank"));
     assertTrue(html.contains("On 1234 of 20000 prompts"));
   }
 
@@ -86,5 +121,28 @@ class ReportHtmlTest {
     assertTrue(html.contains("teacher-&lt;0&gt;"));
     assertTrue(html.contains("What is &lt;b&gt;2+2&lt;/b&gt;?"));
     assertFalse(html.contains("<b>2+2</b>"));
+  }
+
+  @Test
+  void severalStudentsGetTheTeacherByStudentMatrix() {
+    List<TeacherSummary> teachers =
+        List.of(
+            teacher("small", "a", 1),
+            teacher("small", "b", 2),
+            teacher("large", "a", 2),
+            teacher("large", "b", 1));
+    ReportData d =
+        new ReportData(
+            summary(List.of("small", "large")),
+            "{}",
+            teachers,
+            List.of("fraction=0.25"),
+            Map.of(),
+            Map.of(),
+            List.of());
+    String html = ReportHtml.render(d);
+    assertTrue(html.contains("<h2>Teacher x student</h2>"), html);
+    assertTrue(html.contains("Teacher leaderboard &middot; student small"));
+    assertTrue(html.contains("Teacher leaderboard &middot; student large"));
   }
 }

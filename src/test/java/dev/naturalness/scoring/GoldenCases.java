@@ -3,11 +3,12 @@ package dev.naturalness.scoring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.data.StepInput;
 import dev.naturalness.model.Student;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.PromptTemplate;
 import dev.naturalness.text.ResponsePreparer;
-import dev.naturalness.text.Segmenter;
+import dev.naturalness.text.StepSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,18 +41,17 @@ final class GoldenCases {
           + maxTokens;
     }
 
-    ScoringOptions options(Student student) {
-      return ScoringOptions.defaults(maxTokens).withWindow(window, includePrompt);
+    ScoreDefinition definition() {
+      return ScoreDefinition.defaults(maxTokens).withWindow(window, includePrompt);
     }
 
     PreparedResponse prepare(Student student) {
-      Segmenter segmenter = segmenter().equals("column") ? null : Segmenter.named(segmenter());
       return new ResponsePreparer(
               new PromptTemplate(student.manifest().promptTemplate()),
-              segmenter,
+              StepSource.named(segmenter()),
               student.tokenizer(),
               student.manifest().bosId())
-          .prepare(prompt, response, steps);
+          .prepare(prompt, response, new StepInput(steps, null));
     }
   }
 

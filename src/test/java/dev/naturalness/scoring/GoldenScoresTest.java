@@ -27,7 +27,8 @@ class GoldenScoresTest {
     assertTrue(cases.size() > 300, "golden file holds " + cases.size() + " cases");
     List<String> failures = new ArrayList<>();
     for (GoldenCases.Case c : cases) {
-      ResponseScorer scorer = new ResponseScorer(c.options(student), student.model());
+      ResponseScorer scorer =
+          new ResponseScorer(c.definition(), Execution.defaults(), student.model());
       ResponseScore actual = scorer.score(List.of(c.prepare(student))).get(0);
       try {
         check(c.expected(), actual);

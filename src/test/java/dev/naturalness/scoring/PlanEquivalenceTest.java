@@ -44,12 +44,12 @@ class PlanEquivalenceTest {
     }
     for (boolean includePrompt : new boolean[] {true, false}) {
       for (int max : new int[] {384, 48}) {
-        ScoringOptions base =
-            ScoringOptions.defaults(max).withWindow(window, includePrompt).withBatch(4096, 512);
-        ScoringOptions literal = base.withExecution(false, false);
-        ScoringOptions fast = base.withExecution(true, true);
-        ResponseScorer literalScorer = new ResponseScorer(literal, student.model());
-        ResponseScorer fastScorer = new ResponseScorer(fast, student.model());
+        ScoreDefinition definition =
+            ScoreDefinition.defaults(max).withWindow(window, includePrompt);
+        Execution fast = Execution.defaults().withBatch(4096, 512);
+        Execution literal = fast.literal();
+        ResponseScorer literalScorer = new ResponseScorer(definition, literal, student.model());
+        ResponseScorer fastScorer = new ResponseScorer(definition, fast, student.model());
         List<ResponseScore> expected = literalScorer.score(responses);
         List<ResponseScore> actual = fastScorer.score(responses);
         for (int i = 0; i < responses.size(); i++) {
@@ -65,9 +65,9 @@ class PlanEquivalenceTest {
             fastScorer.batchTokens() < literalScorer.batchTokens(),
             "grouping and packing run fewer positions");
         long sequenceTokens = 0;
-        WindowPlanner planner = new WindowPlanner(fast);
+        WindowPlanner planner = new WindowPlanner(definition, fast);
         for (PreparedResponse r : responses) {
-          sequenceTokens += planner.plan(r).plannedTokens();
+          sequenceTokens += planner.plan(r, "").plannedTokens();
         }
         assertTrue(fastScorer.usefulTokens() <= sequenceTokens, "sharing never adds tokens");
         assertEquals(

@@ -40,8 +40,7 @@ class SharedPromptPackingTest {
   void thePromptIsComputedOnceAndEachSequenceGoesOnFromItsLastToken() {
     List<long[]> sequences = sequences(new Random(3));
     List<PackedBatch> batches =
-        new Packer(ScoringOptions.defaults(512).withBatch(4096, 512))
-            .pack(sequences, GROUP, PREFIX);
+        new Packer(Execution.defaults().withBatch(4096, 512)).pack(sequences, GROUP, PREFIX);
     assertEquals(1, batches.size());
     PackedBatch b = batches.get(0);
     long all = sequences.stream().mapToLong(s -> s.length).sum();
@@ -82,8 +81,7 @@ class SharedPromptPackingTest {
   @Test
   void withoutPackingNothingIsShared() {
     List<long[]> sequences = sequences(new Random(3));
-    ScoringOptions onePerRow =
-        ScoringOptions.defaults(512).withBatch(4096, 512).withExecution(false, true);
+    Execution onePerRow = Execution.defaults().withBatch(4096, 512).withPacking(false, true);
     long useful = 0;
     for (PackedBatch b : new Packer(onePerRow).pack(sequences, GROUP, PREFIX)) {
       useful += b.usefulTokens();
@@ -101,7 +99,7 @@ class SharedPromptPackingTest {
     // unit of its own
     // or shares one with a tail that still fits.
     List<PackedBatch> batches =
-        new Packer(ScoringOptions.defaults(512).withBatch(4096, 80)).pack(sequences, GROUP, PREFIX);
+        new Packer(Execution.defaults().withBatch(4096, 80)).pack(sequences, GROUP, PREFIX);
     for (PackedBatch b : batches) {
       assertTrue(b.length() <= PROMPT - 1 + 61, "row of " + b.length());
     }
@@ -111,7 +109,7 @@ class SharedPromptPackingTest {
   void eachSequenceScoresAsItDoesAlone() {
     Student student = GoldenCases.student();
     List<long[]> sequences = sequences(new Random(11));
-    ScoringOptions options = ScoringOptions.defaults(512).withBatch(4096, 512);
+    Execution options = Execution.defaults().withBatch(4096, 512);
     float[][] alone = logProbs(new Packer(options).pack(sequences), sequences, student);
     float[][] shared =
         logProbs(new Packer(options).pack(sequences, GROUP, PREFIX), sequences, student);

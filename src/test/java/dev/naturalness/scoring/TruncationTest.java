@@ -41,15 +41,15 @@ class TruncationTest {
     return new PreparedResponse(new long[] {100, 101, 102}, ids, bounds, 100);
   }
 
-  static ResponseScore score(ScoringOptions options, PreparedResponse r) {
-    return new ResponseScorer(options, MINUS_ID).score(List.of(r)).get(0);
+  static ResponseScore score(ScoreDefinition options, PreparedResponse r) {
+    return new ResponseScorer(options, Execution.defaults(), MINUS_ID).score(List.of(r)).get(0);
   }
 
   @Test
   void aResponseThatFitsIsNotFlagged() {
     ResponseScore s =
         score(
-            ScoringOptions.defaults(64).withWindow(new WindowRule.Steps(1), true), response(2, 2));
+            ScoreDefinition.defaults(64).withWindow(new WindowRule.Steps(1), true), response(2, 2));
     assertFalse(s.truncated());
     assertEquals(-2.5, s.galp(), 1e-9); // tokens 1..4
     assertArrayEquals(new float[] {-1.5f, -3.5f}, s.stepScores());
@@ -58,7 +58,8 @@ class TruncationTest {
   @Test
   void galpScoresTheResponseTokensThatFitAfterTheWholePrefix() {
     ResponseScore s =
-        score(ScoringOptions.defaults(7).withWindow(new WindowRule.Steps(0), true), response(3, 3));
+        score(
+            ScoreDefinition.defaults(7).withWindow(new WindowRule.Steps(0), true), response(3, 3));
     assertTrue(s.truncated());
     assertEquals(-2.5, s.galp(), 1e-9); // 3 prefix tokens + tokens 1..4 fit
     assertEquals(6, s.nTokens());
@@ -67,7 +68,7 @@ class TruncationTest {
   @Test
   void galpIsNullWhenThePromptAloneFillsTheModel() {
     ResponseScore s =
-        score(ScoringOptions.defaults(3).withWindow(new WindowRule.Steps(0), true), response(2));
+        score(ScoreDefinition.defaults(3).withWindow(new WindowRule.Steps(0), true), response(2));
     assertTrue(s.truncated());
     assertNull(s.galp());
     assertEquals(
@@ -77,7 +78,7 @@ class TruncationTest {
   @Test
   void aWindowDropsItsOldestStepsFirst() {
     // max 8: step 3 (ids 5,6) with window 2 would need 3 + 2 + 2 + 2 = 9 tokens: step 1 goes.
-    ScoringOptions options = ScoringOptions.defaults(8).withWindow(new WindowRule.Steps(2), true);
+    ScoreDefinition options = ScoreDefinition.defaults(8).withWindow(new WindowRule.Steps(2), true);
     ResponseScore s = score(options, response(2, 2, 2));
     assertTrue(s.truncated());
     assertArrayEquals(
@@ -86,10 +87,7 @@ class TruncationTest {
 
   @Test
   void aStepLongerThanTheModelIsCutAtItsEndAndScoredOnWhatFits() {
-    ScoringOptions options =
-        ScoringOptions.defaults(4)
-            .withWindow(new WindowRule.Steps(1), true)
-            .withExecution(true, true);
+    ScoreDefinition options = ScoreDefinition.defaults(4).withWindow(new WindowRule.Steps(1), true);
     ResponseScore s = score(options, response(6));
     assertTrue(s.truncated());
     // No prefix is left; the first token has no context, tokens 2..4 are scored.
@@ -107,9 +105,9 @@ class TruncationTest {
           }
           return MINUS_ID.nextTokenLogProbs(batch);
         };
-    ScoringOptions options = ScoringOptions.defaults(64);
+    ScoreDefinition options = ScoreDefinition.defaults(64);
     List<ResponseScore> scores =
-        new ResponseScorer(options, failsOnId7)
+        new ResponseScorer(options, Execution.defaults(), failsOnId7)
             .score(List.of(response(2, 2), response(4, 4), response(3)));
     assertTrue(scores.get(0).ok());
     assertFalse(scores.get(1).ok());

@@ -59,8 +59,16 @@ class BadInputTest extends SparkTestBase {
     rows.add(tagged("missing_field", "b3", "t", null, "true"));
     rows.add(tagged("empty_response", "b4", "t", "  \t  ", "true"));
     rows.add(tagged("empty_response", "b5", "t", "\n\n \n\n", "true"));
-    rows.add(tagged("invalid_text", "b6", "t", "a bell \u0007 rings.", "true"));
-    rows.add(tagged("bad_correct", "b7", "t", "2 + 2 = 4.", "maybe"));
+    // Control characters are text: a bell, an ANSI colour from a tool's output, even NUL.
+    rows.add(
+        tagged(
+            "ok_control_characters",
+            "b6",
+            "t",
+            "a bell \u0007 rings, \u001b[31mred\u001b[0m, a NUL \u0000.",
+            "true"));
+    // A label that is no boolean counts as unknown; the row is scored.
+    rows.add(tagged("ok_unknown_label", "b7", "t", "2 + 2 = 4.", "maybe"));
     rows.add(tagged("ok_truncated", "b8", "t", long1M(), "true"));
     Map<String, Object> longPrompt =
         tagged("ok_truncated_no_galp", "b9", "t", "The answer is 4.", "true");
@@ -132,6 +140,11 @@ class BadInputTest extends SparkTestBase {
           assertNotNull(s.getAs("galp"));
           Assertions.assertTrue((Integer) s.getAs("n_tokens") >= 1_000_000);
         }
+        case "ok_control_characters", "ok_unknown_label" -> {
+          assertEquals("ok", status, error);
+          assertNotNull(s.getAs("lalp"));
+          Assertions.assertTrue((Integer) s.getAs("n_tokens") > 0);
+        }
         case "ok_truncated_no_galp" -> {
           assertEquals("ok", status, error);
           Assertions.assertTrue((Boolean) s.getAs("truncated"));
@@ -154,7 +167,7 @@ class BadInputTest extends SparkTestBase {
     // Teachers count errors; selection never picks them.
     for (Row t : spark().read().parquet(out.resolve("teachers").toString()).collectAsList()) {
       if (t.getAs("teacher").equals("t")) {
-        Assertions.assertTrue((Long) t.getAs("n_errors") >= 5);
+        Assertions.assertTrue((Long) t.getAs("n_errors") >= 3);
       }
     }
     for (Row sel : spark().read().parquet(out.resolve("selected").toString()).collectAsList()) {

@@ -1,10 +1,11 @@
 package dev.naturalness.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.naturalness.config.Settings;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -25,34 +26,31 @@ class CachedPartitionsTest extends SparkTestBase {
     try {
       Settings.Input input =
           new Settings.Input(
-              "src/main/resources/demo/corpus.jsonl", "json", SelectStageTest.COLUMNS);
+              "src/main/resources/demo/corpus.jsonl", "json", ReportStageTest.COLUMNS);
       Dataset<Row> raw = CorpusReader.readCorpus(spark(), input, "json");
       int inputPartitions = raw.rdd().getNumPartitions();
       Dataset<Row> canonical =
-          CorpusReader.canonicalRows(raw, input.columns()).persist(StorageLevel.MEMORY_ONLY());
+          CorpusReader.canonicalRows(raw, input, "paragraph").persist(StorageLevel.MEMORY_ONLY());
       long rows = canonical.count();
       assertEquals(inputPartitions, canonical.rdd().getNumPartitions(), "canonical rows");
-      assertEquals(
-          rows,
-          canonical.filter(col(Fields.DUPLICATE).equalTo(false)).count()
-              + canonical.filter(col(Fields.DUPLICATE)).count());
+      assertEquals(rows, canonical.filter(col(Fields.DUPLICATE).equalTo("NONE")).count());
 
-      // Scores made from the canonical rows in three partitions, as a scoring stage would give
-      // them.
-      Dataset<Row> scores =
-          canonical
-              .select(
-                  col(Fields.RESPONSE_ID),
-                  col(Fields.PROMPT_ID),
-                  col(Fields.TEACHER),
-                  col(Fields.ROW).cast("double").multiply(-0.01).as(Fields.LALP),
-                  lit(-1.0).as(Fields.GALP),
-                  lit(Status.OK).as(Fields.STATUS),
-                  col(Fields.CORRECT),
-                  col(Fields.ROW))
-              .repartition(3);
+      // Scores made in three partitions, as a scoring stage would give them.
+      List<ScoreFixtures.Made> made = new ArrayList<>();
+      for (Row r :
+          canonical.select(Fields.RESPONSE_ID, Fields.PROMPT_ID, Fields.TEACHER).collectAsList()) {
+        made.add(
+            new ScoreFixtures.Made(
+                r.getString(0),
+                r.getString(1),
+                r.getString(2),
+                -1.0 - made.size() * 0.01,
+                -1.0,
+                "ok"));
+      }
+      Dataset<Row> scores = ScoreFixtures.scores(spark(), made).repartition(3);
       Dataset<Row> selected =
-          SelectStage.selectResponses(scores, raw, new Settings.Select(1, false), input.columns())
+          SelectStage.selectResponses(scores, new Settings.Select(1, false))
               .persist(StorageLevel.MEMORY_ONLY());
       long prompts = canonical.select(Fields.PROMPT_ID).distinct().count();
       assertEquals(prompts, selected.count());

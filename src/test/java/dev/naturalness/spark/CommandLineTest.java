@@ -58,7 +58,7 @@ class CommandLineTest {
     assertOneLine(
         run(valid(input, "--set", "scoring.windw.steps=3")),
         "config: unknown key 'naturalness.scoring.windw.steps'; known keys there: "
-            + "[batch, metrics, responses-per-group, segmenter, window]");
+            + "[batch, max-model-error-share, metrics, responses-per-group, sample-steps, segmenter, window, windows]");
   }
 
   @Test
@@ -155,5 +155,70 @@ class CommandLineTest {
     Outcome o = run(valid(input, "--set", "student.path=" + tmp.resolve("no-student")));
     assertOneLine(
         o, "student directory " + tmp.resolve("no-student") + " does not exist; set student.path");
+  }
+
+  @Test
+  void aDirectoryHoldingOnlyAFileNamedSummaryJsonIsNotTakenForAnEarlierRun() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    Path out = java.nio.file.Files.createDirectories(tmp.resolve("out"));
+    java.nio.file.Files.writeString(out.resolve("summary.json"), "{\"mine\": true}");
+    java.nio.file.Files.createDirectories(out.resolve("scores"));
+    java.nio.file.Files.writeString(out.resolve("scores/notes.txt"), "my notes");
+    assertOneLine(
+        run(valid(input)),
+        "output.path "
+            + out
+            + " exists and is not the output of an earlier run; "
+            + "choose another output.path or remove it");
+    assertEquals("{\"mine\": true}", java.nio.file.Files.readString(out.resolve("summary.json")));
+    assertEquals("my notes", java.nio.file.Files.readString(out.resolve("scores/notes.txt")));
+  }
+
+  @Test
+  void aParquetInputWhoseLaterFileHasAnotherTypeStopsTheJobBeforeSparkStarts() throws Exception {
+    Path input = java.nio.file.Files.createDirectories(tmp.resolve("parquet-in"));
+    writeParquet(input.resolve("part-0.parquet"), "string");
+    writeParquet(input.resolve("part-1.parquet"), "int");
+    Outcome o = run(valid(input));
+    assertEquals(NaturalnessJob.EXIT_CONFIG, o.exit(), o.stderr());
+    assertTrue(
+        o.stderr()
+            .startsWith(
+                "naturalness: input column 'teacher' (input.columns.teacher) has type int32 in "),
+        o.stderr());
+    assertTrue(o.stderr().contains("part-1.parquet"), o.stderr());
+    assertEquals(1, o.stderr().lines().count());
+  }
+
+  /** A one-row Parquet file whose teacher column has the given type, written without Spark. */
+  static void writeParquet(Path file, String teacherType) throws Exception {
+    org.apache.parquet.schema.MessageType schema =
+        org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+            "message row { required binary prompt_id (UTF8); required binary prompt (UTF8); required binary response (UTF8); "
+                + (teacherType.equals("int")
+                    ? "required int32 teacher;"
+                    : "required binary teacher (UTF8);")
+                + " }");
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    org.apache.parquet.hadoop.example.GroupWriteSupport.setSchema(schema, conf);
+    try (org.apache.parquet.hadoop.ParquetWriter<org.apache.parquet.example.data.Group> writer =
+        org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(
+                new org.apache.hadoop.fs.Path(file.toUri()))
+            .withConf(conf)
+            .withType(schema)
+            .build()) {
+      org.apache.parquet.example.data.Group g =
+          new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema)
+              .newGroup()
+              .append("prompt_id", "p1")
+              .append("prompt", "Add 2 and 3.")
+              .append("response", "2 + 3 = 5.");
+      if (teacherType.equals("int")) {
+        g.append("teacher", 7);
+      } else {
+        g.append("teacher", "t");
+      }
+      writer.write(g);
+    }
   }
 }

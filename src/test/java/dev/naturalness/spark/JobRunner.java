@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 final class JobRunner {
   private JobRunner() {}
 
-  static NaturalnessJob.Result run(SparkSession spark, Path input, Path output, String... sets) {
+  static Pipeline.Result run(SparkSession spark, Path input, Path output, String... sets) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -27,7 +27,6 @@ final class JobRunner {
       args.add(s);
     }
     Settings.Job settings = SettingsLoader.fromArgs(args.toArray(new String[0]));
-    return NaturalnessJob.runPipeline(
-        spark, NaturalnessJob.check(settings, spark.sparkContext().hadoopConfiguration()));
+    return NaturalnessJob.runOn(spark, settings);
   }
 }

@@ -5,26 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.auth.AWSStaticCredentialsProvider;
-import com.amazonaws.auth.BasicAWSCredentials;
-import com.amazonaws.client.builder.AwsClientBuilder;
 import com.amazonaws.services.s3.AmazonS3;
-import com.amazonaws.services.s3.AmazonS3ClientBuilder;
 import com.amazonaws.services.s3.model.S3ObjectSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
+import dev.naturalness.S3Server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,65 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
  * store), with the job in its own JVM as a user runs it.
  */
 class S3RunTest {
-  static final String ACCESS = "naturalness-test";
-  static final String SECRET = "s3cr3t-Do-Not-Print-7f3a9c";
+  static final String ACCESS = S3Server.ACCESS;
+  static final String SECRET = S3Server.SECRET;
   static final String BUCKET = "corpus";
-  static Processes.Running server;
+  static S3Server server;
   static String endpoint;
   static AmazonS3 s3;
   @TempDir static Path tmp;
 
   @BeforeAll
   static void startServer() throws Exception {
-    Path jar = Path.of("target", "s3proxy", "s3proxy.jar");
-    assertTrue(Files.isRegularFile(jar), "maven-dependency-plugin copies S3Proxy to " + jar);
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    endpoint = "http://127.0.0.1:" + port;
-    Path properties = tmp.resolve("s3proxy.properties");
-    Files.writeString(
-        properties,
-        String.join(
-            "\n",
-            "s3proxy.endpoint=" + endpoint,
-            "s3proxy.authorization=aws-v2-or-v4",
-            "s3proxy.identity=" + ACCESS,
-            "s3proxy.credential=" + SECRET,
-            "jclouds.provider=transient",
-            "jclouds.identity=" + ACCESS,
-            "jclouds.credential=" + SECRET,
-            ""));
-    server =
-        Processes.command(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-jar",
-                jar.toString(),
-                "--properties",
-                properties.toString())
-            .log(tmp.resolve("s3proxy.log"))
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket ignored = new Socket("127.0.0.1", port)) {
-        break;
-      } catch (IOException e) {
-        assertTrue(
-            server.process().isAlive() && System.nanoTime() < deadline,
-            "S3Proxy did not start: " + server.outputSoFar());
-        Thread.sleep(200);
-      }
-    }
-    s3 =
-        AmazonS3ClientBuilder.standard()
-            .withEndpointConfiguration(
-                new AwsClientBuilder.EndpointConfiguration(endpoint, "us-east-1"))
-            .withPathStyleAccessEnabled(true)
-            .withCredentials(
-                new AWSStaticCredentialsProvider(new BasicAWSCredentials(ACCESS, SECRET)))
-            .build();
+    server = S3Server.start(tmp.resolve("s3"));
+    endpoint = server.endpoint();
+    s3 = server.client();
     s3.createBucket(BUCKET);
     Path corpus = Corpora.writeJsonLines(tmp, "corpus.jsonl", Corpora.small());
     s3.putObject(BUCKET, "in/corpus.jsonl", corpus.toFile());
@@ -102,7 +48,7 @@ class S3RunTest {
   @AfterAll
   static void stopServer() {
     if (server != null) {
-      server.process().destroy();
+      server.close();
     }
   }
 
@@ -196,6 +142,7 @@ class S3RunTest {
             "s3.secret-key=" + SECRET,
             "--set",
             "teachers.bootstrap-samples=100");
+    List<String> runs = new ArrayList<>();
     for (String night : new String[] {"2026-11-26", "2026-11-27"}) {
       List<String> command =
           new ArrayList<>(
@@ -217,17 +164,17 @@ class S3RunTest {
       String log = o.output();
       assertEquals(0, o.exit(), log);
       assertFalse(log.contains(SECRET), "the secret key is in the log");
-      assertEquals(
-          "s3a://" + BUCKET + "/nightly/runs/" + night + "\n",
-          s3.getObjectAsString(BUCKET, "nightly/LATEST"));
+      String latest = s3.getObjectAsString(BUCKET, "nightly/LATEST");
+      assertTrue(latest.startsWith("s3a://" + BUCKET + "/nightly/runs/" + night + "/"), latest);
+      runs.add(latest.trim().substring(("s3a://" + BUCKET + "/").length()));
     }
     JsonNode first =
         new ObjectMapper()
-            .readTree(s3.getObjectAsString(BUCKET, "nightly/runs/2026-11-26/summary.json"))
+            .readTree(s3.getObjectAsString(BUCKET, runs.get(0) + "/summary.json"))
             .get("counts");
     JsonNode second =
         new ObjectMapper()
-            .readTree(s3.getObjectAsString(BUCKET, "nightly/runs/2026-11-27/summary.json"))
+            .readTree(s3.getObjectAsString(BUCKET, runs.get(1) + "/summary.json"))
             .get("counts");
     assertEquals(9, first.get("scored_now").asInt());
     assertEquals(0, second.get("scored_now").asInt());

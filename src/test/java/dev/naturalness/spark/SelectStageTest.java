@@ -4,96 +4,75 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.naturalness.config.Settings;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
-/** Selection rules on scores made by hand: exact ties, the correctness filter, error rows. */
+/**
+ * Selection rules on scores made by hand: exact ties, the correctness filter, error rows, students.
+ */
 class SelectStageTest extends SparkTestBase {
-  static final Settings.Columns COLUMNS =
-      new Settings.Columns(
-          "prompt_id", "prompt", "teacher", "response", "response_id", "correct", "steps");
 
-  Dataset<Row> scores(Object[]... rows) {
-    List<Row> out = new ArrayList<>();
-    for (Object[] r : rows) {
-      // response_id, prompt_id, teacher, lalp, status, correct, _row
-      Object[] full = new Object[ScoreStage.SCHEMA.size()];
-      full[ScoreStage.SCHEMA.fieldIndex("response_id")] = r[0];
-      full[ScoreStage.SCHEMA.fieldIndex("prompt_id")] = r[1];
-      full[ScoreStage.SCHEMA.fieldIndex("teacher")] = r[2];
-      full[ScoreStage.SCHEMA.fieldIndex("lalp")] = r[3];
-      full[ScoreStage.SCHEMA.fieldIndex("galp")] = r[3] == null ? null : (Double) r[3] - 1;
-      full[ScoreStage.SCHEMA.fieldIndex("n_tokens")] = 1;
-      full[ScoreStage.SCHEMA.fieldIndex("n_steps")] = 1;
-      full[ScoreStage.SCHEMA.fieldIndex("truncated")] = false;
-      full[ScoreStage.SCHEMA.fieldIndex("status")] = r[4];
-      full[ScoreStage.SCHEMA.fieldIndex("student")] = "s";
-      full[ScoreStage.SCHEMA.fieldIndex("config_hash")] = "h";
-      full[ScoreStage.SCHEMA.fieldIndex("model_tokens")] = 1L;
-      full[ScoreStage.SCHEMA.fieldIndex("correct")] = r[5];
-      full[ScoreStage.SCHEMA.fieldIndex("_row")] = r[6];
-      full[ScoreStage.SCHEMA.fieldIndex("_reused")] = false;
-      out.add(RowFactory.create(full));
-    }
-    return spark().createDataFrame(out, ScoreStage.SCHEMA);
-  }
-
-  Dataset<Row> input(int rows) {
-    StructType schema =
-        new StructType()
-            .add("prompt_id", DataTypes.StringType)
-            .add("response_id", DataTypes.StringType)
-            .add("extra", DataTypes.IntegerType)
-            .add("_row", DataTypes.LongType);
-    List<Row> out = new ArrayList<>();
-    String[] ids = {"b", "a", "c", "d", "e"};
-    for (int i = 0; i < rows; i++) {
-      out.add(RowFactory.create(i < 3 ? "p" : "q", ids[i], 100 + i, (long) i));
-    }
-    return spark().createDataFrame(out, schema);
-  }
-
-  List<String> selectedIds(Dataset<Row> scores, int topK, boolean requireCorrect) {
-    List<String> ids = new ArrayList<>();
+  List<String> selectedIds(List<ScoreFixtures.Made> made, int topK, boolean requireCorrect) {
+    Dataset<Row> scores = ScoreFixtures.scores(spark(), made);
     List<Row> rows =
         new ArrayList<>(
-            SelectStage.selectResponses(
-                    scores, input(5), new Settings.Select(topK, requireCorrect), COLUMNS)
+            SelectStage.forWriting(
+                    SelectStage.selectResponses(scores, new Settings.Select(topK, requireCorrect)),
+                    made.size(),
+                    1000)
                 .collectAsList());
     rows.sort(
-        java.util.Comparator.comparing((Row r) -> (String) r.getAs("prompt_id"))
+        Comparator.comparing((Row r) -> (String) r.getAs("student"))
+            .thenComparing(r -> (String) r.getAs("prompt_id"))
             .thenComparing(r -> (Integer) r.getAs("selection_rank")));
+    List<String> ids = new ArrayList<>();
     for (Row r : rows) {
       ids.add(r.getAs("response_id") + "@" + r.getAs("selection_rank") + ":" + r.getAs("extra"));
     }
     return ids;
   }
 
+  static ScoreFixtures.Made made(
+      String id, String prompt, double lalp, String status, Boolean correct, int extra) {
+    return new ScoreFixtures.Made(id, prompt, "t" + extra, lalp, lalp - 1, status)
+        .withCorrect(correct)
+        .withExtra(extra);
+  }
+
   @Test
   void anExactTieGoesToTheSmallerResponseId() {
-    Dataset<Row> s =
-        scores(
-            new Object[] {"b", "p", "t1", -1.0, "ok", true, 0L},
-            new Object[] {"a", "p", "t2", -1.0, "ok", true, 1L},
-            new Object[] {"c", "p", "t3", -2.0, "ok", true, 2L});
+    List<ScoreFixtures.Made> s =
+        List.of(
+            made("b", "p", -1.0, "ok", true, 100),
+            made("a", "p", -1.0, "ok", true, 101),
+            made("c", "p", -2.0, "ok", true, 102));
     assertEquals(List.of("a@1:101"), selectedIds(s, 1, true));
     assertEquals(List.of("a@1:101", "b@2:100", "c@3:102"), selectedIds(s, 3, true));
   }
 
   @Test
   void wrongAnswersAndErrorRowsNeverWin() {
-    Dataset<Row> s =
-        scores(
-            new Object[] {"b", "p", "t1", -0.5, "ok", false, 0L},
-            new Object[] {"a", "p", "t2", -0.1, "model_error", true, 1L},
-            new Object[] {"c", "p", "t3", -2.0, "ok", null, 2L},
-            new Object[] {"d", "q", "t1", -3.0, "ok", false, 3L});
+    List<ScoreFixtures.Made> s =
+        List.of(
+            made("b", "p", -0.5, "ok", false, 100),
+            made("a", "p", -0.1, "model_error", true, 101),
+            made("c", "p", -2.0, "ok", null, 102),
+            made("d", "q", -3.0, "ok", false, 103));
     assertEquals(List.of("c@1:102"), selectedIds(s, 1, true));
     assertEquals(List.of("b@1:100", "d@1:103"), selectedIds(s, 1, false));
+  }
+
+  @Test
+  void eachStudentSelectsOnItsOwnScores() {
+    List<ScoreFixtures.Made> s =
+        List.of(
+            made("a", "p", -1.0, "ok", true, 1).withStudent("small"),
+            made("b", "p", -2.0, "ok", true, 2).withStudent("small"),
+            made("a", "p", -2.0, "ok", true, 1).withStudent("large"),
+            made("b", "p", -1.0, "ok", true, 2).withStudent("large"));
+    assertEquals(List.of("b@1:2", "a@1:1"), selectedIds(s, 1, true));
   }
 }

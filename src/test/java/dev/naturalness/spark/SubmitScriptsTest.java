@@ -117,7 +117,8 @@ class SubmitScriptsTest {
         "/conf/cluster-gpu.conf --config ",
         "conf/nightly-s3.conf --set input.path=s3a://lake/corpus/ --set output.path=s3a://lake/naturalness/runs/"
             + today
-            + " --set incremental.cache=s3a://lake/naturalness/cache --set output.publish-pointer=s3a://lake/naturalness/LATEST"
+            + "/",
+        " --set incremental.cache=s3a://lake/naturalness/cache --set output.publish-pointer=s3a://lake/naturalness/LATEST"
             + " --set student.path=/models/student");
     Out usage = script(Map.of(), "submit/nightly-refresh.sh", "--dry-run");
     assertEquals(2, usage.exit());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.TeacherSummary;
+import dev.naturalness.report.ReportData;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,7 +16,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
@@ -26,22 +27,13 @@ import org.junit.jupiter.api.Test;
 class TeacherStageTest extends SparkTestBase {
   private static final String[] TEACHERS = {"t0", "t1", "t2", "t3"};
 
-  /** One made-up score row. */
-  private record Made(
-      String responseId,
-      String promptId,
-      String teacher,
-      Double lalp,
-      Double galp,
-      String status) {}
-
   /**
    * 400 rows over 60 prompts; values on a coarse grid so that many tie, some GALP missing, some
    * errors.
    */
-  private static List<Made> made() {
+  private static List<ScoreFixtures.Made> made() {
     Random random = new Random(11);
-    List<Made> rows = new ArrayList<>();
+    List<ScoreFixtures.Made> rows = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
       String prompt = String.format(Locale.ROOT, "p%02d", random.nextInt(60));
       String teacher = TEACHERS[random.nextInt(TEACHERS.length)];
@@ -50,41 +42,22 @@ class TeacherStageTest extends SparkTestBase {
       Double galp = ok && random.nextInt(6) > 0 ? -2 - random.nextInt(3) * 0.25 : null;
       // response ids not in row order, so that the tie rule is visible
       rows.add(
-          new Made(
+          new ScoreFixtures.Made(
               String.format(Locale.ROOT, "r%03d", (i * 37) % 400),
               prompt,
               teacher,
               lalp,
               galp,
-              ok ? Status.OK : Status.MODEL_ERROR));
+              ok ? "ok" : "model_error"));
     }
     return rows;
   }
 
-  private Dataset<Row> scores(List<Made> rows) {
-    List<Row> out = new ArrayList<>();
-    for (Made m : rows) {
-      Object[] full = new Object[ScoreStage.SCHEMA.size()];
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.RESPONSE_ID)] = m.responseId();
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.PROMPT_ID)] = m.promptId();
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.TEACHER)] = m.teacher();
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.LALP)] = m.lalp();
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.GALP)] = m.galp();
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.N_TOKENS)] = 1;
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.N_STEPS)] = 1;
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.TRUNCATED)] = false;
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.STATUS)] = m.status();
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.STUDENT)] = "s";
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.CONFIG_HASH)] = "h";
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.MODEL_TOKENS)] = 1L;
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.ROW)] = 0L;
-      full[ScoreStage.SCHEMA.fieldIndex(Fields.REUSED)] = false;
-      out.add(RowFactory.create(full));
-    }
-    return spark().createDataFrame(out, ScoreStage.SCHEMA).repartition(3);
+  private Dataset<Row> scores(List<ScoreFixtures.Made> rows) {
+    return ScoreFixtures.scores(spark(), rows).repartition(3);
   }
 
-  private static Double value(Made m, String metric) {
+  private static Double value(ScoreFixtures.Made m, String metric) {
     return metric.equals(Fields.LALP) ? m.lalp() : m.galp();
   }
 
@@ -92,12 +65,14 @@ class TeacherStageTest extends SparkTestBase {
    * Per prompt, the winning row by the rule, among ok rows that have the metric (and, if asked,
    * both metrics).
    */
-  private static Map<String, Made> winners(List<Made> rows, String metric, boolean needBoth) {
-    Map<String, Made> best = new TreeMap<>();
-    Comparator<Made> rule =
-        Comparator.comparing((Made m) -> -value(m, metric)).thenComparing(Made::responseId);
-    for (Made m : rows) {
-      if (!Status.OK.equals(m.status())
+  private static Map<String, ScoreFixtures.Made> winners(
+      List<ScoreFixtures.Made> rows, String metric, boolean needBoth) {
+    Map<String, ScoreFixtures.Made> best = new TreeMap<>();
+    Comparator<ScoreFixtures.Made> rule =
+        Comparator.comparing((ScoreFixtures.Made m) -> -value(m, metric))
+            .thenComparing(ScoreFixtures.Made::responseId);
+    for (ScoreFixtures.Made m : rows) {
+      if (!"ok".equals(m.status())
           || value(m, metric) == null
           || (needBoth && (m.lalp() == null || m.galp() == null))) {
         continue;
@@ -109,14 +84,14 @@ class TeacherStageTest extends SparkTestBase {
 
   @Test
   void eachPromptsPickIsItsHighestValueWithTiesToTheSmallerResponseId() {
-    List<Made> rows = made();
+    List<ScoreFixtures.Made> rows = made();
     List<Row> picks =
         TeacherStage.picksPerPrompt(
                 scores(rows)
-                    .filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo(Status.OK)))
+                    .filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo("ok")))
             .collectAsList();
-    Map<String, Made> lalp = winners(rows, Fields.LALP, false);
-    Map<String, Made> galp = winners(rows, Fields.GALP, false);
+    Map<String, ScoreFixtures.Made> lalp = winners(rows, Fields.LALP, false);
+    Map<String, ScoreFixtures.Made> galp = winners(rows, Fields.GALP, false);
     assertEquals(lalp.size(), picks.size());
     for (Row r : picks) {
       String prompt = r.getAs(Fields.PROMPT_ID);
@@ -140,7 +115,7 @@ class TeacherStageTest extends SparkTestBase {
                         .anyMatch(
                             m ->
                                 !m.responseId().equals(w.responseId())
-                                    && Status.OK.equals(m.status())
+                                    && "ok".equals(m.status())
                                     && m.promptId().equals(w.promptId())
                                     && w.lalp().equals(m.lalp())))
             .count();
@@ -149,53 +124,55 @@ class TeacherStageTest extends SparkTestBase {
 
   @Test
   void teacherTableCountsRowsAndWinsByTheRule() {
-    List<Made> rows = made();
-    List<Row> table =
-        TeacherStage.aggregateTeachers(spark(), scores(rows), new Settings.Teachers(50, 7))
-            .collectAsList();
+    List<ScoreFixtures.Made> rows = made();
+    List<TeacherSummary> table =
+        TeacherStage.aggregateTeachers(
+            scores(rows), new Settings.Teachers(50, 7), List.of("fraction=0.25"));
     assertEquals(TEACHERS.length, table.size());
-    for (String metric : TeacherStage.METRICS) {
+    for (String metric : new String[] {Fields.LALP, Fields.GALP}) {
       Map<String, Long> wins = new HashMap<>();
       winners(rows, metric, false).values().forEach(w -> wins.merge(w.teacher(), 1L, Long::sum));
-      for (Row t : table) {
-        String teacher = t.getAs(Fields.TEACHER);
-        List<Made> own = rows.stream().filter(m -> m.teacher().equals(teacher)).toList();
-        List<Made> scored = own.stream().filter(m -> Status.OK.equals(m.status())).toList();
+      for (TeacherSummary t : table) {
+        String teacher = t.teacher();
+        TeacherSummary.MetricStatistics s = metric.equals(Fields.LALP) ? t.lalp() : t.galp();
+        List<ScoreFixtures.Made> own =
+            rows.stream().filter(m -> m.teacher().equals(teacher)).toList();
+        List<ScoreFixtures.Made> scored =
+            own.stream().filter(m -> "ok".equals(m.status())).toList();
         long prompts =
             scored.stream()
                 .filter(m -> value(m, metric) != null)
-                .map(Made::promptId)
+                .map(ScoreFixtures.Made::promptId)
                 .distinct()
                 .count();
-        assertEquals((long) own.size(), (long) t.getAs("n_responses"), teacher);
-        assertEquals((long) scored.size(), (long) t.getAs("n_scored"), teacher);
-        assertEquals((long) (own.size() - scored.size()), (long) t.getAs("n_errors"), teacher);
-        assertEquals(prompts, (long) t.getAs(metric + "_prompts"), teacher + " " + metric);
+        assertEquals(own.size(), t.responses(), teacher);
+        assertEquals(scored.size(), t.scored(), teacher);
+        assertEquals(own.size() - scored.size(), t.errors(), teacher);
+        assertEquals(prompts, s.prompts(), teacher + " " + metric);
         assertEquals(
             (double) wins.getOrDefault(teacher, 0L) / prompts,
-            (Double) t.getAs(metric + "_win_rate"),
+            s.winRate(),
             1e-12,
-            teacher + " " + metric + " win rate");
+            teacher + " " + metric + " wins");
         double mean =
             scored.stream()
                 .filter(m -> value(m, metric) != null)
                 .mapToDouble(m -> value(m, metric))
                 .average()
                 .orElseThrow();
-        assertEquals(
-            mean, (Double) t.getAs(metric + "_mean"), 1e-12, teacher + " " + metric + " mean");
+        assertEquals(mean, s.mean(), 1e-12, teacher + " " + metric + " mean");
       }
     }
   }
 
   @Test
   void reportDisagreementsCompareThePicksAmongResponsesScoredByBoth() {
-    List<Made> rows = made();
+    List<ScoreFixtures.Made> rows = made();
     Dataset<Row> ok =
-        scores(rows).filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo(Status.OK));
-    ReportStage.Disagreements d = ReportStage.disagreements(ok);
-    Map<String, Made> lalp = winners(rows, Fields.LALP, true);
-    Map<String, Made> galp = winners(rows, Fields.GALP, true);
+        scores(rows).filter(org.apache.spark.sql.functions.col(Fields.STATUS).equalTo("ok"));
+    ReportData.Disagreements d = ReportStage.disagreements(ok).get("s");
+    Map<String, ScoreFixtures.Made> lalp = winners(rows, Fields.LALP, true);
+    Map<String, ScoreFixtures.Made> galp = winners(rows, Fields.GALP, true);
     Map<List<String>, Long> pairs = new HashMap<>();
     List<String> differing = new ArrayList<>();
     for (String prompt : lalp.keySet()) {
@@ -218,22 +195,20 @@ class TeacherStageTest extends SparkTestBase {
             .thenComparing(e -> e.getKey().get(1)));
     assertEquals(Math.min(ReportStage.PAIRS, expectedPairs.size()), d.pairs().size());
     for (int i = 0; i < d.pairs().size(); i++) {
-      Map<String, Object> p = d.pairs().get(i);
+      ReportData.Pair p = d.pairs().get(i);
       assertEquals(
-          expectedPairs.get(i).getKey(),
-          List.of(p.get("lalp_teacher"), p.get("galp_teacher")),
-          "pair " + i);
-      assertEquals(expectedPairs.get(i).getValue(), p.get("prompts"), "pair " + i);
+          expectedPairs.get(i).getKey(), List.of(p.lalpTeacher(), p.galpTeacher()), "pair " + i);
+      assertEquals(expectedPairs.get(i).getValue(), p.prompts(), "pair " + i);
     }
     assertEquals(
         differing.subList(0, ReportStage.DISAGREEMENT_SAMPLE),
-        d.sample().stream().map(s -> s.get("prompt_id")).toList());
-    for (Map<String, Object> s : d.sample()) {
-      Made l = lalp.get((String) s.get("prompt_id"));
-      Made g = galp.get((String) s.get("prompt_id"));
+        d.sample().stream().map(ReportData.Example::promptId).toList());
+    for (ReportData.Example s : d.sample()) {
+      ScoreFixtures.Made l = lalp.get(s.promptId());
+      ScoreFixtures.Made g = galp.get(s.promptId());
       assertEquals(
           List.of(l.teacher(), l.lalp(), g.teacher(), g.galp()),
-          List.of(s.get("lalp_teacher"), s.get("lalp"), s.get("galp_teacher"), s.get("galp")));
+          List.of(s.lalpTeacher(), s.lalp(), s.galpTeacher(), s.galp()));
     }
   }
 }

@@ -43,7 +43,14 @@ class SegmenterTest {
         Arguments.of("sentence", "end.\n\nnew", List.of("end.\n\n", "new")),
         Arguments.of("sentence", "file.txt is here", List.of("file.txt is here")),
         Arguments.of("sentence", "Tee.g. no", List.of("Tee.g. ", "no")),
-        Arguments.of("sentence", "Fine. E.g. this stays.", List.of("Fine. ", "E.g. this stays.")));
+        Arguments.of("sentence", "Fine. E.g. this stays.", List.of("Fine. ", "E.g. this stays.")),
+        // White space that holds a newline ends a step, even right after an abbreviation.
+        Arguments.of(
+            "sentence",
+            "- Cutting emissions from cars, trucks, etc.\n\n- Reducing waste.",
+            List.of("- Cutting emissions from cars, trucks, etc.\n\n", "- Reducing waste.")),
+        Arguments.of("sentence", "See Fig.\n3 below.", List.of("See Fig.\n", "3 below.")),
+        Arguments.of("sentence", "etc. and more", List.of("etc. and more")));
   }
 
   @ParameterizedTest(name = "{0} cuts {1}")
@@ -60,7 +67,7 @@ class SegmenterTest {
         GivenSteps.spans("abcde", List.of("ab", "", "cde")));
     TextException e =
         assertThrows(TextException.class, () -> GivenSteps.spans("abcde", List.of("ab", "cd")));
-    assertEquals("steps_mismatch", e.code());
+    assertEquals(dev.naturalness.data.RowStatus.STEPS_MISMATCH, e.status());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.naturalness.spark;
+package dev.naturalness.stats;
 
 import java.io.Serializable;
 import java.util.ArrayList;

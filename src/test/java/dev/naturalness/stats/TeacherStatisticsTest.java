@@ -1,4 +1,4 @@
-package dev.naturalness.spark;
+package dev.naturalness.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,25 @@
+package dev.naturalness.data;
+
+import java.io.Serializable;
+
+/**
+ * One input row as the job reads it, before scoring.
+ *
+ * @param responseId the given id, or a sha256 of prompt_id, teacher and response when none is given
+ * @param correct the row's label read as a boolean, or null when absent or not understood
+ * @param readProblem a problem found while reading (a JSON line that is not an object), or null
+ * @param duplicate whether an earlier row has this row's id
+ * @param textSha sha256 of the prompt, response and given steps: what a score depends on in the row
+ */
+public record CorpusRow(
+    String promptId,
+    String prompt,
+    String teacher,
+    String response,
+    String responseId,
+    Boolean correct,
+    StepInput steps,
+    RowProblem readProblem,
+    Duplicate duplicate,
+    String textSha)
+    implements Serializable {}

@@ -1,0 +1,53 @@
+package dev.naturalness.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What scoring a corpus with one student will cost, planned without its model: model tokens per
+ * metric and in all (a prompt shared in a packed unit counted once, as a run counts them), their
+ * spread over responses, the most expensive responses, and an estimate of device hours.
+ *
+ * @param rows rows planned (those to score now)
+ * @param scorable rows that reach the model (the rest are error rows)
+ * @param responseTokens tokens in their responses
+ * @param modelTokens what the model will run, as configured
+ * @param galpTokens for GALP alone; {@code lalpTokens} for LALP alone
+ * @param lalpToGalp lalpTokens / galpTokens: what local windows cost against one global pass
+ * @param exactTokens for every step (equals modelTokens without step sampling)
+ * @param sampledResponses responses longer than scoring.sample-steps, scored on a sample of steps
+ * @param costPercentiles per-response model tokens at p50, p90, p99 and max (upper bounds of bins
+ *     an eighth of a doubling wide, max exact)
+ * @param mostExpensive the ten responses that cost most
+ * @param tokensPerSecond the rate the estimate assumes, and {@code rateSource} where it comes from
+ *     (null when none is known)
+ * @param deviceHours modelTokens / tokensPerSecond / 3600: hours on one device (null when no rate)
+ */
+public record CostPlan(
+    String student,
+    long rows,
+    long scorable,
+    long responseTokens,
+    long modelTokens,
+    long galpTokens,
+    long lalpTokens,
+    Double lalpToGalp,
+    long exactTokens,
+    long sampledResponses,
+    Map<String, Long> costPercentiles,
+    List<Expensive> mostExpensive,
+    Double tokensPerSecond,
+    String rateSource,
+    Double deviceHours)
+    implements java.io.Serializable {
+
+  /** One costly response. */
+  public record Expensive(
+      String responseId,
+      String promptId,
+      String teacher,
+      int steps,
+      int responseTokens,
+      long modelTokens)
+      implements java.io.Serializable {}
+}

@@ -1,0 +1,165 @@
+package dev.naturalness.spark;
+
+import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.Settings;
+import dev.naturalness.model.StudentException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+
+/**
+ * The checks before Spark starts: the input (files, columns, types), the output directory (ours to
+ * claim, and not the run the publish pointer names), and every student (found, read, run on a few
+ * tokens). Anything wrong stops the job with one line. Checks that reach an S3 endpoint give up
+ * after s3.preflight-timeout-seconds.
+ */
+public final class JobChecks {
+  /**
+   * What the checks found.
+   *
+   * @param cluster whether executors are other JVMs than the driver
+   * @param previousRun what the publish pointer named before this run (null: no pointer, or none
+   *     yet)
+   */
+  public record Checked(
+      Settings.Job settings,
+      List<Students.Prepared> students,
+      InputPreflight.Found input,
+      boolean cluster,
+      String previousRun) {}
+
+  private JobChecks() {}
+
+  public static Checked check(Settings.Job settings, Configuration hadoop) {
+    settings.s3().applyTo(hadoop);
+    boolean cluster = !master(settings).startsWith("local");
+    Settings.Output output = settings.output();
+    InputPreflight.Found input =
+        withinS3Deadline(
+            settings,
+            () -> InputPreflight.check(settings.input(), settings.scoring().segmenter(), hadoop));
+    String previous =
+        withinS3Deadline(
+            settings,
+            () -> {
+              new Outputs(output.path(), output.format(), hadoop).checkClaimable();
+              return publishedRun(output, hadoop);
+            });
+    List<Students.Prepared> students = Students.prepare(settings, hadoop, cluster);
+    return new Checked(settings, students, input, cluster, previous);
+  }
+
+  /** The master spark-submit set, or the job's default. */
+  public static String master(Settings.Job settings) {
+    return new SparkConf().get("spark.master", settings.spark().defaultMaster());
+  }
+
+  /** What the pointer names now; refuses to write this run where it points. */
+  private static String publishedRun(Settings.Output output, Configuration hadoop) {
+    if (output.publishPointer().isEmpty()) {
+      return null;
+    }
+    Path pointer = new Path(output.publishPointer());
+    try {
+      FileSystem fs = pointer.getFileSystem(hadoop);
+      if (!fs.exists(pointer)) {
+        return null;
+      }
+      String named;
+      try (InputStream in = fs.open(pointer)) {
+        named = new String(in.readNBytes(4096), StandardCharsets.UTF_8).trim();
+      }
+      if (!named.isEmpty() && sameDirectory(named, output.path(), hadoop)) {
+        throw new ConfigError(
+            "output.path "
+                + output.path()
+                + " is the run that "
+                + output.publishPointer()
+                + " publishes; a published run is never rewritten: give this run a directory of its own");
+      }
+      return named.isEmpty() ? null : named;
+    } catch (IOException e) {
+      throw new ConfigError(
+          "output.publish-pointer "
+              + pointer
+              + " cannot be read: "
+              + InputPreflight.firstLine(e.getMessage()));
+    }
+  }
+
+  private static boolean sameDirectory(String a, String b, Configuration hadoop)
+      throws IOException {
+    Path pa = new Path(a);
+    Path pb = new Path(b);
+    return pa.getFileSystem(hadoop)
+        .makeQualified(pa)
+        .equals(pb.getFileSystem(hadoop).makeQualified(pb));
+  }
+
+  /**
+   * Runs a check that may reach an S3 endpoint, giving up after s3.preflight-timeout-seconds with
+   * one line naming the endpoint: an endpoint that does not answer would otherwise hang the check
+   * for as long as S3A retries.
+   */
+  static <T> T withinS3Deadline(Settings.Job settings, Supplier<T> check) {
+    boolean s3 =
+        settings.input().path().startsWith("s3a:")
+            || settings.output().path().startsWith("s3a:")
+            || settings.output().publishPointer().startsWith("s3a:");
+    if (!s3) {
+      return check.get();
+    }
+    ExecutorService thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "naturalness-s3-check");
+              t.setDaemon(true);
+              return t;
+            });
+    Future<T> result = thread.submit(check::get);
+    int seconds = settings.s3().preflightTimeoutSeconds();
+    try {
+      return result.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      result.cancel(true);
+      String endpoint =
+          settings.s3().endpoint().isEmpty()
+              ? "the default AWS endpoint"
+              : settings.s3().endpoint();
+      throw new ConfigError(
+          "no answer from the S3 endpoint "
+              + endpoint
+              + " within "
+              + seconds
+              + " s (s3.preflight-timeout-seconds) while checking "
+              + settings.input().path()
+              + " and "
+              + settings.output().path()
+              + "; check s3.endpoint, s3.region and the network");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ConfigError | e.getCause() instanceof StudentException) {
+        throw (RuntimeException) e.getCause();
+      }
+      throw new ConfigError(
+          "the checks before Spark failed: "
+              + InputPreflight.firstLine(String.valueOf(e.getCause())));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConfigError("interrupted while checking the input and output");
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+}

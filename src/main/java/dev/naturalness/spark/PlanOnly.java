@@ -1,0 +1,238 @@
+package dev.naturalness.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.naturalness.config.Settings;
+import dev.naturalness.report.CostPlan;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A plan-only run ({@code --plan-only}): reads, checks, tokenizes and plans the corpus with each
+ * student's tokenizer, never loading a model, and writes plan.json: what a scoring run would cost,
+ * before paying for it. The estimate of device hours uses plan.tokens-per-second, or the tokens/s a
+ * previous run's summary.json measured for the same student.
+ */
+public final class PlanOnly {
+  private static final Logger LOG = LoggerFactory.getLogger(PlanOnly.class);
+  public static final String PLAN = "plan.json";
+
+  private PlanOnly() {}
+
+  public static List<CostPlan> run(SparkSession spark, JobChecks.Checked checked) {
+    Settings.Job settings = checked.settings();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    settings.s3().applyTo(hadoop);
+    List<CostPlan> plans = new ArrayList<>();
+    try (Stages stages = new Stages(spark)) {
+      Dataset<Row> canonical =
+          stages.keep(
+              stages.run(
+                  "read",
+                  scope ->
+                      CorpusReader.canonicalRows(
+                          CorpusReader.readCorpus(
+                              spark, settings.input(), checked.input().format()),
+                          settings.input(),
+                          settings.scoring().segmenter())));
+      for (Students.Prepared student : checked.students()) {
+        ScoreTask task =
+            new ScoreTask(
+                student.spec(),
+                settings.scoring(),
+                settings.student(),
+                settings.s3().hadoopSettings(),
+                settings.testing());
+        PlanStage.Planned planned = stages.run("plan", scope -> PlanStage.plan(canonical, task));
+        CostPlan plan =
+            withRate(
+                planned.totals().report(student.spec().name(), null, null),
+                settings,
+                student.manifest().modelSha256(),
+                hadoop);
+        log(plan);
+        plans.add(plan);
+      }
+      String json =
+          new ObjectMapper()
+              .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+              .enable(SerializationFeature.INDENT_OUTPUT)
+              .writeValueAsString(Map.of("plan", plans, "stage_seconds", stages.seconds()));
+      new Outputs(settings.output().path(), settings.output().format(), hadoop)
+          .writeText(PLAN, json + "\n");
+    } catch (IOException e) {
+      throw new JobFailure(
+          "cannot write " + settings.output().path() + "/" + PLAN + ": " + e.getMessage());
+    }
+    return plans;
+  }
+
+  /**
+   * The plan with the rate its estimate assumes: plan.tokens-per-second when set, else the tokens/s
+   * that plan.previous-summary (or output.path's summary.json) measured for the same student.
+   */
+  static CostPlan withRate(
+      CostPlan plan, Settings.Job settings, String modelSha256, Configuration hadoop) {
+    Double rate = null;
+    String source = null;
+    if (settings.plan().tokensPerSecond() > 0) {
+      rate = settings.plan().tokensPerSecond();
+      source = "plan.tokens-per-second";
+    } else {
+      String previous =
+          settings.plan().previousSummary().isEmpty()
+              ? settings.output().path() + "/summary.json"
+              : settings.plan().previousSummary();
+      Double measured = measuredRate(previous, modelSha256, hadoop);
+      if (measured != null) {
+        rate = measured;
+        source = "measured by " + previous;
+      }
+    }
+    return new CostPlan(
+        plan.student(),
+        plan.rows(),
+        plan.scorable(),
+        plan.responseTokens(),
+        plan.modelTokens(),
+        plan.galpTokens(),
+        plan.lalpTokens(),
+        plan.lalpToGalp(),
+        plan.exactTokens(),
+        plan.sampledResponses(),
+        plan.costPercentiles(),
+        plan.mostExpensive(),
+        rate,
+        source,
+        rate == null ? null : plan.modelTokens() / rate / 3600.0);
+  }
+
+  /** A summary.json's tokens/s when it ran the same model, else null. */
+  private static Double measuredRate(String summary, String modelSha256, Configuration hadoop) {
+    try {
+      Path path = new Path(summary);
+      FileSystem fs = path.getFileSystem(hadoop);
+      if (!fs.exists(path)) {
+        return null;
+      }
+      JsonNode node;
+      try (InputStream in = fs.open(path)) {
+        node = new ObjectMapper().readTree(in);
+      }
+      boolean same = false;
+      for (JsonNode s : node.path("students")) {
+        same |= modelSha256.equals(s.path("model_sha256").asText());
+      }
+      same |= modelSha256.equals(node.path("student").path("model_sha256").asText());
+      double rate = node.path("tokens_per_second").asDouble(0);
+      return same && rate > 0 ? rate : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  static void log(CostPlan p) {
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "plan for student %s: %,d rows (%,d reach the model), %,d response tokens; model tokens "
+                + "%,d (GALP alone %,d, LALP alone %,d, LALP/GALP %s); per response p50 %,d, p90 %,d, max %,d%s",
+            p.student(),
+            p.rows(),
+            p.scorable(),
+            p.responseTokens(),
+            p.modelTokens(),
+            p.galpTokens(),
+            p.lalpTokens(),
+            p.lalpToGalp() == null ? "-" : String.format(Locale.ROOT, "%.2fx", p.lalpToGalp()),
+            p.costPercentiles().get("p50"),
+            p.costPercentiles().get("p90"),
+            p.costPercentiles().get("max"),
+            p.deviceHours() == null
+                ? "; no rate known for an " + "estimate of hours (set plan.tokens-per-second)"
+                : String.format(
+                    Locale.ROOT,
+                    "; %.2f device hours at %,.0f " + "tokens/s (%s)",
+                    p.deviceHours(),
+                    p.tokensPerSecond(),
+                    p.rateSource())));
+  }
+
+  /** What a plan-only run prints. */
+  public static String format(List<CostPlan> plans) {
+    StringBuilder out = new StringBuilder();
+    for (CostPlan p : plans) {
+      out.append(String.format(Locale.ROOT, "Plan for student %s:%n", p.student()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  rows %,d (%,d reach the model), response tokens %,d%n",
+              p.rows(),
+              p.scorable(),
+              p.responseTokens()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  model tokens: GALP %,d, LALP %,d, ratio %s; this run %,d%s%n",
+              p.galpTokens(),
+              p.lalpTokens(),
+              p.lalpToGalp() == null ? "-" : String.format(Locale.ROOT, "%.2fx", p.lalpToGalp()),
+              p.modelTokens(),
+              p.exactTokens() > p.modelTokens()
+                  ? String.format(
+                      Locale.ROOT,
+                      " (every step: %,d; %,d responses sampled)",
+                      p.exactTokens(),
+                      p.sampledResponses())
+                  : ""));
+      out.append("  per response: ");
+      p.costPercentiles()
+          .forEach(
+              (k, v) ->
+                  out.append(k)
+                      .append(' ')
+                      .append(String.format(Locale.ROOT, "%,d", v))
+                      .append("  "));
+      out.append(String.format(Locale.ROOT, "%n  most expensive:%n"));
+      for (CostPlan.Expensive e : p.mostExpensive()) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "    %,12d tokens  %5d steps  %,9d response tokens  %s  %s  %s%n",
+                e.modelTokens(),
+                e.steps(),
+                e.responseTokens(),
+                e.teacher(),
+                e.promptId(),
+                e.responseId()));
+      }
+      out.append(
+          p.deviceHours() == null
+              ? String.format(
+                  Locale.ROOT,
+                  "  device hours: unknown (set plan.tokens-per-second, or "
+                      + "run once and plan again in the same output.path)%n")
+              : String.format(
+                  Locale.ROOT,
+                  "  device hours: %.2f at %,.0f model tokens/s (%s)%n",
+                  p.deviceHours(),
+                  p.tokensPerSecond(),
+                  p.rateSource()));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,19 @@
+package dev.naturalness.spark;
+
+import dev.naturalness.config.Settings;
+import java.io.Serializable;
+import java.util.Map;
+
+/**
+ * What an executor needs to score with one student: settings records only (never a Config),
+ * resolved on the driver.
+ *
+ * @param hadoop the Hadoop settings executors read students from Hadoop paths with (S3A's)
+ */
+public record ScoreTask(
+    StudentSpec student,
+    Settings.Scoring scoring,
+    Settings.Student studentSettings,
+    Map<String, String> hadoop,
+    Settings.Testing testing)
+    implements Serializable {}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Submits the job to a cluster of CPU executors (standalone, YARN, Kubernetes: any --master). The
+# application jar goes with the job's own dependencies (DJL, the CPU build of libtorch, the
+# tokenizers, Typesafe Config), shipped by Spark with --jars: the cluster needs Spark 3.5 and
+# nothing else. A student in a local directory of this machine is shipped to the executors too;
+# a student on s3a:// or hdfs:// is copied once per node (see README, Run on a cluster).
+#
+#   submit/spark-submit.sh [--dry-run] [--master URL] [--plan-only] [--config FILE]... [--set key=value]...
+#
+# Environment: NATURALNESS_MASTER (default yarn), NATURALNESS_DEPLOY_MODE (client),
+# NATURALNESS_EXECUTORS (2), NATURALNESS_EXECUTOR_CORES (1), NATURALNESS_EXECUTOR_MEMORY (4g),
+# NATURALNESS_APP_JAR (default target/naturalness.jar, built when missing or stale).
+# Relative paths are resolved against the directory you run it from (the script never changes it).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+
+dry_run=false
+master="${NATURALNESS_MASTER:-yarn}"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dry-run) dry_run=true ;;
+    --master) master="$2"; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
+if [ -z "${NATURALNESS_APP_JAR:-}" ] && ! $dry_run; then
+  build_if_stale
+fi
+spark_submit_command false $dry_run
+app_jar="${NATURALNESS_APP_JAR:-$APP_JAR}"
+jars=""
+[ -f "$APP_JARS_FILE" ] && jars="$(tr ':' ',' < "$APP_JARS_FILE")"
+cmd=("${SUBMIT[@]}"
+  --master "$master"
+  --class dev.naturalness.NaturalnessJob
+  --jars "${jars:-\$APP_JARS}"
+  --conf spark.driver.extraJavaOptions="$SYSTEM_PROPERTY_OPTS"
+  --conf spark.executor.extraJavaOptions="$SYSTEM_PROPERTY_OPTS")
+for kv in "${EXECUTOR_ENV[@]}"; do
+  cmd+=(--conf "spark.executorEnv.$kv")
+done
+case "$master" in
+  local*) ;;
+  *)
+    cmd+=(--deploy-mode "${NATURALNESS_DEPLOY_MODE:-client}"
+      --conf spark.executor.instances="${NATURALNESS_EXECUTORS:-2}"
+      --conf spark.executor.cores="${NATURALNESS_EXECUTOR_CORES:-1}"
+      --executor-memory "${NATURALNESS_EXECUTOR_MEMORY:-4g}")
+    ;;
+esac
+cmd+=("$app_jar" "${args[@]}")
+
+if $dry_run; then
+  print_command "${cmd[@]}"
+  exit 0
+fi
+exec "${cmd[@]}"

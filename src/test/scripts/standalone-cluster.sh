@@ -23,10 +23,13 @@ spark_home() {
   [ -f "$ROOT/target/spark-jars.txt" ] || (cd "$ROOT" && mvn -q -B -Dstyle.color=never generate-resources) >&2
   rm -rf "$home"
   mkdir -p "$home/jars" "$home/conf" "$home/bin"
-  tr ':' '\n' < "$ROOT/target/spark-jars.txt" | while read -r jar; do
+  tr ":" "\n" < "$ROOT/target/spark-jars.txt" | while read -r jar || [ -n "$jar" ]; do
     [ -n "$jar" ] && ln -sf "$jar" "$home/jars/$(basename "$jar")"
   done
   cp "$ROOT/src/main/resources/log4j2.properties" "$home/conf/log4j2.properties"
+  # The Master and Workers say when they are up and what happens to executors (INFO).
+  { cat "$ROOT/src/main/resources/log4j2.properties"
+    printf 'logger.deploy.name = org.apache.spark.deploy\nlogger.deploy.level = info\n'; } > "$home/conf/daemon-log4j2.properties"
   cat > "$home/bin/spark-submit" <<SUBMIT
 #!/usr/bin/env bash
 # Spark's launcher, as a distribution's bin/spark-submit runs it.
@@ -60,7 +63,7 @@ start_worker() {
   mkdir -p "$dir/worker-$i"
   # SPARK_SCALA_VERSION: without a Spark build directory the Worker's launcher cannot tell it.
   SPARK_HOME="$dir/spark-home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 \
-    launch "$dir" "worker-$i" java -Xmx512m $SPARK_JAVA_OPTS -cp "$dir/spark-home/conf:$dir/spark-home/jars/*" \
+    launch "$dir" "worker-$i" java -Xmx512m $SPARK_JAVA_OPTS -Dlog4j2.configurationFile="$dir/spark-home/conf/daemon-log4j2.properties" -cp "$dir/spark-home/conf:$dir/spark-home/jars/*" \
     org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores 1 --memory 2g --webui-port "$(free_port)" \
     --work-dir "$dir/worker-$i" "$master"
   wait_for "$dir/worker-$i.log" "Successfully registered with master" 90
@@ -74,6 +77,7 @@ start() {
   port=$(free_port)
   echo "spark://127.0.0.1:$port" > "$dir/master-url"
   SPARK_HOME="$dir/spark-home" SPARK_LOCAL_IP=127.0.0.1 launch "$dir" master java -Xmx512m $SPARK_JAVA_OPTS \
+    -Dlog4j2.configurationFile="$dir/spark-home/conf/daemon-log4j2.properties" \
     -cp "$dir/spark-home/conf:$dir/spark-home/jars/*" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$port" --webui-port "$(free_port)"
   wait_for "$dir/master.log" "Starting Spark master at" 60

@@ -200,7 +200,8 @@ public final class Students {
 
   /**
    * Registers the files of students that live on the driver with Spark, which ships them to each
-   * executor: under names unique per student, through links in a staging directory of the driver.
+   * executor: under names unique per student, through hard links (or copies, across file systems)
+   * in a staging directory of the driver.
    */
   public static void ship(SparkContext sc, List<StudentSpec> specs) {
     Path staging = null;
@@ -216,7 +217,13 @@ public final class Students {
         for (String file : spec.files()) {
           Path link = staging.resolve(spec.shippedName(file));
           Files.deleteIfExists(link);
-          Files.createSymbolicLink(link, Path.of(spec.location(), file).toAbsolutePath());
+          // A hard link costs no copy; Spark serves a symbolic link under its target's name.
+          Path original = Path.of(spec.location(), file).toAbsolutePath();
+          try {
+            Files.createLink(link, original);
+          } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(original, link);
+          }
           link.toFile().deleteOnExit();
           sc.addFile(link.toString());
         }

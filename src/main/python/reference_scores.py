@@ -1,7 +1,7 @@
 """Independent reference for GALP, LALP and step scores: the definitions read literally.
 
-One forward pass per step window (no grouping, no packing, plain causal mask), with this file's
-own segmenters and its own byte tokenizer (the demo student's vocabulary: id = byte, BOS = 256).
+One forward pass per step window (no grouping, no packing, plain causal mask), with its own
+segmenters (segmenters.py) and its own byte tokenizer (the demo student's vocabulary: id = byte, BOS = 256).
 It shares no code with the Java scorer. It writes golden JSON that the Java tests compare against:
 
   /usr/bin/python3 src/main/python/reference_scores.py src/main/resources/demo/student \
@@ -15,8 +15,7 @@ from fractions import Fraction
 
 import torch
 
-SPACE = " \t\n\r\f\v"
-ABBREVIATIONS = ["e.g.", "E.g.", "i.e.", "I.e.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "St.", "vs.", "cf.", "etc.", "Fig.", "No."]
+from segmenters import given, line, paragraph, sentence
 
 
 def read_student_conf(path):
@@ -29,49 +28,6 @@ def read_student_conf(path):
         value = value.strip()
         conf[key.strip()] = json.loads(value) if value.startswith('"') else value
     return conf
-
-
-# ---- segmenters: lists of (start, end) code-point spans that tile the text ----
-
-def spans_from_cuts(text, cuts):
-    spans, start = [], 0
-    for cut in sorted(set(cuts)):
-        if cut > start:
-            spans.append((start, cut))
-            start = cut
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def paragraph(text):
-    return spans_from_cuts(text, [m.end() for m in re.finditer(r"\n([ \t]*\n)+", text)])
-
-
-def line(text):
-    return spans_from_cuts(text, [i + 1 for i, c in enumerate(text) if c == "\n"])
-
-
-def sentence(text):
-    cuts = [m.end() for m in re.finditer(r"[ \t\n\r\f\v]+", text) if "\n" in m.group()]
-    for m in re.finditer(r"[.!?]+(?:[ \t\n\r\f\v]+|\Z)", text):
-        end_of_terminators = m.start() + len(m.group().rstrip(SPACE))
-        head = text[:end_of_terminators]
-        abbreviated = any(head.endswith(a) and (len(head) == len(a) or not head[-len(a) - 1].isalpha())
-                          for a in ABBREVIATIONS)
-        if not abbreviated:
-            cuts.append(m.end())
-    return spans_from_cuts(text, cuts)
-
-
-def given(text, steps):
-    assert "".join(steps) == text
-    spans, at = [], 0
-    for s in steps:
-        if s:
-            spans.append((at, at + len(s)))
-        at += len(s)
-    return spans
 
 
 # ---- tokenizer: UTF-8 bytes, each byte carrying the index of its character ----
@@ -138,7 +94,7 @@ class Scorer:
                 lp = self.token_logprobs(prefix + resp[:fit])
                 galp = sum(lp[len(prefix):]) / fit
 
-        step_scores = []
+        step_scores, drop_first = [], []
         context = prefix if include_prompt else [self.bos]
         for k, (s, e) in enumerate(steps):
             j = k - self.window(window_mode, k + 1)
@@ -159,9 +115,14 @@ class Scorer:
             scored = [lp[t] for t in range(max(start, 1), len(seq))]
             if scored:
                 step_scores.append(sum(scored) / len(scored))
+            # lalp_drop_first: the step's mean without its first scored token (the transition).
+            if len(scored) > 1:
+                drop_first.append(sum(scored[1:]) / (len(scored) - 1))
         lalp = sum(step_scores) / len(step_scores) if step_scores else None
-        return {"galp": galp, "lalp": lalp, "step_scores": step_scores, "n_tokens": len(resp),
-                "n_steps": len(step_scores), "truncated": truncated}
+        lalp_drop_first = sum(drop_first) / len(drop_first) if drop_first else None
+        return {"galp": galp, "lalp": lalp, "lalp_drop_first": lalp_drop_first,
+                "step_scores": step_scores, "n_tokens": len(resp), "n_steps": len(step_scores),
+                "truncated": truncated}
 
 
 def fixtures():

@@ -68,6 +68,19 @@ final class Corpora {
     return rows;
   }
 
+  /** The demo corpus's first {@code rows} rows (four teachers per prompt, in order). */
+  static List<Map<String, Object>> demoSlice(int rows) throws IOException {
+    ObjectMapper mapper = new ObjectMapper();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String line :
+        Files.readAllLines(Path.of("src/main/resources/demo/corpus.jsonl")).subList(0, rows)) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> row = mapper.readValue(line, LinkedHashMap.class);
+      out.add(row);
+    }
+    return out;
+  }
+
   static Path writeJsonLines(Path dir, String name, List<Map<String, Object>> rows)
       throws IOException {
     ObjectMapper mapper = new ObjectMapper();

@@ -76,4 +76,76 @@ class LongResponseMemoryTest {
     assertTrue(longRow.get("truncated").asBoolean());
     assertTrue(longRow.get("n_tokens").asInt() >= 1_000_000);
   }
+
+  @Test
+  void aFortyThousandTokenTraceOfAThousandSentenceStepsAtMaxTokens8192FitsTheCappedHeap()
+      throws Exception {
+    // The demo student's positions are rotary, so a copy may declare a longer context.
+    Path student = Files.createDirectories(tmp.resolve("student-8k"));
+    for (String f : List.of("model.pt", "tokenizer.json")) {
+      Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
+    }
+    Files.writeString(
+        student.resolve("student.conf"),
+        Files.readString(DemoStudent.DIR.resolve("student.conf"))
+            .replaceAll("max-tokens = \\d+", "max-tokens = 8192"));
+    StringBuilder trace = new StringBuilder();
+    for (int i = 0; trace.length() < 40_000; i++) {
+      trace.append("Then ").append(i % 9 + 1).append(" * 4 = ").append((i % 9 + 1) * 4);
+      trace.append(i % 25 == 24 ? ", and a new line.\n" : ", so we go on. ");
+    }
+    List<Map<String, Object>> rows = Corpora.small();
+    rows.add(Corpora.row("long", "t", trace.toString(), true));
+    Path input = Corpora.writeJsonLines(tmp, "trace.jsonl", rows);
+    Path out = tmp.resolve("trace-out");
+    Processes.Outcome o =
+        Processes.java(
+                HEAP,
+                NaturalnessJob.class,
+                "--set",
+                "input.path=" + input,
+                "--set",
+                "output.path=" + out,
+                "--set",
+                "student.path=" + student,
+                "--set",
+                "student.max-tokens=8192",
+                "--set",
+                "scoring.segmenter=sentence",
+                "--set",
+                "scoring.window.steps=8",
+                "--set",
+                "spark.default-master=local[2]",
+                "--set",
+                "output.format=json")
+            .run(Duration.ofMinutes(8));
+    assertEquals(0, o.exit(), o.output());
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    JsonNode longRow = null;
+    try (var files = Files.list(out.resolve("scores"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          JsonNode row = new ObjectMapper().readTree(line);
+          if (row.get("prompt_id").asText().equals("long")) {
+            longRow = row;
+          }
+        }
+      }
+    }
+    assertEquals("ok", longRow.get("status").asText());
+    assertTrue(longRow.get("n_tokens").asInt() >= 40_000, longRow.get("n_tokens").toString());
+    assertTrue(longRow.get("n_steps").asInt() >= 1_000, longRow.get("n_steps").toString());
+    assertTrue(longRow.get("truncated").asBoolean(), "GALP is cut at 8192 tokens");
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "40K-token trace: %d tokens, %d sentence steps, max-tokens 8192, -Xmx%s: driver memory (MiB)"
+            + " %s, executor heap peak (MiB) %s, %,d model tokens, %.0f s%n",
+        longRow.get("n_tokens").asInt(),
+        longRow.get("n_steps").asInt(),
+        HEAP,
+        summary.get("driver_memory_mb"),
+        summary.get("executor_memory_mb"),
+        summary.get("tokens").get("model").asLong(),
+        summary.get("wall_seconds").asDouble());
+  }
 }

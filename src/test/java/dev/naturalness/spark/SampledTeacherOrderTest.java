@@ -1,0 +1,100 @@
+package dev.naturalness.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.Processes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sampled steps (m = 32) rank teachers as exact scoring does, on the demo corpus and on a slice of
+ * the long-trace corpus (src/main/python/make_long_corpus.py), with sentence steps.
+ */
+class SampledTeacherOrderTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  @Test
+  void theDemoCorpusRanksTeachersTheSameSampledAndExact() throws Exception {
+    Path corpus = Corpora.writeJsonLines(dir, "demo.jsonl", Corpora.demoSlice(200));
+    compare("demo (200 rows)", corpus);
+  }
+
+  @Test
+  void theLongTraceCorpusRanksTeachersTheSameSampledAndExact() throws Exception {
+    Path corpus = dir.resolve("long.jsonl");
+    Processes.Outcome made =
+        Processes.command(
+                "python3",
+                "src/main/python/make_long_corpus.py",
+                corpus.toString(),
+                "--prompts",
+                "8",
+                "--long-traces",
+                "0")
+            .run(Duration.ofMinutes(1));
+    assertEquals(0, made.exit(), made.output());
+    compare("long traces (72 rows)", corpus);
+  }
+
+  void compare(String name, Path corpus) throws Exception {
+    String[] common = {"scoring.segmenter=sentence", "teachers.bootstrap-samples=50"};
+    JobRunner.run(spark(), corpus, dir.resolve("exact"), common);
+    List<String> sampledArgs = new ArrayList<>(List.of(common));
+    sampledArgs.add("scoring.sample-steps=32");
+    JobRunner.run(spark(), corpus, dir.resolve("sampled"), sampledArgs.toArray(new String[0]));
+    Map<String, Double> exact = means(dir.resolve("exact"));
+    Map<String, Double> sampled = means(dir.resolve("sampled"));
+    long exactTokens = tokens(dir.resolve("exact"));
+    long sampledTokens = tokens(dir.resolve("sampled"));
+    double worst = 0;
+    for (String t : exact.keySet()) {
+      worst = Math.max(worst, Math.abs(exact.get(t) - sampled.get(t)));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s: teacher order exact %s, sampled m=32 %s; largest mean difference %.4f; model tokens"
+            + " %,d exact, %,d sampled (%.2fx)%n",
+        name,
+        order(exact),
+        order(sampled),
+        worst,
+        exactTokens,
+        sampledTokens,
+        (double) exactTokens / sampledTokens);
+    assertEquals(order(exact), order(sampled));
+    Assertions.assertTrue(sampledTokens <= exactTokens);
+  }
+
+  static List<String> order(Map<String, Double> means) {
+    List<String> out = new ArrayList<>(means.keySet());
+    out.sort(Comparator.comparing((String t) -> -means.get(t)));
+    return out;
+  }
+
+  Map<String, Double> means(Path run) {
+    Map<String, Double> out = new TreeMap<>();
+    for (Row r : spark().read().parquet(run.resolve("teachers").toString()).collectAsList()) {
+      out.put(r.getAs("teacher"), r.getAs("lalp_mean"));
+    }
+    return out;
+  }
+
+  static long tokens(Path run) throws Exception {
+    return new ObjectMapper()
+        .readTree(run.resolve("summary.json").toFile())
+        .get("tokens")
+        .get("model")
+        .asLong();
+  }
+}

@@ -91,66 +91,87 @@ public final class SettingsLoader {
       throw new ConfigError("config: " + e.getMessage());
     }
     Reader r = new Reader(c.getConfig(ROOT));
-    Settings.Input input =
-        new Settings.Input(
-            r.required("input.path"),
-            r.oneOf("input.format", "parquet", "json", "auto"),
-            new Settings.Columns(
-                r.string("input.columns.prompt_id"),
-                r.string("input.columns.prompt"),
-                r.string("input.columns.teacher"),
-                r.string("input.columns.response"),
-                r.string("input.columns.response_id"),
-                r.string("input.columns.correct"),
-                r.string("input.columns.steps"),
-                r.string("input.columns.step-ends")));
-    Settings.Output output =
-        new Settings.Output(
-            r.required("output.path"),
-            r.oneOf("output.format", "parquet", "json"),
-            r.bool("output.step-scores"),
-            r.string("output.publish-pointer").trim());
+    return new Settings.Job(
+        input(r),
+        output(r),
+        student(r),
+        scoring(r, user),
+        new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct")),
+        new Settings.Teachers(
+            r.intAtLeast("teachers.bootstrap-samples", 0), r.longValue("teachers.seed")),
+        new Settings.Partition(
+            r.longAtLeast("partition.tokens-per-partition", 1),
+            r.intAtLeast("partition.min-partitions", 0)),
+        new Settings.Progress(positive(r, "progress.interval-seconds")),
+        new Settings.Incremental(r.string("incremental.cache").trim()),
+        plan(r),
+        s3(r),
+        new Settings.Spark(
+            r.string("spark.app-name"),
+            r.string("spark.default-master"),
+            r.string("spark.event-log").trim()),
+        new Settings.Testing(
+            r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")),
+        shown(c));
+  }
+
+  private static Settings.Input input(Reader r) {
+    return new Settings.Input(
+        r.required("input.path"),
+        r.oneOf("input.format", "parquet", "json", "auto"),
+        new Settings.Columns(
+            r.string("input.columns.prompt_id"),
+            r.string("input.columns.prompt"),
+            r.string("input.columns.teacher"),
+            r.string("input.columns.response"),
+            r.string("input.columns.response_id"),
+            r.string("input.columns.correct"),
+            r.string("input.columns.steps"),
+            r.string("input.columns.step-ends")));
+  }
+
+  private static Settings.Output output(Reader r) {
+    return new Settings.Output(
+        r.required("output.path"),
+        r.oneOf("output.format", "parquet", "json"),
+        r.bool("output.step-scores"),
+        r.string("output.publish-pointer").trim());
+  }
+
+  private static Settings.Student student(Reader r) {
     int maxTokens = r.intAtLeast("student.max-tokens", 0);
     if (maxTokens == 1) {
       throw new ConfigError(
           "config: naturalness.student.max-tokens = 1; use 0 (each student's own) or at least 2");
     }
-    Settings.Student student =
-        new Settings.Student(
-            r.pathList("student.path"),
-            maxTokens,
-            r.oneOf("student.device", "auto", "cpu", "gpu"),
-            r.intAtLeast("student.threads", 0),
-            r.string("student.local-cache").trim(),
-            r.bool("student.check"));
-    Settings.Scoring scoring = scoring(r, user);
-    Settings.Select select =
-        new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct"));
-    Settings.Teachers teachers =
-        new Settings.Teachers(
-            r.intAtLeast("teachers.bootstrap-samples", 0), r.longValue("teachers.seed"));
-    Settings.Partition partition =
-        new Settings.Partition(
-            r.longAtLeast("partition.tokens-per-partition", 1),
-            r.intAtLeast("partition.min-partitions", 0));
-    double interval = r.decimal("progress.interval-seconds").doubleValue();
-    if (interval <= 0) {
-      throw new ConfigError(
-          "config: naturalness.progress.interval-seconds must be > 0, got " + interval);
+    return new Settings.Student(
+        r.pathList("student.path"),
+        maxTokens,
+        r.oneOf("student.device", "auto", "cpu", "gpu"),
+        r.intAtLeast("student.threads", 0),
+        r.string("student.local-cache").trim(),
+        r.bool("student.check"));
+  }
+
+  private static double positive(Reader r, String key) {
+    double value = r.decimal(key).doubleValue();
+    if (value <= 0) {
+      throw new ConfigError("config: naturalness." + key + " must be > 0, got " + value);
     }
+    return value;
+  }
+
+  private static Settings.Plan plan(Reader r) {
     double tokensPerSecond = r.decimal("plan.tokens-per-second").doubleValue();
     if (tokensPerSecond < 0) {
       throw new ConfigError(
           "config: naturalness.plan.tokens-per-second must be >= 0, got " + tokensPerSecond);
     }
-    Settings.Plan plan =
-        new Settings.Plan(
-            r.bool("plan.only"), tokensPerSecond, r.string("plan.previous-summary").trim());
-    Settings.Spark spark =
-        new Settings.Spark(
-            r.string("spark.app-name"),
-            r.string("spark.default-master"),
-            r.string("spark.event-log").trim());
+    return new Settings.Plan(
+        r.bool("plan.only"), tokensPerSecond, r.string("plan.previous-summary").trim());
+  }
+
+  private static Settings.S3 s3(Reader r) {
     Settings.S3 s3 =
         new Settings.S3(
             r.string("s3.endpoint"),
@@ -164,22 +185,7 @@ public final class SettingsLoader {
       throw new ConfigError(
           "config: set both naturalness.s3.access-key and naturalness.s3.secret-key, or neither");
     }
-    return new Settings.Job(
-        input,
-        output,
-        student,
-        scoring,
-        select,
-        teachers,
-        partition,
-        new Settings.Progress(interval),
-        new Settings.Incremental(r.string("incremental.cache").trim()),
-        plan,
-        s3,
-        spark,
-        new Settings.Testing(
-            r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")),
-        shown(c));
+    return s3;
   }
 
   /** The resolved config as JSON, secrets shown as ***. */
@@ -194,6 +200,26 @@ public final class SettingsLoader {
   }
 
   private static Settings.Scoring scoring(Reader r, Config user) {
+    double share = r.decimal("scoring.max-model-error-share").doubleValue();
+    if (share < 0 || share > 1) {
+      throw new ConfigError(
+          "config: naturalness.scoring.max-model-error-share must be in [0, 1], got " + share);
+    }
+    return new Settings.Scoring(
+        r.oneOf("scoring.segmenter", StepSource.NAMES.toArray(new String[0])),
+        windows(r, user),
+        r.bool("scoring.window.include-prompt"),
+        metrics(r),
+        r.intAtLeast("scoring.sample-steps", 0),
+        share,
+        r.batchSize("scoring.batch.max-tokens", 2),
+        r.intAtLeast("scoring.batch.row-tokens", 2),
+        r.bool("scoring.batch.pack"),
+        r.intAtLeast("scoring.responses-per-group", 1));
+  }
+
+  /** scoring.windows, or the one window of scoring.window.steps / fraction. */
+  private static List<WindowRule> windows(Reader r, Config user) {
     boolean userSteps = user.hasPath(ROOT + ".scoring.window.steps");
     boolean userFraction = user.hasPath(ROOT + ".scoring.window.fraction");
     if (userSteps && userFraction) {
@@ -218,18 +244,21 @@ public final class SettingsLoader {
       throw new ConfigError(
           "config: set naturalness.scoring.windows or naturalness.scoring.window.steps/fraction, not both");
     }
-    if (windows.isEmpty()) {
-      if (r.c.hasPath("scoring.window.steps")) {
-        windows.add(new WindowRule.Steps(r.intAtLeast("scoring.window.steps", 0)));
-      } else {
-        BigDecimal fraction = r.decimal("scoring.window.fraction");
-        if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
-          throw new ConfigError(
-              "config: naturalness.scoring.window.fraction must be in [0, 1], got " + fraction);
-        }
-        windows.add(new WindowRule.Fraction(fraction));
-      }
+    if (!windows.isEmpty()) {
+      return windows;
     }
+    if (r.c.hasPath("scoring.window.steps")) {
+      return List.of(new WindowRule.Steps(r.intAtLeast("scoring.window.steps", 0)));
+    }
+    BigDecimal fraction = r.decimal("scoring.window.fraction");
+    if (fraction.signum() < 0 || fraction.compareTo(BigDecimal.ONE) > 0) {
+      throw new ConfigError(
+          "config: naturalness.scoring.window.fraction must be in [0, 1], got " + fraction);
+    }
+    return List.of(new WindowRule.Fraction(fraction));
+  }
+
+  private static Set<Metric> metrics(Reader r) {
     Set<Metric> metrics = EnumSet.noneOf(Metric.class);
     for (String m : r.stringList("scoring.metrics")) {
       try {
@@ -243,22 +272,7 @@ public final class SettingsLoader {
       throw new ConfigError(
           "config: naturalness.scoring.metrics is empty; expected lalp and/or galp");
     }
-    double share = r.decimal("scoring.max-model-error-share").doubleValue();
-    if (share < 0 || share > 1) {
-      throw new ConfigError(
-          "config: naturalness.scoring.max-model-error-share must be in [0, 1], got " + share);
-    }
-    return new Settings.Scoring(
-        r.oneOf("scoring.segmenter", StepSource.NAMES.toArray(new String[0])),
-        windows,
-        r.bool("scoring.window.include-prompt"),
-        metrics,
-        r.intAtLeast("scoring.sample-steps", 0),
-        share,
-        r.batchSize("scoring.batch.max-tokens", 2),
-        r.intAtLeast("scoring.batch.row-tokens", 2),
-        r.bool("scoring.batch.pack"),
-        r.intAtLeast("scoring.responses-per-group", 1));
+    return metrics;
   }
 
   /**

@@ -47,6 +47,19 @@ public record ScoreRecord(
   /** A row that was not scored, and why. */
   public static ScoreRecord problem(
       CorpusRow row, String student, String configHash, RowProblem problem) {
+    return unscored(row, student, configHash, null, false, problem, 0L, false);
+  }
+
+  /** A row without scores: its status and reason, and its counts from {@code part} if any. */
+  private static ScoreRecord unscored(
+      CorpusRow row,
+      String student,
+      String configHash,
+      ScorePart part,
+      boolean truncated,
+      RowProblem problem,
+      long modelTokens,
+      boolean reused) {
     return new ScoreRecord(
         row.responseId(),
         row.promptId(),
@@ -58,10 +71,10 @@ public record ScoreRecord(
         null,
         null,
         0,
-        0,
-        0,
+        part == null ? 0 : part.nTokens(),
+        part == null ? 0 : part.nSteps(),
         chars(row),
-        false,
+        truncated,
         problem.status(),
         problem.reason(),
         null,
@@ -69,10 +82,10 @@ public record ScoreRecord(
         0,
         null,
         configHash,
-        0L,
+        modelTokens,
         row.correct(),
         row.textSha(),
-        false);
+        reused);
   }
 
   private static int chars(CorpusRow row) {
@@ -96,41 +109,16 @@ public record ScoreRecord(
     ScorePart galpPart = wantsGalp ? parts.get(ScorePart.GALP) : null;
     ScorePart first = windows.isEmpty() ? null : parts.get(windows.get(0));
     ScorePart any = first != null ? first : galpPart;
-    boolean truncated = false;
-    long modelTokens = 0;
-    for (ScorePart p : parts.values()) {
-      truncated |= p.truncated();
-      modelTokens += p.modelTokens();
-    }
-    for (ScorePart p : parts.values()) {
-      if (p.status() == RowStatus.MODEL_ERROR) {
-        return new ScoreRecord(
-            row.responseId(),
-            row.promptId(),
-            row.teacher(),
-            student,
-            null,
-            null,
-            null,
-            null,
-            null,
-            0,
-            p.nTokens(),
-            p.nSteps(),
-            chars(row),
-            truncated,
-            RowStatus.MODEL_ERROR,
-            p.error(),
-            null,
-            null,
-            0,
-            null,
-            configHash,
-            modelTokens,
-            row.correct(),
-            row.textSha(),
-            reused);
-      }
+    boolean truncated = parts.values().stream().anyMatch(ScorePart::truncated);
+    long modelTokens = parts.values().stream().mapToLong(ScorePart::modelTokens).sum();
+    ScorePart failed =
+        parts.values().stream()
+            .filter(p -> p.status() == RowStatus.MODEL_ERROR)
+            .findFirst()
+            .orElse(null);
+    if (failed != null) {
+      RowProblem problem = new RowProblem(RowStatus.MODEL_ERROR, failed.error());
+      return unscored(row, student, configHash, failed, truncated, problem, modelTokens, reused);
     }
     Map<String, Double> byWindow = new LinkedHashMap<>();
     boolean anyValue = galpPart != null && galpPart.value() != null;
@@ -140,41 +128,42 @@ public record ScoreRecord(
       anyValue |= v != null;
     }
     if (!anyValue) {
-      return new ScoreRecord(
-          row.responseId(),
-          row.promptId(),
-          row.teacher(),
-          student,
-          null,
-          null,
-          null,
-          null,
-          null,
-          0,
-          any.nTokens(),
-          any.nSteps(),
-          chars(row),
-          truncated,
-          RowStatus.UNSCORABLE,
-          unscorableReason,
-          null,
-          null,
-          0,
-          null,
-          configHash,
-          modelTokens,
-          row.correct(),
-          row.textSha(),
-          reused);
+      RowProblem none = new RowProblem(RowStatus.UNSCORABLE, unscorableReason);
+      return unscored(row, student, configHash, any, truncated, none, modelTokens, reused);
     }
+    return scored(
+        row,
+        student,
+        configHash,
+        first,
+        galpPart == null ? null : galpPart.value(),
+        windows.isEmpty() ? null : byWindow,
+        any,
+        truncated,
+        modelTokens,
+        reused);
+  }
+
+  /** A scored row: the ranking window's figures from {@code first}, counts from {@code any}. */
+  private static ScoreRecord scored(
+      CorpusRow row,
+      String student,
+      String configHash,
+      ScorePart first,
+      Double galp,
+      Map<String, Double> byWindow,
+      ScorePart any,
+      boolean truncated,
+      long modelTokens,
+      boolean reused) {
     return new ScoreRecord(
         row.responseId(),
         row.promptId(),
         row.teacher(),
         student,
         first == null ? null : first.value(),
-        galpPart == null ? null : galpPart.value(),
-        windows.isEmpty() ? null : byWindow,
+        galp,
+        byWindow,
         first == null ? null : first.dropFirst(),
         first == null ? null : first.standardError(),
         first == null ? 0 : first.stepsScored(),

@@ -210,61 +210,66 @@ public final class ReportHtml {
         .append(esc(student))
         .append("</h2><div class=\"row\">");
     for (String m : new String[] {"lalp", "galp"}) {
-      double lo = Double.POSITIVE_INFINITY;
-      double hi = Double.NEGATIVE_INFINITY;
-      for (TeacherSummary t : shown) {
-        TeacherSummary.MetricStatistics s = stats(t, m);
-        if (s.ciLow() != null) {
-          lo = Math.min(lo, s.ciLow());
-          hi = Math.max(hi, s.ciHigh());
-        }
-      }
-      if (lo > hi) {
-        continue;
-      }
-      double pad = Math.max((hi - lo) * 0.08, 1e-3);
-      lo -= pad;
-      hi += pad;
-      int width = 520;
-      int left = 170;
-      int rowH = 24;
-      int height = shown.size() * rowH + 40;
-      h.append("<figure><figcaption>")
-          .append(m.toUpperCase(Locale.ROOT))
-          .append(" mean and interval</figcaption>")
-          .append(svg(m + " means", width, height));
-      axis(h, lo, hi, left, width - 30, shown.size() * rowH + 8);
-      for (int i = 0; i < shown.size(); i++) {
-        TeacherSummary t = shown.get(i);
-        TeacherSummary.MetricStatistics s = stats(t, m);
-        int y = 14 + i * rowH;
-        label(h, left - 6, y + 4, t.teacher());
-        if (s.mean() == null || s.ciLow() == null) {
-          continue;
-        }
-        String color = COLORS[i % COLORS.length];
-        h.append(
-                String.format(
-                    Locale.ROOT,
-                    "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>",
-                    x(s.ciLow(), lo, hi, left, width - 30),
-                    x(s.ciHigh(), lo, hi, left, width - 30),
-                    y,
-                    y,
-                    color))
-            .append(
-                String.format(
-                    Locale.ROOT,
-                    "<circle cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"%s\"><title>%s %s</title></circle>",
-                    x(s.mean(), lo, hi, left, width - 30),
-                    y,
-                    color,
-                    esc(t.teacher()),
-                    num(s.mean())));
-      }
-      h.append("</svg></figure>");
+      intervalChart(h, m, shown);
     }
     h.append("</div></section>\n");
+  }
+
+  /** One metric's means and intervals on one axis (nothing when no teacher has an interval). */
+  private static void intervalChart(StringBuilder h, String m, List<TeacherSummary> shown) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (TeacherSummary t : shown) {
+      TeacherSummary.MetricStatistics s = stats(t, m);
+      if (s.ciLow() != null) {
+        lo = Math.min(lo, s.ciLow());
+        hi = Math.max(hi, s.ciHigh());
+      }
+    }
+    if (lo > hi) {
+      return;
+    }
+    double pad = Math.max((hi - lo) * 0.08, 1e-3);
+    lo -= pad;
+    hi += pad;
+    int width = 520;
+    int left = 170;
+    int rowH = 24;
+    int height = shown.size() * rowH + 40;
+    h.append("<figure><figcaption>")
+        .append(m.toUpperCase(Locale.ROOT))
+        .append(" mean and interval</figcaption>")
+        .append(svg(m + " means", width, height));
+    axis(h, lo, hi, left, width - 30, shown.size() * rowH + 8);
+    for (int i = 0; i < shown.size(); i++) {
+      TeacherSummary t = shown.get(i);
+      TeacherSummary.MetricStatistics s = stats(t, m);
+      int y = 14 + i * rowH;
+      label(h, left - 6, y + 4, t.teacher());
+      if (s.mean() == null || s.ciLow() == null) {
+        continue;
+      }
+      String color = COLORS[i % COLORS.length];
+      h.append(
+              String.format(
+                  Locale.ROOT,
+                  "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>",
+                  x(s.ciLow(), lo, hi, left, width - 30),
+                  x(s.ciHigh(), lo, hi, left, width - 30),
+                  y,
+                  y,
+                  color))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "<circle cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"%s\"><title>%s %s</title></circle>",
+                  x(s.mean(), lo, hi, left, width - 30),
+                  y,
+                  color,
+                  esc(t.teacher()),
+                  num(s.mean())));
+    }
+    h.append("</svg></figure>");
   }
 
   private static TeacherSummary.MetricStatistics stats(TeacherSummary t, String metric) {

@@ -52,31 +52,15 @@ public final class ScoreParts {
       ResponseScore.WindowScore w,
       long tokens,
       String response) {
-    if (!s.ok()) {
-      return new ScorePart(
-          name,
-          RowStatus.MODEL_ERROR,
-          s.error(),
-          null,
-          null,
-          null,
-          0,
-          s.nTokens(),
-          s.nSteps(),
-          s.truncated(),
-          null,
-          null,
-          0,
-          null,
-          tokens);
-    }
-    RowStatus status = value == null ? RowStatus.UNSCORABLE : RowStatus.OK;
-    if (w == null) {
+    RowStatus status =
+        !s.ok() ? RowStatus.MODEL_ERROR : value == null ? RowStatus.UNSCORABLE : RowStatus.OK;
+    if (!s.ok() || w == null) {
+      // A failed response, or GALP: no steps to keep.
       return new ScorePart(
           name,
           status,
-          null,
-          value,
+          s.error(),
+          s.ok() ? value : null,
           null,
           null,
           0,

@@ -69,16 +69,6 @@ public final class CorpusReader {
     for (String[] kv : c.required()) {
       requireText(schema, kv[1], kv[0]);
     }
-    Column problem = lit(null).cast(DataTypes.StringType);
-    if (has(schema, CORRUPT_RECORD)) {
-      problem =
-          when(
-              col(CORRUPT_RECORD).isNotNull(),
-              concat_ws(
-                  "",
-                  lit("the line is not a JSON object: "),
-                  org.apache.spark.sql.functions.substring(col(CORRUPT_RECORD), 1, 80)));
-    }
     Column steps =
         stepColumn(
             schema,
@@ -110,7 +100,7 @@ public final class CorpusReader {
             steps.as(Fields.STEPS),
             stepEnds.as(Fields.STEP_ENDS),
             col(Fields.ROW),
-            problem.as(Fields.READ_PROBLEM),
+            readProblem(schema).as(Fields.READ_PROBLEM),
             coalesce(length(col(quoted(c.prompt()))), lit(0))
                 .plus(coalesce(length(col(quoted(c.response()))), lit(0)))
                 .cast(DataTypes.LongType)
@@ -124,9 +114,15 @@ public final class CorpusReader {
                     256)
                 .as(Fields.TEXT_SHA),
             inputStruct(schema).as(Fields.INPUT));
-    // The first row with a response_id is scored; later ones are marked, and told apart by whether
-    // their text is the first one's. The job caches these rows, so they are hashed into as many
-    // partitions as the input has (CachedPartitions).
+    return markDuplicates(rows, raw);
+  }
+
+  /**
+   * The first row with a response_id is scored; later ones are marked, and told apart by whether
+   * their text is the first one's. The job caches these rows, so they are hashed into as many
+   * partitions as the input has (CachedPartitions).
+   */
+  private static Dataset<Row> markDuplicates(Dataset<Row> rows, Dataset<Row> raw) {
     var byId = Window.partitionBy(Fields.RESPONSE_ID).orderBy(Fields.ROW);
     return rows.repartition(CachedPartitions.like(raw), col(Fields.RESPONSE_ID))
         .withColumn(
@@ -136,6 +132,19 @@ public final class CorpusReader {
                     first(col(Fields.TEXT_SHA)).over(byId).equalTo(col(Fields.TEXT_SHA)),
                     lit(Duplicate.SAME_TEXT.name()))
                 .otherwise(lit(Duplicate.OTHER_TEXT.name())));
+  }
+
+  /** Why Spark could not read a JSON line as an object (null for a row it could). */
+  private static Column readProblem(StructType schema) {
+    if (!has(schema, CORRUPT_RECORD)) {
+      return lit(null).cast(DataTypes.StringType);
+    }
+    return when(
+        col(CORRUPT_RECORD).isNotNull(),
+        concat_ws(
+            "",
+            lit("the line is not a JSON object: "),
+            org.apache.spark.sql.functions.substring(col(CORRUPT_RECORD), 1, 80)));
   }
 
   /**

@@ -90,17 +90,7 @@ public final class Pipeline {
     failOnModelErrors(scored.scores());
     stages.run("write scores", scope -> writeScores(scored.scores()));
     List<TeacherSummary> teachers = stages.run("teachers", scope -> writeTeachers(scored.scores()));
-    Dataset<Row> selected =
-        stages.keep(
-            stages.run(
-                "select",
-                scope -> SelectStage.selectResponses(scored.scores(), settings.select())));
-    long selectedRows = stages.run("select", scope -> writeSelection(selected));
-    List<RunSummary.Composition> composition =
-        stages.run(
-            "select",
-            scope ->
-                SelectStage.composition(selected, scored.scores(), teachers, settings.select()));
+    Selection selection = select(scored, teachers);
     List<RunSummary.SincePrevious> since =
         checked.previousRun() == null
             ? null
@@ -110,21 +100,20 @@ public final class Pipeline {
                     PreviousRun.compare(
                         spark,
                         checked.previousRun(),
-                        selected,
+                        selection.rows(),
                         teachers,
                         settings.output().format(),
                         settings.input().columns()));
     RunSummary summary =
-        stages.run(
-            "count", scope -> summary(corpus, scored, selectedRows, teachers, composition, since));
+        stages.run("count", scope -> summary(corpus, scored, selection, teachers, since));
     stages.run(
         "report",
         scope -> {
           ReportStage.writeReport(
               scored.scores(),
               summary.counts().scoreRows(),
-              selected,
-              selectedRows,
+              selection.rows(),
+              selection.written(),
               teachers,
               summary,
               settings,
@@ -132,6 +121,37 @@ public final class Pipeline {
               outputs);
           return null;
         });
+    updateCache(scored);
+    RunSummary finished =
+        summary.finishedAt(
+            Instant.now().toString(),
+            secondsSince(started),
+            Memory.driver(),
+            Memory.executors(spark));
+    stages.run("publish", scope -> publish(finished));
+    return new Result(finished, teachers, settings.output().path());
+  }
+
+  /** The selected rows (kept for the report), how many were written, and what they took. */
+  private record Selection(
+      Dataset<Row> rows, long written, List<RunSummary.Composition> composition) {}
+
+  private Selection select(Scored scored, List<TeacherSummary> teachers) {
+    Dataset<Row> selected =
+        stages.keep(
+            stages.run(
+                "select",
+                scope -> SelectStage.selectResponses(scored.scores(), settings.select())));
+    long written = stages.run("select", scope -> writeSelection(selected));
+    List<RunSummary.Composition> composition =
+        stages.run(
+            "select",
+            scope ->
+                SelectStage.composition(selected, scored.scores(), teachers, settings.select()));
+    return new Selection(selected, written, composition);
+  }
+
+  private void updateCache(Scored scored) {
     if (!settings.incremental().cache().isEmpty()) {
       stages.run(
           "update cache",
@@ -141,14 +161,6 @@ public final class Pipeline {
             return null;
           });
     }
-    RunSummary finished =
-        summary.finishedAt(
-            Instant.now().toString(),
-            secondsSince(started),
-            Memory.driver(),
-            Memory.executors(spark));
-    stages.run("publish", scope -> publish(finished));
-    return new Result(finished, teachers, settings.output().path());
   }
 
   private Corpus read() {
@@ -196,13 +208,7 @@ public final class Pipeline {
     int partitions = 0;
     double seconds = 0;
     for (Students.Prepared student : checked.students()) {
-      ScoreTask task =
-          new ScoreTask(
-              student.spec(),
-              settings.scoring(),
-              settings.student(),
-              settings.s3().hadoopSettings(),
-              settings.testing());
+      ScoreTask task = ScoreTask.of(settings, student.spec());
       Dataset<Row> rows =
           stages.run("reuse cached", scope -> withCachedParts(corpus.canonical(), task));
       PlanStage.Planned planned = stages.run("plan", scope -> PlanStage.plan(rows, task));
@@ -356,18 +362,62 @@ public final class Pipeline {
   private RunSummary summary(
       Corpus corpus,
       Scored scored,
-      long selectedRows,
+      Selection selection,
       List<TeacherSummary> teachers,
-      List<RunSummary.Composition> composition,
       List<RunSummary.SincePrevious> since) {
+    Totals totals = totals(scored.scores());
+    long scoreRows = totals.byStatus().values().stream().mapToLong(Long::longValue).sum();
+    long ok = totals.byStatus().getOrDefault(RowStatus.OK.code(), 0L);
+    RunSummary.Counts counts =
+        new RunSummary.Counts(
+            corpus.rows(),
+            scoreRows,
+            ok,
+            scoreRows - ok,
+            selection.written(),
+            totals.byStatus(),
+            totals.scoredNow(),
+            totals.reused(),
+            corpus.duplicateIdsWithOtherText(),
+            corpus.correctUnrecognized());
+    List<RunSummary.Student> students = students();
+    return new RunSummary(
+        counts,
+        stages.seconds(),
+        new RunSummary.Tokens(totals.responseTokens(), totals.modelTokens()),
+        scored.seconds() > 0 ? Math.round(totals.modelTokens() / scored.seconds()) : 0,
+        students,
+        students.get(0).configHash(),
+        scored.partitions(),
+        started.toString(),
+        Instant.now().toString(),
+        secondsSince(started),
+        scored.plans(),
+        selection.composition(),
+        lengths(scored.scores()),
+        matrix(teachers),
+        since,
+        Memory.driver(),
+        Map.of(),
+        config());
+  }
+
+  /** Rows per status, tokens, and rows scored now or reused, in one pass over the scores. */
+  private record Totals(
+      Map<String, Long> byStatus,
+      long responseTokens,
+      long modelTokens,
+      long scoredNow,
+      long reused) {}
+
+  private static Totals totals(Dataset<Row> scores) {
     Map<String, Long> byStatus = new TreeMap<>();
     long responseTokens = 0;
     long modelTokens = 0;
     long scoredNow = 0;
     long reused = 0;
     for (Row r :
-        scored
-            .scores()
+        scores
             .groupBy(Fields.STATUS)
             .agg(
                 count("*"),
@@ -384,20 +434,10 @@ public final class Pipeline {
       }
       reused += r.getLong(5);
     }
-    long scoreRows = byStatus.values().stream().mapToLong(Long::longValue).sum();
-    long ok = byStatus.getOrDefault(RowStatus.OK.code(), 0L);
-    RunSummary.Counts counts =
-        new RunSummary.Counts(
-            corpus.rows(),
-            scoreRows,
-            ok,
-            scoreRows - ok,
-            selectedRows,
-            byStatus,
-            scoredNow,
-            reused,
-            corpus.duplicateIdsWithOtherText(),
-            corpus.correctUnrecognized());
+    return new Totals(byStatus, responseTokens, modelTokens, scoredNow, reused);
+  }
+
+  private List<RunSummary.Student> students() {
     List<RunSummary.Student> students = new ArrayList<>();
     for (Students.Prepared s : checked.students()) {
       students.add(
@@ -408,25 +448,7 @@ public final class Pipeline {
               s.spec().definition().maxTokens(),
               s.spec().definition().hash()));
     }
-    return new RunSummary(
-        counts,
-        stages.seconds(),
-        new RunSummary.Tokens(responseTokens, modelTokens),
-        scored.seconds() > 0 ? Math.round(modelTokens / scored.seconds()) : 0,
-        students,
-        students.get(0).configHash(),
-        scored.partitions(),
-        started.toString(),
-        Instant.now().toString(),
-        secondsSince(started),
-        scored.plans(),
-        composition,
-        lengths(scored.scores()),
-        matrix(teachers),
-        since,
-        Memory.driver(),
-        Map.of(),
-        config());
+    return students;
   }
 
   /**

@@ -50,13 +50,7 @@ public final class PlanOnly {
                           settings.input(),
                           settings.scoring().segmenter())));
       for (Students.Prepared student : checked.students()) {
-        ScoreTask task =
-            new ScoreTask(
-                student.spec(),
-                settings.scoring(),
-                settings.student(),
-                settings.s3().hadoopSettings(),
-                settings.testing());
+        ScoreTask task = ScoreTask.of(settings, student.spec());
         PlanStage.Planned planned = stages.run("plan", scope -> PlanStage.plan(canonical, task));
         CostPlan plan =
             withRate(
@@ -176,37 +170,7 @@ public final class PlanOnly {
   public static String format(List<CostPlan> plans) {
     StringBuilder out = new StringBuilder();
     for (CostPlan p : plans) {
-      out.append(String.format(Locale.ROOT, "Plan for student %s:%n", p.student()));
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "  rows %,d (%,d reach the model), response tokens %,d%n",
-              p.rows(),
-              p.scorable(),
-              p.responseTokens()));
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "  model tokens: GALP %,d, LALP %,d, ratio %s; this run %,d%s%n",
-              p.galpTokens(),
-              p.lalpTokens(),
-              p.lalpToGalp() == null ? "-" : String.format(Locale.ROOT, "%.2fx", p.lalpToGalp()),
-              p.modelTokens(),
-              p.exactTokens() > p.modelTokens()
-                  ? String.format(
-                      Locale.ROOT,
-                      " (every step: %,d; %,d responses sampled)",
-                      p.exactTokens(),
-                      p.sampledResponses())
-                  : ""));
-      out.append("  per response: ");
-      p.costPercentiles()
-          .forEach(
-              (k, v) ->
-                  out.append(k)
-                      .append(' ')
-                      .append(String.format(Locale.ROOT, "%,d", v))
-                      .append("  "));
+      formatTotals(p, out);
       out.append(String.format(Locale.ROOT, "%n  most expensive:%n"));
       for (CostPlan.Expensive e : p.mostExpensive()) {
         out.append(
@@ -234,5 +198,39 @@ public final class PlanOnly {
                   p.rateSource()));
     }
     return out.toString();
+  }
+
+  private static void formatTotals(CostPlan p, StringBuilder out) {
+    out.append(String.format(Locale.ROOT, "Plan for student %s:%n", p.student()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  rows %,d (%,d reach the model), response tokens %,d%n",
+            p.rows(),
+            p.scorable(),
+            p.responseTokens()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  model tokens: GALP %,d, LALP %,d, ratio %s; this run %,d%s%n",
+            p.galpTokens(),
+            p.lalpTokens(),
+            p.lalpToGalp() == null ? "-" : String.format(Locale.ROOT, "%.2fx", p.lalpToGalp()),
+            p.modelTokens(),
+            p.exactTokens() > p.modelTokens()
+                ? String.format(
+                    Locale.ROOT,
+                    " (every step: %,d; %,d responses sampled)",
+                    p.exactTokens(),
+                    p.sampledResponses())
+                : ""));
+    out.append("  per response: ");
+    p.costPercentiles()
+        .forEach(
+            (k, v) ->
+                out.append(k)
+                    .append(' ')
+                    .append(String.format(Locale.ROOT, "%,d", v))
+                    .append("  "));
   }
 }

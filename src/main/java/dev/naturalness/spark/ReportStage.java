@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
@@ -48,6 +47,7 @@ public final class ReportStage {
   static final int SELECTED_SAMPLE = 2_000;
   static final int PAIRS = 15;
   static final int DISAGREEMENT_SAMPLE = 25;
+  private static final List<String> HISTOGRAM_METRICS = List.of(Fields.LALP, Fields.GALP);
 
   private ReportStage() {}
 
@@ -73,11 +73,12 @@ public final class ReportStage {
             disagreements(ok),
             worstSteps(ok, teachers, settings.input().columns()));
     outputs.writeText("report.html", ReportHtml.render(data));
-    ObjectMapper json =
-        new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    // The teachers/ table's columns, so that a notebook reads the JSON as it would the table.
     outputs.writeText(
         "report_data/teachers.json",
-        json.writerWithDefaultPrettyPrinter().writeValueAsString(teachers));
+        new ObjectMapper()
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(teachers.stream().map(TeacherRows::toMap).toList()));
     outputs.writeText("report_data/summary.json", summary.toJson());
     double fraction = Math.min(1.0, (double) SCORES_SAMPLE / Math.max(1, scoreRows));
     outputs.writeText(
@@ -141,27 +142,8 @@ public final class ReportStage {
             .add(new ReportData.Pair(r.getString(1), r.getString(2), r.getLong(3)));
       }
     }
-    Map<String, List<ReportData.Example>> samples = new HashMap<>();
-    if (totals.values().stream().anyMatch(t -> t[1] > 0)) {
-      Dataset<Row> differing =
-          picks
-              .filter(col("lalp_teacher").notEqual(col("galp_teacher")))
-              .withColumn(
-                  "_n",
-                  row_number().over(Window.partitionBy(Fields.STUDENT).orderBy(Fields.PROMPT_ID)))
-              .filter(col("_n").leq(DISAGREEMENT_SAMPLE));
-      for (Row r : differing.orderBy(Fields.STUDENT, Fields.PROMPT_ID).collectAsList()) {
-        samples
-            .computeIfAbsent(r.getAs(Fields.STUDENT), s -> new ArrayList<>())
-            .add(
-                new ReportData.Example(
-                    r.getAs(Fields.PROMPT_ID),
-                    r.getAs("lalp_teacher"),
-                    r.getAs("lalp_value"),
-                    r.getAs("galp_teacher"),
-                    r.getAs("galp_value")));
-      }
-    }
+    Map<String, List<ReportData.Example>> samples =
+        totals.values().stream().anyMatch(t -> t[1] > 0) ? sample(picks) : Map.of();
     Map<String, ReportData.Disagreements> out = new LinkedHashMap<>();
     totals.forEach(
         (student, t) -> {
@@ -181,81 +163,39 @@ public final class ReportStage {
     return out;
   }
 
+  /** Per student, the first prompts (by id) whose LALP and GALP picks have other teachers. */
+  private static Map<String, List<ReportData.Example>> sample(Dataset<Row> picks) {
+    Map<String, List<ReportData.Example>> samples = new HashMap<>();
+    Dataset<Row> differing =
+        picks
+            .filter(col("lalp_teacher").notEqual(col("galp_teacher")))
+            .withColumn(
+                "_n",
+                row_number().over(Window.partitionBy(Fields.STUDENT).orderBy(Fields.PROMPT_ID)))
+            .filter(col("_n").leq(DISAGREEMENT_SAMPLE));
+    for (Row r : differing.orderBy(Fields.STUDENT, Fields.PROMPT_ID).collectAsList()) {
+      samples
+          .computeIfAbsent(r.getAs(Fields.STUDENT), s -> new ArrayList<>())
+          .add(
+              new ReportData.Example(
+                  r.getAs(Fields.PROMPT_ID),
+                  r.getAs("lalp_teacher"),
+                  r.getAs("lalp_value"),
+                  r.getAs("galp_teacher"),
+                  r.getAs("galp_value")));
+    }
+    return samples;
+  }
+
   /**
    * Per student and metric, BINS equal bins between the metric's 0.5th and 99.5th percentile
    * (values outside go to the end bins), counted per teacher; metrics with no value are left out.
    * Every range in one pass, every bin count in one more.
    */
   static Map<String, Map<String, ReportData.Histogram>> histograms(Dataset<Row> ok) {
-    List<String> metrics = List.of(Fields.LALP, Fields.GALP);
-    List<Column> percentiles = new ArrayList<>();
-    for (String metric : metrics) {
-      percentiles.add(
-          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.005), lit(10000)));
-      percentiles.add(
-          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.995), lit(10000)));
-    }
-    Map<String, Map<String, double[]>> bounds = new LinkedHashMap<>();
-    for (Row r :
-        ok.groupBy(col(Fields.STUDENT))
-            .agg(
-                percentiles.get(0),
-                percentiles.subList(1, percentiles.size()).toArray(new Column[0]))
-            .orderBy(Fields.STUDENT)
-            .collectAsList()) {
-      for (int m = 0; m < metrics.size(); m++) {
-        if (!r.isNullAt(1 + 2 * m)) {
-          double low = r.getDouble(1 + 2 * m);
-          bounds
-              .computeIfAbsent(r.getString(0), s -> new LinkedHashMap<>())
-              .put(
-                  metrics.get(m), new double[] {low, Math.max(r.getDouble(2 + 2 * m), low + 1e-6)});
-        }
-      }
-    }
-    Map<String, Map<String, Map<String, long[]>>> counts = new HashMap<>();
-    if (!bounds.isEmpty()) {
-      List<Column> binned = new ArrayList<>();
-      for (String metric : metrics) {
-        Column low = lit(null).cast(DataTypes.DoubleType);
-        Column high = lit(null).cast(DataTypes.DoubleType);
-        for (Map.Entry<String, Map<String, double[]>> b : bounds.entrySet()) {
-          double[] lh = b.getValue().get(metric);
-          if (lh != null) {
-            low = when(col(Fields.STUDENT).equalTo(b.getKey()), lit(lh[0])).otherwise(low);
-            high = when(col(Fields.STUDENT).equalTo(b.getKey()), lit(lh[1])).otherwise(high);
-          }
-        }
-        // greatest() skips nulls, so a missing value is kept out explicitly.
-        binned.add(
-            struct(
-                lit(metric).as("metric"),
-                when(
-                        col(metric).isNotNull().and(low.isNotNull()),
-                        least(
-                            lit(BINS - 1),
-                            greatest(
-                                lit(0),
-                                floor(col(metric).minus(low).divide(high.minus(low)).multiply(BINS))
-                                    .cast("int"))))
-                    .as("bin")));
-      }
-      for (Row r :
-          ok.select(
-                  col(Fields.STUDENT),
-                  col(Fields.TEACHER),
-                  explode(array(binned.toArray(new Column[0]))).as("_b"))
-              .filter(col("_b.bin").isNotNull())
-              .groupBy(col(Fields.STUDENT), col(Fields.TEACHER), col("_b.metric"), col("_b.bin"))
-              .agg(count("*"))
-              .collectAsList()) {
-        counts
-                .computeIfAbsent(r.getString(0), s -> new HashMap<>())
-                .computeIfAbsent(r.getString(2), m -> new HashMap<>())
-                .computeIfAbsent(r.getString(1), t -> new long[BINS])[r.getInt(3)] =
-            r.getLong(4);
-      }
-    }
+    Map<String, Map<String, double[]>> bounds = histogramBounds(ok);
+    Map<String, Map<String, Map<String, long[]>>> counts =
+        bounds.isEmpty() ? Map.of() : binCounts(ok, bounds);
     Map<String, Map<String, ReportData.Histogram>> out = new LinkedHashMap<>();
     bounds.forEach(
         (student, byMetric) ->
@@ -274,6 +214,84 @@ public final class ReportStage {
     return out;
   }
 
+  /** Per student and metric, the 0.5th and 99.5th percentile (a metric with no value left out). */
+  private static Map<String, Map<String, double[]>> histogramBounds(Dataset<Row> ok) {
+    List<Column> percentiles = new ArrayList<>();
+    for (String metric : HISTOGRAM_METRICS) {
+      percentiles.add(
+          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.005), lit(10000)));
+      percentiles.add(
+          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.995), lit(10000)));
+    }
+    Map<String, Map<String, double[]>> bounds = new LinkedHashMap<>();
+    for (Row r :
+        ok.groupBy(col(Fields.STUDENT))
+            .agg(
+                percentiles.get(0),
+                percentiles.subList(1, percentiles.size()).toArray(new Column[0]))
+            .orderBy(Fields.STUDENT)
+            .collectAsList()) {
+      for (int m = 0; m < HISTOGRAM_METRICS.size(); m++) {
+        if (!r.isNullAt(1 + 2 * m)) {
+          double low = r.getDouble(1 + 2 * m);
+          bounds
+              .computeIfAbsent(r.getString(0), s -> new LinkedHashMap<>())
+              .put(
+                  HISTOGRAM_METRICS.get(m),
+                  new double[] {low, Math.max(r.getDouble(2 + 2 * m), low + 1e-6)});
+        }
+      }
+    }
+    return bounds;
+  }
+
+  /** Per student, metric and teacher, the count in each bin, in one pass. */
+  private static Map<String, Map<String, Map<String, long[]>>> binCounts(
+      Dataset<Row> ok, Map<String, Map<String, double[]>> bounds) {
+    List<Column> binned = new ArrayList<>();
+    for (String metric : HISTOGRAM_METRICS) {
+      binned.add(struct(lit(metric).as("metric"), bin(metric, bounds).as("bin")));
+    }
+    Map<String, Map<String, Map<String, long[]>>> counts = new HashMap<>();
+    for (Row r :
+        ok.select(
+                col(Fields.STUDENT),
+                col(Fields.TEACHER),
+                explode(array(binned.toArray(new Column[0]))).as("_b"))
+            .filter(col("_b.bin").isNotNull())
+            .groupBy(col(Fields.STUDENT), col(Fields.TEACHER), col("_b.metric"), col("_b.bin"))
+            .agg(count("*"))
+            .collectAsList()) {
+      counts
+              .computeIfAbsent(r.getString(0), s -> new HashMap<>())
+              .computeIfAbsent(r.getString(2), m -> new HashMap<>())
+              .computeIfAbsent(r.getString(1), t -> new long[BINS])[r.getInt(3)] =
+          r.getLong(4);
+    }
+    return counts;
+  }
+
+  /** A row's bin of the metric under its student's bounds (null without a value). */
+  private static Column bin(String metric, Map<String, Map<String, double[]>> bounds) {
+    Column low = lit(null).cast(DataTypes.DoubleType);
+    Column high = lit(null).cast(DataTypes.DoubleType);
+    for (Map.Entry<String, Map<String, double[]>> b : bounds.entrySet()) {
+      double[] lh = b.getValue().get(metric);
+      if (lh != null) {
+        low = when(col(Fields.STUDENT).equalTo(b.getKey()), lit(lh[0])).otherwise(low);
+        high = when(col(Fields.STUDENT).equalTo(b.getKey()), lit(lh[1])).otherwise(high);
+      }
+    }
+    // greatest() skips nulls, so a missing value is kept out explicitly.
+    return when(
+        col(metric).isNotNull().and(low.isNotNull()),
+        least(
+            lit(BINS - 1),
+            greatest(
+                lit(0),
+                floor(col(metric).minus(low).divide(high.minus(low)).multiply(BINS)).cast("int"))));
+  }
+
   /**
    * The lowest-LALP response of each of the first student's top teachers, cut into the steps it was
    * scored with (its step spans), the texts from the input rows that were scored.
@@ -290,67 +308,74 @@ public final class ReportStage {
     if (top.isEmpty()) {
       return List.of();
     }
-    Column prompt =
-        col(Fields.INPUT + "." + CorpusReader.quoted(columns.prompt())).cast(DataTypes.StringType);
-    Column response =
-        col(Fields.INPUT + "." + CorpusReader.quoted(columns.response()))
-            .cast(DataTypes.StringType);
-    List<Row> worst =
-        ok.filter(
-                col(Fields.STUDENT)
-                    .equalTo(student)
-                    .and(col(Fields.TEACHER).isin(top.toArray()))
-                    .and(col(Fields.LALP).isNotNull()))
-            .withColumn(
-                "_r",
-                row_number()
-                    .over(
-                        Window.partitionBy(Fields.TEACHER)
-                            .orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
-            .filter(col("_r").equalTo(1))
-            .select(
-                col(Fields.TEACHER),
-                col(Fields.PROMPT_ID),
-                col(Fields.RESPONSE_ID),
-                col(Fields.LALP),
-                col(Fields.STEP_SCORES),
-                col(Fields.STEP_SPANS),
-                prompt.as("_prompt"),
-                response.as("_response"))
-            .collectAsList();
     Map<String, Row> byTeacher = new HashMap<>();
-    for (Row r : worst) {
+    for (Row r : lowestPerTeacher(ok, student, top, columns)) {
       byTeacher.put(r.getString(0), r);
     }
     List<ReportData.ResponseSteps> out = new ArrayList<>();
     for (String teacher : top) {
       Row r = byTeacher.get(teacher);
-      if (r == null) {
-        continue;
+      if (r != null) {
+        out.add(responseSteps(student, r));
       }
-      String text = r.getString(7);
-      int[] spans = ScoreRows.spans(r);
-      List<String> steps = new ArrayList<>();
-      List<Float> scores = null;
-      if (spans != null) {
-        for (Span s : ScoreParts.charSpans(text, spans)) {
-          steps.add(text.substring(s.start(), s.end()));
-        }
-        scores = r.getList(4);
-      } else {
-        steps.add(text);
-      }
-      out.add(
-          new ReportData.ResponseSteps(
-              student,
-              teacher,
-              r.getString(1),
-              r.getString(2),
-              r.getDouble(3),
-              r.getString(6),
-              steps,
-              scores));
     }
     return out;
+  }
+
+  /** Each teacher's lowest-LALP response with its steps and its input row's texts. */
+  private static List<Row> lowestPerTeacher(
+      Dataset<Row> ok, String student, List<String> teachers, Settings.Columns columns) {
+    Column prompt =
+        col(Fields.INPUT + "." + CorpusReader.quoted(columns.prompt())).cast(DataTypes.StringType);
+    Column response =
+        col(Fields.INPUT + "." + CorpusReader.quoted(columns.response()))
+            .cast(DataTypes.StringType);
+    return ok.filter(
+            col(Fields.STUDENT)
+                .equalTo(student)
+                .and(col(Fields.TEACHER).isin(teachers.toArray()))
+                .and(col(Fields.LALP).isNotNull()))
+        .withColumn(
+            "_r",
+            row_number()
+                .over(
+                    Window.partitionBy(Fields.TEACHER)
+                        .orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
+        .filter(col("_r").equalTo(1))
+        .select(
+            col(Fields.TEACHER),
+            col(Fields.PROMPT_ID),
+            col(Fields.RESPONSE_ID),
+            col(Fields.LALP),
+            col(Fields.STEP_SCORES),
+            col(Fields.STEP_SPANS),
+            prompt.as("_prompt"),
+            response.as("_response"))
+        .collectAsList();
+  }
+
+  /** A response cut at its carried step spans (whole when step scores were not written). */
+  private static ReportData.ResponseSteps responseSteps(String student, Row r) {
+    String text = r.getString(7);
+    int[] spans = ScoreRows.spans(r);
+    List<String> steps = new ArrayList<>();
+    List<Float> scores = null;
+    if (spans != null) {
+      for (Span s : ScoreParts.charSpans(text, spans)) {
+        steps.add(text.substring(s.start(), s.end()));
+      }
+      scores = r.getList(4);
+    } else {
+      steps.add(text);
+    }
+    return new ReportData.ResponseSteps(
+        student,
+        r.getString(0),
+        r.getString(1),
+        r.getString(2),
+        r.getDouble(3),
+        r.getString(6),
+        steps,
+        scores);
   }
 }

@@ -16,4 +16,15 @@ public record ScoreTask(
     Settings.Student studentSettings,
     Map<String, String> hadoop,
     Settings.Testing testing)
-    implements Serializable {}
+    implements Serializable {
+
+  /** The task of one student, from the run's settings: the one place they are picked. */
+  public static ScoreTask of(Settings.Job settings, StudentSpec student) {
+    return new ScoreTask(
+        student,
+        settings.scoring(),
+        settings.student(),
+        settings.s3().hadoopSettings(),
+        settings.testing());
+  }
+}

@@ -51,11 +51,6 @@ public final class SelectStage {
   private SelectStage() {}
 
   public static Dataset<Row> selectResponses(Dataset<Row> scores, Settings.Select select) {
-    Column candidate =
-        col(Fields.STATUS).equalTo(RowStatus.OK.code()).and(col(Fields.LALP).isNotNull());
-    if (select.requireCorrect()) {
-      candidate = candidate.and(col(Fields.CORRECT).isNull().or(col(Fields.CORRECT)));
-    }
     WindowSpec byPrompt =
         Window.partitionBy(Fields.STUDENT, Fields.PROMPT_ID)
             .orderBy(col(Fields.LALP).desc(), col(Fields.RESPONSE_ID).asc());
@@ -63,7 +58,7 @@ public final class SelectStage {
     // (CachedPartitions).
     Dataset<Row> ranked =
         scores
-            .filter(candidate)
+            .filter(candidate(select))
             .repartition(CachedPartitions.like(scores), col(Fields.STUDENT), col(Fields.PROMPT_ID))
             .withColumn(Fields.SELECTION_RANK, row_number().over(byPrompt))
             .withColumn(
@@ -125,22 +120,7 @@ public final class SelectStage {
       acc[0] += r.getDouble(3) * r.getLong(2);
       acc[1] += r.getLong(2);
     }
-    Column candidate =
-        col(Fields.STATUS).equalTo(RowStatus.OK.code()).and(col(Fields.LALP).isNotNull());
-    if (select.requireCorrect()) {
-      candidate = candidate.and(col(Fields.CORRECT).isNull().or(col(Fields.CORRECT)));
-    }
-    Map<String, Row> topFigures = new HashMap<>();
-    for (Row r :
-        scores
-            .filter(candidate)
-            .groupBy(col(Fields.STUDENT), col(Fields.TEACHER))
-            .agg(countDistinct(col(Fields.PROMPT_ID)), avg(col(Fields.LALP)))
-            .collectAsList()) {
-      if (r.getString(1) != null && r.getString(1).equals(top.get(r.getString(0)))) {
-        topFigures.put(r.getString(0), r);
-      }
-    }
+    Map<String, Row> topFigures = topTeacherFigures(scores, top, select);
     List<RunSummary.Composition> out = new ArrayList<>();
     byTeacher.forEach(
         (student, counts) -> {
@@ -160,5 +140,31 @@ public final class SelectStage {
                   t == null ? null : t.getDouble(3)));
         });
     return out;
+  }
+
+  /** Per student, its top teacher's candidate prompts and their mean LALP. */
+  private static Map<String, Row> topTeacherFigures(
+      Dataset<Row> scores, Map<String, String> top, Settings.Select select) {
+    Map<String, Row> out = new HashMap<>();
+    for (Row r :
+        scores
+            .filter(candidate(select))
+            .groupBy(col(Fields.STUDENT), col(Fields.TEACHER))
+            .agg(countDistinct(col(Fields.PROMPT_ID)), avg(col(Fields.LALP)))
+            .collectAsList()) {
+      if (r.getString(1) != null && r.getString(1).equals(top.get(r.getString(0)))) {
+        out.put(r.getString(0), r);
+      }
+    }
+    return out;
+  }
+
+  /** Rows that may be selected: ok, with a LALP, and not known wrong when that is asked. */
+  private static Column candidate(Settings.Select select) {
+    Column candidate =
+        col(Fields.STATUS).equalTo(RowStatus.OK.code()).and(col(Fields.LALP).isNotNull());
+    return select.requireCorrect()
+        ? candidate.and(col(Fields.CORRECT).isNull().or(col(Fields.CORRECT)))
+        : candidate;
   }
 }

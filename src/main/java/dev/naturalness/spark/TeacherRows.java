@@ -112,6 +112,19 @@ public final class TeacherRows {
     return RowFactory.create(values.toArray());
   }
 
+  /** A teacher's row as a map of the table's column names, for JSON (report_data/teachers.json). */
+  public static Map<String, Object> toMap(TeacherSummary t) {
+    Row row = toRow(t);
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < SCHEMA.size(); i++) {
+      Object v = row.get(i);
+      out.put(
+          SCHEMA.fields()[i].name(),
+          v instanceof scala.collection.Map<?, ?> m ? JavaConverters.mapAsJavaMap(m) : v);
+    }
+    return out;
+  }
+
   private static <V> Object scala(Map<String, V> m) {
     return m == null ? null : JavaConverters.mapAsScalaMap(m);
   }

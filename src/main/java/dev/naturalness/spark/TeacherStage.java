@@ -318,22 +318,45 @@ public final class TeacherStage {
       TeacherSummary.Traits traits)
       implements Serializable {
     static PerTeacher of(String teacher, Iterable<Response> rows, int samples, long seed) {
-      long responses = 0;
-      long scored = 0;
-      List<List<TeacherStatistics.Scored>> byIndex = List.of(new ArrayList<>(), new ArrayList<>());
-      Map<String, double[]> windows = new LinkedHashMap<>();
-      Correlation[] length = {new Correlation(), new Correlation()};
-      Correlation[] stepLength = {new Correlation(), new Correlation()};
-      double chars = 0;
-      double stepChars = 0;
-      long repeated = 0;
-      long stepsScored = 0;
-      double[] noRepeats = new double[2];
-      double[] dropFirst = new double[2];
-      for (Response r : rows) {
+      Sums sums = new Sums();
+      rows.forEach(sums::add);
+      Map<Metric, TeacherStatistics.Summary> byMetric = new HashMap<>();
+      for (int m = 0; m < METRICS.length; m++) {
+        if (!sums.byIndex.get(m).isEmpty()) {
+          // Seeded per teacher, so that a teacher's interval does not depend on the other teachers.
+          byMetric.put(
+              METRICS[m],
+              TeacherStatistics.summarize(
+                  sums.byIndex.get(m),
+                  samples,
+                  TeacherStatistics.seedFor(seed, teacher, METRICS[m].key())));
+        }
+      }
+      Map<String, Double> windowMeans = new LinkedHashMap<>();
+      sums.windows.forEach((w, acc) -> windowMeans.put(w, acc[0] / acc[1]));
+      return new PerTeacher(sums.responses, sums.scored, byMetric, windowMeans, sums.traits());
+    }
+
+    /** A teacher's responses added up. */
+    private static final class Sums {
+      long responses;
+      long scored;
+      final List<List<TeacherStatistics.Scored>> byIndex =
+          List.of(new ArrayList<>(), new ArrayList<>());
+      final Map<String, double[]> windows = new LinkedHashMap<>();
+      final Correlation[] length = {new Correlation(), new Correlation()};
+      final Correlation[] stepLength = {new Correlation(), new Correlation()};
+      double chars;
+      double stepChars;
+      long repeated;
+      long stepsScored;
+      final double[] noRepeats = new double[2];
+      final double[] dropFirst = new double[2];
+
+      void add(Response r) {
         responses++;
         if (!r.ok()) {
-          continue;
+          return;
         }
         scored++;
         double meanStep = r.steps() > 0 ? (double) r.chars() / r.steps() : r.chars();
@@ -357,37 +380,24 @@ public final class TeacherStage {
                 });
         repeated += r.repeated();
         stepsScored += r.stepsScored();
-        add(noRepeats, r.noRepeats());
-        add(dropFirst, r.dropFirst());
+        PerTeacher.add(noRepeats, r.noRepeats());
+        PerTeacher.add(dropFirst, r.dropFirst());
       }
-      Map<Metric, TeacherStatistics.Summary> byMetric = new HashMap<>();
-      for (int m = 0; m < METRICS.length; m++) {
-        if (!byIndex.get(m).isEmpty()) {
-          // Seeded per teacher, so that a teacher's interval does not depend on the other teachers.
-          byMetric.put(
-              METRICS[m],
-              TeacherStatistics.summarize(
-                  byIndex.get(m),
-                  samples,
-                  TeacherStatistics.seedFor(seed, teacher, METRICS[m].key())));
-        }
+
+      TeacherSummary.Traits traits() {
+        return scored == 0
+            ? TeacherSummary.Traits.NONE
+            : new TeacherSummary.Traits(
+                chars / scored,
+                stepChars / scored,
+                length[0].value(),
+                stepLength[0].value(),
+                length[1].value(),
+                stepLength[1].value(),
+                stepsScored > 0 ? (double) repeated / stepsScored : null,
+                mean(noRepeats),
+                mean(dropFirst));
       }
-      Map<String, Double> windowMeans = new LinkedHashMap<>();
-      windows.forEach((w, acc) -> windowMeans.put(w, acc[0] / acc[1]));
-      TeacherSummary.Traits traits =
-          scored == 0
-              ? TeacherSummary.Traits.NONE
-              : new TeacherSummary.Traits(
-                  chars / scored,
-                  stepChars / scored,
-                  length[0].value(),
-                  stepLength[0].value(),
-                  length[1].value(),
-                  stepLength[1].value(),
-                  stepsScored > 0 ? (double) repeated / stepsScored : null,
-                  mean(noRepeats),
-                  mean(dropFirst));
-      return new PerTeacher(responses, scored, byMetric, windowMeans, traits);
     }
 
     private static void add(double[] acc, Double v) {
@@ -412,34 +422,15 @@ public final class TeacherStage {
     Map<Metric, Map<String, Integer>> ranks = new HashMap<>();
     Map<Metric, Map<String, Integer>> balancedRanks = new HashMap<>();
     Map<Metric, double[]> topShares = new HashMap<>();
-    for (int m = 0; m < METRICS.length; m++) {
-      Metric metric = METRICS[m];
-      Map<String, Double> means = new HashMap<>();
-      Map<String, Double> balanced = new HashMap<>();
-      for (String t : names) {
-        TeacherStatistics.Summary s = teachers.get(t).byMetric().get(metric);
-        if (s != null && !Double.isNaN(s.mean())) {
-          means.put(t, s.mean());
-        }
-        Double b = balancedMean(joint, m, t);
-        if (b != null) {
-          balanced.put(t, b);
-        }
-      }
-      ranks.put(metric, rank(means));
-      balancedRanks.put(metric, rank(balanced));
+    for (Metric metric : METRICS) {
+      int m = metric.ordinal();
+      ranks.put(metric, rank(values(names, t -> mean(teachers.get(t).byMetric().get(metric)))));
+      balancedRanks.put(metric, rank(values(names, t -> balancedMean(joint, m, t))));
       topShares.put(metric, joint == null ? null : joint.top[m].shares(joint.teachers));
     }
     Map<String, Map<String, Integer>> windowRanks = new HashMap<>();
     for (String w : windows) {
-      Map<String, Double> means = new HashMap<>();
-      for (String t : names) {
-        Double v = teachers.get(t).windowMeans().get(w);
-        if (v != null) {
-          means.put(t, v);
-        }
-      }
-      windowRanks.put(w, rank(means));
+      windowRanks.put(w, rank(values(names, t -> teachers.get(t).windowMeans().get(w))));
     }
     names.sort(
         Comparator.comparing(
@@ -478,6 +469,23 @@ public final class TeacherStage {
               p.traits()));
     }
     return out;
+  }
+
+  /** The teachers' values that are known (not null). */
+  private static Map<String, Double> values(
+      List<String> teachers, java.util.function.Function<String, Double> value) {
+    Map<String, Double> out = new HashMap<>();
+    for (String t : teachers) {
+      Double v = value.apply(t);
+      if (v != null) {
+        out.put(t, v);
+      }
+    }
+    return out;
+  }
+
+  private static Double mean(TeacherStatistics.Summary s) {
+    return s == null || Double.isNaN(s.mean()) ? null : s.mean();
   }
 
   /** A teacher's figures for each metric. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Scores responses: plans each one's sequences (views of its tokens), decides where every sequence
@@ -27,12 +28,22 @@ public final class ResponseScorer {
   private long batchTokens;
   private long usefulTokens;
   private long modelNanos;
+  private LongConsumer afterBatch = tokens -> {};
 
   public ResponseScorer(ScoreDefinition definition, Execution execution, TokenLogProbModel model) {
     this.definition = definition;
     this.model = model;
     this.planner = new WindowPlanner(definition, execution);
     this.packer = new Packer(execution);
+  }
+
+  /**
+   * Calls {@code listener} with each forward pass's useful tokens as it completes: a long
+   * response's progress is known before the whole response is.
+   */
+  public ResponseScorer afterEachBatch(LongConsumer listener) {
+    this.afterBatch = listener;
+    return this;
   }
 
   /** Scores without response ids (step samples are then drawn from the empty id). */
@@ -102,6 +113,7 @@ public final class ResponseScorer {
         forwardPasses++;
         batchTokens += (long) batch.rows() * batch.length();
         usefulTokens += batch.usefulTokens();
+        afterBatch.accept(batch.usefulTokens());
         failure = firstNonFinite(batch, out);
       } catch (ModelContractException e) {
         throw e;

@@ -170,7 +170,6 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                   r));
         }
       }
-      long tokens = 0;
       for (List<Pending> pending : byMissing.values()) {
         ScoreDefinition missing = pending.get(0).missing();
         List<PreparedResponse> prepared = pending.stream().map(Pending::prepared).toList();
@@ -181,12 +180,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
           Pending p = pending.get(i);
           Map<String, ScorePart> parts = new LinkedHashMap<>(p.stored());
           parts.putAll(ScoreParts.of(scores.get(i), missing, p.corpus().response()));
-          ScoreRecord record = fromParts(p.corpus(), parts, false);
-          tokens += record.modelTokens();
-          out.add(record(record, parts, p.row()));
+          out.add(record(fromParts(p.corpus(), parts, false), parts, p.row()));
         }
       }
-      counters.tokens().add(tokens);
+      // Tokens are counted batch by batch as the scorer runs them; responses as their group ends.
       counters.responses().add(group.size());
       return out;
     }
@@ -241,7 +238,10 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
 
     private ResponseScorer scorer(ScoreDefinition d) {
       return scorers.computeIfAbsent(
-          d.canonicalForm(), k -> new ResponseScorer(d, execution, student.model()));
+          d.canonicalForm(),
+          k ->
+              new ResponseScorer(d, execution, student.model())
+                  .afterEachBatch(counters.tokens()::add));
     }
 
     private void ensureStudent() {

@@ -49,7 +49,14 @@ class PlanEquivalenceTest {
         Execution fast = Execution.defaults().withBatch(4096, 512);
         Execution literal = fast.literal();
         ResponseScorer literalScorer = new ResponseScorer(definition, literal, student.model());
-        ResponseScorer fastScorer = new ResponseScorer(definition, fast, student.model());
+        long[] reported = new long[2];
+        ResponseScorer fastScorer =
+            new ResponseScorer(definition, fast, student.model())
+                .afterEachBatch(
+                    tokens -> {
+                      reported[0]++;
+                      reported[1] += tokens;
+                    });
         List<ResponseScore> expected = literalScorer.score(responses);
         List<ResponseScore> actual = fastScorer.score(responses);
         for (int i = 0; i < responses.size(); i++) {
@@ -58,6 +65,8 @@ class PlanEquivalenceTest {
               actual.get(i),
               window + " prompt=" + includePrompt + " max=" + max + " #" + i);
         }
+        assertEquals(fastScorer.forwardPasses(), reported[0], "progress is told after each batch");
+        assertEquals(fastScorer.usefulTokens(), reported[1]);
         assertTrue(
             fastScorer.usefulTokens() <= literalScorer.usefulTokens(),
             "grouping never adds tokens");

@@ -85,26 +85,7 @@ public final class Outputs {
 
   /** Claims the directory for this run: writes the marker and removes an earlier summary.json. */
   public void claim(String started, String configHash) {
-    checkClaimable();
-    try {
-      FileSystem fs = root.getFileSystem(hadoop);
-      fs.delete(new Path(root, SUMMARY), false);
-      writeText(
-          MARKER,
-          "{"
-              + MARKER_SIGNATURE
-              + ", \"started\": \""
-              + started
-              + "\", \"config_hash\": \""
-              + configHash
-              + "\"}\n");
-    } catch (IOException e) {
-      throw new ConfigError(
-          "output.path "
-              + root
-              + " cannot be written: "
-              + InputPreflight.firstLine(e.getMessage()));
-    }
+    writeMarker(started, configHash, true);
   }
 
   /**
@@ -112,8 +93,15 @@ public final class Outputs {
    * writes plan.json beside an earlier run's outputs).
    */
   public void mark(String started, String configHash) {
+    writeMarker(started, configHash, false);
+  }
+
+  private void writeMarker(String started, String configHash, boolean removeSummary) {
     checkClaimable();
     try {
+      if (removeSummary) {
+        root.getFileSystem(hadoop).delete(new Path(root, SUMMARY), false);
+      }
       writeText(
           MARKER,
           "{"

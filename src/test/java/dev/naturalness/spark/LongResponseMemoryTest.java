@@ -61,17 +61,7 @@ class LongResponseMemoryTest {
         summary.get("counts").get("scored").asInt()); // the empty response in Corpora.small()
     System.out.println(
         "long-response run, " + HEAP + ": driver memory (MiB) " + summary.get("driver_memory_mb"));
-    JsonNode longRow = null;
-    try (var files = Files.list(out.resolve("scores"))) {
-      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          JsonNode row = new ObjectMapper().readTree(line);
-          if (row.get("prompt_id").asText().equals("long")) {
-            longRow = row;
-          }
-        }
-      }
-    }
+    JsonNode longRow = longRow(out);
     assertEquals("ok", longRow.get("status").asText());
     assertTrue(longRow.get("truncated").asBoolean());
     assertTrue(longRow.get("n_tokens").asInt() >= 1_000_000);
@@ -121,17 +111,7 @@ class LongResponseMemoryTest {
             .run(Duration.ofMinutes(8));
     assertEquals(0, o.exit(), o.output());
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
-    JsonNode longRow = null;
-    try (var files = Files.list(out.resolve("scores"))) {
-      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
-        for (String line : Files.readAllLines(f)) {
-          JsonNode row = new ObjectMapper().readTree(line);
-          if (row.get("prompt_id").asText().equals("long")) {
-            longRow = row;
-          }
-        }
-      }
-    }
+    JsonNode longRow = longRow(out);
     assertEquals("ok", longRow.get("status").asText());
     assertTrue(longRow.get("n_tokens").asInt() >= 40_000, longRow.get("n_tokens").toString());
     assertTrue(longRow.get("n_steps").asInt() >= 1_000, longRow.get("n_steps").toString());
@@ -147,5 +127,20 @@ class LongResponseMemoryTest {
         summary.get("executor_memory_mb"),
         summary.get("tokens").get("model").asLong(),
         summary.get("wall_seconds").asDouble());
+  }
+
+  /** The scores/ row of the prompt "long", from a JSON Lines run. */
+  static JsonNode longRow(Path run) throws java.io.IOException {
+    try (var files = Files.list(run.resolve("scores"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+        for (String line : Files.readAllLines(f)) {
+          JsonNode row = new ObjectMapper().readTree(line);
+          if (row.get("prompt_id").asText().equals("long")) {
+            return row;
+          }
+        }
+      }
+    }
+    throw new AssertionError("no row for the prompt long in " + run);
   }
 }

@@ -31,14 +31,12 @@ class S3RunTest {
   static final String SECRET = S3Server.SECRET;
   static final String BUCKET = "corpus";
   static S3Server server;
-  static String endpoint;
   static AmazonS3 s3;
   @TempDir static Path tmp;
 
   @BeforeAll
   static void startServer() throws Exception {
     server = S3Server.start(tmp.resolve("s3"));
-    endpoint = server.endpoint();
     s3 = server.client();
     s3.createBucket(BUCKET);
     Path corpus = Corpora.writeJsonLines(tmp, "corpus.jsonl", Corpora.small());
@@ -68,17 +66,8 @@ class S3RunTest {
                 "--set",
                 "spark.default-master=local[2]",
                 "--set",
-                "s3.endpoint=" + endpoint,
-                "--set",
-                "s3.region=us-east-1",
-                "--set",
-                "s3.path-style-access=true",
-                "--set",
-                "s3.access-key=" + ACCESS,
-                "--set",
-                "s3.secret-key=" + SECRET,
-                "--set",
                 "teachers.bootstrap-samples=100")
+            .args(server.settings())
             .args(more)
             .run(Duration.ofMinutes(5));
     return new Run(o.exit(), o.output());
@@ -125,23 +114,15 @@ class S3RunTest {
   @Test
   void theNightlyScriptRunsForRealFromS3ToS3AndTheSecondNightReusesTheFirst() throws Exception {
     List<String> keys =
-        List.of(
-            "--set",
-            "student.path=" + DemoStudent.DIR.toAbsolutePath(),
-            "--set",
-            "student.device=auto",
-            "--set",
-            "s3.endpoint=" + endpoint,
-            "--set",
-            "s3.region=us-east-1",
-            "--set",
-            "s3.path-style-access=true",
-            "--set",
-            "s3.access-key=" + ACCESS,
-            "--set",
-            "s3.secret-key=" + SECRET,
-            "--set",
-            "teachers.bootstrap-samples=100");
+        new ArrayList<>(
+            List.of(
+                "--set",
+                "student.path=" + DemoStudent.DIR.toAbsolutePath(),
+                "--set",
+                "student.device=auto",
+                "--set",
+                "teachers.bootstrap-samples=100"));
+    keys.addAll(server.settings());
     List<String> runs = new ArrayList<>();
     for (String night : new String[] {"2026-11-26", "2026-11-27"}) {
       List<String> command =

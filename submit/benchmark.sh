@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Scoring throughput on one student and corpus, every leg in one process (see README, Performance):
 #   submit/benchmark.sh [--student DIR] [--corpus FILE.jsonl] [--rows N] [--runs N]
-#                       [--window fraction=0.25,steps=4] [--naive-batch N] [--legs a,b,c,d]
-#                       [--batch-tokens N] [--row-tokens N]
-# Defaults: the demo student and corpus, 3 runs, both windows, all four legs. The benchmark is a
-# source set of its own (src/bench/java), compiled with the tests and never in the application jar.
+#                       [--window fraction=0.25,steps=4] [--legs a,b,c,d,e,s] [--naive-batch N]
+#                       [--batch-tokens N] [--row-tokens N] [--segmenter paragraph|line|sentence]
+#                       [--max-tokens N] [--sample-steps 16,32,64] [--work DIR]
+# Legs: (a) the bare forward on the exact plan's tokens in full rows, (e) the exact plan's own limit
+# (each sequence alone in a row of its length), (b) the scorer, (c) the naive way (corpus order and
+# length-sorted), (s) sampled steps, (d) the whole job. Defaults: the demo student and corpus (all
+# rows), 3 runs, both windows, legs a,b,c,d,e. The benchmark is a source set of its own
+# (src/bench/java), compiled with the tests and never in the application jar.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 build_if_stale

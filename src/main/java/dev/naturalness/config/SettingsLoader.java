@@ -381,16 +381,20 @@ public final class SettingsLoader {
       try {
         return get.get();
       } catch (ConfigException.Missing e) {
-        throw new ConfigError(
-            "config: "
-                + full(key)
-                + " is required; set it with --set "
-                + key
-                + "=... or in a --config file");
+        throw missing(key);
       } catch (ConfigException.WrongType | ConfigException.BadValue e) {
         throw new ConfigError(
             "config: " + full(key) + " must be " + expected + ", got " + describe(key));
       }
+    }
+
+    private static ConfigError missing(String key) {
+      return new ConfigError(
+          "config: "
+              + full(key)
+              + " is required; set it with --set "
+              + key
+              + "=... or in a --config file");
     }
 
     private String describe(String key) {
@@ -409,12 +413,7 @@ public final class SettingsLoader {
 
     String required(String key) {
       if (!c.hasPath(key)) {
-        throw new ConfigError(
-            "config: "
-                + full(key)
-                + " is required; set it with --set "
-                + key
-                + "=... or in a --config file");
+        throw missing(key);
       }
       String v = string(key);
       if (v.isBlank()) {
@@ -461,12 +460,7 @@ public final class SettingsLoader {
     /** A path, or a non-empty list of paths. */
     List<String> pathList(String key) {
       if (!c.hasPath(key)) {
-        throw new ConfigError(
-            "config: "
-                + full(key)
-                + " is required; set it with --set "
-                + key
-                + "=... or in a --config file");
+        throw missing(key);
       }
       List<String> paths =
           c.getValue(key).valueType() == ConfigValueType.LIST

@@ -2,6 +2,7 @@ package dev.naturalness.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.naturalness.data.TeacherSummary;
+import dev.naturalness.scoring.Metric;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -209,14 +210,14 @@ public final class ReportHtml {
     h.append("<section class=\"intervals\"><h2>Means and 95% intervals &middot; student ")
         .append(esc(student))
         .append("</h2><div class=\"row\">");
-    for (String m : new String[] {"lalp", "galp"}) {
+    for (Metric m : Metric.values()) {
       intervalChart(h, m, shown);
     }
     h.append("</div></section>\n");
   }
 
   /** One metric's means and intervals on one axis (nothing when no teacher has an interval). */
-  private static void intervalChart(StringBuilder h, String m, List<TeacherSummary> shown) {
+  private static void intervalChart(StringBuilder h, Metric m, List<TeacherSummary> shown) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (TeacherSummary t : shown) {
@@ -237,9 +238,9 @@ public final class ReportHtml {
     int rowH = 24;
     int height = shown.size() * rowH + 40;
     h.append("<figure><figcaption>")
-        .append(m.toUpperCase(Locale.ROOT))
+        .append(m.name())
         .append(" mean and interval</figcaption>")
-        .append(svg(m + " means", width, height));
+        .append(svg(m.key() + " means", width, height));
     axis(h, lo, hi, left, width - 30, shown.size() * rowH + 8);
     for (int i = 0; i < shown.size(); i++) {
       TeacherSummary t = shown.get(i);
@@ -272,8 +273,8 @@ public final class ReportHtml {
     h.append("</svg></figure>");
   }
 
-  private static TeacherSummary.MetricStatistics stats(TeacherSummary t, String metric) {
-    return metric.equals("lalp") ? t.lalp() : t.galp();
+  private static TeacherSummary.MetricStatistics stats(TeacherSummary t, Metric metric) {
+    return metric == Metric.LALP ? t.lalp() : t.galp();
   }
 
   private static void distributions(

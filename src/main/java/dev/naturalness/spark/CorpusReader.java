@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.Duplicate;
+import dev.naturalness.text.StepSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -73,20 +74,20 @@ public final class CorpusReader {
         stepColumn(
             schema,
             c.steps(),
-            stepSource.equals("column"),
+            stepSource.equals(StepSource.GIVEN_STEPS),
             "input.columns.steps",
             DataTypes.createArrayType(DataTypes.StringType));
     Column stepEnds =
         stepColumn(
             schema,
             c.stepEnds(),
-            stepSource.equals("step-ends"),
+            stepSource.equals(StepSource.GIVEN_STEP_ENDS),
             "input.columns.step-ends",
             DataTypes.createArrayType(DataTypes.IntegerType));
     Column given =
-        stepSource.equals("column")
+        stepSource.equals(StepSource.GIVEN_STEPS)
             ? to_json(steps)
-            : stepSource.equals("step-ends") ? to_json(stepEnds) : lit("");
+            : stepSource.equals(StepSource.GIVEN_STEP_ENDS) ? to_json(stepEnds) : lit("");
     Column[] correct = correct(schema, c.correct());
     Dataset<Row> rows =
         raw.select(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
+import dev.naturalness.text.StepSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -151,9 +152,9 @@ public final class InputPreflight {
               + "; expected boolean, a string such as true/false or yes/no, or 1/0");
     }
     String[] stepKey =
-        stepSource.equals("column")
+        stepSource.equals(StepSource.GIVEN_STEPS)
             ? new String[] {c.steps(), "input.columns.steps"}
-            : stepSource.equals("step-ends")
+            : stepSource.equals(StepSource.GIVEN_STEP_ENDS)
                 ? new String[] {c.stepEnds(), "input.columns.step-ends"}
                 : null;
     if (stepKey != null) {

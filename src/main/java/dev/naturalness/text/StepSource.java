@@ -9,8 +9,14 @@ import java.util.Locale;
  * given in the row (as texts or as ends). Either way the result is spans that tile the response.
  */
 public interface StepSource {
+  /** The source of steps given as texts in the row ({@code input.columns.steps}). */
+  String GIVEN_STEPS = "column";
+
+  /** The source of steps given as character ends in the row ({@code input.columns.step-ends}). */
+  String GIVEN_STEP_ENDS = "step-ends";
+
   /** The names of {@code scoring.segmenter}. */
-  List<String> NAMES = List.of("paragraph", "line", "sentence", "column", "step-ends");
+  List<String> NAMES = List.of("paragraph", "line", "sentence", GIVEN_STEPS, GIVEN_STEP_ENDS);
 
   /**
    * The response's steps; {@code given} is what the row holds (only the given-step sources read
@@ -23,8 +29,8 @@ public interface StepSource {
       case "paragraph" -> new ParagraphSegmenter();
       case "line" -> new LineSegmenter();
       case "sentence" -> new SentenceSegmenter();
-      case "column" -> new GivenSteps();
-      case "step-ends" -> new StepEnds();
+      case GIVEN_STEPS -> new GivenSteps();
+      case GIVEN_STEP_ENDS -> new StepEnds();
       default ->
           throw new IllegalArgumentException(
               "unknown segmenter '" + name + "'; expected one of " + NAMES);
@@ -33,6 +39,6 @@ public interface StepSource {
 
   /** Whether the source reads steps from the row rather than cutting the text. */
   static boolean isGiven(String name) {
-    return name.equals("column") || name.equals("step-ends");
+    return name.equals(GIVEN_STEPS) || name.equals(GIVEN_STEP_ENDS);
   }
 }

@@ -1,2 +1,5 @@
-/** What people read after a run: summary.json and the teacher leaderboard printed at the end. */
+/**
+ * What people read before and after a run, built from plain records with no Spark: summary.json,
+ * plan.json, report.html and the leaderboard printed at the end.
+ */
 package dev.naturalness.report;

@@ -74,6 +74,31 @@ spark_submit_command() {
   fi
 }
 
+# Reads the cluster scripts' own options into dry_run (--dry-run) and master (--master URL, default
+# $NATURALNESS_MASTER or yarn); every other argument is the job's, in args.
+parse_submit_args() {
+  dry_run=false
+  master="${NATURALNESS_MASTER:-yarn}"
+  args=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --dry-run) dry_run=true ;;
+      --master) master="$2"; shift ;;
+      *) args+=("$1") ;;
+    esac
+    shift
+  done
+}
+
+# With --dry-run prints the command and exits; otherwise becomes it.
+run_or_print() {
+  if $dry_run; then
+    print_command "$@"
+    exit 0
+  fi
+  exec "$@"
+}
+
 # Prints a command as a shell would read it back.
 print_command() {
   printf '%q ' "$@"

@@ -20,8 +20,4 @@ cmd=("${SUBMIT[@]}"
   --conf spark.driver.host=127.0.0.1
   "$PRIMARY" --config "$ROOT/conf/local.conf" "${args[@]}")
 
-if $dry_run; then
-  print_command "${cmd[@]}"
-  exit 0
-fi
-exec "${cmd[@]}"
+run_or_print "${cmd[@]}"

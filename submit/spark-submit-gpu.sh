@@ -13,17 +13,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-dry_run=false
-master="${NATURALNESS_MASTER:-yarn}"
-args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dry-run) dry_run=true ;;
-    --master) master="$2"; shift ;;
-    *) args+=("$1") ;;
-  esac
-  shift
-done
+parse_submit_args "$@"
 
 spark_submit_command true $dry_run
 if [ "$PRIMARY" = "$CLUSTER_JAR" ] && [ ! -f "$CLUSTER_JAR" ] && ! $dry_run; then
@@ -60,8 +50,4 @@ case "$master" in
 esac
 cmd+=("$PRIMARY" --config "$ROOT/conf/cluster-gpu.conf" "${args[@]}")
 
-if $dry_run; then
-  print_command "${cmd[@]}"
-  exit 0
-fi
-exec "${cmd[@]}"
+run_or_print "${cmd[@]}"

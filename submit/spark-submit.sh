@@ -14,17 +14,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-dry_run=false
-master="${NATURALNESS_MASTER:-yarn}"
-args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --dry-run) dry_run=true ;;
-    --master) master="$2"; shift ;;
-    *) args+=("$1") ;;
-  esac
-  shift
-done
+parse_submit_args "$@"
 
 if [ -z "${NATURALNESS_APP_JAR:-}" ] && ! $dry_run; then
   build_if_stale
@@ -53,8 +43,4 @@ case "$master" in
 esac
 cmd+=("$app_jar" "${args[@]}")
 
-if $dry_run; then
-  print_command "${cmd[@]}"
-  exit 0
-fi
-exec "${cmd[@]}"
+run_or_print "${cmd[@]}"

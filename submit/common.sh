@@ -75,7 +75,8 @@ spark_submit_command() {
 }
 
 # Reads the cluster scripts' own options into dry_run (--dry-run) and master (--master URL, default
-# $NATURALNESS_MASTER or yarn); every other argument is the job's, in args.
+# $NATURALNESS_MASTER or yarn); every other argument is the job's, in args (S3 keys taken out of
+# them: see take_secret).
 parse_submit_args() {
   dry_run=false
   master="${NATURALNESS_MASTER:-yarn}"
@@ -84,10 +85,22 @@ parse_submit_args() {
     case "$1" in
       --dry-run) dry_run=true ;;
       --master) master="$2"; shift ;;
+      --set) if take_secret "${2:-}"; then shift; else args+=("$1"); fi ;;
       *) args+=("$1") ;;
     esac
     shift
   done
+}
+
+# An S3 key given as --set s3.access-key=... or s3.secret-key=... goes to the job through the
+# environment (NATURALNESS_S3_ACCESS_KEY, NATURALNESS_S3_SECRET_KEY), never on the JVM's command
+# line where any user of the machine can read it. Returns 0 when $1 was such a key.
+take_secret() {
+  case "$1" in
+    s3.access-key=*|naturalness.s3.access-key=*) export NATURALNESS_S3_ACCESS_KEY="${1#*=}" ;;
+    s3.secret-key=*|naturalness.s3.secret-key=*) export NATURALNESS_S3_SECRET_KEY="${1#*=}" ;;
+    *) return 1 ;;
+  esac
 }
 
 # With --dry-run prints the command and exits; otherwise becomes it.
@@ -99,8 +112,17 @@ run_or_print() {
   exec "$@"
 }
 
-# Prints a command as a shell would read it back.
+# Prints a command as a shell would read it back, every secret shown as ***: the S3 keys the job
+# takes from the environment, and any argument that sets a key (…access-key=, …secret.key=, …).
 print_command() {
-  printf '%q ' "$@"
+  local a
+  [ -n "${NATURALNESS_S3_ACCESS_KEY:-}" ] && printf 'NATURALNESS_S3_ACCESS_KEY=*** '
+  [ -n "${NATURALNESS_S3_SECRET_KEY:-}" ] && printf 'NATURALNESS_S3_SECRET_KEY=*** '
+  for a in "$@"; do
+    if [[ "$a" =~ ^([^=]*([Aa]ccess[-._]?[Kk]ey|[Ss]ecret[-._]?[Kk]ey|[Ss]ession[-._]?[Tt]oken|[Pp]assword))= ]]; then
+      a="${BASH_REMATCH[1]}=***"
+    fi
+    printf '%q ' "$a"
+  done
   echo
 }

@@ -8,8 +8,13 @@ source "$(dirname "$0")/common.sh"
 
 dry_run=false
 args=()
-for a in "$@"; do
-  if [ "$a" = "--dry-run" ]; then dry_run=true; else args+=("$a"); fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dry-run) dry_run=true ;;
+    --set) if take_secret "${2:-}"; then shift; else args+=("$1"); fi ;;
+    *) args+=("$1") ;;
+  esac
+  shift
 done
 
 SPARK_HOME="" spark_submit_command false $dry_run

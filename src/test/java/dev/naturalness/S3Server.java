@@ -100,17 +100,20 @@ public final class S3Server implements AutoCloseable {
 
   /** The job's settings that reach this server. */
   public List<String> settings() {
+    List<String> all = new ArrayList<>(settingsWithoutKeys());
+    all.addAll(List.of("--set", "s3.access-key=" + ACCESS, "--set", "s3.secret-key=" + SECRET));
+    return all;
+  }
+
+  /** The endpoint's settings; the keys come from elsewhere (the environment, a provider). */
+  public List<String> settingsWithoutKeys() {
     return List.of(
         "--set",
         "s3.endpoint=" + endpoint,
         "--set",
         "s3.region=us-east-1",
         "--set",
-        "s3.path-style-access=true",
-        "--set",
-        "s3.access-key=" + ACCESS,
-        "--set",
-        "s3.secret-key=" + SECRET);
+        "s3.path-style-access=true");
   }
 
   /** Uploads every file of a local directory under {@code bucket/prefix/}. */

@@ -110,6 +110,7 @@ public final class Settings {
       boolean pathStyleAccess,
       String accessKey,
       String secretKey,
+      String credentialProviders,
       String committer,
       int preflightTimeoutSeconds)
       implements Serializable {
@@ -131,6 +132,10 @@ public final class Settings {
             "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
         m.put("fs.s3a.access.key", accessKey);
         m.put("fs.s3a.secret.key", secretKey);
+      }
+      if (!credentialProviders.isEmpty()) {
+        // Hadoop's credential providers (e.g. a jceks file): S3A looks its keys up there.
+        m.put("hadoop.security.credential.provider.path", credentialProviders);
       }
       if (!committer.equals("none")) {
         m.put("fs.s3a.committer.name", committer);
@@ -155,13 +160,20 @@ public final class Settings {
           + pathStyleAccess
           + ", keys="
           + (accessKey == null ? "from providers" : "***")
+          + ", credentialProviders="
+          + credentialProviders
           + ", committer="
           + committer
           + "]";
     }
   }
 
-  public record Testing(boolean failFirstAttempt, boolean failEveryAttempt)
+  /**
+   * @param failBeforePublish the run stops with a failure after its report, just before it
+   *     publishes (as a run killed there would)
+   */
+  public record Testing(
+      boolean failFirstAttempt, boolean failEveryAttempt, boolean failBeforePublish)
       implements Serializable {}
 
   /**

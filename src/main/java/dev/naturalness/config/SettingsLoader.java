@@ -12,7 +12,9 @@ import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.StepSource;
 import java.io.File;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the job's settings once: command line ({@code --config FILE}, repeatable, later files win;
@@ -111,7 +115,9 @@ public final class SettingsLoader {
             r.string("spark.default-master"),
             r.string("spark.event-log").trim()),
         new Settings.Testing(
-            r.bool("testing.fail-first-attempt"), r.bool("testing.fail-every-attempt")),
+            r.bool("testing.fail-first-attempt"),
+            r.bool("testing.fail-every-attempt"),
+            r.bool("testing.fail-before-publish")),
         shown(c));
   }
 
@@ -177,21 +183,42 @@ public final class SettingsLoader {
             r.string("s3.endpoint"),
             r.string("s3.region"),
             r.bool("s3.path-style-access"),
-            r.c.hasPath("s3.access-key") ? r.string("s3.access-key") : null,
-            r.c.hasPath("s3.secret-key") ? r.string("s3.secret-key") : null,
+            secret(r, "s3.access-key"),
+            secret(r, "s3.secret-key"),
+            r.string("s3.credential-providers").trim(),
             r.oneOf("s3.committer", "magic", "directory", "none"),
             r.intAtLeast("s3.preflight-timeout-seconds", 1));
     if ((s3.accessKey() == null) != (s3.secretKey() == null)) {
       throw new ConfigError(
-          "config: set both naturalness.s3.access-key and naturalness.s3.secret-key, or neither");
+          "config: set both naturalness.s3.access-key and naturalness.s3.secret-key (or "
+              + "NATURALNESS_S3_ACCESS_KEY and NATURALNESS_S3_SECRET_KEY), or neither");
     }
     return s3;
+  }
+
+  /**
+   * An S3 key from the config, else from the environment (NATURALNESS_S3_ACCESS_KEY,
+   * NATURALNESS_S3_SECRET_KEY: how the submit scripts pass keys given on their command line), else
+   * null (S3A's own providers: AWS_ACCESS_KEY_ID, s3.credential-providers, an instance profile).
+   */
+  private static String secret(Reader r, String key) {
+    if (r.c.hasPath(key)) {
+      return r.string(key);
+    }
+    String variable = secretVariable(key);
+    String value = System.getenv(variable);
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  /** NATURALNESS_S3_ACCESS_KEY for s3.access-key. */
+  public static String secretVariable(String key) {
+    return "NATURALNESS_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /** The resolved config as JSON, secrets shown as ***. */
   private static String shown(Config c) {
     Config shown = c.getConfig(ROOT);
-    for (String secret : new String[] {"s3.access-key", "s3.secret-key"}) {
+    for (String secret : SECRETS) {
       if (shown.hasPath(secret)) {
         shown = shown.withValue(secret, ConfigValueFactory.fromAnyRef("***"));
       }
@@ -210,12 +237,23 @@ public final class SettingsLoader {
         windows(r, user),
         r.bool("scoring.window.include-prompt"),
         metrics(r),
-        r.intAtLeast("scoring.sample-steps", 0),
+        sampleSteps(r),
         share,
         r.batchSize("scoring.batch.max-tokens", 2),
         r.intAtLeast("scoring.batch.row-tokens", 2),
         r.bool("scoring.batch.pack"),
         r.intAtLeast("scoring.responses-per-group", 1));
+  }
+
+  /** 0 (every step) or a sample of at least 2 steps: a standard error needs two. */
+  private static int sampleSteps(Reader r) {
+    int m = r.intAtLeast("scoring.sample-steps", 0);
+    if (m == 1) {
+      throw new ConfigError(
+          "config: naturalness.scoring.sample-steps = 1; a standard error needs two sampled steps:"
+              + " use 0 (every step) or at least 2");
+    }
+    return m;
   }
 
   /** scoring.windows, or the one window of scoring.window.steps / fraction. */
@@ -296,11 +334,52 @@ public final class SettingsLoader {
     for (String key : Paths.KEYS) {
       config = Paths.absolute(config, ROOT + "." + key, file.toPath().toAbsolutePath().getParent());
     }
+    checkSecretsNotCut(config, path, file);
     return config;
   }
 
+  private static final List<String> SECRETS = List.of("s3.access-key", "s3.secret-key");
+
+  /**
+   * A secret written without quotes ends where a '#' or '//' starts a HOCON comment, so a key
+   * holding one would be cut without a word: refuse it, asking for quotes.
+   */
+  private static void checkSecretsNotCut(Config config, String path, File file) {
+    for (String key : SECRETS) {
+      if (!config.hasPath(ROOT + "." + key)) {
+        continue;
+      }
+      int line = config.getValue(ROOT + "." + key).origin().lineNumber();
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(file.toPath());
+      } catch (IOException e) {
+        throw new ConfigError("--config " + path + ": " + e.getMessage());
+      }
+      if (line < 1 || line > lines.size()) {
+        continue;
+      }
+      String name = key.substring(key.lastIndexOf('.') + 1);
+      Matcher m =
+          Pattern.compile(Pattern.quote(name) + "\\s*[=:]\\s*(.*)$").matcher(lines.get(line - 1));
+      if (m.find()
+          && !m.group(1).startsWith("\"")
+          && (m.group(1).contains("#") || m.group(1).contains("//"))) {
+        throw new ConfigError(
+            "--config "
+                + path
+                + " line "
+                + line
+                + ": "
+                + key
+                + " is cut where an unquoted '#' or '//' starts a HOCON comment; write the key in"
+                + " double quotes");
+      }
+    }
+  }
+
   static boolean isSecret(String key) {
-    return key.endsWith("access-key") || key.endsWith("secret-key");
+    return SECRETS.stream().anyMatch(s -> key.endsWith(s.substring(s.indexOf('.') + 1)));
   }
 
   /**

@@ -28,7 +28,7 @@ public sealed interface WindowRule extends Serializable {
     String value = spec.substring(eq + 1).trim();
     try {
       return switch (kind) {
-        case "steps" -> new Steps(Integer.parseInt(value));
+        case "steps" -> new Steps(wholeSteps(spec, value));
         case "fraction" -> new Fraction(new BigDecimal(value));
         default ->
             throw new IllegalArgumentException(
@@ -37,6 +37,23 @@ public sealed interface WindowRule extends Serializable {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("window '" + spec + "' has no number after '='", e);
     }
+  }
+
+  /**
+   * The k of {@code steps=k}: a whole number that fits an int (a window never holds more steps).
+   */
+  private static int wholeSteps(String spec, String value) {
+    if (value.matches("[+-]?\\d+")) {
+      BigDecimal k = new BigDecimal(value);
+      if (k.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+        throw new IllegalArgumentException(
+            "window '"
+                + spec
+                + "' asks for more steps than a window can hold; at most "
+                + Integer.MAX_VALUE);
+      }
+    }
+    return Integer.parseInt(value);
   }
 
   /** w_i = min(k, i - 1). */

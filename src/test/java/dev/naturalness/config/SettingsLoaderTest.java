@@ -196,4 +196,48 @@ class SettingsLoaderTest {
     assertFalse(message.contains("hunter2"), message);
     assertTrue(message.contains("s3.secret-key"), message);
   }
+
+  @Test
+  void aSampleOfOneStepIsRefusedBecauseAStandardErrorNeedsTwo() {
+    assertEquals(
+        "config: naturalness.scoring.sample-steps = 1; a standard error needs two sampled steps:"
+            + " use 0 (every step) or at least 2",
+        error("--set", "scoring.sample-steps=1"));
+    assertEquals(2, load("--set", "scoring.sample-steps=2").scoring().sampleSteps());
+  }
+
+  @Test
+  void aWindowOfMoreStepsThanAnIntHoldsIsRefusedAsTooLargeNotAsNoNumber() {
+    String message = error("--set", "scoring.windows=[\"steps=99999999999\"]");
+    assertTrue(message.contains("asks for more steps than a window can hold"), message);
+    assertTrue(message.contains("2147483647"), message);
+    assertTrue(error("--set", "scoring.windows=[\"steps=x\"]").contains("has no number after '='"));
+  }
+
+  @Test
+  void aSecretCutByAnUnquotedHashInAConfigFileIsRefusedWithoutShowingIt() throws IOException {
+    Path conf =
+        Files.writeString(
+            tmp.resolve("s3.conf"),
+            "naturalness.s3 {\n  access-key = AKIAEXAMPLE\n  secret-key = abc#defSECRET\n}\n");
+    String message = error("--config", conf.toString());
+    assertTrue(message.contains("line 3: s3.secret-key is cut"), message);
+    assertTrue(message.contains("double quotes"), message);
+    assertFalse(message.contains("abc"), message);
+    Path quoted =
+        Files.writeString(
+            tmp.resolve("quoted.conf"),
+            "naturalness.s3 {\n  access-key = AKIAEXAMPLE\n  secret-key = \"abc#def//x\"\n}\n");
+    assertEquals("abc#def//x", load("--config", quoted.toString()).s3().secretKey());
+  }
+
+  @Test
+  void credentialProvidersBecomeHadoopsProviderPath() {
+    Settings.S3 s3 = load("--set", "s3.credential-providers=jceks://file/tmp/s3.jceks").s3();
+    assertEquals(
+        "jceks://file/tmp/s3.jceks",
+        s3.hadoopSettings().get("hadoop.security.credential.provider.path"));
+    assertFalse(s3.hadoopSettings().containsKey("fs.s3a.secret.key"));
+    assertEquals("NATURALNESS_S3_SECRET_KEY", SettingsLoader.secretVariable("s3.secret-key"));
+  }
 }

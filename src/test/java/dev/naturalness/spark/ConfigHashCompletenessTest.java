@@ -86,6 +86,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("s3.path-style-access", "true");
     a.put("s3.access-key", "key");
     a.put("s3.secret-key", "secret");
+    a.put("s3.credential-providers", "jceks://file" + dir.resolve("s3.jceks"));
     a.put("s3.committer", "directory");
     a.put("s3.preflight-timeout-seconds", "5");
     a.put("progress.interval-seconds", "3");
@@ -94,6 +95,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("spark.event-log", dir.resolve("events").toString());
     a.put("testing.fail-first-attempt", "true");
     a.put("testing.fail-every-attempt", "true");
+    a.put("testing.fail-before-publish", "true");
     return a;
   }
 

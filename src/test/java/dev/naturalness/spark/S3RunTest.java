@@ -166,6 +166,57 @@ class S3RunTest {
   }
 
   @Test
+  void keysComeFromTheEnvironmentOrFromAHadoopCredentialProviderAndAreNeverPrinted()
+      throws Exception {
+    List<String> common =
+        new ArrayList<>(
+            List.of(
+                "--set",
+                "input.path=s3a://" + BUCKET + "/in/corpus.jsonl",
+                "--set",
+                "student.path=" + DemoStudent.DIR,
+                "--set",
+                "spark.default-master=local[2]",
+                "--set",
+                "teachers.bootstrap-samples=50"));
+    common.addAll(server.settingsWithoutKeys());
+    Processes.Outcome fromEnvironment =
+        Processes.java("2g", NaturalnessJob.class, "--set", "output.path=s3a://" + BUCKET + "/env")
+            .args(common)
+            .env("NATURALNESS_S3_ACCESS_KEY", ACCESS)
+            .env("NATURALNESS_S3_SECRET_KEY", SECRET)
+            .run(Duration.ofMinutes(5));
+    assertEquals(0, fromEnvironment.exit(), fromEnvironment.output());
+    assertFalse(fromEnvironment.output().contains(SECRET));
+    assertTrue(keys("env/").contains("env/summary.json"));
+
+    // A jceks store holding fs.s3a.access.key and fs.s3a.secret.key, as `hadoop credential` makes.
+    Path store = tmp.resolve("s3.jceks");
+    String provider = "jceks://file" + store.toAbsolutePath();
+    org.apache.hadoop.conf.Configuration c = new org.apache.hadoop.conf.Configuration();
+    c.set("hadoop.security.credential.provider.path", provider);
+    org.apache.hadoop.security.alias.CredentialProvider p =
+        org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(c).get(0);
+    p.createCredentialEntry("fs.s3a.access.key", ACCESS.toCharArray());
+    p.createCredentialEntry("fs.s3a.secret.key", SECRET.toCharArray());
+    p.flush();
+    Processes.Outcome fromProvider =
+        Processes.java(
+                "2g",
+                NaturalnessJob.class,
+                "--set",
+                "output.path=s3a://" + BUCKET + "/provider",
+                "--set",
+                "s3.credential-providers=" + provider)
+            .args(common)
+            .run(Duration.ofMinutes(5));
+    assertEquals(0, fromProvider.exit(), fromProvider.output());
+    assertTrue(keys("provider/").contains("provider/summary.json"));
+    String summary = s3.getObjectAsString(BUCKET, "provider/summary.json");
+    assertFalse(summary.contains(SECRET));
+  }
+
+  @Test
   void aRunThatFailsMidwayLeavesNoSummaryAndTheNextRunReplacesWhatItLeft() throws Exception {
     Run failed = job("runs/b", "--set", "testing.fail-every-attempt=true");
     assertNotEquals(0, failed.exit(), failed.log());

@@ -124,4 +124,39 @@ class SubmitScriptsTest {
     assertEquals(2, usage.exit());
     assertTrue(usage.stderr().startsWith("usage: "), usage.stderr());
   }
+
+  @Test
+  void s3KeysGivenToAScriptTravelInTheEnvironmentAndArePrintedAsStars() throws Exception {
+    for (String[] command :
+        new String[][] {
+          {"submit/local.sh", "--dry-run"},
+          {"submit/spark-submit.sh", "--dry-run", "--master", "yarn"},
+          {"submit/spark-submit-gpu.sh", "--dry-run", "--master", "yarn"},
+        }) {
+      String[] args = java.util.Arrays.copyOf(command, command.length + 6);
+      System.arraycopy(
+          new String[] {
+            "--set",
+            "s3.access-key=AKIA-hidden",
+            "--set",
+            "s3.secret-key=hunter2#x",
+            "--set",
+            "spark.hadoop.fs.s3a.secret.key=hunter3"
+          },
+          0,
+          args,
+          command.length,
+          6);
+      Out o = script(command[0].contains("local") ? Map.of() : clusterSpark(), args);
+      assertEquals(0, o.exit(), o.stderr());
+      for (String secret : new String[] {"AKIA-hidden", "hunter2", "hunter3"}) {
+        assertTrue(!o.stdout().contains(secret), command[0] + " printed a key:\n" + o.stdout());
+      }
+      assertTrue(
+          o.stdout().startsWith("NATURALNESS_S3_ACCESS_KEY=*** NATURALNESS_S3_SECRET_KEY=*** "),
+          o.stdout());
+      assertTrue(!o.stdout().contains("s3.secret-key"), "the key is not on the command line");
+      assertTrue(o.stdout().contains("spark.hadoop.fs.s3a.secret.key=\\*\\*\\*"), o.stdout());
+    }
+  }
 }

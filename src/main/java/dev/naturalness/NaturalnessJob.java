@@ -5,16 +5,16 @@ import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.model.RuntimeEnvironment;
 import dev.naturalness.model.StudentException;
+import dev.naturalness.output.Outputs;
+import dev.naturalness.output.RunLock;
 import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.Leaderboard;
 import dev.naturalness.spark.JobChecks;
 import dev.naturalness.spark.JobFailure;
-import dev.naturalness.spark.Outputs;
 import dev.naturalness.spark.Pipeline;
 import dev.naturalness.spark.PlanOnly;
 import dev.naturalness.spark.StudentSpec;
 import dev.naturalness.spark.Students;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
@@ -43,22 +43,24 @@ public final class NaturalnessJob {
 
   public static int run(String[] args) {
     JobChecks.Checked checked;
+    RunLock lock;
     try {
       checked = JobChecks.check(SettingsLoader.fromArgs(args), new Configuration());
-      claimOutput(checked);
+      lock = claimOutput(checked);
     } catch (ConfigError | StudentException e) {
       System.err.println("naturalness: " + e.getMessage());
       return EXIT_CONFIG;
     }
-    SparkSession spark = session(checked);
-    try {
+    SparkSession spark = null;
+    try (lock) {
+      spark = session(checked);
       if (checked.settings().plan().only()) {
-        List<CostPlan> plans = PlanOnly.run(spark, checked);
+        List<CostPlan> plans = PlanOnly.run(spark, checked, lock);
         System.out.println();
         System.out.print(PlanOnly.format(plans));
         System.out.println("Plan in " + checked.settings().output().path() + "/" + PlanOnly.PLAN);
       } else {
-        Pipeline.Result result = Pipeline.run(spark, checked);
+        Pipeline.Result result = Pipeline.run(spark, checked, lock);
         System.out.println();
         System.out.print(Leaderboard.format(result.teachers()));
         System.out.println(
@@ -67,35 +69,41 @@ public final class NaturalnessJob {
                 + ": scores/ teachers/ selected/ summary.json report.html");
       }
       return 0;
-    } catch (JobFailure e) {
+    } catch (JobFailure | RunLock.LostClaim e) {
       System.err.println("naturalness: " + e.getMessage());
       return EXIT_FAILED;
     } catch (ConfigError | StudentException e) {
       System.err.println("naturalness: " + e.getMessage());
       return EXIT_CONFIG;
     } finally {
-      spark.stop();
+      if (spark != null) {
+        spark.stop();
+      }
     }
   }
 
   /**
-   * Claims the output directory for this run: a scoring run marks it and removes an earlier
-   * summary.json; a plan-only run marks it and leaves an earlier run's outputs alone.
+   * Claims the output directory for this run (its lock, then its marker; a scoring run removes what
+   * an earlier run left for readers) and, for a run that will write it, the incremental cache's
+   * directory.
    */
-  public static void claimOutput(JobChecks.Checked checked) {
-    Settings.Output output = checked.settings().output();
-    Outputs outputs = new Outputs(output.path(), output.format(), new Configuration());
-    checked.settings().s3().applyTo(outputsConfiguration(outputs));
+  public static RunLock claimOutput(JobChecks.Checked checked) {
+    Settings.Job settings = checked.settings();
+    Configuration hadoop = new Configuration();
+    settings.s3().applyTo(hadoop);
+    Outputs outputs = new Outputs(settings.output().path(), settings.output().format(), hadoop);
     String hash = checked.students().get(0).spec().definition().hash();
-    if (checked.settings().plan().only()) {
-      outputs.mark(Instant.now().toString(), hash);
-    } else {
-      outputs.claim(Instant.now().toString(), hash);
+    boolean planOnly = settings.plan().only();
+    RunLock lock = outputs.claim(checked.runId(), checked.started().toString(), hash, !planOnly);
+    if (!planOnly && checked.cache() != null) {
+      try {
+        checked.cache().directory().claim(checked.runId());
+      } catch (RuntimeException e) {
+        lock.close();
+        throw e;
+      }
     }
-  }
-
-  private static Configuration outputsConfiguration(Outputs outputs) {
-    return outputs.configuration();
+    return lock;
   }
 
   /**
@@ -105,10 +113,11 @@ public final class NaturalnessJob {
   public static Pipeline.Result runOn(SparkSession spark, Settings.Job settings) {
     JobChecks.Checked checked =
         JobChecks.check(settings, spark.sparkContext().hadoopConfiguration());
-    claimOutput(checked);
-    Students.ship(
-        spark.sparkContext(), checked.students().stream().map(Students.Prepared::spec).toList());
-    return Pipeline.run(spark, checked);
+    try (RunLock lock = claimOutput(checked)) {
+      Students.ship(
+          spark.sparkContext(), checked.students().stream().map(Students.Prepared::spec).toList());
+      return Pipeline.run(spark, checked, lock);
+    }
   }
 
   static SparkSession session(JobChecks.Checked checked) {

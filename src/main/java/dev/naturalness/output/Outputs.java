@@ -1,37 +1,55 @@
-package dev.naturalness.spark;
+package dev.naturalness.output;
 
 import dev.naturalness.config.ConfigError;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 
 /**
- * The output directory: tables as Parquet or JSON Lines, small files (summary.json, report.html)
- * through the Hadoop filesystem so that s3a:// works the same.
+ * The output directory's protocol: what makes a directory the job's, which run may write it, and
+ * how its files are written.
  *
- * <p>A directory is this job's when it holds the marker file only this job writes; a run claims an
- * empty or missing directory, or one of its own, and removes an earlier summary.json first, so a
- * directory has a summary.json only when its last run finished. Small files are written whole or
- * not at all (a temporary file renamed into place; on S3 a single PUT), and a symbolic link inside
- * the output is replaced, never followed.
+ * <p>A directory is this job's when it holds the marker file only this job writes ({@value
+ * #MARKER}); a run claims an empty or missing directory, or one of the job's, and first removes
+ * what told readers an earlier run had finished there (summary.json, the report), so a directory
+ * has a summary.json only when its last run finished. One run at a time: the claim takes the run
+ * lock ({@link RunLock}) and names the run in the marker, and before it publishes a run checks that
+ * both are still its own. Small files are written whole or not at all (a temporary file renamed
+ * into place; on S3 a single PUT), and a symbolic link inside the output is replaced, never
+ * followed.
  */
 public final class Outputs {
   /** Marks a directory as a naturalness output, so that a later run may replace it. */
   public static final String MARKER = "_naturalness";
 
   public static final String SUMMARY = "summary.json";
+  public static final String REPORT = "report.html";
+  public static final String REPORT_DATA = "report_data";
+
+  /**
+   * Where a run draws its report before it publishes: readers never take a report here for a
+   * finished run's.
+   */
+  public static final String REPORT_STAGING = "_report";
+
+  /**
+   * What a finished run leaves for readers, and what an unfinished one may have left, removed when
+   * a new run claims the directory.
+   */
+  static final List<String> REMOVED_ON_CLAIM =
+      List.of(SUMMARY, REPORT, REPORT_DATA, REPORT_STAGING);
+
   static final String MARKER_SIGNATURE = "\"written_by\": \"naturalness\"";
 
   private final Path root;
@@ -42,6 +60,10 @@ public final class Outputs {
     this.root = new Path(path);
     this.format = format;
     this.hadoop = hadoop;
+  }
+
+  public String format() {
+    return format;
   }
 
   /**
@@ -67,56 +89,74 @@ public final class Outputs {
       }
     } catch (IOException e) {
       throw new ConfigError(
-          "output.path " + root + " cannot be read: " + InputPreflight.firstLine(e.getMessage()));
+          "output.path " + root + " cannot be read: " + firstLine(e.getMessage()));
     }
   }
 
   private boolean isOurs(FileSystem fs) throws IOException {
+    if (fs.exists(new Path(root, RunLock.FILE))) {
+      return true; // a run has it now (whether that run may be replaced is the lock's question)
+    }
     Path marker = new Path(root, MARKER);
     if (!fs.exists(marker) || !fs.getFileStatus(marker).isFile()) {
       return false;
     }
-    try (var in = fs.open(marker)) {
-      // Markers of earlier versions of the job name the run's config hash but not the writer.
-      String text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-      return text.contains(MARKER_SIGNATURE) || text.contains("\"config_hash\"");
-    }
-  }
-
-  /** Claims the directory for this run: writes the marker and removes an earlier summary.json. */
-  public void claim(String started, String configHash) {
-    writeMarker(started, configHash, true);
+    // Markers of earlier versions of the job name the run's config hash but not the writer.
+    String text = read(fs, marker);
+    return text.contains(MARKER_SIGNATURE) || text.contains("\"config_hash\"");
   }
 
   /**
-   * Marks the directory as this job's without touching what an earlier run left (a plan-only run
-   * writes plan.json beside an earlier run's outputs).
+   * Claims the directory for one run: takes the run lock (refused in one line while another run
+   * holds it), names the run in the marker and, for a scoring run, removes what an earlier run left
+   * for readers. A plan-only run ({@code replacesOutputs} false) leaves an earlier run's outputs.
    */
-  public void mark(String started, String configHash) {
-    writeMarker(started, configHash, false);
-  }
-
-  private void writeMarker(String started, String configHash, boolean removeSummary) {
+  public RunLock claim(String runId, String started, String configHash, boolean replacesOutputs) {
     checkClaimable();
+    RunLock lock = RunLock.acquire(this, runId, started);
     try {
-      if (removeSummary) {
-        root.getFileSystem(hadoop).delete(new Path(root, SUMMARY), false);
+      FileSystem fs = root.getFileSystem(hadoop);
+      if (replacesOutputs) {
+        for (String name : REMOVED_ON_CLAIM) {
+          fs.delete(new Path(root, name), true);
+        }
       }
       writeText(
           MARKER,
           "{"
               + MARKER_SIGNATURE
-              + ", \"started\": \""
+              + ", \"run_id\": \""
+              + runId
+              + "\", \"started\": \""
               + started
               + "\", \"config_hash\": \""
               + configHash
               + "\"}\n");
-    } catch (IOException e) {
+      return lock;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
       throw new ConfigError(
+          "output.path " + root + " cannot be written: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * Fails unless the marker still names this run: on a store without exclusive creation another run
+   * may have claimed the directory since.
+   */
+  public void checkMarkerIsOurs(String runId) throws IOException {
+    Path marker = new Path(root, MARKER);
+    FileSystem fs = root.getFileSystem(hadoop);
+    String text = fs.exists(marker) ? read(fs, marker) : "";
+    if (!text.contains("\"run_id\": \"" + runId + "\"")) {
+      throw new RunLock.LostClaim(
           "output.path "
               + root
-              + " cannot be written: "
-              + InputPreflight.firstLine(e.getMessage()));
+              + " was claimed by another run (its "
+              + MARKER
+              + " no longer names run "
+              + runId
+              + "); this run publishes nothing");
     }
   }
 
@@ -124,25 +164,60 @@ public final class Outputs {
     return hadoop;
   }
 
+  public Path root() {
+    return root;
+  }
+
   public String path(String name) {
     return new Path(root, name).toString();
   }
 
-  public void writeTable(Dataset<Row> table, String name) throws IOException {
+  /**
+   * The path a table is written to, once a symbolic link standing there has been removed (a table
+   * writer then writes it whole).
+   */
+  public String tablePath(String name) throws IOException {
     replaceLink(name);
-    var writer = table.write().mode(SaveMode.Overwrite);
-    if (format.equals("json")) {
-      // Null fields kept: every JSON line has every column, as a Parquet row does.
-      writer.option("ignoreNullFields", "false").json(path(name));
-    } else {
-      writer.parquet(path(name));
-    }
+    return path(name);
   }
 
   /** Writes a small file under the output, whole or not at all, never through a link. */
   public void writeText(String name, String text) throws IOException {
     replaceLink(name);
     writeFile(path(name), text, hadoop);
+  }
+
+  /** Moves a file or directory of the output to another name, replacing what is there. */
+  public void move(String from, String to) throws IOException {
+    FileSystem fs = root.getFileSystem(hadoop);
+    replaceLink(to);
+    Path target = new Path(root, to);
+    fs.delete(target, true);
+    if (!fs.rename(new Path(root, from), target)) {
+      throw new IOException("cannot move " + path(from) + " to " + target);
+    }
+  }
+
+  /**
+   * Moves the report drawn under {@link #REPORT_STAGING} into place, its data first and the page
+   * last, writing report_data's copy of the final summary: what a run does just before it writes
+   * summary.json.
+   */
+  public void publishReport(String finalSummary) throws IOException {
+    FileSystem fs = root.getFileSystem(hadoop);
+    if (fs.exists(new Path(root, REPORT_STAGING + "/" + REPORT_DATA))) {
+      move(REPORT_STAGING + "/" + REPORT_DATA, REPORT_DATA);
+      writeText(REPORT_DATA + "/" + SUMMARY, finalSummary);
+    }
+    if (fs.exists(new Path(root, REPORT_STAGING + "/" + REPORT))) {
+      move(REPORT_STAGING + "/" + REPORT, REPORT);
+    }
+    remove(REPORT_STAGING);
+  }
+
+  /** Removes a file or directory of the output, if it is there. */
+  public void remove(String name) throws IOException {
+    root.getFileSystem(hadoop).delete(new Path(root, name), true);
   }
 
   /**
@@ -186,6 +261,12 @@ public final class Outputs {
         .rename(temporary, file, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
   }
 
+  static String read(FileSystem fs, Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return new String(in.readNBytes(1 << 16), StandardCharsets.UTF_8);
+    }
+  }
+
   /**
    * On a local output, removes a symbolic link standing where {@code name} or one of its parent
    * directories (below the output's root) will be written, so that nothing outside the output is
@@ -207,5 +288,14 @@ public final class Outputs {
         break;
       }
     }
+  }
+
+  /** The first line of a message (exceptions from Hadoop and S3 run to many lines). */
+  public static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
   }
 }

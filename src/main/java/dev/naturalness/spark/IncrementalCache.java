@@ -3,9 +3,11 @@ package dev.naturalness.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 
+import dev.naturalness.output.CacheDirectory;
 import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.ScoreDefinition;
 import dev.naturalness.scoring.WindowRule;
@@ -15,34 +17,54 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Scores kept between runs (incremental.cache), stored by part: per response_id and text sha256,
  * the GALP part and each window's part under the hash of what that part depends on (the student's
  * files, the step source, the window, the length limit, sampling: {@link
  * ScoreDefinition#partHash}). A run reuses the parts it finds, scores only what is missing (adding
- * a window or a student scores only that), and writes a new version. Versions are directories named
- * by the run's start; a reader takes the newest that finished (_SUCCESS), so a run that dies while
- * writing leaves the previous version in place.
+ * a window or a student scores only that), and writes a new version: its own parts and every part
+ * it read that it did not replace. The directory's protocol (marker, versions, damaged files) is
+ * {@link CacheDirectory}'s; this class reads and writes the parts with Spark.
  */
 public final class IncrementalCache {
   static final String TEXT_SHA = "text_sha";
 
-  private final Path root;
-  private final Configuration hadoop;
+  /** A stored part: the response it belongs to, the text it was scored on, and the part. */
+  static final StructType STORED = stored();
 
-  public IncrementalCache(String path, Configuration hadoop) {
-    this.root = new Path(path);
-    this.hadoop = hadoop;
+  private static final String VERSION = "_version";
+
+  private IncrementalCache() {}
+
+  private static StructType stored() {
+    StructType t =
+        new StructType()
+            .add(Fields.RESPONSE_ID, DataTypes.StringType, true)
+            .add(TEXT_SHA, DataTypes.StringType, true);
+    for (StructField f : PartRows.SCHEMA.fields()) {
+      t = t.add(f);
+    }
+    return t;
+  }
+
+  /** The cache's directory, whose files must hold the stored parts' columns. */
+  public static CacheDirectory directory(String path, Configuration hadoop) {
+    return new CacheDirectory(path, hadoop, Set.of(STORED.fieldNames()));
   }
 
   /** The parts a definition needs: part name to the hash it is stored under. */
@@ -59,20 +81,37 @@ public final class IncrementalCache {
     return parts;
   }
 
-  /** The newest finished version, or null. */
-  Path latest() throws IOException {
-    FileSystem fs = root.getFileSystem(hadoop);
-    if (!fs.exists(root)) {
-      return null;
-    }
-    FileStatus[] versions = fs.listStatus(root, p -> p.getName().startsWith("v="));
-    Arrays.sort(versions, (a, b) -> b.getPath().getName().compareTo(a.getPath().getName()));
-    for (FileStatus v : versions) {
-      if (fs.exists(new Path(v.getPath(), "_SUCCESS"))) {
-        return v.getPath();
+  /**
+   * The stored parts of every version the cache held when the run started, each row with the
+   * version it came from; files gone since (another run merged them into its own version) and files
+   * that cannot be read are left out: their responses are scored again.
+   */
+  static Dataset<Row> stored(
+      SparkSession spark, CacheDirectory.Contents contents, Configuration hadoop)
+      throws IOException {
+    Dataset<Row> all = null;
+    for (CacheDirectory.Version v : contents.versions()) {
+      List<String> files = new ArrayList<>();
+      for (String f : v.files()) {
+        Path p = new Path(f);
+        if (p.getFileSystem(hadoop).exists(p)) {
+          files.add(f);
+        }
       }
+      if (files.isEmpty()) {
+        continue;
+      }
+      Dataset<Row> rows =
+          spark
+              .read()
+              .schema(STORED)
+              .option("ignoreCorruptFiles", "true")
+              .option("ignoreMissingFiles", "true")
+              .parquet(files.toArray(new String[0]))
+              .withColumn(VERSION, lit(new Path(v.path()).getName()));
+      all = all == null ? rows : all.unionByName(rows);
     }
-    return null;
+    return all;
   }
 
   /**
@@ -80,27 +119,25 @@ public final class IncrementalCache {
    * id and text under the given hashes (null when none). Duplicates and rows with a read problem
    * get none: their status is decided again.
    */
-  public Dataset<Row> attachParts(
-      SparkSession spark, Dataset<Row> canonical, Map<String, String> needed) throws IOException {
-    Path latest = latest();
-    if (latest == null) {
+  public static Dataset<Row> attachParts(
+      SparkSession spark,
+      Dataset<Row> canonical,
+      Map<String, String> needed,
+      CacheDirectory.Contents contents,
+      Configuration hadoop)
+      throws IOException {
+    Dataset<Row> all = stored(spark, contents, hadoop);
+    if (all == null) {
       return canonical.withColumn(
-          Fields.CACHED_PARTS,
-          org.apache
-              .spark
-              .sql
-              .functions
-              .lit(null)
-              .cast(org.apache.spark.sql.types.DataTypes.createArrayType(PartRows.SCHEMA)));
+          Fields.CACHED_PARTS, lit(null).cast(DataTypes.createArrayType(PartRows.SCHEMA)));
     }
+    // Two versions may hold the same part: either is right (same text, same definition), and a
+    // row's parts are taken by name.
     Dataset<Row> stored =
-        spark
-            .read()
-            .parquet(latest.toString())
-            .filter(
-                col(PartRows.PART_HASH)
-                    .isin(needed.values().toArray())
-                    .and(col("status").isin(PartRows.REUSABLE.toArray())));
+        all.filter(
+            col(PartRows.PART_HASH)
+                .isin(needed.values().toArray())
+                .and(col("status").isin(PartRows.REUSABLE.toArray())));
     Column[] part =
         Arrays.stream(PartRows.SCHEMA.fieldNames()).map(f -> col("k." + f)).toArray(Column[]::new);
     Dataset<Row> hits =
@@ -123,19 +160,29 @@ public final class IncrementalCache {
         .repartition(CachedPartitions.like(canonical));
   }
 
-  /** Whether a row's stored parts hold everything the definition needs. */
-  public static Column complete(Map<String, String> needed) {
-    return col(Fields.CACHED_PARTS)
-        .isNotNull()
-        .and(size(col(Fields.CACHED_PARTS)).equalTo(needed.size()));
+  /** One row per key: the one from the newest version (two runs at once leave two versions). */
+  private static Dataset<Row> newestFirst(Dataset<Row> rows, String... key) {
+    WindowSpec newest =
+        Window.partitionBy(Arrays.stream(key).map(functions::col).toArray(Column[]::new))
+            .orderBy(col(VERSION).desc());
+    return rows.withColumn("_n", row_number().over(newest))
+        .filter(col("_n").equalTo(1))
+        .drop("_n", VERSION);
   }
 
   /**
-   * Writes this run's parts (every student's) and the previous version's other parts as a new
-   * version; a part of a response scored now replaces the one stored for it, whatever its text was.
+   * Writes this run's parts (every student's) and the parts of the versions it read that it did not
+   * replace as a new version, then removes the versions it read. A part of a response scored now
+   * replaces the one stored for it, whatever its text was.
    */
-  public void update(SparkSession spark, Dataset<Row> scores, String version) throws IOException {
-    Path previous = latest();
+  public static void update(
+      SparkSession spark,
+      Dataset<Row> scores,
+      CacheDirectory directory,
+      CacheDirectory.Contents read,
+      String version,
+      Configuration hadoop)
+      throws IOException {
     List<Column> columns =
         new ArrayList<>(List.of(col(Fields.RESPONSE_ID), col(Fields.TEXT_SHA).as(TEXT_SHA)));
     for (String f : PartRows.SCHEMA.fieldNames()) {
@@ -150,24 +197,19 @@ public final class IncrementalCache {
                 explode(col(ScoreRows.PARTS)).as("_p"))
             .select(columns.toArray(new Column[0]))
             .filter(col("status").isin(PartRows.REUSABLE.toArray()));
-    if (previous != null) {
-      Dataset<Row> old = spark.read().parquet(previous.toString());
-      next =
-          next.unionByName(
-              old.join(
+    Dataset<Row> old = stored(spark, read, hadoop);
+    if (old != null) {
+      Dataset<Row> kept =
+          newestFirst(old, Fields.RESPONSE_ID, PartRows.PART_HASH)
+              .join(
                   next.select(Fields.RESPONSE_ID, PartRows.PART_HASH),
-                  old.col(Fields.RESPONSE_ID)
-                      .equalTo(next.col(Fields.RESPONSE_ID))
-                      .and(old.col(PartRows.PART_HASH).equalTo(next.col(PartRows.PART_HASH))),
-                  "left_anti"));
+                  scala.collection.JavaConverters.asScalaBuffer(
+                          List.of(Fields.RESPONSE_ID, PartRows.PART_HASH))
+                      .toSeq(),
+                  "left_anti");
+      next = next.unionByName(kept);
     }
-    Path target = new Path(root, "v=" + version);
-    next.write().mode(SaveMode.Overwrite).parquet(target.toString());
-    FileSystem fs = root.getFileSystem(hadoop);
-    for (FileStatus old :
-        fs.listStatus(
-            root, p -> p.getName().startsWith("v=") && !p.getName().equals(target.getName()))) {
-      fs.delete(old.getPath(), true);
-    }
+    next.write().mode(SaveMode.Overwrite).parquet(version);
+    directory.removeRead(read, version);
   }
 }

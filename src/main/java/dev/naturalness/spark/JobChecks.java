@@ -3,9 +3,13 @@ package dev.naturalness.spark;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.model.StudentException;
+import dev.naturalness.output.CacheDirectory;
+import dev.naturalness.output.Outputs;
+import dev.naturalness.output.RunLock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +42,13 @@ public final class JobChecks {
       List<Students.Prepared> students,
       InputPreflight.Found input,
       boolean cluster,
-      String previousRun) {}
+      String previousRun,
+      Cache cache,
+      String runId,
+      Instant started) {}
+
+  /** The incremental cache's directory and what it held before the run (null: no cache). */
+  public record Cache(CacheDirectory directory, CacheDirectory.Contents contents) {}
 
   private JobChecks() {}
 
@@ -57,8 +67,19 @@ public final class JobChecks {
               new Outputs(output.path(), output.format(), hadoop).checkClaimable();
               return publishedRun(output, hadoop);
             });
+    Cache cache =
+        settings.incremental().cache().isEmpty()
+            ? null
+            : withinS3Deadline(settings, () -> cache(settings.incremental().cache(), hadoop));
     List<Students.Prepared> students = Students.prepare(settings, hadoop, cluster);
-    return new Checked(settings, students, input, cluster, previous);
+    Instant started = Instant.now();
+    return new Checked(
+        settings, students, input, cluster, previous, cache, RunLock.newRunId(started), started);
+  }
+
+  private static Cache cache(String path, Configuration hadoop) {
+    CacheDirectory directory = IncrementalCache.directory(path, hadoop);
+    return new Cache(directory, directory.check());
   }
 
   /** The master spark-submit set, or the job's default. */
@@ -117,6 +138,7 @@ public final class JobChecks {
     boolean s3 =
         settings.input().path().startsWith("s3a:")
             || settings.output().path().startsWith("s3a:")
+            || settings.incremental().cache().startsWith("s3a:")
             || settings.output().publishPointer().startsWith("s3a:");
     if (!s3) {
       return check.get();

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.naturalness.config.Settings;
+import dev.naturalness.output.Outputs;
+import dev.naturalness.output.RunLock;
 import dev.naturalness.report.CostPlan;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +35,7 @@ public final class PlanOnly {
 
   private PlanOnly() {}
 
-  public static List<CostPlan> run(SparkSession spark, JobChecks.Checked checked) {
+  public static List<CostPlan> run(SparkSession spark, JobChecks.Checked checked, RunLock lock) {
     Settings.Job settings = checked.settings();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     settings.s3().applyTo(hadoop);
@@ -66,6 +68,7 @@ public final class PlanOnly {
               .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
               .enable(SerializationFeature.INDENT_OUTPUT)
               .writeValueAsString(Map.of("plan", plans, "stage_seconds", stages.seconds()));
+      lock.checkStillOurs();
       new Outputs(settings.output().path(), settings.output().format(), hadoop)
           .writeText(PLAN, json + "\n");
     } catch (IOException e) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
+import dev.naturalness.output.Outputs;
 import dev.naturalness.report.ReportData;
 import dev.naturalness.report.ReportHtml;
 import dev.naturalness.report.RunSummary;
@@ -37,8 +38,9 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Aggregates and samples what the report shows (only small results reach the driver), writes
  * report.html, and small JSON copies for the notebooks (pandas reads them without pyarrow):
- * report_data/teachers.json, report_data/summary.json, report_data/scores_sample.jsonl,
- * report_data/selected_sample.jsonl.
+ * report_data/teachers.json, report_data/scores_sample.jsonl, report_data/selected_sample.jsonl
+ * (and, when the run publishes, report_data/summary.json). It draws them under {@link
+ * Outputs#REPORT_STAGING}; the run moves them into place when it publishes.
  */
 public final class ReportStage {
   static final int BINS = 30;
@@ -72,17 +74,17 @@ public final class ReportStage {
             histograms(ok),
             disagreements(ok),
             worstSteps(ok, teachers, settings.input().columns()));
-    outputs.writeText("report.html", ReportHtml.render(data));
+    String at = Outputs.REPORT_STAGING + "/";
+    outputs.writeText(at + Outputs.REPORT, ReportHtml.render(data));
     // The teachers/ table's columns, so that a notebook reads the JSON as it would the table.
     outputs.writeText(
-        "report_data/teachers.json",
+        at + Outputs.REPORT_DATA + "/teachers.json",
         new ObjectMapper()
             .writerWithDefaultPrettyPrinter()
             .writeValueAsString(teachers.stream().map(TeacherRows::toMap).toList()));
-    outputs.writeText("report_data/summary.json", summary.toJson());
     double fraction = Math.min(1.0, (double) SCORES_SAMPLE / Math.max(1, scoreRows));
     outputs.writeText(
-        "report_data/scores_sample.jsonl",
+        at + Outputs.REPORT_DATA + "/scores_sample.jsonl",
         String.join(
                 "\n",
                 scores
@@ -94,7 +96,7 @@ public final class ReportStage {
                     .collectAsList())
             + "\n");
     outputs.writeText(
-        "report_data/selected_sample.jsonl",
+        at + Outputs.REPORT_DATA + "/selected_sample.jsonl",
         String.join(
                 "\n",
                 selected

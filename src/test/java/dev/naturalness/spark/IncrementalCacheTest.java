@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +85,132 @@ class IncrementalCacheTest extends SparkTestBase {
     // Other settings give other scores: the cache does not serve them.
     JobRunner.run(spark(), inputAB, tmp.resolve("steps"), cache, "scoring.window.steps=1");
     assertEquals(all.size() - 1, NaturalnessJobTest.counts(tmp.resolve("steps")).get("scored_now"));
+  }
+
+  /** The cache's complete versions. */
+  static List<Path> versions(Path cache) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(cache)) {
+      return files
+          .filter(
+              f ->
+                  f.getFileName().toString().startsWith("v=")
+                      && java.nio.file.Files.exists(f.resolve("_SUCCESS")))
+          .sorted()
+          .toList();
+    }
+  }
+
+  static List<Path> partFiles(Path version) throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(version)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
+    }
+  }
+
+  @Test
+  void aDamagedCacheFileIsReportedItsResponsesAreScoredAgainAndTheNextNightIsWhole()
+      throws Exception {
+    List<Map<String, Object>> rows = Corpora.demoSlice(24);
+    Path input = Corpora.writeJsonLines(tmp.resolve("in"), "c.jsonl", rows);
+    Path cache = tmp.resolve("cache");
+    JobRunner.run(spark(), input, tmp.resolve("n1"), "incremental.cache=" + cache);
+    List<Path> parts = partFiles(versions(cache).get(0));
+    Assertions.assertTrue(parts.size() >= 2, "several files, one of them damaged: " + parts);
+    long inDamaged =
+        spark().read().parquet(parts.get(0).toString()).select("response_id").distinct().count();
+    byte[] head = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(parts.get(0)), 100);
+    java.nio.file.Files.write(parts.get(0), head);
+
+    JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
+    Map<String, Long> second = NaturalnessJobTest.counts(tmp.resolve("n2"));
+    assertEquals(inDamaged, second.get("scored_now"), "the damaged file's responses, again");
+    assertEquals(rows.size() - inDamaged, second.get("reused"));
+    Map<String, Row> before = byId(tmp.resolve("n1/scores"));
+    Map<String, Row> after = byId(tmp.resolve("n2/scores"));
+    for (String id : before.keySet()) {
+      assertEquals(
+          (Double) before.get(id).getAs("lalp"), (Double) after.get(id).getAs("lalp"), 1e-6, id);
+    }
+    assertEquals(1, versions(cache).size(), "the damaged version was replaced");
+
+    JobRunner.run(spark(), input, tmp.resolve("n3"), "incremental.cache=" + cache);
+    assertEquals(0L, NaturalnessJobTest.counts(tmp.resolve("n3")).get("scored_now"));
+  }
+
+  @Test
+  void aCacheDirectoryThisJobDidNotWriteIsRefusedInOneLineAndLeftAlone() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp.resolve("in"), "c.jsonl", Corpora.small());
+    Path cache = tmp.resolve("someone-elses");
+    java.nio.file.Files.createDirectories(cache.resolve("v=2020"));
+    java.nio.file.Files.writeString(cache.resolve("v=2020/notes.txt"), "mine");
+    dev.naturalness.config.ConfigError e =
+        Assertions.assertThrows(
+            dev.naturalness.config.ConfigError.class,
+            () -> JobRunner.run(spark(), input, tmp.resolve("out"), "incremental.cache=" + cache));
+    Assertions.assertTrue(
+        e.getMessage()
+            .startsWith("incremental.cache " + cache + " holds files but no _naturalness_cache"),
+        e.getMessage());
+    assertEquals("mine", java.nio.file.Files.readString(cache.resolve("v=2020/notes.txt")));
+    Assertions.assertFalse(java.nio.file.Files.exists(tmp.resolve("out/scores")));
+  }
+
+  @Test
+  void versionsLeftByTwoRunsAtOnceAreBothServedThenMergedIntoOne() throws Exception {
+    List<Map<String, Object>> rows = Corpora.demoSlice(16);
+    Path a = Corpora.writeJsonLines(tmp.resolve("a"), "c.jsonl", rows.subList(0, 8));
+    Path b = Corpora.writeJsonLines(tmp.resolve("b"), "c.jsonl", rows.subList(8, 16));
+    Path all = Corpora.writeJsonLines(tmp.resolve("all"), "c.jsonl", rows);
+    Path cache = tmp.resolve("cache");
+    Path other = tmp.resolve("other-cache");
+    JobRunner.run(spark(), a, tmp.resolve("ra"), "incremental.cache=" + cache);
+    JobRunner.run(spark(), b, tmp.resolve("rb"), "incremental.cache=" + other);
+    // Two runs at once on one cache each leave a version: B's lands beside A's.
+    Path moved = versions(other).get(0);
+    java.nio.file.Files.move(moved, cache.resolve(moved.getFileName()));
+    assertEquals(2, versions(cache).size());
+
+    JobRunner.run(spark(), all, tmp.resolve("rall"), "incremental.cache=" + cache);
+    Map<String, Long> counts = NaturalnessJobTest.counts(tmp.resolve("rall"));
+    assertEquals(0L, counts.get("scored_now"), "both versions served");
+    assertEquals(16L, counts.get("reused"));
+    assertEquals(1, versions(cache).size(), "merged into one");
+    assertEquals(
+        16L,
+        spark()
+            .read()
+            .parquet(versions(cache).get(0).toString())
+            .select("response_id")
+            .distinct()
+            .count());
+  }
+
+  @Test
+  void aCacheWrittenBeforeMarkersIsTakenAsTheJobsAndAForeignFileInItIsLeftOut() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp.resolve("in"), "c.jsonl", Corpora.demoSlice(8));
+    Path cache = tmp.resolve("cache");
+    JobRunner.run(spark(), input, tmp.resolve("n1"), "incremental.cache=" + cache);
+    // As an earlier version of the job left it: versions v=<millis>, no marker.
+    java.nio.file.Files.delete(cache.resolve("_naturalness_cache"));
+    Path version = versions(cache).get(0);
+    Path legacy = cache.resolve("v=1764800000000");
+    java.nio.file.Files.move(version, legacy);
+    JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
+    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n2")).get("reused"));
+    Assertions.assertTrue(java.nio.file.Files.exists(cache.resolve("_naturalness_cache")));
+
+    // Someone's own Parquet inside a version: left out, named, never read as scores.
+    Path current = versions(cache).get(0);
+    spark()
+        .sql("select 1 as id, 'x' as note")
+        .coalesce(1)
+        .write()
+        .parquet(tmp.resolve("foreign").toString());
+    Path foreign = partFiles(tmp.resolve("foreign")).get(0);
+    java.nio.file.Files.copy(foreign, current.resolve("part-99999-foreign.parquet"));
+    JobRunner.run(spark(), input, tmp.resolve("n3"), "incremental.cache=" + cache);
+    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n3")).get("reused"));
+    Assertions.assertFalse(
+        java.nio.file.Files.exists(current), "the version read was replaced by the new one");
   }
 
   private Map<String, Row> byId(Path table) {

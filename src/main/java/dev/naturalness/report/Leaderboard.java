@@ -12,6 +12,9 @@ import java.util.Map;
  * teacher x student matrix.
  */
 public final class Leaderboard {
+  /** Teachers printed per student; the rest are in teachers/. */
+  static final int SHOWN = 40;
+
   private Leaderboard() {}
 
   public static String format(List<TeacherSummary> teachers) {
@@ -41,7 +44,7 @@ public final class Leaderboard {
               "scored",
               "errors");
       out.append(header).append("-".repeat(header.length() - 1)).append('\n');
-      for (TeacherSummary t : e.getValue()) {
+      for (TeacherSummary t : e.getValue().subList(0, Math.min(SHOWN, e.getValue().size()))) {
         out.append(
             String.format(
                 Locale.ROOT,
@@ -59,9 +62,16 @@ public final class Leaderboard {
                 t.scored(),
                 t.errors()));
       }
+      if (e.getValue().size() > SHOWN) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "... and %,d more teachers in teachers/%n",
+                e.getValue().size() - SHOWN));
+      }
       out.append('\n');
     }
-    if (byStudent.size() > 1) {
+    if (byStudent.size() > 1 && teachers.size() <= SHOWN * byStudent.size()) {
       out.append(matrix(teachers, new ArrayList<>(byStudent.keySet())));
     }
     return out.toString();

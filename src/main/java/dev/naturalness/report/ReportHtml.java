@@ -21,6 +21,11 @@ public final class ReportHtml {
   /** Teachers drawn as charts; the tables list them all. */
   static final int CHART_TEACHERS = 12;
 
+  /**
+   * Teachers a table shows per student (the best by the ranking metric); the rest are in teachers/.
+   */
+  static final int TABLE_TEACHERS = 200;
+
   private static final String[] COLORS = {
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf", "#393b79", "#637939"
@@ -49,10 +54,11 @@ public final class ReportHtml {
         .append(esc(d.summary().finished()))
         .append("</p>\n");
     Map<String, List<TeacherSummary>> byStudent = byStudent(d.teachers());
+    byStudent.replaceAll((student, teachers) -> shownInTables(h, student, teachers));
     byStudent.forEach(
         (student, teachers) -> leaderboard(h, student, teachers, byStudent.size() > 1));
     if (byStudent.size() > 1) {
-      studentMatrix(h, d.teachers(), names);
+      studentMatrix(h, byStudent.values().stream().flatMap(List::stream).toList(), names);
     }
     if (d.windows().size() > 1) {
       byStudent.forEach(
@@ -70,6 +76,25 @@ public final class ReportHtml {
     runNumbers(h, d);
     h.append("</body></html>\n");
     return h.toString();
+  }
+
+  /**
+   * The teachers the tables show: all of them, or the best {@value #TABLE_TEACHERS} with a note (a
+   * page with a row per teacher of a column that holds a value per row would not open).
+   */
+  private static List<TeacherSummary> shownInTables(
+      StringBuilder h, String student, List<TeacherSummary> teachers) {
+    if (teachers.size() <= TABLE_TEACHERS) {
+      return teachers;
+    }
+    h.append("<p class=\"note\">Student ")
+        .append(esc(student))
+        .append(" has ")
+        .append(String.format(Locale.ROOT, "%,d", teachers.size()))
+        .append(" teachers; the tables below show the best ")
+        .append(TABLE_TEACHERS)
+        .append(" by LALP, and teachers/ holds every one.</p>\n");
+    return teachers.subList(0, TABLE_TEACHERS);
   }
 
   private static Map<String, List<TeacherSummary>> byStudent(List<TeacherSummary> teachers) {
@@ -608,6 +633,13 @@ public final class ReportHtml {
   }
 
   private static void sincePrevious(StringBuilder h, RunSummary s) {
+    if (s.sincePreviousSkipped() != null) {
+      h.append("<section id=\"since\"><h2>What changed since the previous run</h2><p>")
+          .append("Not compared with the previous run: ")
+          .append(esc(s.sincePreviousSkipped()))
+          .append(".</p></section>\n");
+      return;
+    }
     if (s.sincePrevious() == null || s.sincePrevious().isEmpty()) {
       return;
     }

@@ -22,7 +22,9 @@ import java.util.Map;
  * @param teacherStudent per teacher and student, the mean LALP and its rank (the matrix of a run
  *     with several students)
  * @param sincePrevious per student, what changed against the run the publish pointer named before
- *     this one (null when there is none)
+ *     this one (null when there is none, or when the two runs could not be compared)
+ * @param sincePreviousSkipped why this run was not compared with the previous one (null when it
+ *     was, or when there is none)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunSummary(
@@ -41,6 +43,7 @@ public record RunSummary(
     List<Lengths> lengths,
     Map<String, Map<String, Cell>> teacherStudent,
     List<SincePrevious> sincePrevious,
+    String sincePreviousSkipped,
     Map<String, Long> driverMemoryMb,
     Map<String, Long> executorMemoryMb,
     JsonNode config) {
@@ -165,6 +168,7 @@ public record RunSummary(
         lengths,
         teacherStudent,
         sincePrevious,
+        sincePreviousSkipped,
         driverMemory,
         executorMemory,
         config);

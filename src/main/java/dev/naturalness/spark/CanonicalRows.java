@@ -50,10 +50,10 @@ final class CanonicalRows implements Serializable {
 
   CorpusRow read(Row r) {
     List<String> texts = r.isNullAt(steps) ? null : r.getList(steps);
-    int[] ends = null;
+    long[] ends = null;
     if (!r.isNullAt(stepEnds)) {
-      List<Integer> list = r.getList(stepEnds);
-      ends = new int[list.size()];
+      List<Long> list = r.getList(stepEnds);
+      ends = new long[list.size()];
       for (int i = 0; i < ends.length; i++) {
         ends[i] = list.get(i) == null ? -1 : list.get(i);
       }

@@ -83,7 +83,8 @@ public final class CorpusReader {
             c.stepEnds(),
             stepSource.equals(StepSource.GIVEN_STEP_ENDS),
             "input.columns.step-ends",
-            DataTypes.createArrayType(DataTypes.IntegerType));
+            // 64-bit, so that an end beyond an int is refused as out of range, never wrapped.
+            DataTypes.createArrayType(DataTypes.LongType));
     Column given =
         stepSource.equals(StepSource.GIVEN_STEPS)
             ? to_json(steps)

@@ -42,6 +42,11 @@ public final class InputPreflight {
   private static final int JSON_LINES_SAMPLED = 200;
   private static final int FOOTER_THREADS = 8;
 
+  /**
+   * The element types of an array of whole numbers, as Parquet footers and JSON lines name them.
+   */
+  private static final Set<String> WHOLE_NUMBERS = Set.of("int32", "int64", "integer");
+
   /** What the preflight found. */
   public record Found(String format, List<String> files, Set<String> columns) {}
 
@@ -142,7 +147,7 @@ public final class InputPreflight {
     }
     String label = types.get(c.correct());
     if (label != null
-        && (label.equals("array") || label.equals("object") || label.equals("group"))) {
+        && (label.startsWith("array") || label.equals("object") || label.equals("group"))) {
       throw new ConfigError(
           "input column '"
               + c.correct()
@@ -151,6 +156,12 @@ public final class InputPreflight {
               + where
               + "; expected boolean, a string such as true/false or yes/no, or 1/0");
     }
+    requireStepColumn(c, stepSource, types, where);
+  }
+
+  /** The column the step source reads the steps from: there, and an array of the right type. */
+  private static void requireStepColumn(
+      Settings.Columns c, String stepSource, Map<String, String> types, String where) {
     String[] stepKey =
         stepSource.equals(StepSource.GIVEN_STEPS)
             ? new String[] {c.steps(), "input.columns.steps"}
@@ -168,7 +179,21 @@ public final class InputPreflight {
                 + " reads the steps from it; set "
                 + stepKey[1]);
       }
-      if (!type.equals("array") && !type.equals("group")) {
+      boolean ends = stepSource.equals(StepSource.GIVEN_STEP_ENDS);
+      String element = type.startsWith("array<") ? type.substring(6, type.length() - 1) : null;
+      if (element != null && !(ends ? WHOLE_NUMBERS.contains(element) : element.equals("string"))) {
+        throw new ConfigError(
+            "input column '"
+                + stepKey[0]
+                + "' ("
+                + stepKey[1]
+                + ") has type "
+                + type
+                + where
+                + "; expected an array of "
+                + (ends ? "whole numbers (code-point offsets)" : "strings"));
+      }
+      if (!type.startsWith("array") && !type.equals("group")) {
         throw new ConfigError(
             "input column '"
                 + stepKey[0]
@@ -257,19 +282,31 @@ public final class InputPreflight {
               t.getName(),
               t.getLogicalTypeAnnotation() != null
                       && t.getLogicalTypeAnnotation().toString().startsWith("LIST")
-                  ? "array"
+                  ? "array<" + listElement(t) + ">"
                   : "group");
           continue;
         }
-        PrimitiveType.PrimitiveTypeName p = t.asPrimitiveType().getPrimitiveTypeName();
-        names.put(
-            t.getName(),
-            p == PrimitiveType.PrimitiveTypeName.BINARY
-                ? "string"
-                : p.name().toLowerCase(Locale.ROOT));
+        names.put(t.getName(), primitive(t));
       }
       return names;
     }
+  }
+
+  /** "string" for text, else the Parquet type's name (int32, int64, double, boolean, ...). */
+  private static String primitive(Type t) {
+    PrimitiveType.PrimitiveTypeName p = t.asPrimitiveType().getPrimitiveTypeName();
+    return p == PrimitiveType.PrimitiveTypeName.BINARY
+        ? "string"
+        : p.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The element type of a LIST: the leaf under its one-field groups (3-level or 2-level lists). */
+  private static String listElement(Type list) {
+    Type t = list;
+    while (!t.isPrimitive() && t.asGroupType().getFieldCount() == 1) {
+      t = t.asGroupType().getType(0);
+    }
+    return t.isPrimitive() ? primitive(t) : "group";
   }
 
   /** Column -> "string" when every sampled non-null value is a string, else the JSON type seen. */
@@ -297,13 +334,7 @@ public final class InputPreflight {
           for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            String type =
-                v.isNull() || v.isTextual()
-                    ? "string"
-                    : v.isNumber()
-                        ? "number"
-                        : v.isBoolean() ? "boolean" : v.isArray() ? "array" : "object";
-            names.merge(e.getKey(), type, (a, b) -> a.equals("string") ? b : a);
+            names.merge(e.getKey(), jsonType(v), InputPreflight::mergeJsonTypes);
           }
         } catch (IOException e) {
           // A broken line becomes an error row later; it says nothing about the columns.
@@ -311,6 +342,53 @@ public final class InputPreflight {
       }
     }
     return names;
+  }
+
+  /**
+   * A JSON value's type as the checks name it: string (null too), number, boolean, object, or
+   * array&lt;integer|number|string|boolean|object|mixed&gt; by its elements (plain "array" when
+   * empty).
+   */
+  private static String jsonType(JsonNode v) {
+    if (v.isNull() || v.isTextual()) {
+      return "string";
+    }
+    if (v.isNumber()) {
+      return "number";
+    }
+    if (v.isBoolean()) {
+      return "boolean";
+    }
+    if (!v.isArray()) {
+      return "object";
+    }
+    String element = null;
+    for (JsonNode item : v) {
+      String t =
+          item.isNull()
+              ? null
+              : item.isIntegralNumber() ? "integer" : item.isArray() ? "array" : jsonType(item);
+      element = t == null ? element : element == null || element.equals(t) ? t : mixed(element, t);
+    }
+    return element == null ? "array" : "array<" + element + ">";
+  }
+
+  /** Whole numbers and other numbers together are numbers; other pairs are mixed. */
+  private static String mixed(String a, String b) {
+    return Set.of(a, b).equals(Set.of("integer", "number")) ? "number" : "mixed";
+  }
+
+  /**
+   * Types of one column seen on two lines: null and empty arrays say nothing; else the first wins.
+   */
+  private static String mergeJsonTypes(String a, String b) {
+    if (a.equals("string") || a.equals("array")) {
+      return b.equals("string") && a.equals("array") ? a : b;
+    }
+    if (a.startsWith("array<") && b.startsWith("array<") && !a.equals(b)) {
+      return "array<" + mixed(a.substring(6, a.length() - 1), b.substring(6, b.length() - 1)) + ">";
+    }
+    return a;
   }
 
   static String firstLine(String message) {

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
+import dev.naturalness.output.Outputs;
+import dev.naturalness.output.RunLock;
 import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.RunSummary;
 import dev.naturalness.scoring.WindowRule;
@@ -61,11 +63,14 @@ public final class Pipeline {
   private final Configuration hadoop;
   private final Outputs outputs;
   private final Stages stages;
-  private final Instant started = Instant.now();
+  private final RunLock lock;
+  private final Instant started;
 
-  private Pipeline(SparkSession spark, JobChecks.Checked checked) {
+  private Pipeline(SparkSession spark, JobChecks.Checked checked, RunLock lock) {
     this.spark = spark;
     this.checked = checked;
+    this.lock = lock;
+    this.started = checked.started();
     this.settings = checked.settings();
     this.hadoop = spark.sparkContext().hadoopConfiguration();
     settings.s3().applyTo(hadoop);
@@ -76,8 +81,8 @@ public final class Pipeline {
   /**
    * Runs every stage on an existing session and writes the outputs; summary.json is written last.
    */
-  public static Result run(SparkSession spark, JobChecks.Checked checked) {
-    Pipeline pipeline = new Pipeline(spark, checked);
+  public static Result run(SparkSession spark, JobChecks.Checked checked, RunLock lock) {
+    Pipeline pipeline = new Pipeline(spark, checked, lock);
     try (Stages stages = pipeline.stages) {
       return pipeline.run();
     }
@@ -87,25 +92,22 @@ public final class Pipeline {
     Committers.use(spark, settings);
     Corpus corpus = stages.run("read", scope -> read());
     Scored scored = score(corpus);
-    failOnModelErrors(scored.scores());
+    Totals totals = stages.run("check", scope -> totals(scored.scores()));
+    failOnModelErrors(scored.scores(), totals);
+    failWhenNothingScored(totals);
     stages.run("write scores", scope -> writeScores(scored.scores()));
     List<TeacherSummary> teachers = stages.run("teachers", scope -> writeTeachers(scored.scores()));
     Selection selection = select(scored, teachers);
-    List<RunSummary.SincePrevious> since =
+    PreviousRun.Comparison since =
         checked.previousRun() == null
-            ? null
+            ? new PreviousRun.Comparison(null, null)
             : stages.run(
                 "compare",
                 scope ->
                     PreviousRun.compare(
-                        spark,
-                        checked.previousRun(),
-                        selection.rows(),
-                        teachers,
-                        settings.output().format(),
-                        settings.input().columns()));
+                        spark, checked.previousRun(), selection.rows(), teachers, hadoop));
     RunSummary summary =
-        stages.run("count", scope -> summary(corpus, scored, selection, teachers, since));
+        stages.run("count", scope -> summary(corpus, scored, totals, selection, teachers, since));
     stages.run(
         "report",
         scope -> {
@@ -152,12 +154,18 @@ public final class Pipeline {
   }
 
   private void updateCache(Scored scored) {
-    if (!settings.incremental().cache().isEmpty()) {
+    JobChecks.Cache cache = checked.cache();
+    if (cache != null) {
       stages.run(
           "update cache",
           scope -> {
-            new IncrementalCache(settings.incremental().cache(), hadoop)
-                .update(spark, scored.scores(), String.valueOf(started.toEpochMilli()));
+            IncrementalCache.update(
+                spark,
+                scored.scores(),
+                cache.directory(),
+                cache.contents(),
+                cache.directory().newVersion(started.toEpochMilli(), checked.runId()),
+                hadoop);
             return null;
           });
     }
@@ -238,14 +246,18 @@ public final class Pipeline {
   }
 
   private Dataset<Row> withCachedParts(Dataset<Row> canonical, ScoreTask task) throws IOException {
-    if (settings.incremental().cache().isEmpty()) {
+    JobChecks.Cache cache = checked.cache();
+    if (cache == null) {
       return canonical;
     }
     Dataset<Row> rows =
         stages.keep(
-            new IncrementalCache(settings.incremental().cache(), hadoop)
-                .attachParts(
-                    spark, canonical, IncrementalCache.neededParts(task.student().definition())));
+            IncrementalCache.attachParts(
+                spark,
+                canonical,
+                IncrementalCache.neededParts(task.student().definition()),
+                cache.contents(),
+                hadoop));
     LOG.info(
         "incremental cache {}: {} rows have stored scores for student {}",
         settings.incremental().cache(),
@@ -286,29 +298,14 @@ public final class Pipeline {
   /**
    * Fails the run when more of the rows the model ran for are model_error than the config allows.
    */
-  private void failOnModelErrors(Dataset<Row> scores) {
-    Row r =
-        stages.run(
-            "check",
-            scope ->
-                scores
-                    .filter(col(Fields.REUSED).equalTo(false))
-                    .agg(
-                        sum(
-                            when(
-                                    col(Fields.STATUS)
-                                        .isin(
-                                            RowStatus.OK.code(),
-                                            RowStatus.UNSCORABLE.code(),
-                                            RowStatus.MODEL_ERROR.code()),
-                                    1)
-                                .otherwise(0)),
-                        sum(
-                            when(col(Fields.STATUS).equalTo(RowStatus.MODEL_ERROR.code()), 1)
-                                .otherwise(0)))
-                    .first());
-    long ran = r.isNullAt(0) ? 0 : r.getLong(0);
-    long errors = r.isNullAt(1) ? 0 : r.getLong(1);
+  private void failOnModelErrors(Dataset<Row> scores, Totals totals) {
+    long ran = 0;
+    for (RowStatus status : RowStatus.values()) {
+      if (status.modelRan()) {
+        ran += totals.byStatusNow().getOrDefault(status.code(), 0L);
+      }
+    }
+    long errors = totals.byStatusNow().getOrDefault(RowStatus.MODEL_ERROR.code(), 0L);
     double share = settings.scoring().maxModelErrorShare();
     if (ran > 0 && errors > share * ran) {
       String first =
@@ -330,25 +327,52 @@ public final class Pipeline {
     }
   }
 
+  /**
+   * A run in which no row has a score (every response blank, every row a duplicate, ...) has
+   * nothing to rank or select: it fails, saying how many rows had which status.
+   */
+  private static void failWhenNothingScored(Totals totals) {
+    if (totals.byStatus().getOrDefault(RowStatus.OK.code(), 0L) > 0) {
+      return;
+    }
+    long rows = totals.byStatus().values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder statuses = new StringBuilder();
+    totals
+        .byStatus()
+        .forEach(
+            (status, n) ->
+                statuses
+                    .append(statuses.length() == 0 ? "" : ", ")
+                    .append(status)
+                    .append(' ')
+                    .append(n));
+    throw new JobFailure(
+        "no row could be scored: "
+            + rows
+            + " rows, by status: "
+            + statuses
+            + "; nothing was published");
+  }
+
   private Void writeScores(Dataset<Row> scores) throws IOException {
     Dataset<Row> out = scores.drop(ScoreRows.INTERNAL.toArray(new String[0]));
     if (!settings.output().stepScores()) {
       out = out.drop(ScoreRows.STEP_COLUMNS.toArray(new String[0]));
     }
-    outputs.writeTable(out, "scores");
+    Tables.write(out, outputs, "scores");
     return null;
   }
 
   private List<TeacherSummary> writeTeachers(Dataset<Row> scores) throws IOException {
     List<TeacherSummary> teachers =
         TeacherStage.aggregateTeachers(scores, settings.teachers(), windows());
-    outputs.writeTable(TeacherRows.table(spark, teachers), "teachers");
+    Tables.write(TeacherRows.table(spark, teachers), outputs, "teachers");
     return teachers;
   }
 
   private long writeSelection(Dataset<Row> selected) throws IOException {
     long rows = selected.count();
-    outputs.writeTable(SelectStage.forWriting(selected, rows, 200_000), "selected");
+    Tables.write(SelectStage.forWriting(selected, rows, 200_000), outputs, "selected");
     return rows;
   }
 
@@ -362,10 +386,10 @@ public final class Pipeline {
   private RunSummary summary(
       Corpus corpus,
       Scored scored,
+      Totals totals,
       Selection selection,
       List<TeacherSummary> teachers,
-      List<RunSummary.SincePrevious> since) {
-    Totals totals = totals(scored.scores());
+      PreviousRun.Comparison since) {
     long scoreRows = totals.byStatus().values().stream().mapToLong(Long::longValue).sum();
     long ok = totals.byStatus().getOrDefault(RowStatus.OK.code(), 0L);
     RunSummary.Counts counts =
@@ -396,7 +420,8 @@ public final class Pipeline {
         selection.composition(),
         lengths(scored.scores()),
         matrix(teachers),
-        since,
+        since.students(),
+        since.skipped(),
         Memory.driver(),
         Map.of(),
         config());
@@ -405,6 +430,7 @@ public final class Pipeline {
   /** Rows per status, tokens, and rows scored now or reused, in one pass over the scores. */
   private record Totals(
       Map<String, Long> byStatus,
+      Map<String, Long> byStatusNow,
       long responseTokens,
       long modelTokens,
       long scoredNow,
@@ -412,6 +438,7 @@ public final class Pipeline {
 
   private static Totals totals(Dataset<Row> scores) {
     Map<String, Long> byStatus = new TreeMap<>();
+    Map<String, Long> byStatusNow = new TreeMap<>();
     long responseTokens = 0;
     long modelTokens = 0;
     long scoredNow = 0;
@@ -427,6 +454,7 @@ public final class Pipeline {
                 sum(when(col(Fields.REUSED), 1).otherwise(0)).cast("long"))
             .collectAsList()) {
       byStatus.put(r.getString(0), r.getLong(1));
+      byStatusNow.put(r.getString(0), r.getLong(4));
       responseTokens += r.isNullAt(2) ? 0 : r.getLong(2);
       modelTokens += r.isNullAt(3) ? 0 : r.getLong(3);
       if (RowStatus.OK.code().equals(r.getString(0))) {
@@ -434,7 +462,7 @@ public final class Pipeline {
       }
       reused += r.getLong(5);
     }
-    return new Totals(byStatus, responseTokens, modelTokens, scoredNow, reused);
+    return new Totals(byStatus, byStatusNow, responseTokens, modelTokens, scoredNow, reused);
   }
 
   private List<RunSummary.Student> students() {
@@ -502,6 +530,11 @@ public final class Pipeline {
    * runs.
    */
   private Void publish(RunSummary summary) throws IOException {
+    if (settings.testing().failBeforePublish()) {
+      throw new JobFailure("testing.fail-before-publish: the run stops before it publishes");
+    }
+    lock.checkStillOurs();
+    outputs.publishReport(summary.toJson());
     outputs.writeText(Outputs.SUMMARY, summary.toJson());
     if (!settings.output().publishPointer().isEmpty()) {
       Outputs.writeFile(

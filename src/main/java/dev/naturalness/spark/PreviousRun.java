@@ -3,41 +3,95 @@ package dev.naturalness.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.data.TeacherSummary;
+import dev.naturalness.output.Outputs;
 import dev.naturalness.report.RunSummary;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What changed since the run the publish pointer named before this one (a nightly refresh's last
  * night): per student, prompts whose first selected response changed, appeared or went; first picks
  * gained or lost per teacher; and teachers whose LALP rank moved. A previous run written before
  * several students existed counts as the first student's.
+ *
+ * <p>The previous run is read as it was written: in the output format its own summary.json names,
+ * and through the columns the job itself writes (selected/'s response_id, student and rank;
+ * scores/' prompt_id and teacher), never through this run's input mapping. Anything that keeps the
+ * two runs from being compared (no summary.json, a table that cannot be read, a schema of another
+ * version) leaves the comparison out with its reason: a diff never stops a run from publishing.
  */
 final class PreviousRun {
+  private static final Logger LOG = LoggerFactory.getLogger(PreviousRun.class);
+
+  /** The comparison, or why there is none (then {@code students} is null). */
+  record Comparison(List<RunSummary.SincePrevious> students, String skipped) {}
+
   private PreviousRun() {}
 
-  static List<RunSummary.SincePrevious> compare(
+  static Comparison compare(
       SparkSession spark,
       String previous,
       Dataset<Row> selected,
       List<TeacherSummary> teachers,
-      String format,
-      dev.naturalness.config.Settings.Columns columns) {
-    String firstStudent = teachers.isEmpty() ? "" : teachers.get(0).student();
-    Dataset<Row> before = read(spark, previous + "/selected", format);
-    Dataset<Row> beforeTeachers = read(spark, previous + "/teachers", format);
-    if (before == null || beforeTeachers == null) {
-      return null;
+      Configuration hadoop) {
+    try {
+      String format = writtenFormat(previous, hadoop);
+      return new Comparison(compare(spark, previous, format, selected, teachers), null);
+    } catch (Exception e) { // Spark's AnalysisException is checked, though nothing declares it
+      String reason = InputPreflight.firstLine(String.valueOf(e.getMessage()));
+      LOG.warn(
+          "not compared with the previous run {}: {}; this run publishes without the comparison",
+          previous,
+          reason);
+      return new Comparison(null, reason);
     }
-    before = firstPicks(before, firstStudent, columns);
+  }
+
+  /** The output format the previous run wrote its tables in, from its summary.json. */
+  private static String writtenFormat(String previous, Configuration hadoop) throws IOException {
+    Path summary = new Path(previous, Outputs.SUMMARY);
+    JsonNode node;
+    try (InputStream in = summary.getFileSystem(hadoop).open(summary)) {
+      node = new ObjectMapper().readTree(in);
+    } catch (IOException e) {
+      throw new IOException(summary + " cannot be read: " + e.getMessage(), e);
+    }
+    String format = node.path("config").path("output").path("format").asText("parquet");
+    if (!format.equals("parquet") && !format.equals("json")) {
+      throw new IOException(summary + " names output.format '" + format + "'");
+    }
+    return format;
+  }
+
+  private static List<RunSummary.SincePrevious> compare(
+      SparkSession spark,
+      String previous,
+      String format,
+      Dataset<Row> selected,
+      List<TeacherSummary> teachers) {
+    String firstStudent = teachers.isEmpty() ? "" : teachers.get(0).student();
+    Dataset<Row> before =
+        firstPicks(
+            read(spark, previous + "/selected", format),
+            read(spark, previous + "/scores", format),
+            firstStudent);
+    Dataset<Row> beforeTeachers = read(spark, previous + "/teachers", format);
     Dataset<Row> now =
         selected
             .filter(col(Fields.SELECTION_RANK).equalTo(1))
@@ -78,16 +132,32 @@ final class PreviousRun {
     return out;
   }
 
-  /** The previous run's first picks, in the columns it wrote them (the input's names). */
+  /**
+   * The previous run's first picks with their prompt and teacher as its scores/ names them (the
+   * job's own columns, whatever the input called them).
+   */
   private static Dataset<Row> firstPicks(
-      Dataset<Row> before, String firstStudent, dev.naturalness.config.Settings.Columns columns) {
-    return withStudent(before, firstStudent)
-        .filter(col(Fields.SELECTION_RANK).equalTo(1))
+      Dataset<Row> selected, Dataset<Row> scores, String firstStudent) {
+    Dataset<Row> picks =
+        withStudent(selected, firstStudent)
+            .filter(col(Fields.SELECTION_RANK).equalTo(1))
+            .select(col(Fields.STUDENT), col(Fields.RESPONSE_ID).as("before_id"));
+    Dataset<Row> rows =
+        withStudent(scores, firstStudent)
+            .select(
+                col(Fields.STUDENT).as("_s"),
+                col(Fields.RESPONSE_ID).as("_r"),
+                col(Fields.PROMPT_ID).cast("string").as(Fields.PROMPT_ID),
+                col(Fields.TEACHER).cast("string").as("before_teacher"));
+    return picks
+        .join(
+            rows,
+            picks
+                .col(Fields.STUDENT)
+                .equalTo(rows.col("_s"))
+                .and(picks.col("before_id").equalTo(rows.col("_r"))))
         .select(
-            col(Fields.STUDENT),
-            col(CorpusReader.quoted(columns.promptId())).cast("string").as(Fields.PROMPT_ID),
-            col(Fields.RESPONSE_ID).as("before_id"),
-            col(CorpusReader.quoted(columns.teacher())).cast("string").as("before_teacher"));
+            col(Fields.STUDENT), col(Fields.PROMPT_ID), col("before_id"), col("before_teacher"));
   }
 
   /** One prompt of the joined picks: compared (and changed), new or gone; the teachers' deltas. */
@@ -146,19 +216,8 @@ final class PreviousRun {
         : d.withColumn(Fields.STUDENT, lit(firstStudent));
   }
 
-  /**
-   * A table of the previous run, or null when it cannot be read (the comparison is then left out).
-   */
+  /** A table of the previous run, in the format it was written in. */
   private static Dataset<Row> read(SparkSession spark, String path, String format) {
-    try {
-      return format.equals("json") ? spark.read().json(path) : spark.read().parquet(path);
-    } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(PreviousRun.class)
-          .warn(
-              "cannot read the previous run's {}: {}",
-              path,
-              InputPreflight.firstLine(e.getMessage()));
-      return null;
-    }
+    return format.equals("json") ? spark.read().json(path) : spark.read().parquet(path);
   }
 }

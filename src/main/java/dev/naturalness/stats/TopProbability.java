@@ -1,54 +1,56 @@
 package dev.naturalness.stats;
 
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Each teacher's chance of ranking first: the share of bootstrap resamples of prompts in which its
  * mean score is the highest. Prompts are resampled jointly for all teachers (a prompt's responses
  * move together), by the Poisson bootstrap: in resample b, prompt p counts w(p, b) times, w drawn
- * from Poisson(1) by a generator seeded from the prompt, so that the result does not depend on how
- * prompts are spread over machines. Resample b's mean for teacher t is the sum over prompts of w(p,
- * b) times t's scores on p, over w(p, b) times t's count of scored responses on p.
+ * from Poisson(1) by a generator seeded from the prompt alone, so that every teacher sees the same
+ * resamples without the teachers ever being in one place. Resample b's mean for a teacher is the
+ * sum over its prompts of w(p, b) times its scores on p, over w(p, b) times its count on p.
  *
- * <p>An accumulator holds, per resample and teacher, the weighted sums and counts; accumulators of
- * different partitions merge by adding.
+ * <p>Memory does not grow with teachers times resamples: each teacher's resample means are computed
+ * from its own prompts ({@link #resampleMeans}) and offered to a {@link Leaders}, which keeps per
+ * resample only the best mean so far and whose it is; leaders of different partitions merge.
  */
-public final class TopProbability implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private final int samples;
-  private final int teachers;
-  private final long seed;
-  private final double[] sums;
-  private final double[] counts;
+public final class TopProbability {
+  private TopProbability() {}
 
-  public TopProbability(int samples, int teachers, long seed) {
-    this.samples = samples;
-    this.teachers = teachers;
-    this.seed = seed;
-    this.sums = new double[samples * teachers];
-    this.counts = new double[samples * teachers];
-  }
+  /** One teacher's scores on one prompt: their sum and how many. */
+  public record PromptSum(String promptId, double sum, long count) implements Serializable {}
 
   /**
-   * Adds one prompt: per teacher index, the sum of its scores on the prompt and how many (0: none).
+   * A teacher's mean in each resample (NaN in a resample that drew none of its prompts), given its
+   * per-prompt sums; {@code seed} is the metric's.
    */
-  public void addPrompt(String promptId, double[] sum, int[] count) {
-    SplittableRandom random =
-        new SplittableRandom(TeacherStatistics.seedFor(seed, promptId, "top1"));
-    for (int b = 0; b < samples; b++) {
-      int w = poisson(random);
-      if (w == 0) {
+  public static double[] resampleMeans(List<PromptSum> prompts, int samples, long seed) {
+    double[] sums = new double[samples];
+    double[] counts = new double[samples];
+    for (PromptSum p : prompts) {
+      if (p.count() == 0) {
         continue;
       }
-      for (int t = 0; t < teachers; t++) {
-        if (count[t] > 0) {
-          sums[b * teachers + t] += w * sum[t];
-          counts[b * teachers + t] += w * count[t];
+      SplittableRandom random =
+          new SplittableRandom(TeacherStatistics.seedFor(seed, p.promptId(), "top1"));
+      for (int b = 0; b < samples; b++) {
+        int w = poisson(random);
+        if (w != 0) {
+          sums[b] += w * p.sum();
+          counts[b] += w * p.count();
         }
       }
     }
+    double[] means = new double[samples];
+    for (int b = 0; b < samples; b++) {
+      means[b] = counts[b] > 0 ? sums[b] / counts[b] : Double.NaN;
+    }
+    return means;
   }
 
   /** Poisson(1) by inversion. */
@@ -65,46 +67,62 @@ public final class TopProbability implements Serializable {
     return k;
   }
 
-  public TopProbability merge(TopProbability other) {
-    for (int i = 0; i < sums.length; i++) {
-      sums[i] += other.sums[i];
-      counts[i] += other.counts[i];
-    }
-    return this;
-  }
-
   /**
-   * Per teacher, the share of resamples where its mean is the highest (ties to the teacher that
-   * comes first in {@code names}, the order ranks use); resamples where no teacher has a score
-   * count for nobody. Null with no resamples.
+   * Per resample, the highest mean offered so far and the teacher it is of; ties go to the teacher
+   * whose name sorts first (the order ranks use).
    */
-  public double[] shares(List<String> names) {
-    double[] wins = new double[teachers];
-    if (samples == 0) {
-      return null;
+  public static final class Leaders implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final double[] best;
+    private final String[] who;
+
+    public Leaders(int samples) {
+      best = new double[samples];
+      who = new String[samples];
+      Arrays.fill(best, Double.NEGATIVE_INFINITY);
     }
-    for (int b = 0; b < samples; b++) {
-      int best = -1;
-      double bestMean = Double.NEGATIVE_INFINITY;
-      for (int t = 0; t < teachers; t++) {
-        double c = counts[b * teachers + t];
-        if (c > 0) {
-          double mean = sums[b * teachers + t] / c;
-          if (best < 0
-              || mean > bestMean
-              || (mean == bestMean && names.get(t).compareTo(names.get(best)) < 0)) {
-            best = t;
-            bestMean = mean;
-          }
+
+    public void offer(String teacher, double[] means) {
+      for (int b = 0; b < best.length; b++) {
+        take(b, teacher, means[b]);
+      }
+    }
+
+    private void take(int b, String teacher, double mean) {
+      if (Double.isNaN(mean) || teacher == null) {
+        return;
+      }
+      if (who[b] == null || mean > best[b] || (mean == best[b] && teacher.compareTo(who[b]) < 0)) {
+        best[b] = mean;
+        who[b] = teacher;
+      }
+    }
+
+    public Leaders merge(Leaders other) {
+      for (int b = 0; b < best.length; b++) {
+        take(b, other.who[b], other.best[b]);
+      }
+      return this;
+    }
+
+    /**
+     * Per teacher of {@code teachers}, the share of resamples it leads; a resample where no teacher
+     * has a score counts for nobody. Null with no resamples.
+     */
+    public Map<String, Double> shares(List<String> teachers) {
+      if (best.length == 0) {
+        return null;
+      }
+      Map<String, Integer> led = new LinkedHashMap<>();
+      teachers.forEach(t -> led.put(t, 0));
+      for (String leader : who) {
+        if (leader != null) {
+          led.merge(leader, 1, Integer::sum);
         }
       }
-      if (best >= 0) {
-        wins[best]++;
-      }
+      Map<String, Double> out = new LinkedHashMap<>();
+      led.forEach((t, n) -> out.put(t, (double) n / best.length));
+      return out;
     }
-    for (int t = 0; t < teachers; t++) {
-      wins[t] /= samples;
-    }
-    return wins;
   }
 }

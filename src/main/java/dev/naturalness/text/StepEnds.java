@@ -22,7 +22,7 @@ public final class StepEnds implements StepSource {
     return spans(response, given.ends());
   }
 
-  public static List<Span> spans(String response, int[] ends) {
+  public static List<Span> spans(String response, long[] ends) {
     int length = response.codePointCount(0, response.length());
     if (ends.length == 0) {
       throw new TextException(
@@ -30,10 +30,10 @@ public final class StepEnds implements StepSource {
           "the step ends are empty; the last must be the response's length " + length);
     }
     List<Span> spans = new ArrayList<>(ends.length);
-    int previous = 0;
+    long previous = 0;
     int previousChar = 0;
     for (int i = 0; i < ends.length; i++) {
-      int end = ends[i];
+      long end = ends[i];
       if (end < 1 || end > length) {
         throw new TextException(
             RowStatus.STEP_ENDS_OUT_OF_RANGE,
@@ -56,7 +56,7 @@ public final class StepEnds implements StepSource {
                 + previous
                 + "; ends must be strictly increasing");
       }
-      int endChar = response.offsetByCodePoints(previousChar, end - previous);
+      int endChar = response.offsetByCodePoints(previousChar, (int) (end - previous));
       spans.add(new Span(previousChar, endChar));
       previous = end;
       previousChar = endChar;

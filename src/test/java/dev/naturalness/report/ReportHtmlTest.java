@@ -62,6 +62,7 @@ class ReportHtmlTest {
         List.of(),
         Map.of(),
         null,
+        null,
         Map.of(),
         Map.of(),
         null);

@@ -103,6 +103,60 @@ class NightlyDiffTest extends SparkTestBase {
     System.out.println("since the previous night: " + since);
   }
 
+  @Test
+  void aNightAfterTheColumnsAndTheOutputFormatChangedPublishesAndComparesByWhatEachRunWrote()
+      throws Exception {
+    Path pointer = root.resolve("LATEST");
+    JobRunner.run(
+        spark(),
+        Corpora.writeJsonLines(root, "night1.jsonl", Corpora.demoSlice(40)),
+        root.resolve("runs/1"),
+        "output.publish-pointer=" + pointer);
+    Map<String, String[]> before = picks(root.resolve("runs/1"));
+
+    // The next export names its columns otherwise, and the team switches to JSON output.
+    List<Map<String, Object>> renamed = new java.util.ArrayList<>();
+    for (Map<String, Object> r : Corpora.demoSlice(40)) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>(r);
+      m.put("model", m.remove("teacher"));
+      m.put("qid", m.remove("prompt_id"));
+      renamed.add(m);
+    }
+    JobRunner.run(
+        spark(),
+        Corpora.writeJsonLines(root, "night2.jsonl", renamed),
+        root.resolve("runs/2"),
+        "output.publish-pointer=" + pointer,
+        "input.columns.teacher=model",
+        "input.columns.prompt_id=qid",
+        "output.format=json");
+    assertEquals(root.resolve("runs/2").toString(), Files.readString(pointer).trim());
+    JsonNode summary = new ObjectMapper().readTree(root.resolve("runs/2/summary.json").toFile());
+    Assertions.assertTrue(summary.get("since_previous_skipped").isNull());
+    JsonNode since = summary.get("since_previous").get(0);
+    assertEquals(before.size(), since.get("prompts_compared").asLong());
+    assertEquals(0, since.get("prompts_changed").asLong(), "the same picks, other column names");
+    assertEquals(0, since.get("prompts_new").asLong());
+    assertEquals(0, since.get("selected_by_teacher").size());
+
+    // A previous run that cannot be read is left out with its reason; the run still publishes.
+    PublishingIntegrityTest.deleteRecursively(root.resolve("runs/2/selected"));
+    JobRunner.run(
+        spark(),
+        Corpora.writeJsonLines(root, "night3.jsonl", Corpora.demoSlice(40)),
+        root.resolve("runs/3"),
+        "output.publish-pointer=" + pointer);
+    assertEquals(root.resolve("runs/3").toString(), Files.readString(pointer).trim());
+    JsonNode third = new ObjectMapper().readTree(root.resolve("runs/3/summary.json").toFile());
+    Assertions.assertTrue(third.get("since_previous").isNull());
+    Assertions.assertTrue(
+        third.get("since_previous_skipped").asText().contains("selected"),
+        third.get("since_previous_skipped").asText());
+    Assertions.assertTrue(
+        Files.readString(root.resolve("runs/3/report.html"))
+            .contains("Not compared with the previous run"));
+  }
+
   /** Per prompt, the first pick's response_id and teacher. */
   Map<String, String[]> picks(Path run) {
     Map<String, String[]> out = new HashMap<>();

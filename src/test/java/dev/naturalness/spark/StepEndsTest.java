@@ -151,6 +151,9 @@ class StepEndsTest extends SparkTestBase {
       {"repeated", List.of(12, 12, n), "step_ends_unsorted"},
       {"zero", List.of(0, 12, n), "step_ends_out_of_range"},
       {"beyond", List.of(12, n + 1), "step_ends_out_of_range"},
+      // 2^32 + n would be n again in 32 bits: it must be out of range, not a valid last end.
+      {"wraps", List.of(12L, 25L, (1L << 32) + n), "step_ends_out_of_range"},
+      {"huge", List.of(12L, 3_000_000_000L), "step_ends_out_of_range"},
       {"short", List.of(12, 25), "step_ends_short"},
       {"missing", null, "steps_missing"},
       {"empty", List.of(), "step_ends_short"},
@@ -186,5 +189,49 @@ class StepEndsTest extends SparkTestBase {
       out.put(r.getAs("response_id"), r);
     }
     return out;
+  }
+
+  @Test
+  void stepEndsThatAreNotWholeNumbersAreRefusedBeforeSparkStartsInOneLine() throws Exception {
+    String response = "First step.\nSecond.";
+    Object[][] cases = {
+      {"floats.jsonl", List.of(12.0, 19.5), "array<number>"},
+      {"strings.jsonl", List.of("12", "19"), "array<string>"},
+    };
+    for (Object[] c : cases) {
+      Map<String, Object> row = Corpora.row("q", "t", response, true);
+      row.put("step_ends", c[1]);
+      Path input = Corpora.writeJsonLines(dir.resolve("pre-" + c[0]), (String) c[0], List.of(row));
+      dev.naturalness.config.ConfigError e =
+          Assertions.assertThrows(
+              dev.naturalness.config.ConfigError.class,
+              () ->
+                  InputPreflight.check(
+                      dev.naturalness.JobArgs.demo(input, dir.resolve("out")).settings().input(),
+                      dev.naturalness.text.StepSource.GIVEN_STEP_ENDS,
+                      new org.apache.hadoop.conf.Configuration()));
+      Assertions.assertEquals(
+          "input column 'step_ends' (input.columns.step-ends) has type "
+              + c[2]
+              + "; expected an array of whole numbers (code-point offsets)",
+          e.getMessage());
+    }
+    // The same from a Parquet footer: an array of doubles.
+    Path parquet = dir.resolve("doubles.parquet");
+    spark()
+        .sql(
+            "select 'q' as prompt_id, 'p' as prompt, 't' as teacher, 'ab' as response,"
+                + " array(1.0d, 2.0d) as step_ends")
+        .write()
+        .parquet(parquet.toString());
+    dev.naturalness.config.ConfigError e =
+        Assertions.assertThrows(
+            dev.naturalness.config.ConfigError.class,
+            () ->
+                InputPreflight.check(
+                    dev.naturalness.JobArgs.demo(parquet, dir.resolve("out")).settings().input(),
+                    dev.naturalness.text.StepSource.GIVEN_STEP_ENDS,
+                    new org.apache.hadoop.conf.Configuration()));
+    Assertions.assertTrue(e.getMessage().contains("has type array<double> in "), e.getMessage());
   }
 }

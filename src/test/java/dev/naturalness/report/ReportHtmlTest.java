@@ -146,4 +146,27 @@ class ReportHtmlTest {
     assertTrue(html.contains("Teacher leaderboard &middot; student small"));
     assertTrue(html.contains("Teacher leaderboard &middot; student large"));
   }
+
+  @Test
+  void aStudentWithThousandsOfTeachersShowsTheBestInItsTablesAndSaysWhereTheRestAre() {
+    List<TeacherSummary> teachers = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      teachers.add(teacher("s", "t" + i, i + 1));
+    }
+    ReportData d =
+        new ReportData(
+            summary(List.of("s")),
+            "{}",
+            teachers,
+            List.of("fraction=0.25"),
+            Map.of(),
+            Map.of(),
+            List.of());
+    String html = ReportHtml.render(d);
+    assertTrue(html.contains("has 5,000 teachers; the tables below show the best 200"), "note");
+    assertEquals(
+        400, html.split("<td class=\"name\">", -1).length - 1, "200 in each of the two tables");
+    assertFalse(html.contains(">t200<"), "the 201st is not drawn");
+    assertTrue(html.length() < 400_000, "page of " + html.length() + " chars");
+  }
 }

@@ -1,20 +1,20 @@
 package dev.naturalness;
 
+import dev.naturalness.checks.JobChecks;
+import dev.naturalness.checks.StudentChecks;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.model.RuntimeEnvironment;
 import dev.naturalness.model.StudentException;
+import dev.naturalness.model.StudentSpec;
+import dev.naturalness.output.JobFailure;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.output.RunLock;
-import dev.naturalness.report.CostPlan;
+import dev.naturalness.report.CostPlans;
 import dev.naturalness.report.Leaderboard;
-import dev.naturalness.spark.JobChecks;
-import dev.naturalness.spark.JobFailure;
 import dev.naturalness.spark.Pipeline;
-import dev.naturalness.spark.PlanOnly;
-import dev.naturalness.spark.StudentSpec;
-import dev.naturalness.spark.Students;
+import dev.naturalness.spark.ShippedStudents;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
@@ -54,14 +54,12 @@ public final class NaturalnessJob {
     SparkSession spark = null;
     try (lock) {
       spark = session(checked);
+      Pipeline.Result result = Pipeline.run(spark, checked, lock);
+      System.out.println();
       if (checked.settings().plan().only()) {
-        List<CostPlan> plans = PlanOnly.run(spark, checked, lock);
-        System.out.println();
-        System.out.print(PlanOnly.format(plans));
-        System.out.println("Plan in " + checked.settings().output().path() + "/" + PlanOnly.PLAN);
+        System.out.print(CostPlans.format(result.plans()));
+        System.out.println("Plan in " + checked.settings().output().path() + "/" + CostPlans.PLAN);
       } else {
-        Pipeline.Result result = Pipeline.run(spark, checked, lock);
-        System.out.println();
         System.out.print(Leaderboard.format(result.teachers()));
         System.out.println(
             "Outputs in "
@@ -69,7 +67,7 @@ public final class NaturalnessJob {
                 + ": scores/ teachers/ selected/ summary.json report.html");
       }
       return 0;
-    } catch (JobFailure | RunLock.LostClaim e) {
+    } catch (JobFailure e) {
       System.err.println("naturalness: " + e.getMessage());
       return EXIT_FAILED;
     } catch (ConfigError | StudentException e) {
@@ -114,8 +112,9 @@ public final class NaturalnessJob {
     JobChecks.Checked checked =
         JobChecks.check(settings, spark.sparkContext().hadoopConfiguration());
     try (RunLock lock = claimOutput(checked)) {
-      Students.ship(
-          spark.sparkContext(), checked.students().stream().map(Students.Prepared::spec).toList());
+      ShippedStudents.ship(
+          spark.sparkContext(),
+          checked.students().stream().map(StudentChecks.Prepared::spec).toList());
       return Pipeline.run(spark, checked, lock);
     }
   }
@@ -156,8 +155,9 @@ public final class NaturalnessJob {
           .config("spark.eventLog.dir", job.spark().eventLog());
     }
     SparkSession spark = builder.getOrCreate();
-    List<StudentSpec> specs = checked.students().stream().map(Students.Prepared::spec).toList();
-    Students.ship(spark.sparkContext(), specs);
+    List<StudentSpec> specs =
+        checked.students().stream().map(StudentChecks.Prepared::spec).toList();
+    ShippedStudents.ship(spark.sparkContext(), specs);
     return spark;
   }
 }

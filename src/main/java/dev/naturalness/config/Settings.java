@@ -1,6 +1,6 @@
 package dev.naturalness.config;
 
-import dev.naturalness.scoring.Metric;
+import dev.naturalness.data.Metric;
 import dev.naturalness.scoring.WindowRule;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -70,6 +70,7 @@ public final class Settings {
    * @param sampleSteps score a sample of this many steps of longer responses; 0 = every step
    * @param maxModelErrorShare the run fails when a larger share of the rows it scores are
    *     model_error
+   * @param batching how executors batch the work (changes no score)
    */
   public record Scoring(
       String segmenter,
@@ -78,10 +79,16 @@ public final class Settings {
       Set<Metric> metrics,
       int sampleSteps,
       double maxModelErrorShare,
-      BatchSize batch,
-      int rowTokens,
-      boolean pack,
-      int responsesPerGroup)
+      Batching batching)
+      implements Serializable {}
+
+  /**
+   * How an executor batches its work: exact either way, so none of it is in a score's definition.
+   *
+   * @param rowTokens the row length short sequences are packed into
+   * @param responsesPerGroup responses of a partition planned and packed together
+   */
+  public record Batching(BatchSize batch, int rowTokens, boolean pack, int responsesPerGroup)
       implements Serializable {}
 
   public record Select(int topK, boolean requireCorrect) implements Serializable {}

@@ -8,7 +8,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
-import dev.naturalness.scoring.Metric;
+import dev.naturalness.data.Metric;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.StepSource;
 import java.io.File;
@@ -239,10 +239,11 @@ public final class SettingsLoader {
         metrics(r),
         sampleSteps(r),
         share,
-        r.batchSize("scoring.batch.max-tokens", 2),
-        r.intAtLeast("scoring.batch.row-tokens", 2),
-        r.bool("scoring.batch.pack"),
-        r.intAtLeast("scoring.responses-per-group", 1));
+        new Settings.Batching(
+            r.batchSize("scoring.batch.max-tokens", 2),
+            r.intAtLeast("scoring.batch.row-tokens", 2),
+            r.bool("scoring.batch.pack"),
+            r.intAtLeast("scoring.responses-per-group", 1)));
   }
 
   /** 0 (every step) or a sample of at least 2 steps: a standard error needs two. */

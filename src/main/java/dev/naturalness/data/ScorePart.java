@@ -1,6 +1,7 @@
 package dev.naturalness.data;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The scores of one response under one part of a definition: GALP (part {@code galp}), or one
@@ -34,7 +35,140 @@ public record ScorePart(
 
   public static final String GALP = "galp";
 
+  /** A part's columns where it is stored (the incremental cache), in order. */
+  public static final List<String> COLUMNS =
+      List.of(
+          "part",
+          "part_hash",
+          "status",
+          "error",
+          "value",
+          "drop_first",
+          "se",
+          "steps_scored",
+          "n_tokens",
+          "n_steps",
+          "truncated",
+          "step_scores",
+          "step_spans",
+          "repeated_steps",
+          "no_repeats",
+          "model_tokens");
+
   public boolean isGalp() {
     return part.equals(GALP);
+  }
+
+  /** Builds a part one field at a time (a stored part read back column by column). */
+  public static final class Builder {
+    private String part;
+    private RowStatus status = RowStatus.OK;
+    private String error;
+    private Double value;
+    private Double dropFirst;
+    private Double standardError;
+    private int stepsScored;
+    private int nTokens;
+    private int nSteps;
+    private boolean truncated;
+    private float[] stepScores;
+    private int[] stepSpans;
+    private int repeatedSteps;
+    private Double noRepeats;
+    private long modelTokens;
+
+    public Builder part(String v) {
+      part = v;
+      return this;
+    }
+
+    public Builder status(RowStatus v) {
+      status = v;
+      return this;
+    }
+
+    public Builder error(String v) {
+      error = v;
+      return this;
+    }
+
+    public Builder value(Double v) {
+      value = v;
+      return this;
+    }
+
+    public Builder dropFirst(Double v) {
+      dropFirst = v;
+      return this;
+    }
+
+    public Builder standardError(Double v) {
+      standardError = v;
+      return this;
+    }
+
+    public Builder stepsScored(int v) {
+      stepsScored = v;
+      return this;
+    }
+
+    public Builder nTokens(int v) {
+      nTokens = v;
+      return this;
+    }
+
+    public Builder nSteps(int v) {
+      nSteps = v;
+      return this;
+    }
+
+    public Builder truncated(boolean v) {
+      truncated = v;
+      return this;
+    }
+
+    public Builder stepScores(float[] v) {
+      stepScores = v;
+      return this;
+    }
+
+    public Builder stepSpans(int[] v) {
+      stepSpans = v;
+      return this;
+    }
+
+    public Builder repeatedSteps(int v) {
+      repeatedSteps = v;
+      return this;
+    }
+
+    public Builder noRepeats(Double v) {
+      noRepeats = v;
+      return this;
+    }
+
+    public Builder modelTokens(long v) {
+      modelTokens = v;
+      return this;
+    }
+
+    public ScorePart build() {
+      return new ScorePart(
+          part,
+          status,
+          error,
+          value,
+          dropFirst,
+          standardError,
+          stepsScored,
+          nTokens,
+          nSteps,
+          truncated,
+          stepScores,
+          stepSpans,
+          repeatedSteps,
+          noRepeats,
+          modelTokens);
+    }
   }
 }

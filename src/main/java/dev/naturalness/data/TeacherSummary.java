@@ -1,12 +1,14 @@
 package dev.naturalness.data;
 
 import java.io.Serializable;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 
 /**
  * One row of teachers/: a teacher's counts and, per metric, its statistics, for one student.
  *
- * @param lalp the ranking metric's statistics (LALP under the ranking window)
+ * @param byMetric each metric's statistics (LALP's under the ranking window)
  * @param lalpMeanByWindow per window, the mean LALP (and {@code lalpRankByWindow} its rank)
  * @param traits what a score may be rewarding: lengths, their correlations with the scores,
  *     repetition
@@ -17,12 +19,25 @@ public record TeacherSummary(
     long responses,
     long scored,
     long errors,
-    MetricStatistics lalp,
-    MetricStatistics galp,
+    Map<Metric, MetricStatistics> byMetric,
     Map<String, Double> lalpMeanByWindow,
     Map<String, Integer> lalpRankByWindow,
     Traits traits)
     implements Serializable {
+
+  public TeacherSummary {
+    EnumMap<Metric, MetricStatistics> all = new EnumMap<>(Metric.class);
+    for (Metric m : Metric.values()) {
+      MetricStatistics s = byMetric == null ? null : byMetric.get(m);
+      all.put(m, s == null ? MetricStatistics.NONE : s);
+    }
+    byMetric = Collections.unmodifiableMap(all);
+  }
+
+  /** The teacher's statistics on a metric ({@link MetricStatistics#NONE} when it has none). */
+  public MetricStatistics of(Metric metric) {
+    return byMetric.get(metric);
+  }
 
   /**
    * One metric's statistics; values are null where there is nothing to compute from.
@@ -51,11 +66,9 @@ public record TeacherSummary(
   /**
    * @param meanChars mean response length in characters
    * @param meanStepChars mean step length in characters (over responses, their mean step length)
-   * @param lalpLengthCorrelation Pearson correlation of LALP with response length, over the
-   *     teacher's responses
-   * @param lalpStepLengthCorrelation of LALP with mean step length
-   * @param galpLengthCorrelation of GALP with response length
-   * @param galpStepLengthCorrelation of GALP with mean step length
+   * @param lengthCorrelation per metric, Pearson's correlation of the score with response length,
+   *     over the teacher's responses
+   * @param stepLengthCorrelation per metric, of the score with mean step length
    * @param repeatedStepShare the share of scored steps that mostly repeat their own window
    * @param lalpNoRepeatsMean mean LALP with those steps left out
    * @param lalpDropFirstMean mean LALP with each step's first token left out
@@ -63,15 +76,12 @@ public record TeacherSummary(
   public record Traits(
       Double meanChars,
       Double meanStepChars,
-      Double lalpLengthCorrelation,
-      Double lalpStepLengthCorrelation,
-      Double galpLengthCorrelation,
-      Double galpStepLengthCorrelation,
+      Map<Metric, Double> lengthCorrelation,
+      Map<Metric, Double> stepLengthCorrelation,
       Double repeatedStepShare,
       Double lalpNoRepeatsMean,
       Double lalpDropFirstMean)
       implements Serializable {
-    public static final Traits NONE =
-        new Traits(null, null, null, null, null, null, null, null, null);
+    public static final Traits NONE = new Traits(null, null, Map.of(), Map.of(), null, null, null);
   }
 }

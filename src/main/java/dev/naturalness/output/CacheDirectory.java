@@ -1,6 +1,8 @@
 package dev.naturalness.output;
 
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.ScorePart;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,18 +67,25 @@ public final class CacheDirectory {
     }
   }
 
+  /** The columns every file of a version holds: the response, its text's hash, the part. */
+  public static final List<String> COLUMNS = columns();
+
   private final Path root;
   private final Configuration hadoop;
-  private final Set<String> columns;
 
-  /**
-   * @param columns the top-level columns a version's files must hold
-   */
-  public CacheDirectory(String path, Configuration hadoop, Set<String> columns) {
+  public CacheDirectory(String path, Configuration hadoop) {
     this.root = new Path(path);
     this.hadoop = hadoop;
-    this.columns = Set.copyOf(columns);
   }
+
+  private static List<String> columns() {
+    List<String> c = new ArrayList<>(List.of(Fields.RESPONSE_ID, TEXT_SHA));
+    c.addAll(ScorePart.COLUMNS);
+    return List.copyOf(c);
+  }
+
+  /** The column that holds the sha256 of the text a part was scored on. */
+  public static final String TEXT_SHA = "text_sha";
 
   public String path() {
     return root.toString();
@@ -115,7 +123,10 @@ public final class CacheDirectory {
       return contents;
     } catch (IOException e) {
       throw new ConfigError(
-          "incremental.cache " + root + " cannot be read: " + Outputs.firstLine(e.getMessage()));
+          "incremental.cache "
+              + root
+              + " cannot be read: "
+              + ConfigError.firstLine(e.getMessage()));
     }
   }
 
@@ -165,7 +176,10 @@ public final class CacheDirectory {
       }
     } catch (IOException e) {
       throw new ConfigError(
-          "incremental.cache " + root + " cannot be written: " + Outputs.firstLine(e.getMessage()));
+          "incremental.cache "
+              + root
+              + " cannot be written: "
+              + ConfigError.firstLine(e.getMessage()));
     }
   }
 
@@ -278,15 +292,15 @@ public final class CacheDirectory {
           reader.getFooter().getFileMetaData().getSchema().getFields().stream()
               .map(Type::getName)
               .toList();
-      if (!found.containsAll(columns)) {
-        List<String> missing = new ArrayList<>(columns);
+      if (!found.containsAll(COLUMNS)) {
+        List<String> missing = new ArrayList<>(COLUMNS);
         missing.removeAll(found);
         missing.sort(Comparator.naturalOrder());
         return "is not a file of this cache (it lacks " + missing + ")";
       }
       return null;
     } catch (IOException | RuntimeException e) {
-      return "is damaged (" + Outputs.firstLine(String.valueOf(e.getMessage())) + ")";
+      return "is damaged (" + ConfigError.firstLine(String.valueOf(e.getMessage())) + ")";
     }
   }
 }

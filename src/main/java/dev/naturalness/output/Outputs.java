@@ -89,7 +89,7 @@ public final class Outputs {
       }
     } catch (IOException e) {
       throw new ConfigError(
-          "output.path " + root + " cannot be read: " + firstLine(e.getMessage()));
+          "output.path " + root + " cannot be read: " + ConfigError.firstLine(e.getMessage()));
     }
   }
 
@@ -136,7 +136,7 @@ public final class Outputs {
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw new ConfigError(
-          "output.path " + root + " cannot be written: " + firstLine(e.getMessage()));
+          "output.path " + root + " cannot be written: " + ConfigError.firstLine(e.getMessage()));
     }
   }
 
@@ -288,14 +288,5 @@ public final class Outputs {
         break;
       }
     }
-  }
-
-  /** The first line of a message (exceptions from Hadoop and S3 run to many lines). */
-  public static String firstLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

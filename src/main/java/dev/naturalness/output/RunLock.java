@@ -40,7 +40,7 @@ public final class RunLock implements AutoCloseable {
   static final long STALE_SECONDS = 180;
 
   /** A run that no longer holds its output directory: it must not publish. */
-  public static final class LostClaim extends RuntimeException {
+  public static final class LostClaim extends JobFailure {
     private static final long serialVersionUID = 1L;
 
     public LostClaim(String message) {
@@ -161,7 +161,7 @@ public final class RunLock implements AutoCloseable {
               + " cannot be locked ("
               + FILE
               + "): "
-              + Outputs.firstLine(e.getMessage()));
+              + ConfigError.firstLine(e.getMessage()));
     }
   }
 
@@ -250,7 +250,7 @@ public final class RunLock implements AutoCloseable {
       }
       Outputs.writeFile(file.toString(), content, outputs.configuration());
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot refresh {}: {}", file, Outputs.firstLine(e.getMessage()));
+      LOG.warn("cannot refresh {}: {}", file, ConfigError.firstLine(e.getMessage()));
     }
   }
 
@@ -293,7 +293,7 @@ public final class RunLock implements AutoCloseable {
         fs.delete(file, false);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot remove {}: {}", file, Outputs.firstLine(e.getMessage()));
+      LOG.warn("cannot remove {}: {}", file, ConfigError.firstLine(e.getMessage()));
     }
   }
 

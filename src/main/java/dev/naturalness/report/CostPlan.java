@@ -41,6 +41,26 @@ public record CostPlan(
     Double deviceHours)
     implements java.io.Serializable {
 
+  /** The same plan with the rate its estimate assumes (null: none known) and where it is from. */
+  public CostPlan withRate(Double rate, String source) {
+    return new CostPlan(
+        student,
+        rows,
+        scorable,
+        responseTokens,
+        modelTokens,
+        galpTokens,
+        lalpTokens,
+        lalpToGalp,
+        exactTokens,
+        sampledResponses,
+        costPercentiles,
+        mostExpensive,
+        rate,
+        source,
+        rate == null ? null : modelTokens / rate / 3600.0);
+  }
+
   /** One costly response. */
   public record Expensive(
       String responseId,

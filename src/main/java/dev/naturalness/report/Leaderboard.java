@@ -1,5 +1,6 @@
 package dev.naturalness.report;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,16 +50,16 @@ public final class Leaderboard {
             String.format(
                 Locale.ROOT,
                 "%-4s %-22s %8s %-19s %6s %6s   %-4s %8s %-19s %6s   %7d %6d%n",
-                rank(t.lalp().rank()),
+                rank(t.of(Metric.LALP).rank()),
                 truncate(t.teacher(), 22),
-                number(t.lalp().mean()),
-                interval(t.lalp()),
-                percent(t.lalp().winRate()),
-                percent(t.lalp().topProbability()),
-                rank(t.galp().rank()),
-                number(t.galp().mean()),
-                interval(t.galp()),
-                percent(t.galp().winRate()),
+                number(t.of(Metric.LALP).mean()),
+                interval(t.of(Metric.LALP)),
+                percent(t.of(Metric.LALP).winRate()),
+                percent(t.of(Metric.LALP).topProbability()),
+                rank(t.of(Metric.GALP).rank()),
+                number(t.of(Metric.GALP).mean()),
+                interval(t.of(Metric.GALP)),
+                percent(t.of(Metric.GALP).winRate()),
                 t.scored(),
                 t.errors()));
       }
@@ -97,7 +98,9 @@ public final class Leaderboard {
             String.format(
                 Locale.ROOT,
                 " %18s",
-                t == null ? "-" : number(t.lalp().mean()) + " " + rank(t.lalp().rank())));
+                t == null
+                    ? "-"
+                    : number(t.of(Metric.LALP).mean()) + " " + rank(t.of(Metric.LALP).rank())));
       }
       out.append('\n');
     }

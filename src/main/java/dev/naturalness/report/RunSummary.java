@@ -101,15 +101,11 @@ public record RunSummary(
       Double topTeacherMeanLalp) {}
 
   /**
-   * Pearson correlations over one student's scored rows: each metric with length and mean step
-   * length.
+   * Pearson correlations over one student's scored rows, per metric (by its key): the score with
+   * response length, and with mean step length.
    */
   public record Lengths(
-      String student,
-      Double lalpLength,
-      Double lalpStepLength,
-      Double galpLength,
-      Double galpStepLength) {}
+      String student, Map<String, Double> length, Map<String, Double> stepLength) {}
 
   /**
    * @param previous the run compared with (what the publish pointer named before this run)
@@ -146,31 +142,177 @@ public record RunSummary(
     return JSON.valueToTree(this);
   }
 
-  /**
-   * The same summary with other stage times and end (the report's own time comes after it is
-   * drawn).
-   */
-  public RunSummary finishedAt(
-      String end, double wall, Map<String, Long> driverMemory, Map<String, Long> executorMemory) {
-    return new RunSummary(
-        counts,
-        stageSeconds,
-        tokens,
-        tokensPerSecond,
-        students,
-        configHash,
-        partitions,
-        started,
-        end,
-        wall,
-        plan,
-        selection,
-        lengths,
-        teacherStudent,
-        sincePrevious,
-        sincePreviousSkipped,
-        driverMemory,
-        executorMemory,
-        config);
+  /** A summary.json read back (tests and tools read a run's summary as this record). */
+  public static RunSummary fromJson(String json) {
+    try {
+      return JSON.copy()
+          .configure(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              false)
+          .readValue(json, RunSummary.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a summary.json: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Builds a summary part by part; a copy changes only what it sets. */
+  public static final class Builder {
+    private Counts counts;
+    private Map<String, Double> stageSeconds = Map.of();
+    private Tokens tokens;
+    private long tokensPerSecond;
+    private List<Student> students = List.of();
+    private String configHash;
+    private int partitions;
+    private String started;
+    private String finished;
+    private double wallSeconds;
+    private List<CostPlan> plan = List.of();
+    private List<Composition> selection = List.of();
+    private List<Lengths> lengths = List.of();
+    private Map<String, Map<String, Cell>> teacherStudent = Map.of();
+    private List<SincePrevious> sincePrevious;
+    private String sincePreviousSkipped;
+    private Map<String, Long> driverMemoryMb = Map.of();
+    private Map<String, Long> executorMemoryMb = Map.of();
+    private JsonNode config;
+
+    public Builder() {}
+
+    private Builder(RunSummary s) {
+      counts = s.counts;
+      stageSeconds = s.stageSeconds;
+      tokens = s.tokens;
+      tokensPerSecond = s.tokensPerSecond;
+      students = s.students;
+      configHash = s.configHash;
+      partitions = s.partitions;
+      started = s.started;
+      finished = s.finished;
+      wallSeconds = s.wallSeconds;
+      plan = s.plan;
+      selection = s.selection;
+      lengths = s.lengths;
+      teacherStudent = s.teacherStudent;
+      sincePrevious = s.sincePrevious;
+      sincePreviousSkipped = s.sincePreviousSkipped;
+      driverMemoryMb = s.driverMemoryMb;
+      executorMemoryMb = s.executorMemoryMb;
+      config = s.config;
+    }
+
+    public Builder counts(Counts v) {
+      counts = v;
+      return this;
+    }
+
+    public Builder stageSeconds(Map<String, Double> v) {
+      stageSeconds = v;
+      return this;
+    }
+
+    public Builder tokens(Tokens v) {
+      tokens = v;
+      return this;
+    }
+
+    public Builder tokensPerSecond(long v) {
+      tokensPerSecond = v;
+      return this;
+    }
+
+    public Builder students(List<Student> v) {
+      students = v;
+      return this;
+    }
+
+    public Builder configHash(String v) {
+      configHash = v;
+      return this;
+    }
+
+    public Builder partitions(int v) {
+      partitions = v;
+      return this;
+    }
+
+    public Builder started(String v) {
+      started = v;
+      return this;
+    }
+
+    public Builder finished(String v) {
+      finished = v;
+      return this;
+    }
+
+    public Builder wallSeconds(double v) {
+      wallSeconds = v;
+      return this;
+    }
+
+    public Builder plan(List<CostPlan> v) {
+      plan = v;
+      return this;
+    }
+
+    public Builder selection(List<Composition> v) {
+      selection = v;
+      return this;
+    }
+
+    public Builder lengths(List<Lengths> v) {
+      lengths = v;
+      return this;
+    }
+
+    public Builder teacherStudent(Map<String, Map<String, Cell>> v) {
+      teacherStudent = v;
+      return this;
+    }
+
+    public Builder sincePrevious(List<SincePrevious> v, String skipped) {
+      sincePrevious = v;
+      sincePreviousSkipped = skipped;
+      return this;
+    }
+
+    public Builder memory(Map<String, Long> driver, Map<String, Long> executors) {
+      driverMemoryMb = driver;
+      executorMemoryMb = executors;
+      return this;
+    }
+
+    public Builder config(JsonNode v) {
+      config = v;
+      return this;
+    }
+
+    public RunSummary build() {
+      return new RunSummary(
+          counts,
+          stageSeconds,
+          tokens,
+          tokensPerSecond,
+          students,
+          configHash,
+          partitions,
+          started,
+          finished,
+          wallSeconds,
+          plan,
+          selection,
+          lengths,
+          teacherStudent,
+          sincePrevious,
+          sincePreviousSkipped,
+          driverMemoryMb,
+          executorMemoryMb,
+          config);
+    }
   }
 }

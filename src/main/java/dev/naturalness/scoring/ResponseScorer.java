@@ -1,5 +1,6 @@
 package dev.naturalness.scoring;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.Span;
 import java.util.ArrayList;

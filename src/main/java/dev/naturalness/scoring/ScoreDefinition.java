@@ -1,5 +1,6 @@
 package dev.naturalness.scoring;
 
+import dev.naturalness.data.Metric;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

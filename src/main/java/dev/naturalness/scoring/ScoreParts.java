@@ -1,5 +1,6 @@
 package dev.naturalness.scoring;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.ScorePart;
 import dev.naturalness.text.CodePoints;

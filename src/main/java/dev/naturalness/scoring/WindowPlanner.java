@@ -1,5 +1,6 @@
 package dev.naturalness.scoring;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.text.PreparedResponse;
 import java.util.ArrayList;
 import java.util.HashMap;

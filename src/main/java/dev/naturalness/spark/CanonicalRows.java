@@ -2,6 +2,7 @@ package dev.naturalness.spark;
 
 import dev.naturalness.data.CorpusRow;
 import dev.naturalness.data.Duplicate;
+import dev.naturalness.data.Fields;
 import dev.naturalness.data.RowProblem;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.StepInput;

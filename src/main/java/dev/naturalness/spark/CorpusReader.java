@@ -15,9 +15,11 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import dev.naturalness.checks.InputPreflight;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.Duplicate;
+import dev.naturalness.data.Fields;
 import dev.naturalness.text.StepSource;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -7,8 +7,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.Metric;
 import dev.naturalness.output.CacheDirectory;
-import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.ScoreDefinition;
 import dev.naturalness.scoring.WindowRule;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -42,7 +42,7 @@ import org.apache.spark.sql.types.StructType;
  * {@link CacheDirectory}'s; this class reads and writes the parts with Spark.
  */
 public final class IncrementalCache {
-  static final String TEXT_SHA = "text_sha";
+  static final String TEXT_SHA = CacheDirectory.TEXT_SHA;
 
   /** A stored part: the response it belongs to, the text it was scored on, and the part. */
   static final StructType STORED = stored();
@@ -60,11 +60,6 @@ public final class IncrementalCache {
       t = t.add(f);
     }
     return t;
-  }
-
-  /** The cache's directory, whose files must hold the stored parts' columns. */
-  public static CacheDirectory directory(String path, Configuration hadoop) {
-    return new CacheDirectory(path, hadoop, Set.of(STORED.fieldNames()));
   }
 
   /** The parts a definition needs: part name to the hash it is stored under. */

@@ -7,8 +7,6 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createArrayType;
-import static org.apache.spark.sql.types.DataTypes.createStructField;
-import static org.apache.spark.sql.types.DataTypes.createStructType;
 
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.ScorePart;
@@ -16,35 +14,128 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The schema of one {@link ScorePart} as a struct (scores keep their parts internally; the
- * incremental cache stores them), and its conversion, in one place.
+ * One {@link ScorePart} as a struct, in one table (scores keep their parts internally; the
+ * incremental cache stores them): its columns are {@link ScorePart#COLUMNS}, with the hash it is
+ * stored under second.
  */
 public final class PartRows {
   public static final String PART_HASH = "part_hash";
 
-  public static final StructType SCHEMA =
-      createStructType(
+  /** A part and the hash of what it depends on. */
+  record Stored(ScorePart part, String hash) {}
+
+  /** Builds a stored part back; its hash is checked by {@link #byName}, not kept. */
+  static final class Builder {
+    final ScorePart.Builder part = new ScorePart.Builder();
+
+    ScorePart build() {
+      // A stored part ran in an earlier run: it is charged no model tokens now.
+      return part.modelTokens(0).build();
+    }
+  }
+
+  private static final ColumnTable<Stored, Builder> TABLE =
+      new ColumnTable<>(
           List.of(
-              createStructField("part", StringType, false),
-              createStructField(PART_HASH, StringType, false),
-              createStructField("status", StringType, false),
-              createStructField("error", StringType, true),
-              createStructField("value", DoubleType, true),
-              createStructField("drop_first", DoubleType, true),
-              createStructField("se", DoubleType, true),
-              createStructField("steps_scored", IntegerType, false),
-              createStructField("n_tokens", IntegerType, false),
-              createStructField("n_steps", IntegerType, false),
-              createStructField("truncated", BooleanType, false),
-              createStructField("step_scores", createArrayType(FloatType, false), true),
-              createStructField("step_spans", createArrayType(ScoreRows.SPAN, false), true),
-              createStructField("repeated_steps", IntegerType, false),
-              createStructField("no_repeats", DoubleType, true),
-              createStructField("model_tokens", LongType, false)));
+              col(
+                  "part",
+                  StringType,
+                  false,
+                  s -> s.part().part(),
+                  (b, v) -> b.part.part((String) v)),
+              col(PART_HASH, StringType, false, Stored::hash, (b, v) -> {}),
+              col(
+                  "status",
+                  StringType,
+                  false,
+                  s -> s.part().status().code(),
+                  (b, v) -> b.part.status(RowStatus.ofCode((String) v))),
+              col(
+                  "error",
+                  StringType,
+                  true,
+                  s -> s.part().error(),
+                  (b, v) -> b.part.error((String) v)),
+              col(
+                  "value",
+                  DoubleType,
+                  true,
+                  s -> s.part().value(),
+                  (b, v) -> b.part.value((Double) v)),
+              col(
+                  "drop_first",
+                  DoubleType,
+                  true,
+                  s -> s.part().dropFirst(),
+                  (b, v) -> b.part.dropFirst((Double) v)),
+              col(
+                  "se",
+                  DoubleType,
+                  true,
+                  s -> s.part().standardError(),
+                  (b, v) -> b.part.standardError((Double) v)),
+              col(
+                  "steps_scored",
+                  IntegerType,
+                  false,
+                  s -> s.part().stepsScored(),
+                  (b, v) -> b.part.stepsScored((Integer) v)),
+              col(
+                  "n_tokens",
+                  IntegerType,
+                  false,
+                  s -> s.part().nTokens(),
+                  (b, v) -> b.part.nTokens((Integer) v)),
+              col(
+                  "n_steps",
+                  IntegerType,
+                  false,
+                  s -> s.part().nSteps(),
+                  (b, v) -> b.part.nSteps((Integer) v)),
+              col(
+                  "truncated",
+                  BooleanType,
+                  false,
+                  s -> s.part().truncated(),
+                  (b, v) -> b.part.truncated((Boolean) v)),
+              col(
+                  "step_scores",
+                  createArrayType(FloatType, false),
+                  true,
+                  s -> SparkValues.boxed(s.part().stepScores()),
+                  (b, v) -> b.part.stepScores(SparkValues.floats(v))),
+              col(
+                  "step_spans",
+                  createArrayType(SparkValues.SPAN, false),
+                  true,
+                  s -> SparkValues.spans(s.part().stepSpans()),
+                  (b, v) -> b.part.stepSpans(SparkValues.spans(v))),
+              col(
+                  "repeated_steps",
+                  IntegerType,
+                  false,
+                  s -> s.part().repeatedSteps(),
+                  (b, v) -> b.part.repeatedSteps((Integer) v)),
+              col(
+                  "no_repeats",
+                  DoubleType,
+                  true,
+                  s -> s.part().noRepeats(),
+                  (b, v) -> b.part.noRepeats((Double) v)),
+              col(
+                  "model_tokens",
+                  LongType,
+                  false,
+                  s -> s.part().modelTokens(),
+                  (b, v) -> b.part.modelTokens((Long) v))),
+          Builder::new,
+          b -> new Stored(b.build(), null));
+
+  public static final StructType SCHEMA = TABLE.schema();
 
   /** Statuses that depend only on the text and the definition, and so may be reused. */
   public static final List<String> REUSABLE =
@@ -52,57 +143,22 @@ public final class PartRows {
 
   private PartRows() {}
 
+  private static ColumnTable.Column<Stored, Builder> col(
+      String name,
+      DataType type,
+      boolean nullable,
+      ColumnTable.Reader<Stored> read,
+      ColumnTable.Writer<Builder> write) {
+    return new ColumnTable.Column<>(name, type, nullable, read, write);
+  }
+
   public static Row toRow(ScorePart p, String partHash) {
-    return RowFactory.create(
-        p.part(),
-        partHash,
-        p.status().code(),
-        p.error(),
-        p.value(),
-        p.dropFirst(),
-        p.standardError(),
-        p.stepsScored(),
-        p.nTokens(),
-        p.nSteps(),
-        p.truncated(),
-        ScoreRows.boxed(p.stepScores()),
-        ScoreRows.spans(p.stepSpans()),
-        p.repeatedSteps(),
-        p.noRepeats(),
-        p.modelTokens());
+    return TABLE.toRow(new Stored(p, partHash));
   }
 
   /** A stored part, charged no model tokens (it ran in an earlier run). */
   public static ScorePart fromRow(Row r) {
-    return new ScorePart(
-        r.getString(0),
-        RowStatus.ofCode(r.getString(2)),
-        r.getString(3),
-        (Double) r.get(4),
-        (Double) r.get(5),
-        (Double) r.get(6),
-        r.getInt(7),
-        r.getInt(8),
-        r.getInt(9),
-        r.getBoolean(10),
-        ScoreRows.floats(r, "step_scores"),
-        spans(r),
-        r.getInt(13),
-        (Double) r.get(14),
-        0L);
-  }
-
-  private static int[] spans(Row r) {
-    if (r.isNullAt(12)) {
-      return null;
-    }
-    List<Row> spans = r.getList(12);
-    int[] out = new int[spans.size() * 2];
-    for (int k = 0; k < spans.size(); k++) {
-      out[2 * k] = spans.get(k).getInt(0);
-      out[2 * k + 1] = spans.get(k).getInt(1);
-    }
-    return out;
+    return TABLE.fromRow(r).part();
   }
 
   /** Stored parts by part name, those whose hash is one of {@code wanted} (name to hash). */
@@ -112,8 +168,8 @@ public final class PartRows {
       return out;
     }
     for (Row r : stored) {
-      String name = r.getString(0);
-      if (r.getString(1).equals(wanted.get(name))) {
+      String name = r.getAs("part");
+      if (r.<String>getAs(PART_HASH).equals(wanted.get(name))) {
         out.put(name, fromRow(r));
       }
     }

@@ -4,17 +4,19 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.CorpusRow;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowChecks;
 import dev.naturalness.data.RowProblem;
 import dev.naturalness.data.ScorePart;
 import dev.naturalness.data.ScoreRecord;
 import dev.naturalness.model.BatchBudget;
 import dev.naturalness.model.DeviceChoice;
+import dev.naturalness.model.HadoopStudentSource;
 import dev.naturalness.model.RuntimeEnvironment;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCache;
+import dev.naturalness.model.StudentFiles;
 import dev.naturalness.scoring.Execution;
-import dev.naturalness.scoring.Metric;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
 import dev.naturalness.scoring.ScoreDefinition;
@@ -58,11 +60,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   private static final AtomicBoolean CPU_FALLBACK_LOGGED = new AtomicBoolean();
   private static final AtomicBoolean FIRST_BATCH_LOGGED = new AtomicBoolean();
 
-  private final ScoreTask task;
+  private final ScoreStage.Task task;
   private final CanonicalRows rows;
   private final ScoreStage.Counters counters;
 
-  PartitionScorer(ScoreTask task, StructType canonical, ScoreStage.Counters counters) {
+  PartitionScorer(ScoreStage.Task task, StructType canonical, ScoreStage.Counters counters) {
     this.task = task;
     this.rows = new CanonicalRows(canonical);
     this.counters = counters;
@@ -84,7 +86,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     List<Row> all = new ArrayList<>();
     input.forEachRemaining(all::add);
     all.sort(Comparator.comparingLong(rows::estimate).reversed());
-    int group = task.scoring().responsesPerGroup();
+    int group = task.batching().responsesPerGroup();
     GroupScorer scorer = new GroupScorer(context);
     return new Iterator<>() {
       private int next;
@@ -254,12 +256,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         System.setProperty(
             "ai.djl.pytorch.num_threads", String.valueOf(task.studentSettings().threads()));
       }
-      Students.Local local =
-          Students.local(
+      StudentFiles.Local local =
+          StudentFiles.local(
               task.student(),
               false,
               task.studentSettings().localCache(),
-              HadoopStudentSource.configuration(task.hadoop()));
+              HadoopStudentSource.configuration(task.hadoop()),
+              ShippedStudents.source(task.student()));
       double copySeconds = (System.nanoTime() - started) / 1e9;
       String device = device(context);
       StudentCache.Lease lease =
@@ -272,7 +275,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         context.addTaskCompletionListener((TaskCompletionListener) c -> lease.close());
       }
       student = lease.student();
-      execution = execution(task.scoring(), student);
+      execution = execution(task.batching(), student);
       List<IntUnaryOperator> repeatWindows = new ArrayList<>();
       for (WindowRule w : definition.windows()) {
         repeatWindows.add(w::window);
@@ -286,7 +289,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
               repeatWindows);
     }
 
-    private Student load(Students.Local local, String device, double copySeconds) {
+    private Student load(StudentFiles.Local local, String device, double copySeconds) {
       long started = System.nanoTime();
       Engine.getEngine("PyTorch");
       double engineSeconds = (System.nanoTime() - started) / 1e9;
@@ -300,7 +303,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
               s.manifest().name(),
               local.how(),
               s.runtime().describe(),
-              execution(task.scoring(), s).batchTokens(),
+              execution(task.batching(), s).batchTokens(),
               copySeconds,
               engineSeconds,
               loadSeconds));
@@ -355,7 +358,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
    * The batch budget resolved where the student runs: auto follows the GPU's free memory, or 4096
    * on a CPU.
    */
-  static Execution execution(Settings.Scoring scoring, Student student) {
+  static Execution execution(Settings.Batching scoring, Student student) {
     int batch;
     if (scoring.batch() instanceof Settings.BatchSize.Fixed fixed) {
       batch = fixed.tokens();

@@ -5,6 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.config.ConfigError;
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.report.RunSummary;
@@ -42,6 +45,9 @@ final class PreviousRun {
   /** The comparison, or why there is none (then {@code students} is null). */
   record Comparison(List<RunSummary.SincePrevious> students, String skipped) {}
 
+  /** The column of teachers/ that holds the ranking metric's rank. */
+  private static final String RANK = TeacherRows.column(Metric.LALP, "rank");
+
   private PreviousRun() {}
 
   static Comparison compare(
@@ -54,7 +60,7 @@ final class PreviousRun {
       String format = writtenFormat(previous, hadoop);
       return new Comparison(compare(spark, previous, format, selected, teachers), null);
     } catch (Exception e) { // Spark's AnalysisException is checked, though nothing declares it
-      String reason = InputPreflight.firstLine(String.valueOf(e.getMessage()));
+      String reason = ConfigError.firstLine(String.valueOf(e.getMessage()));
       LOG.warn(
           "not compared with the previous run {}: {}; this run publishes without the comparison",
           previous,
@@ -188,11 +194,11 @@ final class PreviousRun {
     Map<String, Map<String, Integer>> ranks = new HashMap<>();
     for (Row r :
         withStudent(beforeTeachers, firstStudent)
-            .select(Fields.STUDENT, Fields.TEACHER, "lalp_rank")
+            .select(Fields.STUDENT, Fields.TEACHER, RANK)
             .collectAsList()) {
       ranks
-          .computeIfAbsent(r.getString(0), s -> new HashMap<>())
-          .put(r.getString(1), r.isNullAt(2) ? null : r.getInt(2));
+          .computeIfAbsent(r.getAs(Fields.STUDENT), s -> new HashMap<>())
+          .put(r.getAs(Fields.TEACHER), r.getAs(RANK));
     }
     return ranks;
   }
@@ -203,8 +209,8 @@ final class PreviousRun {
     Map<String, List<Integer>> moved = new LinkedHashMap<>();
     for (TeacherSummary t : teachers) {
       Integer was = before.get(t.teacher());
-      if (t.student().equals(student) && !java.util.Objects.equals(was, t.lalp().rank())) {
-        moved.put(t.teacher(), java.util.Arrays.asList(was, t.lalp().rank()));
+      if (t.student().equals(student) && !java.util.Objects.equals(was, t.of(Metric.LALP).rank())) {
+        moved.put(t.teacher(), java.util.Arrays.asList(was, t.of(Metric.LALP).rank()));
       }
     }
     return moved;

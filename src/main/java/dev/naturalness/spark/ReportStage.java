@@ -14,7 +14,10 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
+import dev.naturalness.data.ScoreRecord;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.report.ReportData;
@@ -49,7 +52,8 @@ public final class ReportStage {
   static final int SELECTED_SAMPLE = 2_000;
   static final int PAIRS = 15;
   static final int DISAGREEMENT_SAMPLE = 25;
-  private static final List<String> HISTOGRAM_METRICS = List.of(Fields.LALP, Fields.GALP);
+  private static final List<String> HISTOGRAM_METRICS =
+      java.util.Arrays.stream(Metric.values()).map(Metric::key).toList();
 
   private ReportStage() {}
 
@@ -135,13 +139,17 @@ public final class ReportStage {
             .count()
             .orderBy("student")
             .collectAsList()) {
-      long[] t = totals.computeIfAbsent(r.getString(0), s -> new long[2]);
-      t[0] += r.getLong(3);
-      if (!r.getString(1).equals(r.getString(2))) {
-        t[1] += r.getLong(3);
+      String student = r.getAs(Fields.STUDENT);
+      String lalpTeacher = r.getAs("lalp_teacher");
+      String galpTeacher = r.getAs("galp_teacher");
+      long prompts = r.getAs("count");
+      long[] t = totals.computeIfAbsent(student, s -> new long[2]);
+      t[0] += prompts;
+      if (!lalpTeacher.equals(galpTeacher)) {
+        t[1] += prompts;
         pairs
-            .computeIfAbsent(r.getString(0), s -> new ArrayList<>())
-            .add(new ReportData.Pair(r.getString(1), r.getString(2), r.getLong(3)));
+            .computeIfAbsent(student, s -> new ArrayList<>())
+            .add(new ReportData.Pair(lalpTeacher, galpTeacher, prompts));
       }
     }
     Map<String, List<ReportData.Example>> samples =
@@ -221,9 +229,19 @@ public final class ReportStage {
     List<Column> percentiles = new ArrayList<>();
     for (String metric : HISTOGRAM_METRICS) {
       percentiles.add(
-          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.005), lit(10000)));
+          org.apache
+              .spark
+              .sql
+              .functions
+              .percentile_approx(col(metric), lit(0.005), lit(10000))
+              .as(metric + "_low"));
       percentiles.add(
-          org.apache.spark.sql.functions.percentile_approx(col(metric), lit(0.995), lit(10000)));
+          org.apache
+              .spark
+              .sql
+              .functions
+              .percentile_approx(col(metric), lit(0.995), lit(10000))
+              .as(metric + "_high"));
     }
     Map<String, Map<String, double[]>> bounds = new LinkedHashMap<>();
     for (Row r :
@@ -233,14 +251,13 @@ public final class ReportStage {
                 percentiles.subList(1, percentiles.size()).toArray(new Column[0]))
             .orderBy(Fields.STUDENT)
             .collectAsList()) {
-      for (int m = 0; m < HISTOGRAM_METRICS.size(); m++) {
-        if (!r.isNullAt(1 + 2 * m)) {
-          double low = r.getDouble(1 + 2 * m);
+      for (String metric : HISTOGRAM_METRICS) {
+        Double low = r.getAs(metric + "_low");
+        Double high = r.getAs(metric + "_high");
+        if (low != null) {
           bounds
-              .computeIfAbsent(r.getString(0), s -> new LinkedHashMap<>())
-              .put(
-                  HISTOGRAM_METRICS.get(m),
-                  new double[] {low, Math.max(r.getDouble(2 + 2 * m), low + 1e-6)});
+              .computeIfAbsent(r.getAs(Fields.STUDENT), s -> new LinkedHashMap<>())
+              .put(metric, new double[] {low, Math.max(high, low + 1e-6)});
         }
       }
     }
@@ -261,14 +278,19 @@ public final class ReportStage {
                 col(Fields.TEACHER),
                 explode(array(binned.toArray(new Column[0]))).as("_b"))
             .filter(col("_b.bin").isNotNull())
-            .groupBy(col(Fields.STUDENT), col(Fields.TEACHER), col("_b.metric"), col("_b.bin"))
-            .agg(count("*"))
+            .groupBy(
+                col(Fields.STUDENT),
+                col(Fields.TEACHER),
+                col("_b.metric").as("metric"),
+                col("_b.bin").as("bin"))
+            .agg(count("*").as("n"))
             .collectAsList()) {
       counts
-              .computeIfAbsent(r.getString(0), s -> new HashMap<>())
-              .computeIfAbsent(r.getString(2), m -> new HashMap<>())
-              .computeIfAbsent(r.getString(1), t -> new long[BINS])[r.getInt(3)] =
-          r.getLong(4);
+              .computeIfAbsent(r.getAs(Fields.STUDENT), s -> new HashMap<>())
+              .computeIfAbsent(r.getAs("metric"), m -> new HashMap<>())
+              .computeIfAbsent(r.getAs(Fields.TEACHER), t -> new long[BINS])[
+              r.<Integer>getAs("bin")] =
+          r.getAs("n");
     }
     return counts;
   }
@@ -303,7 +325,9 @@ public final class ReportStage {
     List<String> top = new ArrayList<>();
     String student = teachers.isEmpty() ? null : teachers.get(0).student();
     for (TeacherSummary t : teachers) {
-      if (t.student().equals(student) && top.size() < WORST_RESPONSES && t.lalp().rank() != null) {
+      if (t.student().equals(student)
+          && top.size() < WORST_RESPONSES
+          && t.of(Metric.LALP).rank() != null) {
         top.add(t.teacher());
       }
     }
@@ -312,7 +336,7 @@ public final class ReportStage {
     }
     Map<String, Row> byTeacher = new HashMap<>();
     for (Row r : lowestPerTeacher(ok, student, top, columns)) {
-      byTeacher.put(r.getString(0), r);
+      byTeacher.put(r.getAs(Fields.TEACHER), r);
     }
     List<ReportData.ResponseSteps> out = new ArrayList<>();
     for (String teacher : top) {
@@ -358,25 +382,25 @@ public final class ReportStage {
 
   /** A response cut at its carried step spans (whole when step scores were not written). */
   private static ReportData.ResponseSteps responseSteps(String student, Row r) {
-    String text = r.getString(7);
-    int[] spans = ScoreRows.spans(r);
+    String text = r.getAs("_response");
+    ScoreRecord scored = ScoreRows.fromRow(r);
     List<String> steps = new ArrayList<>();
     List<Float> scores = null;
-    if (spans != null) {
-      for (Span s : ScoreParts.charSpans(text, spans)) {
+    if (scored.stepSpans() != null) {
+      for (Span s : ScoreParts.charSpans(text, scored.stepSpans())) {
         steps.add(text.substring(s.start(), s.end()));
       }
-      scores = r.getList(4);
+      scores = SparkValues.list(r.getAs(Fields.STEP_SCORES));
     } else {
       steps.add(text);
     }
     return new ReportData.ResponseSteps(
         student,
-        r.getString(0),
-        r.getString(1),
-        r.getString(2),
-        r.getDouble(3),
-        r.getString(6),
+        scored.teacher(),
+        scored.promptId(),
+        scored.responseId(),
+        scored.value(Metric.LALP),
+        r.getAs("_prompt"),
         steps,
         scores);
   }

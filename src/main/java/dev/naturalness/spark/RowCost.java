@@ -4,6 +4,8 @@ import dev.naturalness.config.Settings;
 import dev.naturalness.data.CorpusRow;
 import dev.naturalness.data.RowChecks;
 import dev.naturalness.model.BatchBudget;
+import dev.naturalness.model.HadoopStudentSource;
+import dev.naturalness.model.StudentFiles;
 import dev.naturalness.model.StudentManifest;
 import dev.naturalness.model.TokenizerCache;
 import dev.naturalness.scoring.CostPlanner;
@@ -26,13 +28,13 @@ import org.apache.spark.sql.types.StructType;
  */
 final class RowCost implements Serializable {
   private static final long serialVersionUID = 1L;
-  private final ScoreTask task;
+  private final ScoreStage.Task task;
   private final CanonicalRows rows;
   private transient ResponsePreparer preparer;
   private transient CostPlanner planner;
   private transient java.util.Map<String, String> needed;
 
-  RowCost(ScoreTask task, StructType canonical) {
+  RowCost(ScoreStage.Task task, StructType canonical) {
     this.task = task;
     this.rows = new CanonicalRows(canonical);
   }
@@ -77,12 +79,13 @@ final class RowCost implements Serializable {
     if (preparer != null) {
       return;
     }
-    Students.Local local =
-        Students.local(
+    StudentFiles.Local local =
+        StudentFiles.local(
             task.student(),
             true,
             task.studentSettings().localCache(),
-            HadoopStudentSource.configuration(task.hadoop()));
+            HadoopStudentSource.configuration(task.hadoop()),
+            ShippedStudents.source(task.student()));
     StudentManifest manifest = StudentManifest.read(local.directory(), false);
     ScoreDefinition definition = task.student().definition();
     preparer =
@@ -91,7 +94,7 @@ final class RowCost implements Serializable {
             StepSource.named(definition.steps()),
             TokenizerCache.get(manifest.tokenizerPath()),
             manifest.bosId());
-    planner = new CostPlanner(definition, execution(task.scoring(), gpu()));
+    planner = new CostPlanner(definition, execution(task.batching(), gpu()));
   }
 
   /** Whether Spark gave this task a GPU (or the student must run on one). */
@@ -107,7 +110,7 @@ final class RowCost implements Serializable {
    * The packing a scorer will use, without its model: a fixed budget as given; auto is 4096 on a
    * CPU and on a GPU at least a row, so that a unit is then as long as a row.
    */
-  static Execution execution(Settings.Scoring scoring, boolean gpu) {
+  static Execution execution(Settings.Batching scoring, boolean gpu) {
     int batch =
         scoring.batch() instanceof Settings.BatchSize.Fixed f
             ? f.tokens()

@@ -1,5 +1,10 @@
 package dev.naturalness.spark;
 
+import dev.naturalness.config.Settings;
+import dev.naturalness.data.Fields;
+import dev.naturalness.model.StudentSpec;
+import java.io.Serializable;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,6 +24,31 @@ public final class ScoreStage {
     }
   }
 
+  /**
+   * What an executor needs to score with one student: settings records only (never a Config),
+   * resolved on the driver.
+   *
+   * @param hadoop the Hadoop settings executors read students from Hadoop paths with (S3A's)
+   */
+  public record Task(
+      StudentSpec student,
+      Settings.Batching batching,
+      Settings.Student studentSettings,
+      Map<String, String> hadoop,
+      Settings.Testing testing)
+      implements Serializable {
+
+    /** The task of one student, from the run's settings: the one place they are picked. */
+    public static Task of(Settings.Job settings, StudentSpec student) {
+      return new Task(
+          student,
+          settings.scoring().batching(),
+          settings.student(),
+          settings.s3().hadoopSettings(),
+          settings.testing());
+    }
+  }
+
   private ScoreStage() {}
 
   /**
@@ -28,7 +58,7 @@ public final class ScoreStage {
       SparkSession spark,
       JavaRDD<Row> partitionedRows,
       StructType canonical,
-      ScoreTask task,
+      Task task,
       Counters counters) {
     StructType input = (StructType) canonical.apply(Fields.INPUT).dataType();
     JavaRDD<Row> scored =

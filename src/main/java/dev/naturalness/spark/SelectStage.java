@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.report.RunSummary;
@@ -101,7 +103,7 @@ public final class SelectStage {
       Settings.Select select) {
     Map<String, String> top = new HashMap<>();
     for (TeacherSummary t : teachers) {
-      if (t.lalp().rank() != null && t.lalp().rank() == 1) {
+      if (t.of(Metric.LALP).rank() != null && t.of(Metric.LALP).rank() == 1) {
         top.put(t.student(), t.teacher());
       }
     }
@@ -110,15 +112,15 @@ public final class SelectStage {
     for (Row r :
         selected
             .filter(col(Fields.SELECTION_RANK).equalTo(1))
-            .groupBy(col(Fields.STUDENT), col("_teacher"))
-            .agg(count("*"), avg(col(Fields.LALP)))
+            .groupBy(col(Fields.STUDENT), col("_teacher").as(Fields.TEACHER))
+            .agg(count("*").as("n"), avg(col(Fields.LALP)).as("mean"))
             .collectAsList()) {
-      byTeacher
-          .computeIfAbsent(r.getString(0), s -> new TreeMap<>())
-          .put(r.getString(1), r.getLong(2));
-      double[] acc = selectedLalp.computeIfAbsent(r.getString(0), s -> new double[2]);
-      acc[0] += r.getDouble(3) * r.getLong(2);
-      acc[1] += r.getLong(2);
+      String student = r.getAs(Fields.STUDENT);
+      long n = r.getAs("n");
+      byTeacher.computeIfAbsent(student, s -> new TreeMap<>()).put(r.getAs(Fields.TEACHER), n);
+      double[] acc = selectedLalp.computeIfAbsent(student, s -> new double[2]);
+      acc[0] += r.<Double>getAs("mean") * n;
+      acc[1] += n;
     }
     Map<String, Row> topFigures = topTeacherFigures(scores, top, select);
     List<RunSummary.Composition> out = new ArrayList<>();
@@ -135,9 +137,9 @@ public final class SelectStage {
                   prompts,
                   counts,
                   prompts - counts.getOrDefault(best, 0L),
-                  t == null ? 0 : t.getLong(2),
+                  t == null ? 0 : t.<Long>getAs("prompts"),
                   acc[1] > 0 ? acc[0] / acc[1] : null,
-                  t == null ? null : t.getDouble(3)));
+                  t == null ? null : t.<Double>getAs("mean")));
         });
     return out;
   }
@@ -150,10 +152,13 @@ public final class SelectStage {
         scores
             .filter(candidate(select))
             .groupBy(col(Fields.STUDENT), col(Fields.TEACHER))
-            .agg(countDistinct(col(Fields.PROMPT_ID)), avg(col(Fields.LALP)))
+            .agg(
+                countDistinct(col(Fields.PROMPT_ID)).as("prompts"),
+                avg(col(Fields.LALP)).as("mean"))
             .collectAsList()) {
-      if (r.getString(1) != null && r.getString(1).equals(top.get(r.getString(0)))) {
-        out.put(r.getString(0), r);
+      String teacher = r.getAs(Fields.TEACHER);
+      if (teacher != null && teacher.equals(top.get(r.<String>getAs(Fields.STUDENT)))) {
+        out.put(r.getAs(Fields.STUDENT), r);
       }
     }
     return out;

@@ -1,11 +1,14 @@
 package dev.naturalness.spark;
 
+import dev.naturalness.config.ConfigError;
+import dev.naturalness.output.JobFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -15,32 +18,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the driver's stages, each the same way: its Spark jobs carry its name as their description
- * ({@code naturalness: score} in the Spark UI and the event log), its wall time is kept, an I/O
- * failure is reported with its name, and what it cached only for itself is released when it ends.
- * What a stage caches for later stages is released when the run ends ({@link #close}).
+ * ({@code naturalness: score} in the Spark UI and the event log), its wall time is kept, and an I/O
+ * failure (a path that cannot be read or written, by the job or by Spark's tasks) stops the run
+ * with one line naming the stage. What a stage caches for later stages is released when the run
+ * ends ({@link #close}).
  */
 public final class Stages implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
 
-  /** A stage's work; {@code scope} caches datasets it alone uses. */
+  /** A stage's work. */
   public interface Body<T> {
-    T run(Scope scope) throws IOException;
-  }
-
-  /** Datasets a stage caches for itself, released when it ends. */
-  public static final class Scope {
-    private final List<Dataset<Row>> cached = new ArrayList<>();
-
-    public Dataset<Row> cache(Dataset<Row> d) {
-      Dataset<Row> persisted = d.persist(StorageLevel.MEMORY_AND_DISK());
-      cached.add(persisted);
-      return persisted;
-    }
-
-    void release() {
-      cached.forEach(Dataset::unpersist);
-      cached.clear();
-    }
+    T run() throws IOException;
   }
 
   private final SparkSession spark;
@@ -54,13 +42,22 @@ public final class Stages implements AutoCloseable {
   public <T> T run(String name, Body<T> body) {
     spark.sparkContext().setJobDescription("naturalness: " + name);
     long started = System.nanoTime();
-    Scope scope = new Scope();
     try {
-      return body.run(scope);
-    } catch (IOException e) {
-      throw new UncheckedIOException("stage " + name + ": " + e.getMessage(), e);
+      return body.run();
+    } catch (IOException | UncheckedIOException e) {
+      throw ioFailure(name, e);
+    } catch (RuntimeException e) {
+      Throwable io = ioCause(e);
+      if (io != null && !(e instanceof JobFailure) && !(e instanceof ConfigError)) {
+        throw ioFailure(name, io);
+      }
+      throw e;
+    } catch (Exception e) { // Spark's AnalysisException is checked, though nothing declares it
+      if (isPathProblem(e)) {
+        throw ioFailure(name, e);
+      }
+      throw new IllegalStateException(e);
     } finally {
-      scope.release();
       double s = (System.nanoTime() - started) / 1e9;
       seconds.merge(name.replace(' ', '_'), Math.round(s * 1000) / 1000.0, Double::sum);
       spark.sparkContext().setJobDescription(null);
@@ -68,18 +65,43 @@ public final class Stages implements AutoCloseable {
     }
   }
 
+  private static JobFailure ioFailure(String stage, Throwable e) {
+    LOG.debug("stage {} failed", stage, e);
+    return new JobFailure(
+        "stage "
+            + stage
+            + ": "
+            + e.getClass().getSimpleName()
+            + ": "
+            + ConfigError.firstLine(e.getMessage())
+            + "; nothing was published");
+  }
+
+  /** The I/O failure behind an exception (Spark wraps its tasks' failures), or null. */
+  private static Throwable ioCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException || isPathProblem(t)) {
+        return t;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /** Spark's word for a path that is not there or cannot be read (not a mistake in a query). */
+  private static boolean isPathProblem(Throwable t) {
+    return t instanceof AnalysisException a
+        && a.getErrorClass() != null
+        && a.getErrorClass().startsWith("PATH_");
+  }
+
   /** Caches a dataset that later stages use, until the run ends. */
   public Dataset<Row> keep(Dataset<Row> d) {
     Dataset<Row> persisted = d.persist(StorageLevel.MEMORY_AND_DISK());
     keptForRun.add(persisted);
     return persisted;
-  }
-
-  /** Releases a dataset kept for the run before the run ends (once nothing needs it). */
-  public void release(Dataset<Row> d) {
-    if (keptForRun.remove(d)) {
-      d.unpersist();
-    }
   }
 
   /** Wall seconds per stage, in the order they ran (a stage run twice adds up). */

@@ -5,128 +5,124 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.createMapType;
-import static org.apache.spark.sql.types.DataTypes.createStructField;
 
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.JavaConverters;
 
-/** The schema of teachers/ and its conversion from {@link TeacherSummary}, in one place. */
+/**
+ * The columns of teachers/, in one table: the teacher's counts, then per {@link Metric} its
+ * statistics under {@code <metric>_<statistic>} names, each window's mean and rank, and what the
+ * scores may be rewarding (per metric, {@code <metric>_length_corr} and {@code
+ * <metric>_step_length_corr}).
+ */
 public final class TeacherRows {
-  private static final String[] METRIC_COLUMNS = {
-    "rank",
-    "mean",
-    "median",
-    "ci_low",
-    "ci_high",
-    "win_rate",
-    "prompts",
-    "balanced_mean",
-    "balanced_rank",
-    "p_top1"
-  };
-  private static final String[] TRAITS = {
-    "mean_chars",
-    "mean_step_chars",
-    "lalp_length_corr",
-    "lalp_step_length_corr",
-    "galp_length_corr",
-    "galp_step_length_corr",
-    "repeated_step_share",
-    "lalp_no_repeats_mean",
-    "lalp_drop_first_mean"
-  };
+  /** Writes only: teachers/ is read back by name (the nightly comparison reads lalp_rank). */
+  private static final ColumnTable<TeacherSummary, Void> TABLE =
+      new ColumnTable<>(columns(), () -> null, b -> null);
 
-  public static final StructType SCHEMA = schema();
+  public static final StructType SCHEMA = TABLE.schema();
 
   private TeacherRows() {}
 
-  private static StructType schema() {
-    List<StructField> fields =
-        new ArrayList<>(
-            List.of(
-                createStructField(Fields.STUDENT, StringType, false),
-                createStructField(Fields.TEACHER, StringType, false),
-                createStructField("n_responses", LongType, false),
-                createStructField("n_scored", LongType, false),
-                createStructField("n_errors", LongType, false)));
-    for (String m : new String[] {Fields.LALP, Fields.GALP}) {
-      for (String c : METRIC_COLUMNS) {
-        boolean whole = c.equals("rank") || c.equals("balanced_rank");
-        fields.add(
-            createStructField(
-                m + "_" + c,
-                c.equals("prompts") ? LongType : whole ? IntegerType : DoubleType,
-                !c.equals("prompts")));
-      }
+  /** A metric's statistic column: lalp_mean, galp_win_rate, ... */
+  public static String column(Metric metric, String statistic) {
+    return metric.key() + "_" + statistic;
+  }
+
+  private static List<ColumnTable.Column<TeacherSummary, Void>> columns() {
+    List<ColumnTable.Column<TeacherSummary, Void>> c = new ArrayList<>();
+    c.add(col(Fields.STUDENT, StringType, false, TeacherSummary::student));
+    c.add(col(Fields.TEACHER, StringType, false, TeacherSummary::teacher));
+    c.add(col("n_responses", LongType, false, TeacherSummary::responses));
+    c.add(col("n_scored", LongType, false, TeacherSummary::scored));
+    c.add(col("n_errors", LongType, false, TeacherSummary::errors));
+    for (Metric m : Metric.values()) {
+      c.add(stat(m, "rank", IntegerType, TeacherSummary.MetricStatistics::rank));
+      c.add(stat(m, "mean", DoubleType, TeacherSummary.MetricStatistics::mean));
+      c.add(stat(m, "median", DoubleType, TeacherSummary.MetricStatistics::median));
+      c.add(stat(m, "ci_low", DoubleType, TeacherSummary.MetricStatistics::ciLow));
+      c.add(stat(m, "ci_high", DoubleType, TeacherSummary.MetricStatistics::ciHigh));
+      c.add(stat(m, "win_rate", DoubleType, TeacherSummary.MetricStatistics::winRate));
+      c.add(
+          new ColumnTable.Column<>(
+              column(m, "prompts"), LongType, false, t -> t.of(m).prompts(), (b, v) -> {}));
+      c.add(stat(m, "balanced_mean", DoubleType, TeacherSummary.MetricStatistics::balancedMean));
+      c.add(stat(m, "balanced_rank", IntegerType, TeacherSummary.MetricStatistics::balancedRank));
+      c.add(stat(m, "p_top1", DoubleType, TeacherSummary.MetricStatistics::topProbability));
     }
-    fields.add(
-        createStructField(
-            "lalp_mean_by_window", createMapType(StringType, DoubleType, true), true));
-    fields.add(
-        createStructField(
-            "lalp_rank_by_window", createMapType(StringType, IntegerType, true), true));
-    for (String t : TRAITS) {
-      fields.add(createStructField(t, DoubleType, true));
+    c.add(
+        col(
+            "lalp_mean_by_window",
+            createMapType(StringType, DoubleType, true),
+            true,
+            t -> SparkValues.scalaMap(t.lalpMeanByWindow())));
+    c.add(
+        col(
+            "lalp_rank_by_window",
+            createMapType(StringType, IntegerType, true),
+            true,
+            t -> SparkValues.scalaMap(t.lalpRankByWindow())));
+    c.add(col("mean_chars", DoubleType, true, t -> t.traits().meanChars()));
+    c.add(col("mean_step_chars", DoubleType, true, t -> t.traits().meanStepChars()));
+    for (Metric m : Metric.values()) {
+      c.add(
+          col(
+              column(m, "length_corr"),
+              DoubleType,
+              true,
+              t -> t.traits().lengthCorrelation().get(m)));
+      c.add(
+          col(
+              column(m, "step_length_corr"),
+              DoubleType,
+              true,
+              t -> t.traits().stepLengthCorrelation().get(m)));
     }
-    return new StructType(fields.toArray(new StructField[0]));
+    c.add(col("repeated_step_share", DoubleType, true, t -> t.traits().repeatedStepShare()));
+    c.add(col("lalp_no_repeats_mean", DoubleType, true, t -> t.traits().lalpNoRepeatsMean()));
+    c.add(col("lalp_drop_first_mean", DoubleType, true, t -> t.traits().lalpDropFirstMean()));
+    return c;
+  }
+
+  private static ColumnTable.Column<TeacherSummary, Void> col(
+      String name, DataType type, boolean nullable, ColumnTable.Reader<TeacherSummary> read) {
+    return new ColumnTable.Column<>(name, type, nullable, read, (b, v) -> {});
+  }
+
+  private static ColumnTable.Column<TeacherSummary, Void> stat(
+      Metric m,
+      String statistic,
+      DataType type,
+      Function<TeacherSummary.MetricStatistics, Object> value) {
+    return col(column(m, statistic), type, true, t -> value.apply(t.of(m)));
   }
 
   public static Row toRow(TeacherSummary t) {
-    List<Object> values =
-        new ArrayList<>(List.of(t.student(), t.teacher(), t.responses(), t.scored(), t.errors()));
-    for (TeacherSummary.MetricStatistics s : List.of(t.lalp(), t.galp())) {
-      values.add(s.rank());
-      values.add(s.mean());
-      values.add(s.median());
-      values.add(s.ciLow());
-      values.add(s.ciHigh());
-      values.add(s.winRate());
-      values.add(s.prompts());
-      values.add(s.balancedMean());
-      values.add(s.balancedRank());
-      values.add(s.topProbability());
-    }
-    values.add(scala(t.lalpMeanByWindow()));
-    values.add(scala(t.lalpRankByWindow()));
-    TeacherSummary.Traits x = t.traits();
-    values.addAll(
-        java.util.Arrays.asList(
-            x.meanChars(),
-            x.meanStepChars(),
-            x.lalpLengthCorrelation(),
-            x.lalpStepLengthCorrelation(),
-            x.galpLengthCorrelation(),
-            x.galpStepLengthCorrelation(),
-            x.repeatedStepShare(),
-            x.lalpNoRepeatsMean(),
-            x.lalpDropFirstMean()));
-    return RowFactory.create(values.toArray());
+    return TABLE.toRow(t);
   }
 
   /** A teacher's row as a map of the table's column names, for JSON (report_data/teachers.json). */
   public static Map<String, Object> toMap(TeacherSummary t) {
-    Row row = toRow(t);
-    Map<String, Object> out = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < SCHEMA.size(); i++) {
-      Object v = row.get(i);
+    Object[] values = TABLE.values(t);
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (int i = 0; i < values.length; i++) {
+      Object v = values[i];
       out.put(
           SCHEMA.fields()[i].name(),
-          v instanceof scala.collection.Map<?, ?> m ? JavaConverters.mapAsJavaMap(m) : v);
+          v instanceof scala.collection.Map<?, ?> ? SparkValues.javaMap(v) : v);
     }
     return out;
-  }
-
-  private static <V> Object scala(Map<String, V> m) {
-    return m == null ? null : JavaConverters.mapAsScalaMap(m);
   }
 
   public static Dataset<Row> table(SparkSession spark, List<TeacherSummary> teachers) {

@@ -9,9 +9,10 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
-import dev.naturalness.scoring.Metric;
 import dev.naturalness.stats.TeacherFigures;
 import dev.naturalness.stats.TeacherResponse;
 import dev.naturalness.stats.TeacherStatistics;
@@ -34,7 +35,6 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
-import scala.collection.JavaConverters;
 
 /**
  * The teacher table, per student, computed with Spark from the scores and assembled by {@link
@@ -103,29 +103,38 @@ public final class TeacherStage {
   /** Each partition's teachers' figures and resample leaders: one group of responses at a time. */
   private static List<PartitionResult> perTeacher(Dataset<Row> scores, int samples, long seed) {
     return scores
-        .select(
+        .select(readColumns())
+        .filter(col(Fields.TEACHER).isNotNull())
+        .javaRDD()
+        .map(ScoreRows::fromRow)
+        .mapToPair(s -> new Tuple2<>(new Key(s.student(), s.teacher()), TeacherResponse.of(s)))
+        .groupByKey()
+        .mapPartitions(groups -> List.of(partition(groups, samples, seed)).iterator())
+        .collect();
+  }
+
+  /** The columns of the scores the statistics read (a projection: the rest keep defaults). */
+  private static Column[] readColumns() {
+    List<Column> out = new ArrayList<>();
+    for (String c :
+        List.of(
             Fields.STUDENT,
             Fields.TEACHER,
             Fields.STATUS,
             Fields.PROMPT_ID,
-            Fields.LALP,
-            Fields.GALP,
             Fields.LALP_BY_WINDOW,
             Fields.RESPONSE_CHARS,
             Fields.N_STEPS,
             Fields.REPEATED_STEPS,
             Fields.STEPS_SCORED,
             Fields.LALP_NO_REPEATS,
-            Fields.LALP_DROP_FIRST)
-        .javaRDD()
-        .filter(r -> r.getAs(Fields.TEACHER) != null)
-        .mapToPair(
-            r ->
-                new Tuple2<>(
-                    new Key(r.getAs(Fields.STUDENT), r.getAs(Fields.TEACHER)), response(r)))
-        .groupByKey()
-        .mapPartitions(groups -> List.of(partition(groups, samples, seed)).iterator())
-        .collect();
+            Fields.LALP_DROP_FIRST)) {
+      out.add(col(c));
+    }
+    for (Metric m : METRICS) {
+      out.add(col(m.key()));
+    }
+    return out.toArray(new Column[0]);
   }
 
   /** Each teacher of the partition: its figures, and its resample means offered to the leaders. */
@@ -199,26 +208,6 @@ public final class TeacherStage {
   /** More than a handful of teachers, and more than half as many as rows. */
   static boolean looksLikeOneTeacherPerRow(long teachers, long rows) {
     return teachers > FEW_TEACHERS && teachers > TEACHERS_PER_ROW_WARNING * rows;
-  }
-
-  /** A score row's values as the teacher statistics read them. */
-  private static TeacherResponse response(Row r) {
-    Double[] values = new Double[METRICS.length];
-    for (Metric m : METRICS) {
-      values[m.ordinal()] = r.getAs(m.key());
-    }
-    scala.collection.Map<String, Double> windows = r.getAs(Fields.LALP_BY_WINDOW);
-    return new TeacherResponse(
-        RowStatus.OK.code().equals(r.getAs(Fields.STATUS)),
-        r.getAs(Fields.PROMPT_ID),
-        values,
-        windows == null ? Map.of() : new HashMap<>(JavaConverters.mapAsJavaMap(windows)),
-        r.<Integer>getAs(Fields.RESPONSE_CHARS),
-        r.<Integer>getAs(Fields.N_STEPS),
-        r.<Integer>getAs(Fields.REPEATED_STEPS),
-        r.<Integer>getAs(Fields.STEPS_SCORED),
-        r.getAs(Fields.LALP_NO_REPEATS),
-        r.getAs(Fields.LALP_DROP_FIRST));
   }
 
   /** Per student and teacher, the prompts its response won, per metric. */

@@ -1,7 +1,7 @@
 package dev.naturalness.stats;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
-import dev.naturalness.scoring.Metric;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -138,13 +138,17 @@ public record TeacherFigures(
           : new TeacherSummary.Traits(
               chars / scored,
               stepChars / scored,
-              length.get(Metric.LALP).value(),
-              stepLength.get(Metric.LALP).value(),
-              length.get(Metric.GALP).value(),
-              stepLength.get(Metric.GALP).value(),
+              values(length),
+              values(stepLength),
               stepsScored > 0 ? (double) repeated / stepsScored : null,
               mean(noRepeats),
               mean(dropFirst));
+    }
+
+    private static Map<Metric, Double> values(Map<Metric, Correlation> correlations) {
+      Map<Metric, Double> out = new EnumMap<>(Metric.class);
+      correlations.forEach((m, c) -> out.put(m, c.value()));
+      return out;
     }
 
     private static void add(double[] acc, Double v) {

@@ -1,6 +1,8 @@
 package dev.naturalness.stats;
 
-import dev.naturalness.scoring.Metric;
+import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowStatus;
+import dev.naturalness.data.ScoreRecord;
 import java.io.Serializable;
 import java.util.Map;
 
@@ -26,6 +28,25 @@ public record TeacherResponse(
     Double noRepeats,
     Double dropFirst)
     implements Serializable {
+
+  /** A score row as the statistics read it. */
+  public static TeacherResponse of(ScoreRecord s) {
+    Double[] values = new Double[Metric.values().length];
+    for (Metric m : Metric.values()) {
+      values[m.ordinal()] = s.value(m);
+    }
+    return new TeacherResponse(
+        s.status() == RowStatus.OK,
+        s.promptId(),
+        values,
+        s.lalpByWindow() == null ? Map.of() : s.lalpByWindow(),
+        s.responseChars(),
+        s.nSteps(),
+        s.repeatedSteps(),
+        s.stepsScored(),
+        s.lalpNoRepeats(),
+        s.lalpDropFirst());
+  }
 
   public Double value(Metric metric) {
     return values[metric.ordinal()];

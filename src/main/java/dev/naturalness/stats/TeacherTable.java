@@ -1,7 +1,7 @@
 package dev.naturalness.stats;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
-import dev.naturalness.scoring.Metric;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -76,8 +76,7 @@ public final class TeacherTable {
               f.responses(),
               f.scored(),
               f.responses() - f.scored(),
-              byMetric.get(Metric.LALP),
-              byMetric.get(Metric.GALP),
+              byMetric,
               windows.isEmpty() ? null : byWindowMean,
               windows.isEmpty() ? null : byWindowRank,
               f.traits()));

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.naturalness.scoring.Metric;
+import dev.naturalness.data.Metric;
 import dev.naturalness.scoring.WindowRule;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,13 +127,13 @@ class SettingsLoaderTest {
 
   @Test
   void batchTokensAreAutoByDefaultOrAWholeNumber() {
-    assertEquals(new Settings.BatchSize.Auto(), load().scoring().batch(), "auto");
+    assertEquals(new Settings.BatchSize.Auto(), load().scoring().batching().batch(), "auto");
     assertEquals(
         new Settings.BatchSize.Auto(),
-        load("--set", "scoring.batch.max-tokens=AUTO").scoring().batch());
+        load("--set", "scoring.batch.max-tokens=AUTO").scoring().batching().batch());
     assertEquals(
         new Settings.BatchSize.Fixed(65536),
-        load("--set", "scoring.batch.max-tokens=65536").scoring().batch());
+        load("--set", "scoring.batch.max-tokens=65536").scoring().batching().batch());
     assertEquals(
         "config: naturalness.scoring.batch.max-tokens must be auto or a whole number, got string \"lots\"",
         error("--set", "scoring.batch.max-tokens=lots"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,11 +34,17 @@ class ReportHtmlTest {
         20_003,
         20_000,
         3,
-        s,
-        s,
+        Map.of(Metric.LALP, s, Metric.GALP, s),
         Map.of("fraction=0.25", -1.0 - rank / 10.0),
         Map.of("fraction=0.25", rank),
-        new TeacherSummary.Traits(800.0, 120.0, 0.1, -0.2, 0.3, 0.4, 0.05, -1.0, -0.9));
+        new TeacherSummary.Traits(
+            800.0,
+            120.0,
+            Map.of(Metric.LALP, 0.1, Metric.GALP, 0.3),
+            Map.of(Metric.LALP, -0.2, Metric.GALP, 0.4),
+            0.05,
+            -1.0,
+            -0.9));
   }
 
   static RunSummary summary(List<String> students) {
@@ -45,27 +52,29 @@ class ReportHtmlTest {
     for (String s : students) {
       list.add(new RunSummary.Student(s, "/models/" + s, "abc", 2048, "hash-" + s));
     }
-    return new RunSummary(
-        new RunSummary.Counts(
-            1_000_000, 1_000_000, 999_850, 150, 250_000, Map.of("ok", 999_850L), 999_850, 0, 0, 0),
-        new LinkedHashMap<>(Map.of("read", 1.0)),
-        new RunSummary.Tokens(1, 2),
-        3,
-        list,
-        "hash",
-        4,
-        "start",
-        "end",
-        5.0,
-        List.of(),
-        List.of(),
-        List.of(),
-        Map.of(),
-        null,
-        null,
-        Map.of(),
-        Map.of(),
-        null);
+    return new RunSummary.Builder()
+        .counts(
+            new RunSummary.Counts(
+                1_000_000,
+                1_000_000,
+                999_850,
+                150,
+                250_000,
+                Map.of("ok", 999_850L),
+                999_850,
+                0,
+                0,
+                0))
+        .stageSeconds(new LinkedHashMap<>(Map.of("read", 1.0)))
+        .tokens(new RunSummary.Tokens(1, 2))
+        .tokensPerSecond(3)
+        .students(list)
+        .configHash("hash")
+        .partitions(4)
+        .started("start")
+        .finished("end")
+        .wallSeconds(5.0)
+        .build();
   }
 
   static ReportData fiftyTeachers() {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Fields;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;

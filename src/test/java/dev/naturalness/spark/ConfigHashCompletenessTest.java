@@ -8,8 +8,10 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.TestStudents;
+import dev.naturalness.checks.StudentChecks;
 import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
+import dev.naturalness.data.Fields;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -137,7 +139,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     for (String key : keys) {
       String value = key.equals("student.path") ? other.toString() : alternatives.get(key);
       Settings.Job altered = settings(corpus, key, value);
-      ScoreTask task = task(altered);
+      ScoreStage.Task task = task(altered);
       Map<String, List<Object>> scores = score(altered);
       if (!same(scores, baseline)) {
         changedScores.add(key);
@@ -187,9 +189,10 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     return SettingsLoader.fromArgs(args.toArray(new String[0]));
   }
 
-  static ScoreTask task(Settings.Job settings) {
-    List<Students.Prepared> students = Students.prepare(settings, new Configuration(), false);
-    return ScoreTask.of(settings, students.get(0).spec());
+  static ScoreStage.Task task(Settings.Job settings) {
+    List<StudentChecks.Prepared> students =
+        StudentChecks.prepare(settings, new Configuration(), false);
+    return ScoreStage.Task.of(settings, students.get(0).spec());
   }
 
   /** Per response, every column of scores/ but the hash, as the executor writes them. */

@@ -1,6 +1,7 @@
 package dev.naturalness.spark;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.report.Leaderboard;
 import java.util.ArrayList;
@@ -44,15 +45,15 @@ class ManyTeachersTest extends SparkTestBase {
     Assertions.assertEquals(TEACHERS, table.size());
     double total = 0;
     for (TeacherSummary t : table) {
-      total += t.lalp().topProbability();
+      total += t.of(Metric.LALP).topProbability();
       // No prompt has every teacher: there is no balanced mean.
-      Assertions.assertNull(t.lalp().balancedMean());
+      Assertions.assertNull(t.of(Metric.LALP).balancedMean());
     }
     Assertions.assertEquals(1.0, total, 1e-6, "every resample has one leader");
     // The best teachers are those with the highest value: i % 997 == 0.
-    Assertions.assertEquals(-1.0, table.get(0).lalp().mean(), 1e-12);
-    Assertions.assertEquals(1, table.get(0).lalp().rank());
-    Assertions.assertEquals(TEACHERS, table.get(TEACHERS - 1).lalp().rank());
+    Assertions.assertEquals(-1.0, table.get(0).of(Metric.LALP).mean(), 1e-12);
+    Assertions.assertEquals(1, table.get(0).of(Metric.LALP).rank());
+    Assertions.assertEquals(TEACHERS, table.get(TEACHERS - 1).of(Metric.LALP).rank());
     String board = Leaderboard.format(table);
     Assertions.assertTrue(
         board.lines().count() < 60, "the console shows the best, not 100,000 lines");

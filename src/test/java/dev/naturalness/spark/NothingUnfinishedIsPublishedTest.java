@@ -2,6 +2,7 @@ package dev.naturalness.spark;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.naturalness.output.JobFailure;
 import dev.naturalness.output.RunLock;
 import java.nio.file.Files;
 import java.nio.file.Path;

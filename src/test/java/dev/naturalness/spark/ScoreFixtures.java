@@ -1,5 +1,6 @@
 package dev.naturalness.spark;
 
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.ScoreRecord;
 import java.util.ArrayList;
@@ -131,32 +132,27 @@ final class ScoreFixtures {
       boolean ok = RowStatus.OK.code().equals(status);
       Map<String, Double> byWindow = new LinkedHashMap<>();
       byWindow.put("fraction=0.25", lalp);
-      return new ScoreRecord(
-          responseId,
-          promptId,
-          teacher,
-          student,
-          lalp,
-          galp,
-          ok ? byWindow : null,
-          null,
-          null,
-          stepScores == null ? 1 : stepScores.length,
-          10,
-          stepScores == null ? 1 : stepScores.length,
-          response.codePointCount(0, response.length()),
-          false,
-          RowStatus.ofCode(status),
-          ok ? null : "failed",
-          stepScores,
-          stepSpans,
-          0,
-          null,
-          "h",
-          10L,
-          correct,
-          "sha-" + responseId,
-          false);
+      return new ScoreRecord.Builder()
+          .responseId(responseId)
+          .promptId(promptId)
+          .teacher(teacher)
+          .student(student)
+          .score(Metric.LALP, lalp)
+          .score(Metric.GALP, galp)
+          .lalpByWindow(ok ? byWindow : null)
+          .stepsScored(stepScores == null ? 1 : stepScores.length)
+          .nTokens(10)
+          .nSteps(stepScores == null ? 1 : stepScores.length)
+          .responseChars(response.codePointCount(0, response.length()))
+          .status(RowStatus.ofCode(status))
+          .error(ok ? null : "failed")
+          .stepScores(stepScores)
+          .stepSpans(stepSpans)
+          .configHash("h")
+          .modelTokens(10L)
+          .correct(correct)
+          .textSha("sha-" + responseId)
+          .build();
     }
 
     Row input() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.Processes;
+import dev.naturalness.checks.InputPreflight;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

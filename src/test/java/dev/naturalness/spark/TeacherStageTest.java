@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.report.ReportData;
 import java.util.ArrayList;
@@ -134,7 +136,7 @@ class TeacherStageTest extends SparkTestBase {
       winners(rows, metric, false).values().forEach(w -> wins.merge(w.teacher(), 1L, Long::sum));
       for (TeacherSummary t : table) {
         String teacher = t.teacher();
-        TeacherSummary.MetricStatistics s = metric.equals(Fields.LALP) ? t.lalp() : t.galp();
+        TeacherSummary.MetricStatistics s = t.of(Metric.of(metric));
         List<ScoreFixtures.Made> own =
             rows.stream().filter(m -> m.teacher().equals(teacher)).toList();
         List<ScoreFixtures.Made> scored =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,7 +147,9 @@ class WhatScoresRewardTest extends SparkTestBase {
     double[] all = scores.stream().mapToDouble(r -> r.getAs("lalp")).toArray();
     double[] allChars = scores.stream().mapToDouble(r -> (int) r.getAs("response_chars")).toArray();
     Assertions.assertEquals(
-        pearson(allChars, all), summary.get("lengths").get(0).get("lalp_length").asDouble(), 1e-9);
+        pearson(allChars, all),
+        summary.get("lengths").get(0).get("length").get("lalp").asDouble(),
+        1e-9);
 
     // Composition: per prompt, the best candidate (ok, not marked wrong) by LALP, ties to the
     // smaller id; against the top-ranked teacher alone.
@@ -285,10 +288,10 @@ class WhatScoresRewardTest extends SparkTestBase {
           Locale.ROOT,
           "P(top-1) %s: job %.3f, here %.3f%n",
           t.teacher(),
-          t.lalp().topProbability(),
+          t.of(Metric.LALP).topProbability(),
           here);
-      Assertions.assertEquals(here, t.lalp().topProbability(), 0.05, t.teacher());
-      total += t.lalp().topProbability();
+      Assertions.assertEquals(here, t.of(Metric.LALP).topProbability(), 0.05, t.teacher());
+      total += t.of(Metric.LALP).topProbability();
     }
     Assertions.assertEquals(1.0, total, 1e-9);
     Assertions.assertTrue(first[0] > first[1] && first[1] > 0 && first[2] == 0);

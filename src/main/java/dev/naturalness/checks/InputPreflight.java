@@ -1,4 +1,4 @@
-package dev.naturalness.spark;
+package dev.naturalness.checks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,12 +106,12 @@ public final class InputPreflight {
               + " cannot be read"
               + where
               + ": "
-              + firstLine(e.getMessage()));
+              + ConfigError.firstLine(e.getMessage()));
     }
   }
 
   /** The missing-column message, shared with the full schema check after Spark reads. */
-  static void requireColumns(Settings.Columns c, Set<String> found) {
+  public static void requireColumns(Settings.Columns c, Set<String> found) {
     for (String[] kv : c.required()) {
       if (!found.contains(kv[1])) {
         throw new ConfigError(
@@ -389,13 +389,5 @@ public final class InputPreflight {
       return "array<" + mixed(a.substring(6, a.length() - 1), b.substring(6, b.length() - 1)) + ">";
     }
     return a;
-  }
-
-  static String firstLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

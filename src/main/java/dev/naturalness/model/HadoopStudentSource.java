@@ -1,6 +1,5 @@
-package dev.naturalness.spark;
+package dev.naturalness.model;
 
-import dev.naturalness.model.StudentStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -12,11 +11,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /** A student directory at a Hadoop path (s3a://, hdfs://, file:). */
-final class HadoopStudentSource implements StudentStore.Source {
+public final class HadoopStudentSource implements StudentStore.Source {
   private final Path directory;
   private final Configuration hadoop;
 
-  HadoopStudentSource(String directory, Configuration hadoop) {
+  public HadoopStudentSource(String directory, Configuration hadoop) {
     this.directory = new Path(directory);
     this.hadoop = hadoop;
   }
@@ -24,7 +23,7 @@ final class HadoopStudentSource implements StudentStore.Source {
   /**
    * A Hadoop configuration with the given settings over the defaults (executors build theirs so).
    */
-  static Configuration configuration(Map<String, String> settings) {
+  public static Configuration configuration(Map<String, String> settings) {
     Configuration c = new Configuration();
     settings.forEach(c::set);
     return c;
@@ -51,7 +50,7 @@ final class HadoopStudentSource implements StudentStore.Source {
   }
 
   /** A small file's bytes. */
-  byte[] read(String file) throws IOException {
+  public byte[] read(String file) throws IOException {
     try (InputStream in = open(file)) {
       return in.readAllBytes();
     }

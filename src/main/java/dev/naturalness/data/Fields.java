@@ -1,4 +1,4 @@
-package dev.naturalness.spark;
+package dev.naturalness.data;
 
 /** Column names inside the job and in its outputs. */
 public final class Fields {

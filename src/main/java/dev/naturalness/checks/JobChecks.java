@@ -1,14 +1,12 @@
-package dev.naturalness.spark;
+package dev.naturalness.checks;
 
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.model.StudentException;
 import dev.naturalness.output.CacheDirectory;
 import dev.naturalness.output.Outputs;
+import dev.naturalness.output.PublishPointer;
 import dev.naturalness.output.RunLock;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -19,9 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 
 /**
  * The checks before Spark starts: the input (files, columns, types), the output directory (ours to
@@ -39,7 +34,7 @@ public final class JobChecks {
    */
   public record Checked(
       Settings.Job settings,
-      List<Students.Prepared> students,
+      List<StudentChecks.Prepared> students,
       InputPreflight.Found input,
       boolean cluster,
       String previousRun,
@@ -65,68 +60,28 @@ public final class JobChecks {
             settings,
             () -> {
               new Outputs(output.path(), output.format(), hadoop).checkClaimable();
-              return publishedRun(output, hadoop);
+              return PublishPointer.of(output, hadoop).named();
             });
     Cache cache =
         settings.incremental().cache().isEmpty()
             ? null
             : withinS3Deadline(settings, () -> cache(settings.incremental().cache(), hadoop));
-    List<Students.Prepared> students = Students.prepare(settings, hadoop, cluster);
+    List<StudentChecks.Prepared> students = StudentChecks.prepare(settings, hadoop, cluster);
     Instant started = Instant.now();
     return new Checked(
         settings, students, input, cluster, previous, cache, RunLock.newRunId(started), started);
   }
 
   private static Cache cache(String path, Configuration hadoop) {
-    CacheDirectory directory = IncrementalCache.directory(path, hadoop);
+    CacheDirectory directory = new CacheDirectory(path, hadoop);
     return new Cache(directory, directory.check());
   }
 
   /** The master spark-submit set, or the job's default. */
   public static String master(Settings.Job settings) {
-    return new SparkConf().get("spark.master", settings.spark().defaultMaster());
-  }
-
-  /** What the pointer names now; refuses to write this run where it points. */
-  private static String publishedRun(Settings.Output output, Configuration hadoop) {
-    if (output.publishPointer().isEmpty()) {
-      return null;
-    }
-    Path pointer = new Path(output.publishPointer());
-    try {
-      FileSystem fs = pointer.getFileSystem(hadoop);
-      if (!fs.exists(pointer)) {
-        return null;
-      }
-      String named;
-      try (InputStream in = fs.open(pointer)) {
-        named = new String(in.readNBytes(4096), StandardCharsets.UTF_8).trim();
-      }
-      if (!named.isEmpty() && sameDirectory(named, output.path(), hadoop)) {
-        throw new ConfigError(
-            "output.path "
-                + output.path()
-                + " is the run that "
-                + output.publishPointer()
-                + " publishes; a published run is never rewritten: give this run a directory of its own");
-      }
-      return named.isEmpty() ? null : named;
-    } catch (IOException e) {
-      throw new ConfigError(
-          "output.publish-pointer "
-              + pointer
-              + " cannot be read: "
-              + InputPreflight.firstLine(e.getMessage()));
-    }
-  }
-
-  private static boolean sameDirectory(String a, String b, Configuration hadoop)
-      throws IOException {
-    Path pa = new Path(a);
-    Path pb = new Path(b);
-    return pa.getFileSystem(hadoop)
-        .makeQualified(pa)
-        .equals(pb.getFileSystem(hadoop).makeQualified(pb));
+    // spark-submit passes its --master to the driver as this system property, as SparkConf reads
+    // it.
+    return System.getProperty("spark.master", settings.spark().defaultMaster());
   }
 
   /**
@@ -175,8 +130,7 @@ public final class JobChecks {
         throw (RuntimeException) e.getCause();
       }
       throw new ConfigError(
-          "the checks before Spark failed: "
-              + InputPreflight.firstLine(String.valueOf(e.getCause())));
+          "the checks before Spark failed: " + ConfigError.firstLine(String.valueOf(e.getCause())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConfigError("interrupted while checking the input and output");

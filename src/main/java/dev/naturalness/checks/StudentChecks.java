@@ -1,19 +1,20 @@
-package dev.naturalness.spark;
+package dev.naturalness.checks;
 
 import ai.djl.Device;
 import com.typesafe.config.ConfigFactory;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Paths;
 import dev.naturalness.config.Settings;
+import dev.naturalness.model.HadoopStudentSource;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCheck;
 import dev.naturalness.model.StudentException;
+import dev.naturalness.model.StudentFiles;
 import dev.naturalness.model.StudentManifest;
+import dev.naturalness.model.StudentSpec;
 import dev.naturalness.model.StudentStore;
 import dev.naturalness.scoring.ScoreDefinition;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,23 +24,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkContext;
-import org.apache.spark.SparkFiles;
 
 /**
- * The students on both sides. On the driver, before Spark starts: where each one is, its manifest
- * and sha256, a run on a few tokens, and its score definition. On executors: its files (read in
- * place, copied once per node from a Hadoop path, or fetched from Spark's files) and, once per JVM,
- * the loaded student.
+ * The students, on the driver before Spark starts: where each one is, its manifest and sha256, a
+ * run on a few tokens, and its score definition.
  */
-public final class Students {
+public final class StudentChecks {
   /** A student the driver has checked, and the manifest it read. */
   public record Prepared(StudentSpec spec, StudentManifest manifest) {}
 
-  /** An executor's local directory of a student, and how it came to be there. */
-  public record Local(Path directory, String how) {}
-
-  private Students() {}
+  private StudentChecks() {}
 
   /**
    * Every configured student: found, read, checked (unless plan-only, which never touches a model),
@@ -159,7 +153,7 @@ public final class Students {
       String fingerprint =
           StudentManifest.fingerprint(
               modelSha, StudentManifest.sha256(conf), StudentManifest.sha256(tokenizer));
-      return store(settings.localCache())
+      return StudentFiles.store(settings.localCache())
           .materialize(source, fingerprint, modelSha, textOnly ? StudentStore.TEXT_FILES : null)
           .directory();
     } catch (IOException | RuntimeException e) {
@@ -170,14 +164,9 @@ public final class Students {
           "student "
               + source.describe()
               + " cannot be read: "
-              + InputPreflight.firstLine(e.getMessage()),
+              + ConfigError.firstLine(e.getMessage()),
           e);
     }
-  }
-
-  static StudentStore store(String localCache) {
-    return new StudentStore(
-        localCache.isEmpty() ? StudentStore.defaultRoot() : Path.of(localCache));
   }
 
   private static List<String> list(Path directory) {
@@ -195,93 +184,6 @@ public final class Students {
     } catch (IOException e) {
       throw new StudentException(
           "student directory " + directory + " cannot be listed: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Registers the files of students that live on the driver with Spark, which ships them to each
-   * executor: under names unique per student, through hard links (or copies, across file systems)
-   * in a staging directory of the driver.
-   */
-  public static void ship(SparkContext sc, List<StudentSpec> specs) {
-    Path staging = null;
-    for (StudentSpec spec : specs) {
-      if (spec.kind() != StudentSpec.Kind.SHIPPED) {
-        continue;
-      }
-      try {
-        if (staging == null) {
-          staging = Files.createTempDirectory("naturalness-shipped-");
-          staging.toFile().deleteOnExit();
-        }
-        for (String file : spec.files()) {
-          Path link = staging.resolve(spec.shippedName(file));
-          Files.deleteIfExists(link);
-          // A hard link costs no copy; Spark serves a symbolic link under its target's name.
-          Path original = Path.of(spec.location(), file).toAbsolutePath();
-          try {
-            Files.createLink(link, original);
-          } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(original, link);
-          }
-          link.toFile().deleteOnExit();
-          sc.addFile(link.toString());
-        }
-      } catch (IOException e) {
-        throw new StudentException(
-            "cannot ship student " + spec.source() + " to the executors: " + e.getMessage(), e);
-      }
-    }
-  }
-
-  /**
-   * The student's local directory on this executor: in place, copied once per node, or from the
-   * files Spark shipped. {@code textOnly}: without the model (a plan needs the tokenizer only).
-   */
-  public static Local local(
-      StudentSpec spec, boolean textOnly, String localCache, Configuration hadoop) {
-    StudentStore.Source source;
-    switch (spec.kind()) {
-      case LOCAL -> {
-        return new Local(Path.of(spec.location()), "local directory " + spec.location());
-      }
-      case COPY -> source = new HadoopStudentSource(spec.location(), hadoop);
-      default -> source = new ShippedSource(spec);
-    }
-    StudentStore.Copy copy =
-        store(localCache)
-            .materialize(
-                source,
-                spec.fingerprint(),
-                spec.modelSha256(),
-                textOnly ? StudentStore.TEXT_FILES : null);
-    String how =
-        copy.copied()
-            ? String.format(
-                java.util.Locale.ROOT,
-                "%s, copied to %s in %.1f s",
-                spec.source(),
-                copy.directory(),
-                copy.seconds())
-            : spec.source() + ", local copy " + copy.directory() + " already there";
-    return new Local(copy.directory(), how);
-  }
-
-  /** A student's files as Spark fetched them into this executor's files directory. */
-  private record ShippedSource(StudentSpec spec) implements StudentStore.Source {
-    @Override
-    public List<String> files() {
-      return spec.files();
-    }
-
-    @Override
-    public InputStream open(String file) throws IOException {
-      return Files.newInputStream(new File(SparkFiles.get(spec.shippedName(file))).toPath());
-    }
-
-    @Override
-    public String describe() {
-      return spec.source() + " (shipped by Spark)";
     }
   }
 }

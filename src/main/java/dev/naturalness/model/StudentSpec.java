@@ -1,4 +1,4 @@
-package dev.naturalness.spark;
+package dev.naturalness.model;
 
 import dev.naturalness.scoring.ScoreDefinition;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package dev.naturalness.scoring;
+package dev.naturalness.data;
 
 import java.util.Locale;
 

@@ -1,9 +1,9 @@
-package dev.naturalness.spark;
+package dev.naturalness.output;
 
 /**
  * A run that cannot be right and stops without publishing; the message is the one line users see.
  */
-public final class JobFailure extends RuntimeException {
+public class JobFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public JobFailure(String message) {

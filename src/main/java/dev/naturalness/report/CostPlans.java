@@ -1,88 +1,50 @@
-package dev.naturalness.spark;
+package dev.naturalness.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.naturalness.config.Settings;
-import dev.naturalness.output.Outputs;
-import dev.naturalness.output.RunLock;
-import dev.naturalness.report.CostPlan;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A plan-only run ({@code --plan-only}): reads, checks, tokenizes and plans the corpus with each
- * student's tokenizer, never loading a model, and writes plan.json: what a scoring run would cost,
- * before paying for it. The estimate of device hours uses plan.tokens-per-second, or the tokens/s a
- * previous run's summary.json measured for the same student.
+ * What a plan says, for people: the rate its estimate of device hours assumes
+ * (plan.tokens-per-second, or what a previous run's summary.json measured for the same student),
+ * its log line, what a plan-only run prints, and plan.json.
  */
-public final class PlanOnly {
-  private static final Logger LOG = LoggerFactory.getLogger(PlanOnly.class);
+public final class CostPlans {
+  private static final Logger LOG = LoggerFactory.getLogger(CostPlans.class);
   public static final String PLAN = "plan.json";
 
-  private PlanOnly() {}
+  private CostPlans() {}
 
-  public static List<CostPlan> run(SparkSession spark, JobChecks.Checked checked, RunLock lock) {
-    Settings.Job settings = checked.settings();
-    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    settings.s3().applyTo(hadoop);
-    List<CostPlan> plans = new ArrayList<>();
-    try (Stages stages = new Stages(spark)) {
-      Dataset<Row> canonical =
-          stages.keep(
-              stages.run(
-                  "read",
-                  scope ->
-                      CorpusReader.canonicalRows(
-                          CorpusReader.readCorpus(
-                              spark, settings.input(), checked.input().format()),
-                          settings.input(),
-                          settings.scoring().segmenter())));
-      for (Students.Prepared student : checked.students()) {
-        ScoreTask task = ScoreTask.of(settings, student.spec());
-        PlanStage.Planned planned = stages.run("plan", scope -> PlanStage.plan(canonical, task));
-        CostPlan plan =
-            withRate(
-                planned.totals().report(student.spec().name(), null, null),
-                settings,
-                student.manifest().modelSha256(),
-                hadoop);
-        log(plan);
-        plans.add(plan);
-      }
-      String json =
-          new ObjectMapper()
+  /** plan.json: every student's plan and the stages' times. */
+  public static String json(List<CostPlan> plans, Map<String, Double> stageSeconds) {
+    try {
+      return new ObjectMapper()
               .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
               .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(Map.of("plan", plans, "stage_seconds", stages.seconds()));
-      lock.checkStillOurs();
-      new Outputs(settings.output().path(), settings.output().format(), hadoop)
-          .writeText(PLAN, json + "\n");
+              .writeValueAsString(Map.of("plan", plans, "stage_seconds", stageSeconds))
+          + "\n";
     } catch (IOException e) {
-      throw new JobFailure(
-          "cannot write " + settings.output().path() + "/" + PLAN + ": " + e.getMessage());
+      throw new IllegalStateException(e);
     }
-    return plans;
   }
 
   /**
    * The plan with the rate its estimate assumes: plan.tokens-per-second when set, else the tokens/s
    * that plan.previous-summary (or output.path's summary.json) measured for the same student.
    */
-  static CostPlan withRate(
+  public static CostPlan withRate(
       CostPlan plan, Settings.Job settings, String modelSha256, Configuration hadoop) {
     Double rate = null;
     String source = null;
@@ -100,22 +62,7 @@ public final class PlanOnly {
         source = "measured by " + previous;
       }
     }
-    return new CostPlan(
-        plan.student(),
-        plan.rows(),
-        plan.scorable(),
-        plan.responseTokens(),
-        plan.modelTokens(),
-        plan.galpTokens(),
-        plan.lalpTokens(),
-        plan.lalpToGalp(),
-        plan.exactTokens(),
-        plan.sampledResponses(),
-        plan.costPercentiles(),
-        plan.mostExpensive(),
-        rate,
-        source,
-        rate == null ? null : plan.modelTokens() / rate / 3600.0);
+    return plan.withRate(rate, source);
   }
 
   /** A summary.json's tokens/s when it ran the same model, else null. */
@@ -142,7 +89,7 @@ public final class PlanOnly {
     }
   }
 
-  static void log(CostPlan p) {
+  public static void log(CostPlan p) {
     LOG.info(
         String.format(
             Locale.ROOT,

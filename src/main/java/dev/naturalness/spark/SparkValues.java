@@ -1,0 +1,109 @@
+package dev.naturalness.spark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
+
+/**
+ * Values between Java and Spark rows: arrays (a Seq in a row read back), maps (a scala Map), and
+ * step spans (an array of {start, end} structs, interleaved ints in Java). Null stays null.
+ */
+final class SparkValues {
+  /** A step's [start, end) in code points of the response. */
+  static final StructType SPAN =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField("start", DataTypes.IntegerType, false),
+              DataTypes.createStructField("end", DataTypes.IntegerType, false)));
+
+  private SparkValues() {}
+
+  /** An array column's value as a Java list (a row read back holds a Seq; one built, a list). */
+  @SuppressWarnings("unchecked")
+  static <T> List<T> list(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof scala.collection.Seq<?> seq) {
+      return (List<T>) new ArrayList<>(JavaConverters.seqAsJavaList(seq));
+    }
+    if (v instanceof Object[] array) {
+      return (List<T>) List.of(array);
+    }
+    return (List<T>) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  static <V> Map<String, V> javaMap(Object v) {
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof scala.collection.Map<?, ?> m) {
+      return new LinkedHashMap<>((Map<String, V>) JavaConverters.mapAsJavaMap(m));
+    }
+    return (Map<String, V>) v;
+  }
+
+  static <V> Object scalaMap(Map<String, V> m) {
+    return m == null ? null : JavaConverters.mapAsScalaMap(m);
+  }
+
+  static Float[] boxed(float[] values) {
+    if (values == null) {
+      return null;
+    }
+    Float[] out = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  static float[] floats(Object v) {
+    List<Float> values = list(v);
+    if (values == null) {
+      return null;
+    }
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
+  }
+
+  static Row[] spans(int[] interleaved) {
+    if (interleaved == null) {
+      return null;
+    }
+    Row[] out = new Row[interleaved.length / 2];
+    for (int k = 0; k < out.length; k++) {
+      out[k] = RowFactory.create(interleaved[2 * k], interleaved[2 * k + 1]);
+    }
+    return out;
+  }
+
+  static int[] spans(Object v) {
+    List<Row> spans = list(v);
+    if (spans == null) {
+      return null;
+    }
+    int[] out = new int[spans.size() * 2];
+    for (int k = 0; k < spans.size(); k++) {
+      out[2 * k] = spans.get(k).getAs("start");
+      out[2 * k + 1] = spans.get(k).getAs("end");
+    }
+    return out;
+  }
+
+  /** A whole number of a row, 0 when null (sums over no rows are null). */
+  static long longOr0(Row r, String column) {
+    Object v = r.getAs(column);
+    return v == null ? 0 : ((Number) v).longValue();
+  }
+}

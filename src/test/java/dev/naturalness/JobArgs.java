@@ -48,6 +48,12 @@ public final class JobArgs {
     return this;
   }
 
+  /** The command line's own flag for a plan-only run. */
+  public JobArgs planOnly() {
+    args.add("--plan-only");
+    return this;
+  }
+
   public JobArgs config(Path file) {
     args.add("--config");
     args.add(file.toString());

@@ -195,6 +195,11 @@ public final class Processes {
     }
   }
 
+  /** The job in a JVM of its own, with the given heap and arguments. */
+  public static Command job(String heap, JobArgs args) {
+    return java(heap, dev.naturalness.NaturalnessJob.class, args.toArray());
+  }
+
   /** Any command. */
   public static Command command(String... args) {
     return new Command(List.of(args));

@@ -381,7 +381,18 @@ public final class Pipeline {
     lock.checkStillOurs();
     outputs.publishReport(summary.toJson());
     outputs.writeText(Outputs.SUMMARY, summary.toJson());
-    PublishPointer.of(settings.output(), hadoop).publish(settings.output().path());
+    try {
+      PublishPointer.of(settings.output(), hadoop).publish(settings.output().path());
+    } catch (IOException e) {
+      throw new JobFailure(
+          "the run is complete in "
+              + settings.output().path()
+              + ", but output.publish-pointer "
+              + settings.output().publishPointer()
+              + " cannot be written ("
+              + dev.naturalness.config.ConfigError.firstLine(e.getMessage())
+              + "): readers that follow it still see the run before");
+    }
     return null;
   }
 }

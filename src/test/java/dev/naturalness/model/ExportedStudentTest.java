@@ -7,6 +7,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import dev.naturalness.data.StepInput;
 import dev.naturalness.scoring.Execution;
 import dev.naturalness.scoring.ResponseScore;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * computed on the eager model one window per pass. Needs /usr/bin/python3 with torch; .ci/run
  * installs it and sets NATURALNESS_REQUIRE_TORCH, elsewhere the test is skipped without it.
  */
+@Slow
 class ExportedStudentTest {
   static final Path OUT = Path.of("target", "exported-students");
   static final String PYTHON = "/usr/bin/python3";

@@ -7,6 +7,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.io.IOException;
 import java.net.Proxy;
 import java.net.ProxySelector;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * DJL runs offline. The check runs in a fresh JVM, because the engine starts (and would phone home
  * or download libtorch) only once per JVM, and other tests here have started it already.
  */
+@Slow
 class OfflineTest {
 
   @Test

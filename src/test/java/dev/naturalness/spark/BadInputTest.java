@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.report.RunSummary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,8 +103,8 @@ class BadInputTest extends SparkTestBase {
     JobRunner.run(spark(), input, out, "partition.min-partitions=2");
     List<Row> scores = spark().read().parquet(out.resolve("scores").toString()).collectAsList();
     assertEquals(rows.size() + 2, scores.size(), "rows read = rows in scores/");
-    Map<String, Long> counts = NaturalnessJobTest.counts(out);
-    assertEquals(rows.size() + 2, counts.get("read"));
+    RunSummary.Counts counts = NaturalnessJobTest.counts(out);
+    assertEquals(rows.size() + 2, counts.read());
 
     // Which input row is which: by response text and prompt id.
     Map<String, String> expected = new TreeMap<>();

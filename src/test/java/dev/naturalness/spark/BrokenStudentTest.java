@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import dev.naturalness.TestStudents;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,22 +26,20 @@ import org.junit.jupiter.params.provider.CsvSource;
  * with Spark's own error instead. A student that fails on too many rows fails the run, which then
  * publishes nothing.
  */
+@Slow
 class BrokenStudentTest {
   @TempDir Path tmp;
 
   Processes.Outcome run(Path student, String... more) throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
-    return Processes.java(
+    return Processes.job(
             null,
-            NaturalnessJob.class,
-            "--set",
-            "spark.default-master=no-such-master://x",
-            "--set",
-            "input.path=" + input,
-            "--set",
-            "output.path=" + tmp.resolve("out"),
-            "--set",
-            "student.path=" + student)
+            JobArgs.none()
+                .sets(
+                    "spark.default-master=no-such-master://x",
+                    "input.path=" + input,
+                    "output.path=" + tmp.resolve("out"),
+                    "student.path=" + student))
         .args(more)
         .run(Duration.ofMinutes(2));
   }
@@ -117,19 +117,15 @@ class BrokenStudentTest {
     Path student = TestStudents.make(tmp, "poisoned", "poisoned", Map.of());
     Path out = tmp.resolve("poisoned-out");
     Processes.Outcome failed =
-        Processes.java(
+        Processes.job(
                 "2g",
-                NaturalnessJob.class,
-                "--set",
-                "spark.default-master=local[2]",
-                "--set",
-                "input.path=" + input,
-                "--set",
-                "output.path=" + out,
-                "--set",
-                "student.path=" + student,
-                "--set",
-                "teachers.bootstrap-samples=50")
+                JobArgs.none()
+                    .sets(
+                        "spark.default-master=local[2]",
+                        "input.path=" + input,
+                        "output.path=" + out,
+                        "student.path=" + student,
+                        "teachers.bootstrap-samples=50"))
             .run(Duration.ofMinutes(3));
     assertTrue(failed.exit() != 0, failed.output());
     assertTrue(failed.output().contains("model_error"), failed.output());
@@ -137,21 +133,16 @@ class BrokenStudentTest {
 
     // Allowed a larger share, the same run completes; scored_now counts only the rows scored.
     Processes.Outcome allowed =
-        Processes.java(
+        Processes.job(
                 "2g",
-                NaturalnessJob.class,
-                "--set",
-                "spark.default-master=local[2]",
-                "--set",
-                "input.path=" + input,
-                "--set",
-                "output.path=" + out,
-                "--set",
-                "student.path=" + student,
-                "--set",
-                "teachers.bootstrap-samples=50",
-                "--set",
-                "scoring.max-model-error-share=0.5")
+                JobArgs.none()
+                    .sets(
+                        "spark.default-master=local[2]",
+                        "input.path=" + input,
+                        "output.path=" + out,
+                        "student.path=" + student,
+                        "teachers.bootstrap-samples=50",
+                        "scoring.max-model-error-share=0.5"))
             .run(Duration.ofMinutes(3));
     assertEquals(0, allowed.exit(), allowed.output());
     com.fasterxml.jackson.databind.JsonNode counts =

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.Processes;
 import dev.naturalness.S3Server;
+import dev.naturalness.Slow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * process the tests start is ended by its id.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Slow
 class ClusterTest extends SparkTestBase {
   static final Path DIR = Path.of("target", "test-cluster").toAbsolutePath();
   static final Path SCRIPT = Path.of("src/test/scripts/standalone-cluster.sh");

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.DemoStudent;
+import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Spark starts: every run here also names a Spark master that cannot be parsed, so a run that
  * reached Spark would fail with Spark's own error instead.
  */
+@Slow
 class CommandLineTest {
   @TempDir Path tmp;
 
@@ -26,8 +29,7 @@ class CommandLineTest {
 
   Outcome run(String... args) throws Exception {
     Processes.Outcome o =
-        Processes.java(
-                null, NaturalnessJob.class, "--set", "spark.default-master=no-such-master://x")
+        Processes.job(null, JobArgs.none().sets("spark.default-master=no-such-master://x"))
             .args(args)
             .run(Duration.ofMinutes(2));
     return new Outcome(o.exit(), o.stdout(), o.stderr());

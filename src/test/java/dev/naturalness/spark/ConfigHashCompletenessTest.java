@@ -7,10 +7,10 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.JobArgs;
 import dev.naturalness.TestStudents;
 import dev.naturalness.checks.StudentChecks;
 import dev.naturalness.config.Settings;
-import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.data.Fields;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,22 +171,19 @@ class ConfigHashCompletenessTest extends SparkTestBase {
   }
 
   Settings.Job settings(Path corpus, String key, String value) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--set", "input.path=" + corpus,
-                "--set", "output.path=" + dir.resolve("out"),
-                "--set", "student.path=" + DemoStudent.DIR.toAbsolutePath()));
+    JobArgs args =
+        JobArgs.none()
+            .set("input.path", corpus)
+            .set("output.path", dir.resolve("out"))
+            .set("student.path", DemoStudent.DIR.toAbsolutePath());
     if (key != null) {
-      args.add("--set");
-      args.add(key + "=" + value);
+      args.set(key, value);
       if (key.equals("s3.access-key") || key.equals("s3.secret-key")) {
         // The two keys are set together or not at all.
-        args.add("--set");
-        args.add((key.equals("s3.access-key") ? "s3.secret-key" : "s3.access-key") + "=other");
+        args.set(key.equals("s3.access-key") ? "s3.secret-key" : "s3.access-key", "other");
       }
     }
-    return SettingsLoader.fromArgs(args.toArray(new String[0]));
+    return args.settings();
   }
 
   static ScoreStage.Task task(Settings.Job settings) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * configured pace, and report.html renders in headless Chromium with no console error. The run's
  * outputs stay in target/demo-run for the notebook check in .ci/run.
  */
+@Slow
 class DemoRunTest {
   static final Path OUT = Path.of("target", "demo-run");
   static final double INTERVAL = 2.0;

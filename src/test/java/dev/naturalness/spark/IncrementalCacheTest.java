@@ -3,6 +3,7 @@ package dev.naturalness.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.naturalness.report.RunSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,17 +35,16 @@ class IncrementalCacheTest extends SparkTestBase {
     String cache = "incremental.cache=" + tmp.resolve("cache");
 
     JobRunner.run(spark(), inputA, tmp.resolve("night1"), cache);
-    Map<String, Long> first = NaturalnessJobTest.counts(tmp.resolve("night1"));
+    RunSummary.Counts first = NaturalnessJobTest.counts(tmp.resolve("night1"));
     assertEquals(
-        a.size() - 1,
-        first.get("scored_now")); // the empty response is an error row, not model work
-    assertEquals(0L, first.get("reused"));
+        a.size() - 1, first.scoredNow()); // the empty response is an error row, not model work
+    assertEquals(0L, first.reused());
 
     JobRunner.run(spark(), inputAB, tmp.resolve("night2"), cache);
-    Map<String, Long> second = NaturalnessJobTest.counts(tmp.resolve("night2"));
-    assertEquals(b.size(), second.get("scored_now"), "exactly the new rows are scored");
-    assertEquals(a.size() - 1, second.get("reused"));
-    assertEquals(all.size(), second.get("read"));
+    RunSummary.Counts second = NaturalnessJobTest.counts(tmp.resolve("night2"));
+    assertEquals(b.size(), second.scoredNow(), "exactly the new rows are scored");
+    assertEquals(a.size() - 1, second.reused());
+    assertEquals(all.size(), second.read());
 
     JobRunner.run(spark(), inputAB, tmp.resolve("full"));
     Map<String, Row> refresh = byId(tmp.resolve("night2/scores"));
@@ -79,12 +79,12 @@ class IncrementalCacheTest extends SparkTestBase {
     }
 
     JobRunner.run(spark(), inputAB, tmp.resolve("night3"), cache);
-    Map<String, Long> third = NaturalnessJobTest.counts(tmp.resolve("night3"));
-    assertEquals(0L, third.get("scored_now"), "nothing new: nothing scored");
+    RunSummary.Counts third = NaturalnessJobTest.counts(tmp.resolve("night3"));
+    assertEquals(0L, third.scoredNow(), "nothing new: nothing scored");
 
     // Other settings give other scores: the cache does not serve them.
     JobRunner.run(spark(), inputAB, tmp.resolve("steps"), cache, "scoring.window.steps=1");
-    assertEquals(all.size() - 1, NaturalnessJobTest.counts(tmp.resolve("steps")).get("scored_now"));
+    assertEquals(all.size() - 1, NaturalnessJobTest.counts(tmp.resolve("steps")).scoredNow());
   }
 
   /** The cache's complete versions. */
@@ -121,9 +121,9 @@ class IncrementalCacheTest extends SparkTestBase {
     java.nio.file.Files.write(parts.get(0), head);
 
     JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
-    Map<String, Long> second = NaturalnessJobTest.counts(tmp.resolve("n2"));
-    assertEquals(inDamaged, second.get("scored_now"), "the damaged file's responses, again");
-    assertEquals(rows.size() - inDamaged, second.get("reused"));
+    RunSummary.Counts second = NaturalnessJobTest.counts(tmp.resolve("n2"));
+    assertEquals(inDamaged, second.scoredNow(), "the damaged file's responses, again");
+    assertEquals(rows.size() - inDamaged, second.reused());
     Map<String, Row> before = byId(tmp.resolve("n1/scores"));
     Map<String, Row> after = byId(tmp.resolve("n2/scores"));
     for (String id : before.keySet()) {
@@ -133,7 +133,7 @@ class IncrementalCacheTest extends SparkTestBase {
     assertEquals(1, versions(cache).size(), "the damaged version was replaced");
 
     JobRunner.run(spark(), input, tmp.resolve("n3"), "incremental.cache=" + cache);
-    assertEquals(0L, NaturalnessJobTest.counts(tmp.resolve("n3")).get("scored_now"));
+    assertEquals(0L, NaturalnessJobTest.counts(tmp.resolve("n3")).scoredNow());
   }
 
   @Test
@@ -170,9 +170,9 @@ class IncrementalCacheTest extends SparkTestBase {
     assertEquals(2, versions(cache).size());
 
     JobRunner.run(spark(), all, tmp.resolve("rall"), "incremental.cache=" + cache);
-    Map<String, Long> counts = NaturalnessJobTest.counts(tmp.resolve("rall"));
-    assertEquals(0L, counts.get("scored_now"), "both versions served");
-    assertEquals(16L, counts.get("reused"));
+    RunSummary.Counts counts = NaturalnessJobTest.counts(tmp.resolve("rall"));
+    assertEquals(0L, counts.scoredNow(), "both versions served");
+    assertEquals(16L, counts.reused());
     assertEquals(1, versions(cache).size(), "merged into one");
     assertEquals(
         16L,
@@ -195,7 +195,7 @@ class IncrementalCacheTest extends SparkTestBase {
     Path legacy = cache.resolve("v=1764800000000");
     java.nio.file.Files.move(version, legacy);
     JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
-    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n2")).get("reused"));
+    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n2")).reused());
     Assertions.assertTrue(java.nio.file.Files.exists(cache.resolve("_naturalness_cache")));
 
     // Someone's own Parquet inside a version: left out, named, never read as scores.
@@ -208,7 +208,7 @@ class IncrementalCacheTest extends SparkTestBase {
     Path foreign = partFiles(tmp.resolve("foreign")).get(0);
     java.nio.file.Files.copy(foreign, current.resolve("part-99999-foreign.parquet"));
     JobRunner.run(spark(), input, tmp.resolve("n3"), "incremental.cache=" + cache);
-    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n3")).get("reused"));
+    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n3")).reused());
     Assertions.assertFalse(
         java.nio.file.Files.exists(current), "the version read was replaced by the new one");
   }

@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
-import dev.naturalness.NaturalnessJob;
+import dev.naturalness.JobArgs;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A 1,000,000-character response is scored under the length rules, flagged truncated, in a job
  * whose JVM (driver and local executor) has a 512 MiB heap.
  */
+@Slow
 class LongResponseMemoryTest {
   static final String HEAP = "512m";
   @TempDir Path tmp;
@@ -38,19 +40,15 @@ class LongResponseMemoryTest {
     Path out = tmp.resolve("out");
 
     Processes.Outcome o =
-        Processes.java(
+        Processes.job(
                 HEAP,
-                NaturalnessJob.class,
-                "--set",
-                "input.path=" + input,
-                "--set",
-                "output.path=" + out,
-                "--set",
-                "student.path=" + DemoStudent.DIR,
-                "--set",
-                "spark.default-master=local[2]",
-                "--set",
-                "output.format=json")
+                JobArgs.none()
+                    .sets(
+                        "input.path=" + input,
+                        "output.path=" + out,
+                        "student.path=" + DemoStudent.DIR,
+                        "spark.default-master=local[2]",
+                        "output.format=json"))
             .run(Duration.ofMinutes(5));
     assertEquals(0, o.exit(), o.output());
 
@@ -89,25 +87,18 @@ class LongResponseMemoryTest {
     Path input = Corpora.writeJsonLines(tmp, "trace.jsonl", rows);
     Path out = tmp.resolve("trace-out");
     Processes.Outcome o =
-        Processes.java(
+        Processes.job(
                 HEAP,
-                NaturalnessJob.class,
-                "--set",
-                "input.path=" + input,
-                "--set",
-                "output.path=" + out,
-                "--set",
-                "student.path=" + student,
-                "--set",
-                "student.max-tokens=8192",
-                "--set",
-                "scoring.segmenter=sentence",
-                "--set",
-                "scoring.window.steps=8",
-                "--set",
-                "spark.default-master=local[2]",
-                "--set",
-                "output.format=json")
+                JobArgs.none()
+                    .sets(
+                        "input.path=" + input,
+                        "output.path=" + out,
+                        "student.path=" + student,
+                        "student.max-tokens=8192",
+                        "scoring.segmenter=sentence",
+                        "scoring.window.steps=8",
+                        "spark.default-master=local[2]",
+                        "output.format=json"))
             .run(Duration.ofMinutes(8));
     assertEquals(0, o.exit(), o.output());
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.RunOutputs;
 import dev.naturalness.model.StudentCache;
+import dev.naturalness.report.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,10 +44,10 @@ class NaturalnessJobTest extends SparkTestBase {
     Dataset<Row> scores = spark().read().parquet(output.resolve("scores").toString());
     List<Row> scoreRows = scores.collectAsList();
     assertEquals(10, scoreRows.size());
-    Map<String, Long> summaryCounts = counts(output);
-    assertEquals(10L, summaryCounts.get("read"));
-    assertEquals(9L, summaryCounts.get("scored"));
-    assertEquals(1L, summaryCounts.get("errored"));
+    RunSummary.Counts summaryCounts = counts(output);
+    assertEquals(10L, summaryCounts.read());
+    assertEquals(9L, summaryCounts.scored());
+    assertEquals(1L, summaryCounts.errored());
     Row empty =
         scoreRows.stream().filter(r -> r.getAs("prompt_id").equals("p4")).findFirst().orElseThrow();
     assertEquals("empty_response", empty.getAs("status"));
@@ -137,17 +139,8 @@ class NaturalnessJobTest extends SparkTestBase {
     return out;
   }
 
-  static Map<String, Long> counts(Path output) throws Exception {
-    JsonNode c = new ObjectMapper().readTree(output.resolve("summary.json").toFile()).get("counts");
-    Map<String, Long> out = new HashMap<>();
-    c.fields()
-        .forEachRemaining(
-            e -> {
-              if (e.getValue().isNumber()) {
-                out.put(e.getKey(), e.getValue().asLong());
-              }
-            });
-    return out;
+  static RunSummary.Counts counts(Path output) throws Exception {
+    return RunOutputs.summary(output).counts();
   }
 
   /** Mean, median and win rate per teacher, computed here from the scored rows. */

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manual rerun, a retry wrapper, a timer catching up) writes a directory of its own, and LATEST
  * moves only once that attempt has written its summary.json.
  */
+@Slow
 class NightlyRerunTest {
   @TempDir Path tmp;
 
@@ -116,20 +119,15 @@ class NightlyRerunTest {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     Path out = tmp.resolve("published-run");
     Path pointer = tmp.resolve("LATEST");
-    String[] args = {
-      "--set",
-      "input.path=" + input,
-      "--set",
-      "output.path=" + out,
-      "--set",
-      "student.path=" + DemoStudent.DIR,
-      "--set",
-      "output.publish-pointer=" + pointer,
-      "--set",
-      "spark.default-master=local[2]",
-      "--set",
-      "teachers.bootstrap-samples=50"
-    };
+    String[] args =
+        JobArgs.none()
+            .set("input.path", input)
+            .set("output.path", out)
+            .set("student.path", DemoStudent.DIR)
+            .set("output.publish-pointer", pointer)
+            .set("spark.default-master", "local[2]")
+            .set("teachers.bootstrap-samples", 50)
+            .toArray();
     Processes.Outcome first =
         Processes.java("2g", NaturalnessJob.class, args).run(Duration.ofMinutes(3));
     assertEquals(0, first.exit(), first.output());

@@ -2,6 +2,9 @@ package dev.naturalness.spark;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.naturalness.JobArgs;
+import dev.naturalness.NaturalnessJob;
+import dev.naturalness.checks.JobChecks;
 import dev.naturalness.output.JobFailure;
 import dev.naturalness.output.RunLock;
 import java.nio.file.Files;
@@ -72,5 +75,25 @@ class NothingUnfinishedIsPublishedTest extends SparkTestBase {
     Assertions.assertTrue(Files.exists(out.resolve("report.html")));
     Assertions.assertFalse(
         Files.exists(out.resolve("_report")), "the draft is gone once published");
+  }
+
+  @Test
+  void anIoFailureInAStageStopsTheRunInOneLineNamingTheStage() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp.resolve("in"), "small.jsonl", Corpora.small());
+    Path out = tmp.resolve("io-run");
+    JobChecks.Checked checked =
+        JobChecks.check(
+            JobArgs.demo(input, out).settings(), spark().sparkContext().hadoopConfiguration());
+    try (RunLock lock = NaturalnessJob.claimOutput(checked)) {
+      // The input goes away between the checks and the read.
+      Files.delete(input);
+      JobFailure e =
+          Assertions.assertThrows(JobFailure.class, () -> Pipeline.run(spark(), checked, lock));
+      Assertions.assertTrue(e.getMessage().startsWith("stage read: "), e.getMessage());
+      Assertions.assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+      Assertions.assertTrue(e.getMessage().endsWith("; nothing was published"), e.getMessage());
+      Assertions.assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+    assertNothingFinished(out);
   }
 }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A plan-only run costs what the scoring run then reports, per metric and in all, and never touches
  * model.pt: a student whose model is broken plans fine.
  */
+@Slow
 class PlanOnlyTest extends SparkTestBase {
   @TempDir Path dir;
 
@@ -40,17 +43,14 @@ class PlanOnlyTest extends SparkTestBase {
         Processes.java(
                 "1g",
                 NaturalnessJob.class,
-                "--plan-only",
-                "--set",
-                "input.path=" + corpus,
-                "--set",
-                "output.path=" + planDir,
-                "--set",
-                "student.path=" + broken,
-                "--set",
-                "spark.default-master=local[2]",
-                "--set",
-                "plan.tokens-per-second=2000")
+                JobArgs.none()
+                    .planOnly()
+                    .set("input.path", corpus)
+                    .set("output.path", planDir)
+                    .set("student.path", broken)
+                    .set("spark.default-master", "local[2]")
+                    .set("plan.tokens-per-second", 2000)
+                    .toArray())
             .run(Duration.ofMinutes(3));
     double planSeconds = (System.nanoTime() - t) / 1e9;
     assertEquals(0, o.exit(), o.output());

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.DemoStudent;
+import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -19,31 +21,24 @@ import org.junit.jupiter.api.io.TempDir;
  * An S3 endpoint that does not answer stops the job within the configured time, with one line
  * naming it.
  */
+@Slow
 class S3PreflightTimeoutTest {
   @TempDir Path tmp;
 
   Processes.Outcome run(String endpoint) throws Exception {
-    return Processes.java(
+    return Processes.job(
             null,
-            NaturalnessJob.class,
-            "--set",
-            "spark.default-master=no-such-master://x",
-            "--set",
-            "input.path=s3a://corpus/in/corpus.jsonl",
-            "--set",
-            "output.path=" + tmp.resolve("out"),
-            "--set",
-            "student.path=" + DemoStudent.DIR,
-            "--set",
-            "s3.endpoint=" + endpoint,
-            "--set",
-            "s3.path-style-access=true",
-            "--set",
-            "s3.access-key=k",
-            "--set",
-            "s3.secret-key=s",
-            "--set",
-            "s3.preflight-timeout-seconds=5")
+            JobArgs.none()
+                .sets(
+                    "spark.default-master=no-such-master://x",
+                    "input.path=s3a://corpus/in/corpus.jsonl",
+                    "output.path=" + tmp.resolve("out"),
+                    "student.path=" + DemoStudent.DIR,
+                    "s3.endpoint=" + endpoint,
+                    "s3.path-style-access=true",
+                    "s3.access-key=k",
+                    "s3.secret-key=s",
+                    "s3.preflight-timeout-seconds=5"))
         .run(Duration.ofSeconds(90));
   }
 

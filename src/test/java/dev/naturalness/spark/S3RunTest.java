@@ -10,9 +10,10 @@ import com.amazonaws.services.s3.model.S3ObjectSummary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
-import dev.naturalness.NaturalnessJob;
+import dev.naturalness.JobArgs;
 import dev.naturalness.Processes;
 import dev.naturalness.S3Server;
+import dev.naturalness.Slow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * S3 to S3 against a real S3-compatible server (S3Proxy, its own process on 127.0.0.1, in-memory
  * store), with the job in its own JVM as a user runs it.
  */
+@Slow
 class S3RunTest {
   static final String ACCESS = S3Server.ACCESS;
   static final String SECRET = S3Server.SECRET;
@@ -54,19 +56,15 @@ class S3RunTest {
 
   static Run job(String output, String... more) throws Exception {
     Processes.Outcome o =
-        Processes.java(
+        Processes.job(
                 "2g",
-                NaturalnessJob.class,
-                "--set",
-                "input.path=s3a://" + BUCKET + "/in/corpus.jsonl",
-                "--set",
-                "output.path=s3a://" + BUCKET + "/" + output,
-                "--set",
-                "student.path=" + DemoStudent.DIR,
-                "--set",
-                "spark.default-master=local[2]",
-                "--set",
-                "teachers.bootstrap-samples=100")
+                JobArgs.none()
+                    .sets(
+                        "input.path=s3a://" + BUCKET + "/in/corpus.jsonl",
+                        "output.path=s3a://" + BUCKET + "/" + output,
+                        "student.path=" + DemoStudent.DIR,
+                        "spark.default-master=local[2]",
+                        "teachers.bootstrap-samples=100"))
             .args(server.settings())
             .args(more)
             .run(Duration.ofMinutes(5));
@@ -181,7 +179,7 @@ class S3RunTest {
                 "teachers.bootstrap-samples=50"));
     common.addAll(server.settingsWithoutKeys());
     Processes.Outcome fromEnvironment =
-        Processes.java("2g", NaturalnessJob.class, "--set", "output.path=s3a://" + BUCKET + "/env")
+        Processes.job("2g", JobArgs.none().sets("output.path=s3a://" + BUCKET + "/env"))
             .args(common)
             .env("NATURALNESS_S3_ACCESS_KEY", ACCESS)
             .env("NATURALNESS_S3_SECRET_KEY", SECRET)
@@ -201,13 +199,12 @@ class S3RunTest {
     p.createCredentialEntry("fs.s3a.secret.key", SECRET.toCharArray());
     p.flush();
     Processes.Outcome fromProvider =
-        Processes.java(
+        Processes.job(
                 "2g",
-                NaturalnessJob.class,
-                "--set",
-                "output.path=s3a://" + BUCKET + "/provider",
-                "--set",
-                "s3.credential-providers=" + provider)
+                JobArgs.none()
+                    .sets(
+                        "output.path=s3a://" + BUCKET + "/provider",
+                        "s3.credential-providers=" + provider))
             .args(common)
             .run(Duration.ofMinutes(5));
     assertEquals(0, fromProvider.exit(), fromProvider.output());

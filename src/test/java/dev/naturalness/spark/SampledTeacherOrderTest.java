@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Sampled steps (m = 32) rank teachers as exact scoring does, on the demo corpus and on a slice of
  * the long-trace corpus (src/main/python/make_long_corpus.py), with sentence steps.
  */
+@Slow
 class SampledTeacherOrderTest extends SparkTestBase {
   @TempDir Path dir;
 

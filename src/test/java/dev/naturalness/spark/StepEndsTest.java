@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import dev.naturalness.checks.InputPreflight;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,7 @@ class StepEndsTest extends SparkTestBase {
   }
 
   @Test
+  @Slow
   void endsMadeFromSentenceGroupsScoreExactlyAsTheSameStepsGivenAsStrings() throws Exception {
     List<Map<String, Object>> grouped = new ArrayList<>();
     List<Map<String, Object>> given = new ArrayList<>();

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,25 +20,21 @@ import org.junit.jupiter.api.io.TempDir;
  * Two runs started on one output path (a cron job and a manual rerun, say): the second stops in one
  * line before Spark starts, and the first publishes its own summary beside its own tables.
  */
+@Slow
 class TwoRunsOneOutputTest {
   @TempDir Path tmp;
 
   static Processes.Command run(Path input, Path output) {
-    return Processes.java(
+    return Processes.job(
         "2g",
-        NaturalnessJob.class,
-        "--set",
-        "input.path=" + input,
-        "--set",
-        "output.path=" + output,
-        "--set",
-        "student.path=" + DemoStudent.DIR,
-        "--set",
-        "spark.default-master=local[2]",
-        "--set",
-        "teachers.bootstrap-samples=50",
-        "--set",
-        "progress.interval-seconds=1");
+        JobArgs.none()
+            .sets(
+                "input.path=" + input,
+                "output.path=" + output,
+                "student.path=" + DemoStudent.DIR,
+                "spark.default-master=local[2]",
+                "teachers.bootstrap-samples=50",
+                "progress.interval-seconds=1"));
   }
 
   @Test

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scoring throughput on one student and corpus, every leg in one process (see README, Performance):
+# Scoring throughput on one student and corpus, every leg in one process (see docs/performance.md):
 #   submit/benchmark.sh [--student DIR] [--corpus FILE.jsonl] [--rows N] [--runs N]
 #                       [--window fraction=0.25,steps=4] [--legs a,b,c,d,e,s] [--naive-batch N]
 #                       [--batch-tokens N] [--row-tokens N] [--segmenter paragraph|line|sentence]

@@ -3,7 +3,7 @@
 # application jar goes with the job's own dependencies (DJL, the CPU build of libtorch, the
 # tokenizers, Typesafe Config), shipped by Spark with --jars: the cluster needs Spark 3.5 and
 # nothing else. A student in a local directory of this machine is shipped to the executors too;
-# a student on s3a:// or hdfs:// is copied once per node (see README, Run on a cluster).
+# a student on s3a:// or hdfs:// is copied once per node (see docs/cluster-and-s3.md).
 #
 #   submit/spark-submit.sh [--dry-run] [--master URL] [--plan-only] [--config FILE]... [--set key=value]...
 #

@@ -2,7 +2,9 @@ package dev.naturalness.data;
 
 import java.util.Locale;
 
-/** A row's status in scores/: {@code ok}, or why it has no score (documented in the README). */
+/**
+ * A row's status in scores/: {@code ok}, or why it has no score (documented in docs/outputs.md).
+ */
 public enum RowStatus {
   /** Scored. */
   OK,

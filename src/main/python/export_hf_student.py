@@ -10,7 +10,8 @@ tokenizer_config.json. OUT_DIR receives:
   model.pt        TorchScript of forward(input_ids int64[B,T], position_ids int64[B,T],
                   attention_mask bool[B,1,T,T]) -> logits [B,T,V], in the chosen dtype
   tokenizer.json  copied unchanged
-  student.conf    name, format, max-tokens, vocab-size, prompt-template, bos-id, dtype, model-sha256
+  student.conf    name, format, max-tokens, vocab-size, prompt-template, chat-template, family, bos-id,
+                  dtype, model-sha256
 
 Decisions, all written into student.conf's comments:
   * dtype: bfloat16 by default on a GPU, float32 on the CPU (the scorer does its log-softmax in
@@ -22,6 +23,13 @@ Decisions, all written into student.conf's comments:
     added, the user's text replaced by {prompt}; the BOS text is dropped when the tokenizer adds
     BOS itself. Without a chat template: "{prompt}\\n". --prompt-template overrides.
   * bos-id: the BOS the tokenizer adds (its post-processor, or add_bos_token), else none.
+  * chat-template: the chat template cut into a piece per role (system, user, assistant, each with
+    {content}), the generation prompt, and the system text the template adds to a conversation
+    without a system turn; kept only when the pieces reproduce the template on several
+    conversations and one user turn assembles to prompt-template. The job renders a
+    conversation's prompt (input.shape = messages or conversations) from them.
+  * family: the config's model_type (e.g. qwen2), which the job holds against the teachers'
+    families (likelihood scores favour a student's own family).
 
 The mask: the contract's boolean mask (true = may attend) is turned into the 4-D mask the model
 takes: additive (0 / dtype minimum, what transformers expects of a 4-D mask since 4.40) or, where
@@ -223,35 +231,133 @@ def token_text(token):
     return token
 
 
-def prompt_template(tokenizer_config, adds_bos):
-    """The chat template rendered for one user turn plus the generation prompt, with {prompt} in it."""
+def chat_template_source(tokenizer_config):
+    """The tokenizer's chat template (the default of named ones), or None."""
     template = tokenizer_config.get("chat_template")
     if isinstance(template, list):  # named templates: use the default one
         named = {t["name"]: t["template"] for t in template}
         template = named.get("default") or next(iter(named.values()))
+    return template or None
+
+
+def chat_renderer(tokenizer_config, adds_bos):
+    """A function that renders a conversation (list of {role, content}) with the chat template, as the
+    student's tokenizer will see it: without a BOS the tokenizer adds itself. None without a template."""
+    template = chat_template_source(tokenizer_config)
     if not template:
-        return "{prompt}\n"
+        return None
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     def raise_exception(message):
-        raise ExportError("the chat template refuses a single user turn: " + message)
+        raise ExportError("the chat template refuses the conversation: " + message)
 
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, undefined=jinja2.Undefined)
     env.globals["raise_exception"] = raise_exception
     env.filters["tojson"] = lambda v, **kw: json.dumps(v, **kw)
-    sentinel = "\u2063PROMPT\u2063"
+    compiled = env.from_string(template)
     bos = token_text(tokenizer_config.get("bos_token")) or ""
-    text = env.from_string(template).render(
-        messages=[{"role": "user", "content": sentinel}], add_generation_prompt=True, tools=None,
-        bos_token=bos, eos_token=token_text(tokenizer_config.get("eos_token")) or "")
+    eos = token_text(tokenizer_config.get("eos_token")) or ""
+
+    def render(messages, add_generation_prompt):
+        text = compiled.render(messages=messages, add_generation_prompt=add_generation_prompt, tools=None,
+                               bos_token=bos, eos_token=eos)
+        if adds_bos and bos and text.startswith(bos):
+            text = text[len(bos):]  # the tokenizer adds BOS itself
+        return text
+    return render
+
+
+def prompt_template(tokenizer_config, adds_bos):
+    """The chat template rendered for one user turn plus the generation prompt, with {prompt} in it."""
+    render = chat_renderer(tokenizer_config, adds_bos)
+    if render is None:
+        return "{prompt}\n"
+    sentinel = "\u2063PROMPT\u2063"
+    try:
+        text = render([{"role": "user", "content": sentinel}], True)
+    except ExportError as e:
+        raise ExportError(str(e).replace("the conversation", "a single user turn"))
     if text.count(sentinel) != 1:
         raise ExportError("the chat template does not render the user's message exactly once")
-    if adds_bos and bos and text.startswith(bos):
-        text = text[len(bos):]  # the tokenizer adds BOS itself
     if "{prompt}" in text.replace(sentinel, ""):
         raise ExportError("the chat template's text contains {prompt} itself; pass --prompt-template")
     return text.replace(sentinel, "{prompt}")
+
+
+# Conversations the chat template's pieces are read from and checked on.
+_S, _U, _A, _V = "\u2063S\u2063", "\u2063U\u2063", "\u2063A\u2063", "\u2063V\u2063"
+CHAT_PROBES = [
+    [("user", _U)],
+    [("system", _S), ("user", _U)],
+    [("user", _U), ("assistant", _A), ("user", _V)],
+    [("system", _S), ("user", _V), ("assistant", _A), ("user", _U), ("assistant", _V), ("user", _A)],
+]
+
+
+def chat_template_pieces(tokenizer_config, adds_bos):
+    """The chat template as pieces the job assembles a conversation from: per role a text with
+    {content} in it, the generation prompt, and the system text a template adds when a conversation
+    has no system turn. Returns (pieces, None), or (None, why) when the template is not made of
+    such pieces (the job then renders conversations by its documented fallback)."""
+    render = chat_renderer(tokenizer_config, adds_bos)
+    if render is None:
+        return None, "the tokenizer has no chat template"
+
+    def msgs(turns):
+        return [{"role": r, "content": c} for r, c in turns]
+    try:
+        lone = render(msgs([("user", _U)]), False)
+        lone_gen = render(msgs([("user", _U)]), True)
+        with_system = render(msgs([("system", _S), ("user", _U)]), False)
+        three = render(msgs([("user", _U), ("assistant", _A), ("user", _V)]), False)
+    except Exception as e:  # a template may refuse any conversation but one user turn
+        return None, str(e)
+    if not lone_gen.startswith(lone):
+        return None, "the generation prompt is not added at the end"
+    generation = lone_gen[len(lone):]
+    if not three.startswith(lone):
+        return None, "a later turn changes how the first one renders"
+    # Where the user's piece starts in the render of one user turn: the splits that every render
+    # agrees with; of those, the one whose user and system pieces begin alike (both at a role's tag).
+    best = None
+    for k in range(lone.index(_U) + 1):
+        user = lone[k:]
+        if not with_system.endswith(user) or not three.endswith(user.replace(_U, _V)):
+            continue
+        system = with_system[:len(with_system) - len(user)]
+        assistant = three[len(lone):len(three) - len(user)]
+        if system.count(_S) != 1 or _U in system or assistant.count(_A) != 1:
+            continue
+        alike = len(os.path.commonprefix([user, system]))
+        if best is None or alike > best[0]:
+            best = (alike, lone[:k], system, user, assistant)
+    if best is None:
+        return None, "the template is not made of a piece per turn"
+    _, default_system, system, user, assistant = best
+    pieces = {
+        "default-system": default_system,
+        "system": system.replace(_S, "{content}"),
+        "user": user.replace(_U, "{content}"),
+        "assistant": assistant.replace(_A, "{content}"),
+        "generation": generation,
+    }
+    for probe in CHAT_PROBES:
+        try:
+            want = render(msgs(probe), True)
+        except Exception as e:
+            return None, str(e)
+        if assemble(pieces, probe) != want:
+            return None, "the pieces do not reproduce the template on a longer conversation"
+    return pieces, None
+
+
+def assemble(pieces, turns):
+    """A conversation rendered from the pieces, as the job renders it (with the generation prompt)."""
+    text = "" if turns and turns[0][0] == "system" else pieces["default-system"]
+    for role, content in turns:
+        text += pieces[role].replace("{content}", content)
+    return text + pieces["generation"]
 
 
 def hocon_string(s):
@@ -294,6 +400,17 @@ def write_student(out_dir, traced, *, name, config, tokenizer_dir, dtype_name, d
     ]
     if bos is not None:
         lines.append(f"bos-id = {bos}")
+    if config.get("model_type"):
+        lines.append(f"family = {hocon_string(config['model_type'])}")
+    pieces, why = chat_template_pieces(tokenizer_config, bos is not None)
+    if pieces is not None and assemble(pieces, [("user", "\u2063X\u2063")]) != template.replace("{prompt}", "\u2063X\u2063"):
+        pieces, why = None, "the prompt template given is not the chat template's"
+    if pieces is not None:
+        lines.append("chat-template {")
+        lines += [f"  {k} = {hocon_string(v)}" for k, v in pieces.items()]
+        lines.append("}")
+    else:
+        lines.append(f"# no chat-template ({why}): conversations are rendered by the job's fallback")
     lines += [f"dtype = {dtype_name}", f"model-sha256 = \"{sha256(model_path)}\""]
     with open(os.path.join(out_dir, "student.conf"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")

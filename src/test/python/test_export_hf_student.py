@@ -204,5 +204,55 @@ class PromptTemplateTest(unittest.TestCase):
         self.assertEqual(ex.prompt_template(config, bos is not None), "<|im_start|>user\n{prompt}<|im_end|>\n<|im_start|>assistant\n")
 
 
+class ChatTemplatePiecesTest(unittest.TestCase):
+    QWEN25 = ("{%- if messages[0]['role'] == 'system' %}{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}"
+              "{%- else %}{{- '<|im_start|>system\\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\\n' }}{%- endif %}"
+              "{%- for message in messages %}{%- if message.role == 'user' or (message.role == 'system' and not loop.first) or message.role == 'assistant' %}"
+              "{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}{%- endif %}{%- endfor %}"
+              "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}")
+
+    def check(self, config, adds_bos=False):
+        pieces, why = ex.chat_template_pieces(config, adds_bos)
+        self.assertIsNotNone(pieces, why)
+        render = ex.chat_renderer(config, adds_bos)
+        for turns in ([("user", "Q?")], [("system", "Be brief."), ("user", "Q?")],
+                      [("system", "S"), ("user", "a"), ("assistant", "b"), ("user", "c")]):
+            want = render([{"role": r, "content": c} for r, c in turns], True)
+            self.assertEqual(ex.assemble(pieces, turns), want)
+        template = ex.prompt_template(config, adds_bos)
+        self.assertEqual(ex.assemble(pieces, [("user", "X")]), template.replace("{prompt}", "X"))
+        return pieces
+
+    def test_chatml_is_cut_at_each_turns_tag(self):
+        pieces = self.check({"chat_template": CHATML})
+        self.assertEqual(pieces["user"], "<|im_start|>user\n{content}<|im_end|>\n")
+        self.assertEqual(pieces["generation"], "<|im_start|>assistant\n")
+
+    def test_a_default_system_turn_is_its_own_piece(self):
+        pieces = self.check({"chat_template": self.QWEN25})
+        self.assertEqual(pieces["default-system"],
+                         "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n")
+        self.assertEqual(pieces["system"], "<|im_start|>system\n{content}<|im_end|>\n")
+        self.assertEqual(pieces["assistant"], "<|im_start|>assistant\n{content}<|im_end|>\n")
+
+    def test_a_template_that_refuses_conversations_gives_no_pieces(self):
+        config = {"chat_template": "{% if messages|length > 1 %}{{ raise_exception('one turn only') }}{% endif %}"
+                                   "{% for m in messages %}{{ m['content'] }}{% endfor %}"}
+        pieces, why = ex.chat_template_pieces(config, False)
+        self.assertIsNone(pieces)
+        self.assertIn("one turn only", why)
+
+    def test_without_a_template_there_are_no_pieces(self):
+        self.assertEqual(ex.chat_template_pieces({}, False), (None, "the tokenizer has no chat template"))
+
+    @unittest.skipUnless(os.path.exists(os.path.join(QWEN3, "tokenizer_config.json")) or os.environ.get("NATURALNESS_REQUIRE_QWEN3"),
+                         "target/qwen3 not fetched (src/test/scripts/fetch-qwen3-tokenizer.sh)")
+    def test_qwen3_chat_template_pieces(self):
+        with open(os.path.join(QWEN3, "tokenizer_config.json")) as f:
+            config = json.load(f)
+        pieces = self.check(config)
+        self.assertEqual(pieces["system"], "<|im_start|>system\n{content}<|im_end|>\n")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -3,15 +3,11 @@ package dev.naturalness;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -25,29 +21,11 @@ import org.junit.jupiter.api.Test;
  * a file (and heading) that exists.
  */
 class DocsTest {
-  static Set<String> referenceKeys() {
-    Set<String> keys = new TreeSet<>();
-    flatten(
-        "", ConfigFactory.parseResources("reference.conf").getConfig("naturalness").root(), keys);
-    return keys;
-  }
-
-  private static void flatten(String prefix, ConfigObject object, Set<String> keys) {
-    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
-      String key = prefix + e.getKey();
-      if (e.getValue() instanceof ConfigObject child && !child.isEmpty()) {
-        flatten(key + ".", child, keys);
-      } else {
-        keys.add(key);
-      }
-    }
-  }
-
   @Test
   void everyKeyOfReferenceConfIsOnTheConfigurationPage() throws IOException {
     String page = Files.readString(Path.of("docs/configuration.md"));
     List<String> missing = new ArrayList<>();
-    for (String key : referenceKeys()) {
+    for (String key : ReferenceKeys.all()) {
       if (!page.contains("`" + key + "`")) {
         missing.add(key);
       }

@@ -21,6 +21,36 @@ public final class TestStudents {
 
   private TestStudents() {}
 
+  /** The demo's prompt-template ("Problem: {prompt}\nSolution:\n") cut into chat pieces. */
+  public static final String DEMO_CHAT_TEMPLATE =
+      "chat-template {\n"
+          + "  system = \"System: {content}\\n\"\n"
+          + "  user = \"Problem: {content}\\n\"\n"
+          + "  assistant = \"Solution:\\n{content}\\n\"\n"
+          + "  generation = \"Solution:\\n\"\n"
+          + "}\n";
+
+  /**
+   * The demo student under another name, {@code extraConf} added to its student.conf (its model and
+   * sha256 unchanged).
+   */
+  public static Path demoCopy(Path parent, String name, String extraConf) {
+    try {
+      Path student = Files.createDirectories(parent.resolve(name));
+      for (String f : new String[] {"model.pt", "tokenizer.json"}) {
+        Files.copy(
+            DemoStudent.DIR.resolve(f), student.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+      }
+      String conf =
+          Files.readString(DemoStudent.DIR.resolve("student.conf"))
+              .replace("name = \"demo-student\"", "name = \"" + name + "\"");
+      Files.writeString(student.resolve("student.conf"), conf + extraConf);
+      return student;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The student.conf values of the demo student's vocabulary and template, named {@code name}. */
   public static Map<String, Object> conf(String name) {
     Map<String, Object> conf = new LinkedHashMap<>();

@@ -1,17 +1,12 @@
 package dev.naturalness.checks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.text.StepSource;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -47,8 +41,12 @@ public final class InputPreflight {
    */
   private static final Set<String> WHOLE_NUMBERS = Set.of("int32", "int64", "integer");
 
-  /** What the preflight found. */
-  public record Found(String format, List<String> files, Set<String> columns) {}
+  /**
+   * What the preflight found.
+   *
+   * @param jsonArray whether the JSON files hold one top-level array each (not JSON Lines)
+   */
+  public record Found(String format, List<String> files, Set<String> columns, boolean jsonArray) {}
 
   private InputPreflight() {}
 
@@ -76,23 +74,25 @@ public final class InputPreflight {
       files.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
       String format = format(input.format(), fs, files.get(0).getPath());
       Map<String, String> columns = null;
+      boolean array = false;
       if (format.equals("parquet")) {
         for (Map.Entry<Path, Map<String, String>> footer :
             parquetColumns(hadoop, files).entrySet()) {
-          requireColumns(input.columns(), footer.getValue().keySet());
-          requireTypes(input.columns(), stepSource, footer.getValue(), " in " + footer.getKey());
+          requireColumns(input, footer.getValue().keySet());
+          requireTypes(input, stepSource, footer.getValue(), " in " + footer.getKey());
           columns = columns == null ? footer.getValue() : columns;
         }
       } else {
-        columns = jsonColumns(fs, files);
-        requireColumns(input.columns(), columns.keySet());
-        requireTypes(input.columns(), stepSource, columns, "");
+        array = JsonSample.isArray(fs, files.get(0).getPath());
+        columns = JsonSample.columns(fs, files.get(0).getPath(), array, JSON_LINES_SAMPLED);
+        requireColumns(input, columns.keySet());
+        requireTypes(input, stepSource, columns, "");
       }
       List<String> names = new ArrayList<>();
       for (FileStatus f : files) {
         names.add(f.getPath().toString());
       }
-      return new Found(format, names, columns.keySet());
+      return new Found(format, names, columns.keySet(), array);
     } catch (IOException e) {
       String where =
           input.path().startsWith("s3a:")
@@ -111,38 +111,47 @@ public final class InputPreflight {
   }
 
   /** The missing-column message, shared with the full schema check after Spark reads. */
-  public static void requireColumns(Settings.Columns c, Set<String> found) {
-    for (String[] kv : c.required()) {
+  public static void requireColumns(Settings.Input input, Set<String> found) {
+    for (String[] kv : input.required()) {
       if (!found.contains(kv[1])) {
         throw new ConfigError(
             "input column '"
                 + kv[1]
                 + "' is missing; found "
                 + new ArrayList<>(found)
-                + "; set input.columns."
-                + kv[0]);
+                + "; set "
+                + kv[0]
+                + (input.shape() == Settings.Shape.FLAT
+                    ? ""
+                    : " (input.shape = " + input.shape().key() + ")"));
       }
     }
   }
 
   /**
-   * Required columns hold text (strings, or Parquet BINARY read as UTF-8); the label is a boolean,
-   * a string or a number; the steps the step source reads are arrays.
+   * Text columns hold text (strings, or Parquet BINARY read as UTF-8), chat columns lists; the
+   * label is a boolean, a string or a number; the steps the step source reads are arrays.
    */
   private static void requireTypes(
-      Settings.Columns c, String stepSource, Map<String, String> types, String where) {
-    for (String[] kv : c.required()) {
+      Settings.Input input, String stepSource, Map<String, String> types, String where) {
+    Settings.Columns c = input.columns();
+    for (String[] kv : input.required()) {
       String type = types.get(kv[1]);
-      if (type != null && !type.equals("string")) {
+      boolean list =
+          kv[0].equals("input.columns.messages")
+              || kv[0].equals("input.columns.conversations")
+              || kv[0].equals("input.columns.generations");
+      if (type != null && (list ? !type.startsWith("array") : !type.equals("string"))) {
         throw new ConfigError(
             "input column '"
                 + kv[1]
-                + "' (input.columns."
+                + "' ("
                 + kv[0]
                 + ") has type "
                 + type
                 + where
-                + "; expected string");
+                + "; expected "
+                + (list ? "a list" : "string"));
       }
     }
     String label = types.get(c.correct());
@@ -307,87 +316,5 @@ public final class InputPreflight {
       t = t.asGroupType().getType(0);
     }
     return t.isPrimitive() ? primitive(t) : "group";
-  }
-
-  /** Column -> "string" when every sampled non-null value is a string, else the JSON type seen. */
-  private static Map<String, String> jsonColumns(FileSystem fs, List<FileStatus> files)
-      throws IOException {
-    ObjectMapper mapper = new ObjectMapper();
-    Map<String, String> names = new LinkedHashMap<>();
-    Path first = files.get(0).getPath();
-    InputStream raw = fs.open(first);
-    try (BufferedReader lines =
-        new BufferedReader(
-            new InputStreamReader(
-                first.getName().endsWith(".gz") ? new GZIPInputStream(raw) : raw,
-                StandardCharsets.UTF_8))) {
-      int seen = 0;
-      for (String line = lines.readLine();
-          line != null && seen < JSON_LINES_SAMPLED;
-          line = lines.readLine()) {
-        if (line.isBlank()) {
-          continue;
-        }
-        seen++;
-        try {
-          JsonNode node = mapper.readTree(line);
-          for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            JsonNode v = e.getValue();
-            names.merge(e.getKey(), jsonType(v), InputPreflight::mergeJsonTypes);
-          }
-        } catch (IOException e) {
-          // A broken line becomes an error row later; it says nothing about the columns.
-        }
-      }
-    }
-    return names;
-  }
-
-  /**
-   * A JSON value's type as the checks name it: string (null too), number, boolean, object, or
-   * array&lt;integer|number|string|boolean|object|mixed&gt; by its elements (plain "array" when
-   * empty).
-   */
-  private static String jsonType(JsonNode v) {
-    if (v.isNull() || v.isTextual()) {
-      return "string";
-    }
-    if (v.isNumber()) {
-      return "number";
-    }
-    if (v.isBoolean()) {
-      return "boolean";
-    }
-    if (!v.isArray()) {
-      return "object";
-    }
-    String element = null;
-    for (JsonNode item : v) {
-      String t =
-          item.isNull()
-              ? null
-              : item.isIntegralNumber() ? "integer" : item.isArray() ? "array" : jsonType(item);
-      element = t == null ? element : element == null || element.equals(t) ? t : mixed(element, t);
-    }
-    return element == null ? "array" : "array<" + element + ">";
-  }
-
-  /** Whole numbers and other numbers together are numbers; other pairs are mixed. */
-  private static String mixed(String a, String b) {
-    return Set.of(a, b).equals(Set.of("integer", "number")) ? "number" : "mixed";
-  }
-
-  /**
-   * Types of one column seen on two lines: null and empty arrays say nothing; else the first wins.
-   */
-  private static String mergeJsonTypes(String a, String b) {
-    if (a.equals("string") || a.equals("array")) {
-      return b.equals("string") && a.equals("array") ? a : b;
-    }
-    if (a.startsWith("array<") && b.startsWith("array<") && !a.equals(b)) {
-      return "array<" + mixed(a.substring(6, a.length() - 1), b.substring(6, b.length() - 1)) + ">";
-    }
-    return a;
   }
 }

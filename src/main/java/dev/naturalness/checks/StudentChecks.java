@@ -97,16 +97,7 @@ public final class StudentChecks {
       }
     }
     int maxTokens = maxTokens(settings.student(), manifest);
-    Settings.Scoring s = settings.scoring();
-    ScoreDefinition definition =
-        new ScoreDefinition(
-            manifest.identity(),
-            s.segmenter(),
-            s.windows(),
-            s.includePrompt(),
-            maxTokens,
-            s.metrics(),
-            s.sampleSteps());
+    ScoreDefinition definition = definition(settings, manifest, maxTokens);
     return new Prepared(
         new StudentSpec(
             manifest.name(),
@@ -118,6 +109,22 @@ public final class StudentChecks {
             manifest.modelSha256(),
             definition),
         manifest);
+  }
+
+  /** The student's score definition under the run's settings. */
+  private static ScoreDefinition definition(
+      Settings.Job settings, StudentManifest manifest, int maxTokens) {
+    Settings.Scoring s = settings.scoring();
+    return new ScoreDefinition(
+        manifest.identity(),
+        settings.input().form(),
+        s.segmenter(),
+        s.windows(),
+        s.includePrompt(),
+        maxTokens,
+        s.metrics(),
+        s.sampleSteps(),
+        "");
   }
 
   private static int maxTokens(Settings.Student settings, StudentManifest manifest) {

@@ -1,6 +1,7 @@
 package dev.naturalness.config;
 
 import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowFlag;
 import dev.naturalness.scoring.WindowRule;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -12,31 +13,146 @@ import java.util.Set;
 public final class Settings {
   private Settings() {}
 
-  /** Input column names, keyed by the field they hold. */
+  /** How the corpus holds its responses ({@code input.shape}). */
+  public enum Shape {
+    /** One row per response: prompt_id, prompt, teacher, response columns. */
+    FLAT,
+    /** A chat list of {role, content}; the last assistant turn is the response. */
+    MESSAGES,
+    /**
+     * A ShareGPT list of {from, value} (human, user, gpt, assistant, system), and a system column.
+     */
+    CONVERSATIONS,
+    /** A list of responses to one prompt in one row, with aligned lists of labels. */
+    GENERATIONS,
+    /** Several teachers' responses in columns of one row (input.teachers). */
+    WIDE;
+
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Input column names, keyed by the field they hold.
+   *
+   * @param response the response's column, or several joined by input.response-template
+   * @param complete whether the response's reasoning is complete (boolean; empty: none)
+   * @param finishReason why the generation stopped ("length": cut off; empty: none)
+   * @param teacherFamily the teacher's model family (empty: none, or input.teacher-families)
+   */
   public record Columns(
       String promptId,
       String prompt,
       String teacher,
-      String response,
+      List<String> response,
       String responseId,
       String correct,
       String steps,
-      String stepEnds)
+      String stepEnds,
+      String messages,
+      String conversations,
+      String system,
+      String generations,
+      String complete,
+      String finishReason,
+      String teacherFamily)
+      implements Serializable {}
+
+  /**
+   * Shape generations: the aligned list columns that label each generation.
+   *
+   * @param correct lists that say whether each generation is correct, combined by {@code
+   *     correctRule}: any (true when one list says true), all, or first (the first list that knows)
+   * @param complete a list saying whether each generation's reasoning is complete
+   * @param finishReasons a list of each generation's finish reason
+   */
+  public record Generations(
+      List<String> correct, String correctRule, String complete, String finishReasons)
+      implements Serializable {}
+
+  /**
+   * Shape wide: one entry's response column(s), its optional label column, and the teacher its
+   * responses are scored under (its name, unless several entries are one teacher's samples).
+   */
+  public record WideTeacher(List<String> response, String correct, String teacher)
+      implements Serializable {}
+
+  /**
+   * @param teacher a teacher name for every row (when no column holds it); empty: the column's
+   * @param responseTemplate how a response given as several columns is joined, with {name}
+   *     placeholders filled by the columns in order; empty: the columns joined as they are
+   * @param teachers shape wide: the teachers in order, by name
+   * @param teacherFamilies teacher name to model family
+   */
+  public record Input(
+      String path,
+      String format,
+      Shape shape,
+      Columns columns,
+      String teacher,
+      String responseTemplate,
+      Generations generations,
+      Map<String, WideTeacher> teachers,
+      Map<String, String> teacherFamilies)
       implements Serializable {
-    /** (config key suffix, column) for the four required text fields. */
+
+    /**
+     * How the corpus gives its prompts and responses, as far as it changes what is scored: the
+     * shape (a chat row's prompt is rendered from its turns) and a response template; empty for a
+     * flat corpus with one response column (part of the score definition).
+     */
+    public String form() {
+      List<String> parts = new java.util.ArrayList<>();
+      if (shape != Shape.FLAT) {
+        parts.add("shape=" + shape.key());
+      }
+      if (!responseTemplate.isEmpty()) {
+        parts.add("response-template=" + responseTemplate);
+      }
+      return String.join(";", parts);
+    }
+
+    /**
+     * (config key, column) for the columns this shape cannot do without; prompt_id may be absent
+     * (each prompt's id is then the sha256 of its rendered text).
+     */
     public List<String[]> required() {
-      return List.of(
-          new String[] {"prompt_id", promptId},
-          new String[] {"prompt", prompt},
-          new String[] {"teacher", teacher},
-          new String[] {"response", response});
+      List<String[]> out = new java.util.ArrayList<>();
+      switch (shape) {
+        case FLAT -> {
+          out.add(new String[] {"input.columns.prompt", columns.prompt()});
+          for (String r : columns.response()) {
+            out.add(new String[] {"input.columns.response", r});
+          }
+        }
+        case MESSAGES -> out.add(new String[] {"input.columns.messages", columns.messages()});
+        case CONVERSATIONS ->
+            out.add(new String[] {"input.columns.conversations", columns.conversations()});
+        case GENERATIONS -> {
+          out.add(new String[] {"input.columns.prompt", columns.prompt()});
+          out.add(new String[] {"input.columns.generations", columns.generations()});
+        }
+        case WIDE -> out.add(new String[] {"input.columns.prompt", columns.prompt()});
+        default -> throw new IllegalStateException(shape.toString());
+      }
+      if (teacher.isEmpty() && shape != Shape.WIDE) {
+        out.add(new String[] {"input.columns.teacher", columns.teacher()});
+      }
+      return out;
     }
   }
 
-  public record Input(String path, String format, Columns columns) implements Serializable {}
-
-  public record Output(String path, String format, boolean stepScores, String publishPointer)
-      implements Serializable {}
+  /**
+   * @param export the training-data formats written from the selection (messages,
+   *     prompt-completion, sharegpt, alpaca, pairs), in order
+   */
+  public record Output(
+      String path, String format, boolean stepScores, String publishPointer, List<String> export)
+      implements Serializable {
+    public static final List<String> EXPORTS =
+        List.of("messages", "prompt-completion", "sharegpt", "alpaca", "pairs");
+  }
 
   /**
    * @param paths the student directories (local, file:, or any Hadoop path), in ranking order
@@ -91,7 +207,15 @@ public final class Settings {
   public record Batching(BatchSize batch, int rowTokens, boolean pack, int responsesPerGroup)
       implements Serializable {}
 
-  public record Select(int topK, boolean requireCorrect) implements Serializable {}
+  /**
+   * @param require the checks a selected response must pass (select.require, without correct when
+   *     select.require-correct is false)
+   */
+  public record Select(int topK, Set<RowFlag> require) implements Serializable {
+    public boolean requireCorrect() {
+      return require.contains(RowFlag.INCORRECT);
+    }
+  }
 
   public record Teachers(int bootstrapSamples, long seed) implements Serializable {}
 

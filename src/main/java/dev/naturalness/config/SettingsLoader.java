@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowFlag;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.StepSource;
 import java.io.File;
@@ -94,13 +95,24 @@ public final class SettingsLoader {
     } catch (ConfigException e) {
       throw new ConfigError("config: " + e.getMessage());
     }
-    Reader r = new Reader(c.getConfig(ROOT));
+    ConfigReader r = new ConfigReader(c.getConfig(ROOT));
+    Settings.Input input = InputSettings.read(r);
+    Settings.Scoring scoring = scoring(r, user);
+    if (input.shape() != Settings.Shape.FLAT && StepSource.isGiven(scoring.segmenter())) {
+      throw new ConfigError(
+          "config: naturalness.scoring.segmenter = "
+              + scoring.segmenter()
+              + " reads each response's steps from a column of its row, which only input.shape ="
+              + " flat has (input.shape = "
+              + input.shape().key()
+              + ")");
+    }
     return new Settings.Job(
-        input(r),
+        input,
         output(r),
         student(r),
-        scoring(r, user),
-        new Settings.Select(r.intAtLeast("select.top-k", 1), r.bool("select.require-correct")),
+        scoring,
+        new Settings.Select(r.intAtLeast("select.top-k", 1), require(r)),
         new Settings.Teachers(
             r.intAtLeast("teachers.bootstrap-samples", 0), r.longValue("teachers.seed")),
         new Settings.Partition(
@@ -121,30 +133,51 @@ public final class SettingsLoader {
         shown(c));
   }
 
-  private static Settings.Input input(Reader r) {
-    return new Settings.Input(
-        r.required("input.path"),
-        r.oneOf("input.format", "parquet", "json", "auto"),
-        new Settings.Columns(
-            r.string("input.columns.prompt_id"),
-            r.string("input.columns.prompt"),
-            r.string("input.columns.teacher"),
-            r.string("input.columns.response"),
-            r.string("input.columns.response_id"),
-            r.string("input.columns.correct"),
-            r.string("input.columns.steps"),
-            r.string("input.columns.step-ends")));
-  }
-
-  private static Settings.Output output(Reader r) {
+  private static Settings.Output output(ConfigReader r) {
+    List<String> export = new ArrayList<>();
+    for (String e : r.stringList("output.export")) {
+      String name = e.trim().toLowerCase(Locale.ROOT);
+      if (!Settings.Output.EXPORTS.contains(name)) {
+        throw new ConfigError(
+            "config: naturalness.output.export holds '"
+                + e
+                + "'; expected any of "
+                + Settings.Output.EXPORTS);
+      }
+      if (!export.contains(name)) {
+        export.add(name);
+      }
+    }
     return new Settings.Output(
         r.required("output.path"),
         r.oneOf("output.format", "parquet", "json"),
         r.bool("output.step-scores"),
-        r.string("output.publish-pointer").trim());
+        r.string("output.publish-pointer").trim(),
+        List.copyOf(export));
   }
 
-  private static Settings.Student student(Reader r) {
+  /** select.require's checks, less correct when select.require-correct is false. */
+  private static Set<RowFlag> require(ConfigReader r) {
+    Set<RowFlag> require = EnumSet.noneOf(RowFlag.class);
+    for (String check : r.stringList("select.require")) {
+      try {
+        require.add(RowFlag.ofCheck(check));
+      } catch (IllegalArgumentException e) {
+        List<String> known = new ArrayList<>();
+        for (RowFlag f : RowFlag.values()) {
+          known.add(f.check());
+        }
+        throw new ConfigError(
+            "config: naturalness.select.require holds '" + check + "'; expected any of " + known);
+      }
+    }
+    if (!r.bool("select.require-correct")) {
+      require.remove(RowFlag.INCORRECT);
+    }
+    return require;
+  }
+
+  private static Settings.Student student(ConfigReader r) {
     int maxTokens = r.intAtLeast("student.max-tokens", 0);
     if (maxTokens == 1) {
       throw new ConfigError(
@@ -159,7 +192,7 @@ public final class SettingsLoader {
         r.bool("student.check"));
   }
 
-  private static double positive(Reader r, String key) {
+  private static double positive(ConfigReader r, String key) {
     double value = r.decimal(key).doubleValue();
     if (value <= 0) {
       throw new ConfigError("config: naturalness." + key + " must be > 0, got " + value);
@@ -167,7 +200,7 @@ public final class SettingsLoader {
     return value;
   }
 
-  private static Settings.Plan plan(Reader r) {
+  private static Settings.Plan plan(ConfigReader r) {
     double tokensPerSecond = r.decimal("plan.tokens-per-second").doubleValue();
     if (tokensPerSecond < 0) {
       throw new ConfigError(
@@ -177,7 +210,7 @@ public final class SettingsLoader {
         r.bool("plan.only"), tokensPerSecond, r.string("plan.previous-summary").trim());
   }
 
-  private static Settings.S3 s3(Reader r) {
+  private static Settings.S3 s3(ConfigReader r) {
     Settings.S3 s3 =
         new Settings.S3(
             r.string("s3.endpoint"),
@@ -201,7 +234,7 @@ public final class SettingsLoader {
    * NATURALNESS_S3_SECRET_KEY: how the submit scripts pass keys given on their command line), else
    * null (S3A's own providers: AWS_ACCESS_KEY_ID, s3.credential-providers, an instance profile).
    */
-  private static String secret(Reader r, String key) {
+  private static String secret(ConfigReader r, String key) {
     if (r.c.hasPath(key)) {
       return r.string(key);
     }
@@ -226,7 +259,7 @@ public final class SettingsLoader {
     return shown.root().render(ConfigRenderOptions.concise().setFormatted(true));
   }
 
-  private static Settings.Scoring scoring(Reader r, Config user) {
+  private static Settings.Scoring scoring(ConfigReader r, Config user) {
     double share = r.decimal("scoring.max-model-error-share").doubleValue();
     if (share < 0 || share > 1) {
       throw new ConfigError(
@@ -247,7 +280,7 @@ public final class SettingsLoader {
   }
 
   /** 0 (every step) or a sample of at least 2 steps: a standard error needs two. */
-  private static int sampleSteps(Reader r) {
+  private static int sampleSteps(ConfigReader r) {
     int m = r.intAtLeast("scoring.sample-steps", 0);
     if (m == 1) {
       throw new ConfigError(
@@ -258,7 +291,7 @@ public final class SettingsLoader {
   }
 
   /** scoring.windows, or the one window of scoring.window.steps / fraction. */
-  private static List<WindowRule> windows(Reader r, Config user) {
+  private static List<WindowRule> windows(ConfigReader r, Config user) {
     boolean userSteps = user.hasPath(ROOT + ".scoring.window.steps");
     boolean userFraction = user.hasPath(ROOT + ".scoring.window.fraction");
     if (userSteps && userFraction) {
@@ -297,7 +330,7 @@ public final class SettingsLoader {
     return List.of(new WindowRule.Fraction(fraction));
   }
 
-  private static Set<Metric> metrics(Reader r) {
+  private static Set<Metric> metrics(ConfigReader r) {
     Set<Metric> metrics = EnumSet.noneOf(Metric.class);
     for (String m : r.stringList("scoring.metrics")) {
       try {
@@ -395,6 +428,15 @@ public final class SettingsLoader {
     if (v.equals("null")) {
       return ConfigValueFactory.fromAnyRef(null);
     }
+    if (v.startsWith("{")) {
+      // A section (input.teachers.x={response = a}); a text that merely starts with a brace (a
+      // response template "{reasoning}...") is no HOCON object and stays a string.
+      try {
+        return ConfigFactory.parseString("v = " + v).getValue("v");
+      } catch (ConfigException e) {
+        return ConfigValueFactory.fromAnyRef(raw);
+      }
+    }
     return ConfigValueFactory.fromAnyRef(raw);
   }
 
@@ -427,7 +469,14 @@ public final class SettingsLoader {
     }
   }
 
+  /** Sections whose keys the user names (teachers, families): read and checked by their reader. */
+  private static final List<String> OPEN_SECTIONS =
+      List.of(ROOT + ".input.teachers.", ROOT + ".input.teacher-families.");
+
   private static void checkKnownKey(String key, Config reference) {
+    if (OPEN_SECTIONS.stream().anyMatch(key::startsWith)) {
+      return;
+    }
     if (!reference.hasPathOrNull(key)) {
       // Name the keys of the nearest section that exists, so a typo is easy to see.
       String parent = key;
@@ -442,146 +491,6 @@ public final class SettingsLoader {
         }
       }
       throw new ConfigError("config: unknown key '" + key + "'" + hint);
-    }
-  }
-
-  /** Typed reads that turn Typesafe's exceptions into one line naming the key. */
-  private static final class Reader {
-    private final Config c;
-
-    Reader(Config c) {
-      this.c = c;
-    }
-
-    private static String full(String key) {
-      return ROOT + "." + key;
-    }
-
-    private <T> T read(String key, String expected, java.util.function.Supplier<T> get) {
-      try {
-        return get.get();
-      } catch (ConfigException.Missing e) {
-        throw missing(key);
-      } catch (ConfigException.WrongType | ConfigException.BadValue e) {
-        throw new ConfigError(
-            "config: " + full(key) + " must be " + expected + ", got " + describe(key));
-      }
-    }
-
-    private static ConfigError missing(String key) {
-      return new ConfigError(
-          "config: "
-              + full(key)
-              + " is required; set it with --set "
-              + key
-              + "=... or in a --config file");
-    }
-
-    private String describe(String key) {
-      if (isSecret(key)) {
-        return "a value that is not shown";
-      }
-      ConfigValue v = c.getValue(key);
-      return v.valueType().name().toLowerCase(Locale.ROOT)
-          + " "
-          + v.render(ConfigRenderOptions.concise());
-    }
-
-    String string(String key) {
-      return read(key, "a string", () -> c.getString(key));
-    }
-
-    String required(String key) {
-      if (!c.hasPath(key)) {
-        throw missing(key);
-      }
-      String v = string(key);
-      if (v.isBlank()) {
-        throw new ConfigError("config: " + full(key) + " is empty; it is required");
-      }
-      return v;
-    }
-
-    String oneOf(String key, String... allowed) {
-      String v = string(key).toLowerCase(Locale.ROOT);
-      if (!List.of(allowed).contains(v)) {
-        throw new ConfigError(
-            "config: " + full(key) + " = '" + string(key) + "' is not one of " + List.of(allowed));
-      }
-      return v;
-    }
-
-    boolean bool(String key) {
-      return read(key, "true or false", () -> c.getBoolean(key));
-    }
-
-    int intAtLeast(String key, int min) {
-      int v = read(key, "a whole number", () -> c.getInt(key));
-      if (v < min) {
-        throw new ConfigError("config: " + full(key) + " must be >= " + min + ", got " + v);
-      }
-      return v;
-    }
-
-    /** A whole number >= min, or {@code auto}. */
-    Settings.BatchSize batchSize(String key, int min) {
-      if (c.hasPath(key)
-          && c.getValue(key).unwrapped() instanceof String v
-          && v.trim().equalsIgnoreCase("auto")) {
-        return new Settings.BatchSize.Auto();
-      }
-      int v = read(key, "auto or a whole number", () -> c.getInt(key));
-      if (v < min) {
-        throw new ConfigError("config: " + full(key) + " must be auto or >= " + min + ", got " + v);
-      }
-      return new Settings.BatchSize.Fixed(v);
-    }
-
-    /** A path, or a non-empty list of paths. */
-    List<String> pathList(String key) {
-      if (!c.hasPath(key)) {
-        throw missing(key);
-      }
-      List<String> paths =
-          c.getValue(key).valueType() == ConfigValueType.LIST
-              ? stringList(key)
-              : List.of(required(key));
-      if (paths.isEmpty() || paths.stream().anyMatch(String::isBlank)) {
-        throw new ConfigError("config: " + full(key) + " is empty; it is required");
-      }
-      return paths;
-    }
-
-    long longAtLeast(String key, long min) {
-      long v = longValue(key);
-      if (v < min) {
-        throw new ConfigError("config: " + full(key) + " must be >= " + min + ", got " + v);
-      }
-      return v;
-    }
-
-    long longValue(String key) {
-      return read(key, "a whole number", () -> c.getLong(key));
-    }
-
-    BigDecimal decimal(String key) {
-      // Through the text the user wrote, so 0.05 stays exactly 0.05.
-      return read(
-          key,
-          "a number",
-          () -> {
-            ConfigValue v = c.getValue(key);
-            Object raw = v.unwrapped();
-            try {
-              return new BigDecimal(raw instanceof String s ? s.trim() : String.valueOf(raw));
-            } catch (NumberFormatException e) {
-              throw new ConfigException.WrongType(v.origin(), key, "NUMBER", v.valueType().name());
-            }
-          });
-    }
-
-    List<String> stringList(String key) {
-      return read(key, "a list of strings", () -> c.getStringList(key));
     }
   }
 }

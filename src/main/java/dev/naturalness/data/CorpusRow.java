@@ -1,6 +1,7 @@
 package dev.naturalness.data;
 
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * One input row as the job reads it, before scoring.
@@ -10,6 +11,9 @@ import java.io.Serializable;
  * @param readProblem a problem found while reading (a JSON line that is not an object), or null
  * @param duplicate whether an earlier row has this row's id
  * @param textSha sha256 of the prompt, response and given steps: what a score depends on in the row
+ * @param turns a chat row's prompt turns (the student renders them through its chat template); null
+ *     for a row whose prompt is one text
+ * @param flags the checks before selection the row fails (select.require picks those that count)
  */
 public record CorpusRow(
     String promptId,
@@ -21,5 +25,7 @@ public record CorpusRow(
     StepInput steps,
     RowProblem readProblem,
     Duplicate duplicate,
-    String textSha)
+    String textSha,
+    List<Turn> turns,
+    List<RowFlag> flags)
     implements Serializable {}

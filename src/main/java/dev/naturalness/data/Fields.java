@@ -25,6 +25,24 @@ public final class Fields {
 
   public static final String EST_TOKENS = "_est_tokens";
 
+  /** A chat row's prompt turns (array of {role, content}), null for a row whose prompt is text. */
+  public static final String TURNS = "_turns";
+
+  /** Whether the corpus says the response's reasoning is complete (null: it does not say). */
+  public static final String COMPLETE = "_complete";
+
+  /** The generation's finish reason, as the corpus gives it (null: none). */
+  public static final String FINISH_REASON = "_finish_reason";
+
+  /** The teacher's model family (null: unknown). */
+  public static final String TEACHER_FAMILY = "_teacher_family";
+
+  /** The status code of a row its shape cannot give a response for (null: none). */
+  public static final String SHAPE_STATUS = "_shape_status";
+
+  /** The checks before selection a row fails (array of flag codes). */
+  public static final String FLAGS = "flags";
+
   /**
    * sha256 of prompt, response and given steps: a cached score is reused only for the same text.
    */

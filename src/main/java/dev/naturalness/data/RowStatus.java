@@ -28,6 +28,14 @@ public enum RowStatus {
   BAD_RECORD,
   /** The prompt or response holds U+FFFD: the input was not valid UTF-8. */
   INVALID_TEXT,
+  /** A chat row (input.shape messages or conversations) with no assistant turn to score. */
+  NO_RESPONSE_TURN,
+  /** A chat row with a role other than system, user/human or assistant/gpt. */
+  UNKNOWN_ROLE,
+  /** A generations row whose aligned lists are not as long as its generations. */
+  MISALIGNED_LISTS,
+  /** A wide teacher's response column is not in the input. */
+  MISSING_COLUMN,
   /** The model failed (or gave NaN/infinite log-probs) on this response even alone. */
   MODEL_ERROR,
   /** No token of the response could be scored under the length rules. */

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param correct the row's label (kept for selection, not written)
  * @param textSha what the row's scores depend on in its text (kept for the cache, not written)
  * @param reused whether the scores came from the incremental cache
+ * @param flags the checks before selection the row fails
  */
 public record ScoreRecord(
     String responseId,
@@ -43,7 +44,8 @@ public record ScoreRecord(
     long modelTokens,
     Boolean correct,
     String textSha,
-    boolean reused)
+    boolean reused,
+    List<RowFlag> flags)
     implements Serializable {
 
   public ScoreRecord {
@@ -52,6 +54,7 @@ public record ScoreRecord(
       all.put(m, scores == null ? null : scores.get(m));
     }
     scores = Collections.unmodifiableMap(all);
+    flags = flags == null ? List.of() : List.copyOf(flags);
   }
 
   /** The row's value of a metric, or null. */
@@ -73,7 +76,8 @@ public record ScoreRecord(
         .responseChars(chars(row))
         .configHash(configHash)
         .correct(row.correct())
-        .textSha(row.textSha());
+        .textSha(row.textSha())
+        .flags(row.flags());
   }
 
   /** A row that was not scored, and why. */
@@ -170,6 +174,7 @@ public record ScoreRecord(
     private Boolean correct;
     private String textSha;
     private boolean reused;
+    private List<RowFlag> flags = List.of();
 
     public Builder() {}
 
@@ -198,6 +203,7 @@ public record ScoreRecord(
       correct = r.correct;
       textSha = r.textSha;
       reused = r.reused;
+      flags = r.flags;
     }
 
     public Builder responseId(String v) {
@@ -334,6 +340,11 @@ public record ScoreRecord(
       return this;
     }
 
+    public Builder flags(List<RowFlag> v) {
+      flags = v;
+      return this;
+    }
+
     public ScoreRecord build() {
       return new ScoreRecord(
           responseId,
@@ -359,7 +370,8 @@ public record ScoreRecord(
           modelTokens,
           correct,
           textSha,
-          reused);
+          reused,
+          flags);
     }
   }
 }

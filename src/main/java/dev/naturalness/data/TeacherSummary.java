@@ -12,6 +12,9 @@ import java.util.Map;
  * @param lalpMeanByWindow per window, the mean LALP (and {@code lalpRankByWindow} its rank)
  * @param traits what a score may be rewarding: lengths, their correlations with the scores,
  *     repetition
+ * @param family the teacher's model family (null: unknown)
+ * @param sameFamily whether it is the student's family (null: one of the two is unknown):
+ *     likelihood scores are known to favour a student's own family
  */
 public record TeacherSummary(
     String student,
@@ -22,7 +25,9 @@ public record TeacherSummary(
     Map<Metric, MetricStatistics> byMetric,
     Map<String, Double> lalpMeanByWindow,
     Map<String, Integer> lalpRankByWindow,
-    Traits traits)
+    Traits traits,
+    String family,
+    Boolean sameFamily)
     implements Serializable {
 
   public TeacherSummary {
@@ -32,6 +37,26 @@ public record TeacherSummary(
       all.put(m, s == null ? MetricStatistics.NONE : s);
     }
     byMetric = Collections.unmodifiableMap(all);
+  }
+
+  /** The same row with the teacher's family, and whether the student has the same one. */
+  public TeacherSummary withFamily(String teacherFamily, String studentFamily) {
+    Boolean same =
+        teacherFamily == null || studentFamily == null || studentFamily.isEmpty()
+            ? null
+            : teacherFamily.equalsIgnoreCase(studentFamily);
+    return new TeacherSummary(
+        student,
+        teacher,
+        responses,
+        scored,
+        errors,
+        byMetric,
+        lalpMeanByWindow,
+        lalpRankByWindow,
+        traits,
+        teacherFamily,
+        same);
   }
 
   /** The teacher's statistics on a metric ({@link MetricStatistics#NONE} when it has none). */

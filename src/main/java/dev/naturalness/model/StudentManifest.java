@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import dev.naturalness.data.Turn;
 import dev.naturalness.scoring.StudentIdentity;
+import dev.naturalness.text.ChatTemplate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -14,13 +16,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * A student directory's {@code student.conf}: name, format, max-tokens, vocab-size,
- * prompt-template, bos-id (optional), model-sha256 and dtype; and the sha256 of its tokenizer.json
- * and of student.conf itself.
+ * prompt-template, chat-template (optional: the pieces a conversation is rendered from), family
+ * (optional: the model family, e.g. qwen2), bos-id (optional), model-sha256 and dtype; and the
+ * sha256 of its tokenizer.json and of student.conf itself.
  */
 public record StudentManifest(
     String directory,
@@ -29,6 +33,8 @@ public record StudentManifest(
     int vocabSize,
     String promptTemplate,
     long bosId,
+    ChatTemplate chatTemplate,
+    String family,
     String modelSha256,
     String dtype,
     String tokenizerSha256,
@@ -59,14 +65,7 @@ public record StudentManifest(
       requireReadable(dir, MODEL);
     }
     requireReadable(dir, TOKENIZER);
-    Config c;
-    try {
-      c =
-          ConfigFactory.parseFile(
-              conf.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new StudentException(conf + " is not valid HOCON: " + oneLine(e.getMessage()));
-    }
+    Config c = parse(conf);
     try {
       String format = c.getString("format");
       if (!"torchscript".equals(format)) {
@@ -101,6 +100,8 @@ public record StudentManifest(
           vocab,
           template,
           c.hasPath("bos-id") ? c.getLong("bos-id") : -1L,
+          chatTemplate(c, conf, template),
+          c.hasPath("family") ? c.getString("family").trim() : "",
           sha,
           dtype,
           sha256(dir.resolve(TOKENIZER)),
@@ -108,6 +109,47 @@ public record StudentManifest(
     } catch (ConfigException e) {
       throw new StudentException(conf + ": " + oneLine(e.getMessage()));
     }
+  }
+
+  private static Config parse(Path conf) {
+    try {
+      return ConfigFactory.parseFile(
+          conf.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new StudentException(conf + " is not valid HOCON: " + oneLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * The chat-template section, or null. A single user turn must render as the prompt-template
+   * renders the same text, so that a chat row of one turn scores as the same row written flat.
+   */
+  private static ChatTemplate chatTemplate(Config c, Path conf, String promptTemplate) {
+    if (!c.hasPath("chat-template")) {
+      return null;
+    }
+    Config t = c.getConfig("chat-template");
+    ChatTemplate chat;
+    try {
+      chat =
+          new ChatTemplate(
+              t.hasPath("default-system") ? t.getString("default-system") : "",
+              t.getString("system"),
+              t.getString("user"),
+              t.getString("assistant"),
+              t.getString("generation"));
+    } catch (IllegalArgumentException e) {
+      throw new StudentException(conf + ": chat-template: " + e.getMessage());
+    }
+    String probe = "\u2063X\u2063";
+    if (!chat.render(List.of(new Turn(Turn.USER, probe)))
+        .equals(promptTemplate.replace("{prompt}", probe))) {
+      throw new StudentException(
+          conf
+              + ": chat-template renders one user turn otherwise than prompt-template; re-export the"
+              + " student, or remove chat-template");
+    }
+    return chat;
   }
 
   /** Fails unless model.pt's sha256 is the one the manifest names. */
@@ -128,7 +170,13 @@ public record StudentManifest(
 
   /** What of this student changes its numbers (its name does not). */
   public StudentIdentity identity() {
-    return new StudentIdentity(modelSha256, tokenizerSha256, promptTemplate, bosId, dtype);
+    return new StudentIdentity(
+        modelSha256,
+        tokenizerSha256,
+        promptTemplate,
+        chatTemplate == null ? "" : chatTemplate.toString(),
+        bosId,
+        dtype);
   }
 
   /**

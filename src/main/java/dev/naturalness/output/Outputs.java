@@ -47,8 +47,11 @@ public final class Outputs {
    * What a finished run leaves for readers, and what an unfinished one may have left, removed when
    * a new run claims the directory.
    */
+  /** The training data made from the selection (output.export), one directory per format. */
+  public static final String EXPORT = "export";
+
   static final List<String> REMOVED_ON_CLAIM =
-      List.of(SUMMARY, REPORT, REPORT_DATA, REPORT_STAGING);
+      List.of(SUMMARY, REPORT, REPORT_DATA, REPORT_STAGING, EXPORT);
 
   static final String MARKER_SIGNATURE = "\"written_by\": \"naturalness\"";
 

@@ -25,57 +25,72 @@ public final class Leaderboard {
       byStudent.computeIfAbsent(t.student(), s -> new ArrayList<>()).add(t);
     }
     for (Map.Entry<String, List<TeacherSummary>> e : byStudent.entrySet()) {
-      out.append("Teacher leaderboard (student ")
-          .append(e.getKey())
-          .append(", ranked by mean LALP):\n");
-      String header =
-          String.format(
-              Locale.ROOT,
-              "%-4s %-22s %8s %-19s %6s %6s   %-4s %8s %-19s %6s   %7s %6s%n",
-              "rank",
-              "teacher",
-              "LALP",
-              "95% interval",
-              "wins",
-              "P(1st)",
-              "rank",
-              "GALP",
-              "95% interval",
-              "wins",
-              "scored",
-              "errors");
-      out.append(header).append("-".repeat(header.length() - 1)).append('\n');
-      for (TeacherSummary t : e.getValue().subList(0, Math.min(SHOWN, e.getValue().size()))) {
-        out.append(
-            String.format(
-                Locale.ROOT,
-                "%-4s %-22s %8s %-19s %6s %6s   %-4s %8s %-19s %6s   %7d %6d%n",
-                rank(t.of(Metric.LALP).rank()),
-                truncate(t.teacher(), 22),
-                number(t.of(Metric.LALP).mean()),
-                interval(t.of(Metric.LALP)),
-                percent(t.of(Metric.LALP).winRate()),
-                percent(t.of(Metric.LALP).topProbability()),
-                rank(t.of(Metric.GALP).rank()),
-                number(t.of(Metric.GALP).mean()),
-                interval(t.of(Metric.GALP)),
-                percent(t.of(Metric.GALP).winRate()),
-                t.scored(),
-                t.errors()));
-      }
-      if (e.getValue().size() > SHOWN) {
-        out.append(
-            String.format(
-                Locale.ROOT,
-                "... and %,d more teachers in teachers/%n",
-                e.getValue().size() - SHOWN));
-      }
-      out.append('\n');
+      student(e, out);
     }
     if (byStudent.size() > 1 && teachers.size() <= SHOWN * byStudent.size()) {
       out.append(matrix(teachers, new ArrayList<>(byStudent.keySet())));
     }
     return out.toString();
+  }
+
+  /** One student's leaderboard. */
+  private static void student(Map.Entry<String, List<TeacherSummary>> e, StringBuilder out) {
+    out.append("Teacher leaderboard (student ")
+        .append(e.getKey())
+        .append(", ranked by mean LALP):\n");
+    String header =
+        String.format(
+            Locale.ROOT,
+            "%-4s %-22s %8s %-19s %6s %6s   %-4s %8s %-19s %6s   %7s %6s%n",
+            "rank",
+            "teacher",
+            "LALP",
+            "95% interval",
+            "wins",
+            "P(1st)",
+            "rank",
+            "GALP",
+            "95% interval",
+            "wins",
+            "scored",
+            "errors");
+    out.append(header).append("-".repeat(header.length() - 1)).append('\n');
+    for (TeacherSummary t : e.getValue().subList(0, Math.min(SHOWN, e.getValue().size()))) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-4s %-22s %8s %-19s %6s %6s   %-4s %8s %-19s %6s   %7d %6d%n",
+              rank(t.of(Metric.LALP).rank()),
+              truncate(t.teacher(), 22),
+              number(t.of(Metric.LALP).mean()),
+              interval(t.of(Metric.LALP)),
+              percent(t.of(Metric.LALP).winRate()),
+              percent(t.of(Metric.LALP).topProbability()),
+              rank(t.of(Metric.GALP).rank()),
+              number(t.of(Metric.GALP).mean()),
+              interval(t.of(Metric.GALP)),
+              percent(t.of(Metric.GALP).winRate()),
+              t.scored(),
+              t.errors()));
+    }
+    TeacherSummary top = e.getValue().get(0);
+    if (Boolean.TRUE.equals(top.sameFamily())) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "warning: the top teacher %s is of the student's own family (%s); likelihood"
+                  + " scores favour a student's own family%n",
+              top.teacher(),
+              top.family()));
+    }
+    if (e.getValue().size() > SHOWN) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "... and %,d more teachers in teachers/%n",
+              e.getValue().size() - SHOWN));
+    }
+    out.append('\n');
   }
 
   /** Mean LALP and rank of every teacher under every student. */

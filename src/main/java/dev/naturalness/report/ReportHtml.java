@@ -61,6 +61,7 @@ public final class ReportHtml {
     byStudent.forEach((student, teachers) -> ChartSections.intervals(h, student, teachers));
     ChartSections.distributions(h, d, byStudent);
     TeacherSections.rewarding(h, d, byStudent);
+    RunSections.funnel(h, d.summary());
     RunSections.selection(h, d.summary());
     RunSections.disagreements(h, d);
     RunSections.worstSteps(h, d);
@@ -112,5 +113,5 @@ public final class ReportHtml {
           ".steps{white-space:pre-wrap;font-family:'Liberation Mono',monospace;font-size:13px;line-height:1.6}",
           ".step{border-radius:3px}.badge{background:#d62728;color:#fff;border-radius:8px;padding:0 5px;margin-right:4px;font-size:11px}",
           ".kv th{text-align:left;color:#555}.kv td{text-align:left}pre{background:#f6f6f6;padding:8px;overflow:auto;font-size:12px}",
-          ".note{color:#999}");
+          ".note{color:#999}.warning{background:#fff3cd;border:1px solid #e0c36c;padding:6px 10px}");
 }

@@ -20,6 +20,52 @@ import java.util.Map;
 final class RunSections {
   private RunSections() {}
 
+  /** The checks before selection: how many rows fail each, and the funnel to the selection. */
+  static void funnel(StringBuilder h, RunSummary s) {
+    if (s.funnel() == null || s.funnel().isEmpty()) {
+      return;
+    }
+    h.append("<section id=\"funnel\"><h2>Checks before selection</h2><p>Scored rows that fail")
+        .append(" each check (counted whether select.require asks for it or not), and the rows")
+        .append(" left after each check it asks for.</p>");
+    for (RunSummary.Funnel f : s.funnel()) {
+      h.append("<table><thead><tr><th>student ")
+          .append(esc(f.student()))
+          .append("</th><th>rows</th></tr></thead><tbody><tr><td class=\"name\">read</td><td>")
+          .append(f.rows())
+          .append("</td></tr>");
+      f.flagged()
+          .forEach(
+              (flag, n) ->
+                  h.append("<tr><td class=\"name\">flagged ")
+                      .append(esc(flag))
+                      .append("</td><td>")
+                      .append(n)
+                      .append("</td></tr>"));
+      f.steps()
+          .forEach(
+              (step, n) ->
+                  h.append("<tr><td class=\"name\">")
+                      .append(esc(step))
+                      .append("</td><td>")
+                      .append(n)
+                      .append("</td></tr>"));
+      h.append("<tr><td class=\"name\">selected</td><td>")
+          .append(f.selected())
+          .append("</td></tr></tbody></table>");
+    }
+    for (RunSummary.Export e : s.exports()) {
+      h.append("<p>Exported as ")
+          .append(esc(e.format()))
+          .append(": ")
+          .append(e.rows())
+          .append(" rows in ")
+          .append(esc(e.path()))
+          .append(".</p>");
+    }
+    h.append("</section>\n");
+  }
+
   static void selection(StringBuilder h, RunSummary s) {
     h.append("<section id=\"selection\"><h2>The selection against the best single teacher</h2>");
     for (RunSummary.Composition c : s.selection()) {

@@ -31,6 +31,9 @@ public final class RunSummaries {
       List<TeacherSummary> teachers,
       List<RunSummary.SincePrevious> sincePrevious,
       String sincePreviousSkipped,
+      String input,
+      List<RunSummary.Funnel> funnel,
+      List<RunSummary.Export> exports,
       Instant started,
       String resolvedConfig) {}
 
@@ -66,6 +69,9 @@ public final class RunSummaries {
         .lengths(p.lengths())
         .teacherStudent(matrix(p.teachers()))
         .sincePrevious(p.sincePrevious(), p.sincePreviousSkipped())
+        .input(p.input())
+        .funnel(p.funnel())
+        .exports(p.exports())
         .config(json(p.resolvedConfig()))
         .build();
   }

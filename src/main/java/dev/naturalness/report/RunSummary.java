@@ -25,6 +25,10 @@ import java.util.Map;
  *     this one (null when there is none, or when the two runs could not be compared)
  * @param sincePreviousSkipped why this run was not compared with the previous one (null when it
  *     was, or when there is none)
+ * @param input how the corpus gave its prompts and responses (its shape and response template;
+ *     empty for a flat corpus)
+ * @param funnel per student, the rows that pass each check before selection
+ * @param exports the training data written from the selection, per format
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunSummary(
@@ -44,6 +48,9 @@ public record RunSummary(
     Map<String, Map<String, Cell>> teacherStudent,
     List<SincePrevious> sincePrevious,
     String sincePreviousSkipped,
+    String input,
+    List<Funnel> funnel,
+    List<Export> exports,
     Map<String, Long> driverMemoryMb,
     Map<String, Long> executorMemoryMb,
     JsonNode config) {
@@ -106,6 +113,26 @@ public record RunSummary(
    */
   public record Lengths(
       String student, Map<String, Double> length, Map<String, Double> stepLength) {}
+
+  /**
+   * One student's funnel: its rows, those scored, how many scored rows fail each check (whether
+   * required or not), and the steps from scored to selected through each required check.
+   *
+   * @param steps in order: scored, then "passes <check>" for each check select.require names (each
+   *     counting the rows that pass it and all before it), candidates, and the prompts with one
+   * @param selected the rows of selected/ for the student
+   */
+  public record Funnel(
+      String student,
+      long rows,
+      long scored,
+      Map<String, Long> flagged,
+      Map<String, Long> steps,
+      long selected) {}
+
+  /** An export: its format, where it is, its rows, and per student and teacher how many. */
+  public record Export(
+      String format, String path, long rows, Map<String, Map<String, Long>> rowsByTeacher) {}
 
   /**
    * @param previous the run compared with (what the publish pointer named before this run)
@@ -177,6 +204,9 @@ public record RunSummary(
     private Map<String, Map<String, Cell>> teacherStudent = Map.of();
     private List<SincePrevious> sincePrevious;
     private String sincePreviousSkipped;
+    private String input = "";
+    private List<Funnel> funnel = List.of();
+    private List<Export> exports = List.of();
     private Map<String, Long> driverMemoryMb = Map.of();
     private Map<String, Long> executorMemoryMb = Map.of();
     private JsonNode config;
@@ -200,6 +230,9 @@ public record RunSummary(
       teacherStudent = s.teacherStudent;
       sincePrevious = s.sincePrevious;
       sincePreviousSkipped = s.sincePreviousSkipped;
+      input = s.input;
+      funnel = s.funnel;
+      exports = s.exports;
       driverMemoryMb = s.driverMemoryMb;
       executorMemoryMb = s.executorMemoryMb;
       config = s.config;
@@ -281,6 +314,21 @@ public record RunSummary(
       return this;
     }
 
+    public Builder input(String v) {
+      input = v;
+      return this;
+    }
+
+    public Builder funnel(List<Funnel> v) {
+      funnel = v;
+      return this;
+    }
+
+    public Builder exports(List<Export> v) {
+      exports = v;
+      return this;
+    }
+
     public Builder memory(Map<String, Long> driver, Map<String, Long> executors) {
       driverMemoryMb = driver;
       executorMemoryMb = executors;
@@ -310,6 +358,9 @@ public record RunSummary(
           teacherStudent,
           sincePrevious,
           sincePreviousSkipped,
+          input,
+          funnel,
+          exports,
           driverMemoryMb,
           executorMemoryMb,
           config);

@@ -22,6 +22,7 @@ final class TeacherSections {
 
   static void leaderboard(
       StringBuilder h, String student, List<TeacherSummary> teachers, boolean several) {
+    familyWarning(h, student, teachers);
     h.append("<section id=\"leaderboard")
         .append(several ? "-" + esc(student) : "")
         .append("\"><h2>Teacher leaderboard")
@@ -74,6 +75,23 @@ final class TeacherSections {
           .append("</td></tr>");
     }
     h.append("</tbody></table></section>\n");
+  }
+
+  /**
+   * Likelihood scores favour a student's own model family: when the top teacher shares it, say so
+   * before anyone reads the ranking as the teachers' merit.
+   */
+  static void familyWarning(StringBuilder h, String student, List<TeacherSummary> teachers) {
+    if (!teachers.isEmpty() && Boolean.TRUE.equals(teachers.get(0).sameFamily())) {
+      h.append("<p class=\"warning\">The top teacher, ")
+          .append(esc(teachers.get(0).teacher()))
+          .append(", is of student ")
+          .append(esc(student))
+          .append("'s own family (")
+          .append(esc(teachers.get(0).family()))
+          .append("). Likelihood scores favour a student's own family: check its lead against")
+          .append(" the other teachers' before reading it as the better teacher.</p>");
+    }
   }
 
   static void studentMatrix(StringBuilder h, List<TeacherSummary> teachers, List<String> students) {

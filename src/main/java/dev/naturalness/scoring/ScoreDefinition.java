@@ -13,25 +13,35 @@ import java.util.Set;
 
 /**
  * Everything that changes a score's number, and nothing that does not: the student (model and
- * tokenizer sha256, prompt template, BOS, dtype), where steps come from, the windows (the first is
- * the ranking default), whether windows keep the prompt, the length limit, the metrics and step
- * sampling. How the work is batched is {@link Execution}'s, and changes no number.
+ * tokenizer sha256, prompt and chat template, BOS, dtype), how the corpus gives its prompts and
+ * responses (its shape, a response template), where steps come from, the windows (the first is the
+ * ranking default), whether windows keep the prompt, the length limit, the metrics, and step
+ * sampling with its estimator. How the work is batched is {@link Execution}'s, and changes no
+ * number.
  *
  * <p>{@link #hash()} identifies scores: the incremental cache reuses a stored score only under the
  * same hash. It is derived from {@link #canonicalForm()}, which names every component of this
- * record, so a new score-affecting setting added here cannot be left out of it.
+ * record, so a new score-affecting setting added here cannot be left out of it. Components added
+ * after the first version appear in it only when they differ from what came before them, so that
+ * scores stored earlier keep their hashes.
  *
+ * @param input how the corpus gives prompts and responses, e.g. {@code shape=messages}; empty for a
+ *     flat corpus with one response column
  * @param steps the step source: paragraph, line, sentence, column or step-ends
  * @param sampleSteps score a sample of this many steps of longer responses (0: every step)
+ * @param estimator with sampling, how the sample estimates the mean: {@code difference} (the GALP
+ *     pass's step means as a control variate) or {@code plain}; empty without sampling
  */
 public record ScoreDefinition(
     StudentIdentity student,
+    String input,
     String steps,
     List<WindowRule> windows,
     boolean includePrompt,
     int maxTokens,
     Set<Metric> metrics,
-    int sampleSteps)
+    int sampleSteps,
+    String estimator)
     implements Serializable {
 
   public ScoreDefinition {
@@ -49,18 +59,21 @@ public record ScoreDefinition(
     }
     windows = List.copyOf(windows);
     metrics = Set.copyOf(metrics);
+    estimator = sampleSteps == 0 || estimator == null ? "" : estimator;
   }
 
   /** Paragraph steps, window fraction 0.25 with the prompt, both metrics, every step. */
   public static ScoreDefinition defaults(int maxTokens) {
     return new ScoreDefinition(
         StudentIdentity.UNNAMED,
+        "",
         "paragraph",
         List.of(WindowRule.Fraction.of("0.25")),
         true,
         maxTokens,
         EnumSet.allOf(Metric.class),
-        0);
+        0,
+        "");
   }
 
   /** The ranking window: the first. */
@@ -73,42 +86,50 @@ public record ScoreDefinition(
   }
 
   public ScoreDefinition withWindow(WindowRule rule, boolean keepPrompt) {
-    return new ScoreDefinition(
-        student, steps, List.of(rule), keepPrompt, maxTokens, metrics, sampleSteps);
+    return toBuilder().windows(List.of(rule)).includePrompt(keepPrompt).build();
   }
 
   public ScoreDefinition withWindows(List<WindowRule> rules) {
-    return new ScoreDefinition(
-        student, steps, rules, includePrompt, maxTokens, metrics, sampleSteps);
+    return toBuilder().windows(rules).build();
   }
 
   public ScoreDefinition withMaxTokens(int max) {
-    return new ScoreDefinition(student, steps, windows, includePrompt, max, metrics, sampleSteps);
+    return toBuilder().maxTokens(max).build();
   }
 
   public ScoreDefinition withMetrics(Set<Metric> which) {
-    return new ScoreDefinition(
-        student, steps, windows, includePrompt, maxTokens, which, sampleSteps);
+    return toBuilder().metrics(which).build();
   }
 
   public ScoreDefinition withSampleSteps(int m) {
-    return new ScoreDefinition(student, steps, windows, includePrompt, maxTokens, metrics, m);
+    return toBuilder().sampleSteps(m).build();
+  }
+
+  public ScoreDefinition withEstimator(String name) {
+    return toBuilder().estimator(name).build();
   }
 
   public ScoreDefinition withSteps(String source) {
-    return new ScoreDefinition(
-        student, source, windows, includePrompt, maxTokens, metrics, sampleSteps);
+    return toBuilder().steps(source).build();
   }
 
   public ScoreDefinition withStudent(StudentIdentity identity) {
-    return new ScoreDefinition(
-        identity, steps, windows, includePrompt, maxTokens, metrics, sampleSteps);
+    return toBuilder().student(identity).build();
+  }
+
+  public ScoreDefinition withInput(String how) {
+    return toBuilder().input(how).build();
+  }
+
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
   /**
    * Every component, in a fixed order and spelling: the student's fields, the step source, each
-   * window's normalised spec, include-prompt, max-tokens, the metrics in their declared order, and
-   * the sample size.
+   * window's normalised spec, include-prompt, max-tokens, the metrics in their declared order, the
+   * sample size; then the components added later, each only when it says more than nothing (the
+   * input's form, the chat template, the sample estimator).
    */
   public String canonicalForm() {
     List<String> parts = new ArrayList<>();
@@ -133,6 +154,15 @@ public record ScoreDefinition(
     }
     parts.add("metrics=" + String.join(",", keys));
     parts.add("sample-steps=" + sampleSteps);
+    if (!input.isEmpty()) {
+      parts.add("input=" + input);
+    }
+    if (!student.chatTemplate().isEmpty()) {
+      parts.add("chat-template=" + student.chatTemplate());
+    }
+    if (!estimator.isEmpty()) {
+      parts.add("sample-estimator=" + estimator);
+    }
     return String.join("\n", parts);
   }
 
@@ -149,22 +179,17 @@ public record ScoreDefinition(
   public String partHash(String part) {
     ScoreDefinition alone =
         part.equals(Metric.GALP.key())
-            ? new ScoreDefinition(
-                student,
-                "-",
-                List.of(new WindowRule.Steps(0)),
-                true,
-                maxTokens,
-                EnumSet.of(Metric.GALP),
-                0)
-            : new ScoreDefinition(
-                student,
-                steps,
-                List.of(WindowRule.parse(part)),
-                includePrompt,
-                maxTokens,
-                EnumSet.of(Metric.LALP),
-                sampleSteps);
+            ? toBuilder()
+                .steps("-")
+                .windows(List.of(new WindowRule.Steps(0)))
+                .includePrompt(true)
+                .metrics(EnumSet.of(Metric.GALP))
+                .sampleSteps(0)
+                .build()
+            : toBuilder()
+                .windows(List.of(WindowRule.parse(part)))
+                .metrics(EnumSet.of(Metric.LALP))
+                .build();
     return alone.hash();
   }
 
@@ -175,6 +200,89 @@ public record ScoreDefinition(
               MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Builds a definition; a copy changes only what it sets. */
+  public static final class Builder {
+    private StudentIdentity student;
+    private String input;
+    private String steps;
+    private List<WindowRule> windows;
+    private boolean includePrompt;
+    private int maxTokens;
+    private Set<Metric> metrics;
+    private int sampleSteps;
+    private String estimator;
+
+    private Builder(ScoreDefinition d) {
+      student = d.student;
+      input = d.input;
+      steps = d.steps;
+      windows = d.windows;
+      includePrompt = d.includePrompt;
+      maxTokens = d.maxTokens;
+      metrics = d.metrics;
+      sampleSteps = d.sampleSteps;
+      estimator = d.estimator;
+    }
+
+    public Builder student(StudentIdentity v) {
+      student = v;
+      return this;
+    }
+
+    public Builder input(String v) {
+      input = v;
+      return this;
+    }
+
+    public Builder steps(String v) {
+      steps = v;
+      return this;
+    }
+
+    public Builder windows(List<WindowRule> v) {
+      windows = v;
+      return this;
+    }
+
+    public Builder includePrompt(boolean v) {
+      includePrompt = v;
+      return this;
+    }
+
+    public Builder maxTokens(int v) {
+      maxTokens = v;
+      return this;
+    }
+
+    public Builder metrics(Set<Metric> v) {
+      metrics = v;
+      return this;
+    }
+
+    public Builder sampleSteps(int v) {
+      sampleSteps = v;
+      return this;
+    }
+
+    public Builder estimator(String v) {
+      estimator = v;
+      return this;
+    }
+
+    public ScoreDefinition build() {
+      return new ScoreDefinition(
+          student,
+          input,
+          steps,
+          windows,
+          includePrompt,
+          maxTokens,
+          metrics,
+          sampleSteps,
+          estimator);
     }
   }
 }

@@ -3,10 +3,13 @@ package dev.naturalness.spark;
 import dev.naturalness.data.CorpusRow;
 import dev.naturalness.data.Duplicate;
 import dev.naturalness.data.Fields;
+import dev.naturalness.data.RowFlag;
 import dev.naturalness.data.RowProblem;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.StepInput;
+import dev.naturalness.data.Turn;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -28,6 +31,9 @@ final class CanonicalRows implements Serializable {
   private final int estimate;
   private final int input;
   private final int cachedParts;
+  private final int turns;
+  private final int flags;
+  private final int shapeStatus;
 
   CanonicalRows(StructType schema) {
     promptId = schema.fieldIndex(Fields.PROMPT_ID);
@@ -43,6 +49,9 @@ final class CanonicalRows implements Serializable {
     textSha = schema.fieldIndex(Fields.TEXT_SHA);
     estimate = schema.fieldIndex(Fields.EST_TOKENS);
     input = schema.fieldIndex(Fields.INPUT);
+    turns = schema.fieldIndex(Fields.TURNS);
+    flags = schema.fieldIndex(Fields.FLAGS);
+    shapeStatus = schema.fieldIndex(Fields.SHAPE_STATUS);
     cachedParts =
         schema.getFieldIndex(Fields.CACHED_PARTS).isDefined()
             ? schema.fieldIndex(Fields.CACHED_PARTS)
@@ -62,7 +71,11 @@ final class CanonicalRows implements Serializable {
     RowProblem problem =
         r.isNullAt(readProblem)
             ? null
-            : new RowProblem(RowStatus.BAD_RECORD, r.getString(readProblem));
+            : new RowProblem(
+                r.isNullAt(shapeStatus)
+                    ? RowStatus.BAD_RECORD
+                    : RowStatus.ofCode(r.getString(shapeStatus)),
+                r.getString(readProblem));
     return new CorpusRow(
         r.getString(promptId),
         r.getString(prompt),
@@ -73,7 +86,31 @@ final class CanonicalRows implements Serializable {
         new StepInput(texts, ends),
         problem,
         Duplicate.valueOf(r.getString(duplicate)),
-        r.getString(textSha));
+        r.getString(textSha),
+        turns(r),
+        flags(r));
+  }
+
+  /** A chat row's prompt turns, or null. */
+  private List<Turn> turns(Row r) {
+    if (r.isNullAt(turns)) {
+      return null;
+    }
+    List<Turn> out = new ArrayList<>();
+    for (Row t : SparkValues.<Row>list(r.get(turns))) {
+      out.add(new Turn(t.getAs("role"), t.getAs("content")));
+    }
+    return out;
+  }
+
+  private List<RowFlag> flags(Row r) {
+    List<RowFlag> out = new ArrayList<>();
+    if (!r.isNullAt(flags)) {
+      for (String code : SparkValues.<String>list(r.get(flags))) {
+        out.add(RowFlag.ofCode(code));
+      }
+    }
+    return out;
   }
 
   long estimate(Row r) {

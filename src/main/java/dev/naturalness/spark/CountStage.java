@@ -1,14 +1,19 @@
 package dev.naturalness.spark;
 
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.corr;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.naturalness.config.Settings;
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowFlag;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.report.CorpusCounts;
 import dev.naturalness.report.RunSummary;
@@ -109,6 +114,71 @@ final class CountStage {
         stepLength.put(m.key(), finite(r.getAs(m.key() + "_step_length")));
       }
       out.add(new RunSummary.Lengths(r.getAs(Fields.STUDENT), length, stepLength));
+    }
+    return out;
+  }
+
+  /**
+   * Per student, the funnel from its rows to its selection: scored rows, how many of them fail each
+   * check, and those left after each check select.require names, in one pass; the prompts with a
+   * candidate and the rows selected, from the selection.
+   */
+  static List<RunSummary.Funnel> funnel(
+      Dataset<Row> scores, Dataset<Row> selected, Settings.Select select) {
+    Column ok = col(Fields.STATUS).equalTo(RowStatus.OK.code()).and(col(Fields.LALP).isNotNull());
+    List<Column> sums = new ArrayList<>();
+    sums.add(sum(when(ok, 1).otherwise(0)).as("scored"));
+    for (RowFlag f : RowFlag.values()) {
+      sums.add(
+          sum(when(ok.and(array_contains(col(Fields.FLAGS), f.code())), 1).otherwise(0))
+              .as("flag_" + f.code()));
+    }
+    List<RowFlag> required = new ArrayList<>(select.require());
+    List<Column> passed = new ArrayList<>();
+    for (int i = 0; i < required.size(); i++) {
+      Column clear = ok;
+      for (RowFlag f : required.subList(0, i + 1)) {
+        clear = clear.and(not(array_contains(col(Fields.FLAGS), f.code())));
+      }
+      sums.add(sum(when(clear, 1).otherwise(0)).as("pass_" + i));
+      passed.add(clear);
+    }
+    Column candidate = SelectStage.candidate(select);
+    sums.add(countDistinct(when(candidate, col(Fields.PROMPT_ID))).as("prompts"));
+    Map<String, Long> selectedRows = new LinkedHashMap<>();
+    for (Row r : selected.groupBy(Fields.STUDENT).count().collectAsList()) {
+      selectedRows.put(r.getAs(Fields.STUDENT), r.<Long>getAs("count"));
+    }
+    List<RunSummary.Funnel> out = new ArrayList<>();
+    for (Row r :
+        scores
+            .groupBy(Fields.STUDENT)
+            .agg(count(lit(1)).as("rows"), sums.toArray(new Column[0]))
+            .orderBy(Fields.STUDENT)
+            .collectAsList()) {
+      Map<String, Long> flagged = new LinkedHashMap<>();
+      for (RowFlag f : RowFlag.values()) {
+        flagged.put(f.code(), SparkValues.longOr0(r, "flag_" + f.code()));
+      }
+      Map<String, Long> steps = new LinkedHashMap<>();
+      long scored = SparkValues.longOr0(r, "scored");
+      steps.put("scored", scored);
+      long left = scored;
+      for (int i = 0; i < required.size(); i++) {
+        left = SparkValues.longOr0(r, "pass_" + i);
+        steps.put("passes " + required.get(i).check(), left);
+      }
+      steps.put("candidates", left);
+      steps.put("prompts with a candidate", SparkValues.longOr0(r, "prompts"));
+      String student = r.getAs(Fields.STUDENT);
+      out.add(
+          new RunSummary.Funnel(
+              student,
+              SparkValues.longOr0(r, "rows"),
+              scored,
+              flagged,
+              steps,
+              selectedRows.getOrDefault(student, 0L)));
     }
     return out;
   }

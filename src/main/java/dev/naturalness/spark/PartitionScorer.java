@@ -160,7 +160,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
         }
         try {
           ensureStudent();
-          PreparedResponse prepared = preparer.prepare(row.prompt(), row.response(), row.steps());
+          PreparedResponse prepared =
+              preparer.prepare(row.prompt(), row.turns(), row.response(), row.steps());
           byMissing
               .computeIfAbsent(missing.canonicalForm(), k -> new ArrayList<>())
               .add(new Pending(r, row, stored, missing, prepared));
@@ -282,7 +283,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       }
       preparer =
           new ResponsePreparer(
-              new PromptTemplate(student.manifest().promptTemplate()),
+              new PromptTemplate(
+                  student.manifest().promptTemplate(), student.manifest().chatTemplate()),
               StepSource.named(definition.steps()),
               student.tokenizer(),
               student.manifest().bosId(),

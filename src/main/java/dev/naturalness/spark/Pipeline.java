@@ -14,6 +14,7 @@ import dev.naturalness.output.JobFailure;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.output.PublishPointer;
 import dev.naturalness.output.RunLock;
+import dev.naturalness.report.CardFacts;
 import dev.naturalness.report.CorpusCounts;
 import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.CostPlans;
@@ -24,7 +25,9 @@ import dev.naturalness.scoring.WindowRule;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -110,33 +113,21 @@ public final class Pipeline {
     ScoredChecks.failOnModelErrors(totals, settings.scoring().maxModelErrorShare());
     ScoredChecks.failWhenNothingScored(totals);
     stages.run("write scores", () -> writeScores(scored.scores()));
-    List<TeacherSummary> teachers = stages.run("teachers", () -> writeTeachers(scored.scores()));
-    Selection selection = select(scored, teachers);
+    List<TeacherSummary> teachers =
+        stages.run("teachers", () -> writeTeachers(corpus, scored.scores()));
+    Selection selection = select(corpus, scored, teachers);
     PreviousRun.Comparison since = compare(selection, teachers);
+    List<RunSummary.Funnel> funnel =
+        stages.run(
+            "count", () -> CountStage.funnel(scored.scores(), selection.rows(), settings.select()));
+    List<RunSummary.Export> exports = export(corpus, scored, selection, funnel);
     RunSummary summary =
         stages.run(
             "count",
             () ->
-                RunSummaries.of(
-                    new RunSummaries.Parts(
-                        corpus.counts(),
-                        totals,
-                        selection.written(),
-                        stages.seconds(),
-                        scored.seconds(),
-                        scored.partitions(),
-                        checked.students().stream()
-                            .map(s -> RunSummaries.student(s.spec(), s.manifest()))
-                            .toList(),
-                        costs,
-                        selection.composition(),
-                        CountStage.lengths(scored.scores()),
-                        teachers,
-                        since.students(),
-                        since.skipped(),
-                        started,
-                        settings.resolvedJson())));
-    stages.run("report", () -> report(scored, selection, teachers, summary));
+                summarize(
+                    corpus, scored, costs, totals, selection, teachers, since, funnel, exports));
+    stages.run("report", () -> report(corpus, scored, selection, teachers, summary));
     updateCache(scored);
     RunSummary finished =
         summary.toBuilder()
@@ -147,6 +138,41 @@ public final class Pipeline {
             .build();
     stages.run("publish", () -> publish(finished));
     return new Result(finished, teachers, costs, settings.output().path());
+  }
+
+  /** summary.json's parts, from what the stages found. */
+  private RunSummary summarize(
+      Corpus corpus,
+      Scored scored,
+      List<CostPlan> costs,
+      ScoreTotals totals,
+      Selection selection,
+      List<TeacherSummary> teachers,
+      PreviousRun.Comparison since,
+      List<RunSummary.Funnel> funnel,
+      List<RunSummary.Export> exports) {
+    return RunSummaries.of(
+        new RunSummaries.Parts(
+            corpus.counts(),
+            totals,
+            selection.written(),
+            stages.seconds(),
+            scored.seconds(),
+            scored.partitions(),
+            checked.students().stream()
+                .map(s -> RunSummaries.student(s.spec(), s.manifest()))
+                .toList(),
+            costs,
+            selection.composition(),
+            CountStage.lengths(scored.scores()),
+            teachers,
+            since.students(),
+            since.skipped(),
+            settings.input().form(),
+            funnel,
+            exports,
+            started,
+            settings.resolvedJson()));
   }
 
   /** A SQL setting for this run (S3A's committers for an s3a:// output), or its removal (null). */
@@ -162,7 +188,7 @@ public final class Pipeline {
     Dataset<Row> canonical =
         stages.keep(
             CorpusReader.canonicalRows(
-                CorpusReader.readCorpus(spark, settings.input(), checked.input().format()),
+                CorpusReader.readCorpus(spark, settings.input(), checked.input()),
                 settings.input(),
                 settings.scoring().segmenter()));
     CorpusCounts counts = CountStage.corpus(canonical);
@@ -293,18 +319,35 @@ public final class Pipeline {
     return null;
   }
 
-  private List<TeacherSummary> writeTeachers(Dataset<Row> scores) throws IOException {
+  private List<TeacherSummary> writeTeachers(Corpus corpus, Dataset<Row> scores)
+      throws IOException {
+    Map<String, String> studentFamilies = new HashMap<>();
+    for (StudentChecks.Prepared s : checked.students()) {
+      studentFamilies.put(s.spec().name(), s.manifest().family());
+    }
     List<TeacherSummary> teachers =
-        TeacherStage.aggregateTeachers(scores, settings.teachers(), windows());
+        TeacherStage.withFamilies(
+            TeacherStage.aggregateTeachers(scores, settings.teachers(), windows()),
+            TeacherStage.teacherFamilies(corpus.canonical()),
+            studentFamilies);
     Tables.write(TeacherRows.table(spark, teachers), outputs, "teachers");
     return teachers;
   }
 
-  private Selection select(Scored scored, List<TeacherSummary> teachers) {
+  private Selection select(Corpus corpus, Scored scored, List<TeacherSummary> teachers) {
     Dataset<Row> selected =
         stages.keep(
             stages.run(
-                "select", () -> SelectStage.selectResponses(scored.scores(), settings.select())));
+                "select",
+                () ->
+                    SelectStage.selectResponses(
+                        scored.scores(),
+                        settings.input().shape() == Settings.Shape.FLAT
+                                && settings.output().export().isEmpty()
+                            ? null
+                            : corpus.canonical(),
+                        settings.select(),
+                        settings.input().shape())));
     long written =
         stages.run(
             "select",
@@ -330,10 +373,35 @@ public final class Pipeline {
             PreviousRun.compare(spark, checked.previousRun(), selection.rows(), teachers, hadoop));
   }
 
+  /** The training data the config asks for, from the selection. */
+  private List<RunSummary.Export> export(
+      Corpus corpus, Scored scored, Selection selection, List<RunSummary.Funnel> funnel) {
+    if (settings.output().export().isEmpty()) {
+      return List.of();
+    }
+    return stages.run(
+        "export",
+        () ->
+            ExportStage.write(
+                spark,
+                selection.rows(),
+                scored.scores(),
+                corpus.canonical(),
+                settings,
+                CardFacts.of(checked, funnel),
+                outputs,
+                checked.runId()));
+  }
+
   private Void report(
-      Scored scored, Selection selection, List<TeacherSummary> teachers, RunSummary summary)
+      Corpus corpus,
+      Scored scored,
+      Selection selection,
+      List<TeacherSummary> teachers,
+      RunSummary summary)
       throws IOException {
     ReportStage.writeReport(
+        corpus.canonical(),
         scored.scores(),
         summary.counts().scoreRows(),
         selection.rows(),

@@ -58,6 +58,7 @@ public final class ReportStage {
   private ReportStage() {}
 
   public static void writeReport(
+      Dataset<Row> canonical,
       Dataset<Row> scores,
       long scoreRows,
       Dataset<Row> selected,
@@ -77,7 +78,7 @@ public final class ReportStage {
             windows,
             histograms(ok),
             disagreements(ok),
-            worstSteps(ok, teachers, settings.input().columns()));
+            worstSteps(ok, teachers, canonical));
     String at = Outputs.REPORT_STAGING + "/";
     outputs.writeText(at + Outputs.REPORT, ReportHtml.render(data));
     // The teachers/ table's columns, so that a notebook reads the JSON as it would the table.
@@ -104,7 +105,7 @@ public final class ReportStage {
         String.join(
                 "\n",
                 selected
-                    .drop(SelectStage.SORT_PROMPT, "_teacher")
+                    .drop(SelectStage.INTERNAL.toArray(new String[0]))
                     .sample(
                         false,
                         Math.min(1.0, (double) SELECTED_SAMPLE / Math.max(1, selectedRows)),
@@ -321,7 +322,7 @@ public final class ReportStage {
    * scored with (its step spans), the texts from the input rows that were scored.
    */
   static List<ReportData.ResponseSteps> worstSteps(
-      Dataset<Row> ok, List<TeacherSummary> teachers, Settings.Columns columns) {
+      Dataset<Row> ok, List<TeacherSummary> teachers, Dataset<Row> canonical) {
     List<String> top = new ArrayList<>();
     String student = teachers.isEmpty() ? null : teachers.get(0).student();
     for (TeacherSummary t : teachers) {
@@ -335,7 +336,7 @@ public final class ReportStage {
       return List.of();
     }
     Map<String, Row> byTeacher = new HashMap<>();
-    for (Row r : lowestPerTeacher(ok, student, top, columns)) {
+    for (Row r : lowestPerTeacher(ok, student, top, canonical)) {
       byTeacher.put(r.getAs(Fields.TEACHER), r);
     }
     List<ReportData.ResponseSteps> out = new ArrayList<>();
@@ -348,35 +349,42 @@ public final class ReportStage {
     return out;
   }
 
-  /** Each teacher's lowest-LALP response with its steps and its input row's texts. */
+  /**
+   * Each teacher's lowest-LALP response with its steps, and its prompt and response texts from the
+   * canonical rows that were scored.
+   */
   private static List<Row> lowestPerTeacher(
-      Dataset<Row> ok, String student, List<String> teachers, Settings.Columns columns) {
-    Column prompt =
-        col(Fields.INPUT + "." + CorpusReader.quoted(columns.prompt())).cast(DataTypes.StringType);
-    Column response =
-        col(Fields.INPUT + "." + CorpusReader.quoted(columns.response()))
-            .cast(DataTypes.StringType);
-    return ok.filter(
-            col(Fields.STUDENT)
-                .equalTo(student)
-                .and(col(Fields.TEACHER).isin(teachers.toArray()))
-                .and(col(Fields.LALP).isNotNull()))
-        .withColumn(
-            "_r",
-            row_number()
-                .over(
-                    Window.partitionBy(Fields.TEACHER)
-                        .orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
-        .filter(col("_r").equalTo(1))
-        .select(
-            col(Fields.TEACHER),
-            col(Fields.PROMPT_ID),
-            col(Fields.RESPONSE_ID),
-            col(Fields.LALP),
-            col(Fields.STEP_SCORES),
-            col(Fields.STEP_SPANS),
-            prompt.as("_prompt"),
-            response.as("_response"))
+      Dataset<Row> ok, String student, List<String> teachers, Dataset<Row> canonical) {
+    Dataset<Row> lowest =
+        ok.filter(
+                col(Fields.STUDENT)
+                    .equalTo(student)
+                    .and(col(Fields.TEACHER).isin(teachers.toArray()))
+                    .and(col(Fields.LALP).isNotNull()))
+            .withColumn(
+                "_r",
+                row_number()
+                    .over(
+                        Window.partitionBy(Fields.TEACHER)
+                            .orderBy(col(Fields.LALP).asc(), col(Fields.RESPONSE_ID))))
+            .filter(col("_r").equalTo(1))
+            .select(
+                col(Fields.TEACHER),
+                col(Fields.PROMPT_ID),
+                col(Fields.RESPONSE_ID),
+                col(Fields.LALP),
+                col(Fields.STEP_SCORES),
+                col(Fields.STEP_SPANS));
+    Dataset<Row> texts =
+        canonical
+            .filter(col(Fields.DUPLICATE).equalTo("NONE"))
+            .select(
+                col(Fields.RESPONSE_ID).as("_id"),
+                col(Fields.PROMPT).as("_prompt"),
+                col(Fields.RESPONSE).as("_response"));
+    return lowest
+        .join(texts, lowest.col(Fields.RESPONSE_ID).equalTo(texts.col("_id")))
+        .drop("_id")
         .collectAsList();
   }
 

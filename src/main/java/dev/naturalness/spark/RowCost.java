@@ -62,7 +62,8 @@ final class RowCost implements Serializable {
     }
     ensure();
     try {
-      PreparedResponse prepared = preparer.prepare(row.prompt(), row.response(), row.steps());
+      PreparedResponse prepared =
+          preparer.prepare(row.prompt(), row.turns(), row.response(), row.steps());
       return planner.cost(prepared, row.responseId());
     } catch (TextException e) {
       return null;
@@ -90,7 +91,7 @@ final class RowCost implements Serializable {
     ScoreDefinition definition = task.student().definition();
     preparer =
         new ResponsePreparer(
-            new PromptTemplate(manifest.promptTemplate()),
+            new PromptTemplate(manifest.promptTemplate(), manifest.chatTemplate()),
             StepSource.named(definition.steps()),
             TokenizerCache.get(manifest.tokenizerPath()),
             manifest.bosId());

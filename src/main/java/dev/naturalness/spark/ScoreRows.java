@@ -11,6 +11,7 @@ import static org.apache.spark.sql.types.DataTypes.createMapType;
 
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowFlag;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.ScoreRecord;
 import java.util.ArrayList;
@@ -192,6 +193,13 @@ public final class ScoreRows {
             false,
             ScoreRecord::configHash,
             (b, v) -> b.configHash((String) v)));
+    c.add(
+        col(
+            Fields.FLAGS,
+            createArrayType(StringType, false),
+            false,
+            r -> r.flags().stream().map(RowFlag::code).toArray(String[]::new),
+            (b, v) -> b.flags(flagsOf(v))));
   }
 
   private static ColumnTable<ScoreRecord, ScoreRecord.Builder> written() {
@@ -251,6 +259,11 @@ public final class ScoreRows {
       ColumnTable.Reader<ScoreRecord> read,
       ColumnTable.Writer<ScoreRecord.Builder> write) {
     return new ColumnTable.Column<>(name, type, nullable, read, write);
+  }
+
+  private static List<RowFlag> flagsOf(Object v) {
+    List<String> codes = SparkValues.list(v);
+    return codes == null ? List.of() : codes.stream().map(RowFlag::ofCode).toList();
   }
 
   /** The scores dataset's schema for an input whose rows have the given struct type. */

@@ -1,13 +1,18 @@
 package dev.naturalness.spark;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.arrays_overlap;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Duplicate;
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
@@ -24,18 +29,31 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Per student and prompt, the top-k responses by LALP among the candidates: scored rows (status ok,
- * LALP not null) whose correct label is not false when select.require-correct is on. Ties go to the
- * smaller response_id. Each selected row is the input row that was scored (carried with its scores,
- * every column kept), plus its response_id, student, lalp, galp, its rank and its margin over the
- * next candidate (null when it is the last).
+ * LALP not null) that pass the checks select.require names (e.g. correct: a label that is not
+ * false). Ties go to the smaller response_id. Each selected row is the input row that was scored
+ * (carried with its scores, every column kept), plus its response_id, student, lalp, galp, its rank
+ * and its margin over the next candidate (null when it is the last); for a corpus whose rows are
+ * not one response each (input.shape other than flat), also the prompt_id, teacher, prompt and
+ * response that were scored. The selection keeps, internally, the scored prompt (its turns) and
+ * response for the exports.
  */
 public final class SelectStage {
   /** A column of {@link #selectResponses} used to sort the written files, dropped when written. */
   static final String SORT_PROMPT = "_prompt_id";
+
+  /** Internal columns of the selection: the scored prompt's text and turns, and the response. */
+  static final String PROMPT_TEXT = "_prompt_text";
+
+  static final String RESPONSE_TEXT = "_response_text";
+
+  /** Columns of the selection that are not written to selected/. */
+  static final List<String> INTERNAL =
+      List.of(SORT_PROMPT, "_teacher", PROMPT_TEXT, Fields.TURNS, RESPONSE_TEXT);
 
   private static final List<String> ADDED =
       List.of(Fields.STUDENT, Fields.LALP, Fields.GALP, Fields.MARGIN, Fields.SELECTION_RANK);
@@ -52,7 +70,12 @@ public final class SelectStage {
 
   private SelectStage() {}
 
-  public static Dataset<Row> selectResponses(Dataset<Row> scores, Settings.Select select) {
+  /**
+   * @param canonical the rows that were scored, for the selected prompts' and responses' texts;
+   *     null when nothing needs them (a flat corpus, no exports)
+   */
+  public static Dataset<Row> selectResponses(
+      Dataset<Row> scores, Dataset<Row> canonical, Settings.Select select, Settings.Shape shape) {
     WindowSpec byPrompt =
         Window.partitionBy(Fields.STUDENT, Fields.PROMPT_ID)
             .orderBy(col(Fields.LALP).desc(), col(Fields.RESPONSE_ID).asc());
@@ -66,7 +89,26 @@ public final class SelectStage {
             .withColumn(
                 Fields.MARGIN, col(Fields.LALP).minus(lead(col(Fields.LALP), 1).over(byPrompt)))
             .filter(col(Fields.SELECTION_RANK).leq(select.topK()));
-    StructType input = (StructType) scores.schema().apply(Fields.INPUT).dataType();
+    Dataset<Row> joined;
+    if (canonical == null) {
+      joined =
+          ranked
+              .withColumn(PROMPT_TEXT, lit(null).cast(DataTypes.StringType))
+              .withColumn(Fields.TURNS, lit(null).cast(DataTypes.createArrayType(InputShapes.TURN)))
+              .withColumn(RESPONSE_TEXT, lit(null).cast(DataTypes.StringType));
+    } else {
+      Dataset<Row> texts = texts(canonical);
+      joined =
+          ranked
+              .join(texts, ranked.col(Fields.RESPONSE_ID).equalTo(texts.col("_text_id")), "left")
+              .drop("_text_id");
+    }
+    return joined.select(selectedColumns(scores.schema(), shape));
+  }
+
+  /** The selection's columns: the input row's, the job's, then the internal ones. */
+  private static Column[] selectedColumns(StructType schema, Settings.Shape shape) {
+    StructType input = (StructType) schema.apply(Fields.INPUT).dataType();
     List<Column> out = new ArrayList<>();
     List<String> inputColumns = Arrays.asList(input.fieldNames());
     for (String c : inputColumns) {
@@ -79,9 +121,37 @@ public final class SelectStage {
     for (String c : ADDED) {
       out.add(col(c));
     }
+    if (shape != Settings.Shape.FLAT) {
+      // A row of such a corpus is not one response: say which was scored.
+      for (String[] c :
+          new String[][] {
+            {Fields.PROMPT_ID, Fields.PROMPT_ID},
+            {Fields.TEACHER, Fields.TEACHER},
+            {Fields.PROMPT, PROMPT_TEXT},
+            {Fields.RESPONSE, RESPONSE_TEXT}
+          }) {
+        if (!inputColumns.contains(c[0])) {
+          out.add(col(c[1]).as(c[0]));
+        }
+      }
+    }
     out.add(col(Fields.PROMPT_ID).as(SORT_PROMPT));
     out.add(col(Fields.TEACHER).as("_teacher"));
-    return ranked.select(out.toArray(new Column[0]));
+    out.add(col(PROMPT_TEXT));
+    out.add(col(Fields.TURNS));
+    out.add(col(RESPONSE_TEXT));
+    return out.toArray(new Column[0]);
+  }
+
+  /** Each scored row's prompt (text and turns) and response, by response_id. */
+  static Dataset<Row> texts(Dataset<Row> canonical) {
+    return canonical
+        .filter(col(Fields.DUPLICATE).equalTo(Duplicate.NONE.name()))
+        .select(
+            col(Fields.RESPONSE_ID).as("_text_id"),
+            col(Fields.PROMPT).as(PROMPT_TEXT),
+            col(Fields.TURNS),
+            col(Fields.RESPONSE).as(RESPONSE_TEXT));
   }
 
   /**
@@ -93,7 +163,7 @@ public final class SelectStage {
     return selected
         .repartition(files, col(SORT_PROMPT))
         .sortWithinPartitions(col(Fields.STUDENT), col(SORT_PROMPT), col(Fields.SELECTION_RANK))
-        .drop(SORT_PROMPT, "_teacher");
+        .drop(INTERNAL.toArray(new String[0]));
   }
 
   public static List<RunSummary.Composition> composition(
@@ -164,12 +234,17 @@ public final class SelectStage {
     return out;
   }
 
-  /** Rows that may be selected: ok, with a LALP, and not known wrong when that is asked. */
-  private static Column candidate(Settings.Select select) {
+  /**
+   * Rows that may be selected: ok, with a LALP, and passing every check select.require names (a row
+   * fails a check when it carries its flag).
+   */
+  static Column candidate(Settings.Select select) {
     Column candidate =
         col(Fields.STATUS).equalTo(RowStatus.OK.code()).and(col(Fields.LALP).isNotNull());
-    return select.requireCorrect()
-        ? candidate.and(col(Fields.CORRECT).isNull().or(col(Fields.CORRECT)))
-        : candidate;
+    if (select.require().isEmpty()) {
+      return candidate;
+    }
+    Column[] required = select.require().stream().map(f -> lit(f.code())).toArray(Column[]::new);
+    return candidate.and(not(arrays_overlap(col(Fields.FLAGS), array(required))));
   }
 }

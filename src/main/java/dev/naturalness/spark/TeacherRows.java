@@ -47,20 +47,7 @@ public final class TeacherRows {
     c.add(col("n_responses", LongType, false, TeacherSummary::responses));
     c.add(col("n_scored", LongType, false, TeacherSummary::scored));
     c.add(col("n_errors", LongType, false, TeacherSummary::errors));
-    for (Metric m : Metric.values()) {
-      c.add(stat(m, "rank", IntegerType, TeacherSummary.MetricStatistics::rank));
-      c.add(stat(m, "mean", DoubleType, TeacherSummary.MetricStatistics::mean));
-      c.add(stat(m, "median", DoubleType, TeacherSummary.MetricStatistics::median));
-      c.add(stat(m, "ci_low", DoubleType, TeacherSummary.MetricStatistics::ciLow));
-      c.add(stat(m, "ci_high", DoubleType, TeacherSummary.MetricStatistics::ciHigh));
-      c.add(stat(m, "win_rate", DoubleType, TeacherSummary.MetricStatistics::winRate));
-      c.add(
-          new ColumnTable.Column<>(
-              column(m, "prompts"), LongType, false, t -> t.of(m).prompts(), (b, v) -> {}));
-      c.add(stat(m, "balanced_mean", DoubleType, TeacherSummary.MetricStatistics::balancedMean));
-      c.add(stat(m, "balanced_rank", IntegerType, TeacherSummary.MetricStatistics::balancedRank));
-      c.add(stat(m, "p_top1", DoubleType, TeacherSummary.MetricStatistics::topProbability));
-    }
+    metricColumns(c);
     c.add(
         col(
             "lalp_mean_by_window",
@@ -92,7 +79,32 @@ public final class TeacherRows {
     c.add(col("repeated_step_share", DoubleType, true, t -> t.traits().repeatedStepShare()));
     c.add(col("lalp_no_repeats_mean", DoubleType, true, t -> t.traits().lalpNoRepeatsMean()));
     c.add(col("lalp_drop_first_mean", DoubleType, true, t -> t.traits().lalpDropFirstMean()));
+    c.add(col("teacher_family", StringType, true, TeacherSummary::family));
+    c.add(
+        col(
+            "same_family",
+            org.apache.spark.sql.types.DataTypes.BooleanType,
+            true,
+            TeacherSummary::sameFamily));
     return c;
+  }
+
+  /** Per metric, its statistics: lalp_rank, lalp_mean, ..., galp_p_top1. */
+  private static void metricColumns(List<ColumnTable.Column<TeacherSummary, Void>> c) {
+    for (Metric m : Metric.values()) {
+      c.add(stat(m, "rank", IntegerType, TeacherSummary.MetricStatistics::rank));
+      c.add(stat(m, "mean", DoubleType, TeacherSummary.MetricStatistics::mean));
+      c.add(stat(m, "median", DoubleType, TeacherSummary.MetricStatistics::median));
+      c.add(stat(m, "ci_low", DoubleType, TeacherSummary.MetricStatistics::ciLow));
+      c.add(stat(m, "ci_high", DoubleType, TeacherSummary.MetricStatistics::ciHigh));
+      c.add(stat(m, "win_rate", DoubleType, TeacherSummary.MetricStatistics::winRate));
+      c.add(
+          new ColumnTable.Column<>(
+              column(m, "prompts"), LongType, false, t -> t.of(m).prompts(), (b, v) -> {}));
+      c.add(stat(m, "balanced_mean", DoubleType, TeacherSummary.MetricStatistics::balancedMean));
+      c.add(stat(m, "balanced_rank", IntegerType, TeacherSummary.MetricStatistics::balancedRank));
+      c.add(stat(m, "p_top1", DoubleType, TeacherSummary.MetricStatistics::topProbability));
+    }
   }
 
   private static ColumnTable.Column<TeacherSummary, Void> col(

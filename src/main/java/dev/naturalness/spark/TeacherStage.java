@@ -100,6 +100,40 @@ public final class TeacherStage {
     return out;
   }
 
+  /** Each teacher's family, as the corpus gives it (the most frequent one, ties by name). */
+  static Map<String, String> teacherFamilies(Dataset<Row> canonical) {
+    Map<String, String> out = new HashMap<>();
+    Map<String, Long> seen = new HashMap<>();
+    for (Row r :
+        canonical
+            .filter(col(Fields.TEACHER_FAMILY).isNotNull().and(col(Fields.TEACHER).isNotNull()))
+            .groupBy(col(Fields.TEACHER), col(Fields.TEACHER_FAMILY))
+            .count()
+            .orderBy(col(Fields.TEACHER), col(Fields.TEACHER_FAMILY))
+            .collectAsList()) {
+      String teacher = r.getAs(Fields.TEACHER);
+      long n = r.getAs("count");
+      if (n > seen.getOrDefault(teacher, 0L)) {
+        seen.put(teacher, n);
+        out.put(teacher, r.getAs(Fields.TEACHER_FAMILY));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The table with each teacher's family and whether it is its student's: likelihood scores favour
+   * a student's own family, so the report warns when the top teacher shares it.
+   */
+  static List<TeacherSummary> withFamilies(
+      List<TeacherSummary> teachers, Map<String, String> families, Map<String, String> students) {
+    List<TeacherSummary> out = new ArrayList<>();
+    for (TeacherSummary t : teachers) {
+      out.add(t.withFamily(families.get(t.teacher()), students.get(t.student())));
+    }
+    return out;
+  }
+
   /** Each partition's teachers' figures and resample leaders: one group of responses at a time. */
   private static List<PartitionResult> perTeacher(Dataset<Row> scores, int samples, long seed) {
     return scores

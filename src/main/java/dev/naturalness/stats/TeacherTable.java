@@ -79,7 +79,9 @@ public final class TeacherTable {
               byMetric,
               windows.isEmpty() ? null : byWindowMean,
               windows.isEmpty() ? null : byWindowRank,
-              f.traits()));
+              f.traits(),
+              null,
+              null));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.naturalness.text;
 
 import dev.naturalness.data.StepInput;
+import dev.naturalness.data.Turn;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
 
@@ -36,8 +37,18 @@ public final class ResponsePreparer {
 
   /** {@code given}: the steps the row gives (read by the given-step sources only). */
   public PreparedResponse prepare(String prompt, String response, StepInput given) {
+    return prepare(prompt, null, response, given);
+  }
+
+  /**
+   * {@code turns}: a chat row's prompt turns, rendered through the student's chat template (null:
+   * the prompt text through its prompt template).
+   */
+  public PreparedResponse prepare(
+      String prompt, List<Turn> turns, String response, StepInput given) {
     List<Span> spans = steps.steps(response, given);
-    long[] prefix = tokenizer.encode(template.render(prompt), true).ids();
+    String rendered = turns == null ? template.render(prompt) : template.render(turns);
+    long[] prefix = tokenizer.encode(rendered, true).ids();
     TokenizedText responseTokens = tokenizer.encode(response, false);
     AlignedSteps aligned = StepAlignment.align(responseTokens, spans);
     boolean[][] repeated = null;

@@ -92,7 +92,7 @@ class SettingsLoaderTest {
   @Test
   void aMisspeltKeyStopsWithOneLineNamingIt() {
     assertEquals(
-        "config: unknown key 'naturalness.select.top_k'; known keys there: [require-correct, top-k]",
+        "config: unknown key 'naturalness.select.top_k'; known keys there: [require, require-correct, top-k]",
         error("--set", "select.top_k=2"));
   }
 
@@ -239,5 +239,104 @@ class SettingsLoaderTest {
         s3.hadoopSettings().get("hadoop.security.credential.provider.path"));
     assertFalse(s3.hadoopSettings().containsKey("fs.s3a.secret.key"));
     assertEquals("NATURALNESS_S3_SECRET_KEY", SettingsLoader.secretVariable("s3.secret-key"));
+  }
+
+  @Test
+  void publishedShapesAreReadFromTheirKeys() throws IOException {
+    Path f =
+        Files.writeString(
+            tmp.resolve("s1k.conf"),
+            """
+            naturalness.input {
+              shape = wide
+              columns.prompt = question
+              response-template = "<think>\\n{thinking}\\n</think>\\n\\n{attempt}"
+              teachers {
+                deepseek-r1 { response = [deepseek_thinking_trajectory, deepseek_attempt], correct = deepseek_grade }
+                gemini { response = [gemini_thinking_trajectory, gemini_attempt] }
+              }
+              teacher-families { "deepseek-r1" = qwen2 }
+            }
+            naturalness.select.require = [correct, complete, unique-response]
+            naturalness.output.export = [messages, Pairs]
+            """);
+    Settings.Job s = load("--config", f.toString());
+    assertEquals(Settings.Shape.WIDE, s.input().shape());
+    assertEquals(
+        List.of("deepseek_thinking_trajectory", "deepseek_attempt"),
+        s.input().teachers().get("deepseek-r1").response());
+    assertEquals("deepseek_grade", s.input().teachers().get("deepseek-r1").correct());
+    assertEquals("", s.input().teachers().get("gemini").correct());
+    assertEquals("<think>\n{thinking}\n</think>\n\n{attempt}", s.input().responseTemplate());
+    assertEquals(java.util.Map.of("deepseek-r1", "qwen2"), s.input().teacherFamilies());
+    assertEquals(
+        java.util.Set.of(
+            dev.naturalness.data.RowFlag.INCORRECT,
+            dev.naturalness.data.RowFlag.CUT_OFF,
+            dev.naturalness.data.RowFlag.DUPLICATE_RESPONSE),
+        s.select().require());
+    assertEquals(List.of("messages", "pairs"), s.output().export());
+    Settings.Job generations =
+        load(
+            "--set",
+            "input.shape=generations",
+            "--set",
+            "input.generations.correct=[correctness_math_verify, correctness_llama]",
+            "--set",
+            "input.generations.complete=is_reasoning_complete");
+    assertEquals(
+        List.of("correctness_math_verify", "correctness_llama"),
+        generations.input().generations().correct());
+    assertEquals("any", generations.input().generations().correctRule());
+    assertTrue(load("--set", "select.require-correct=false").select().require().isEmpty());
+    assertEquals(
+        "{reasoning}\n\n{answer}",
+        load(
+                "--set",
+                "input.columns.response=[reasoning, answer]",
+                "--set",
+                "input.response-template={reasoning}\n\n{answer}")
+            .input()
+            .responseTemplate(),
+        "a template given unquoted on the command line stays a string");
+  }
+
+  @Test
+  void aShapeThatCannotBeRightIsRefusedByName() {
+    assertTrue(
+        error("--set", "input.shape=wide")
+            .startsWith("config: input.shape = wide needs input.teachers"));
+    assertTrue(
+        error("--set", "input.shape=rows").startsWith("config: naturalness.input.shape = 'rows'"));
+    assertEquals(
+        "config: naturalness.input.response-template has 2 placeholder(s) but"
+            + " naturalness.input.columns.response names 1 column(s); each column fills one {name},"
+            + " in order",
+        error("--set", "input.response-template=\"{a}\\n\\n{b}\""));
+    assertEquals(
+        "config: naturalness.input.response-template has 1 placeholder(s) but"
+            + " naturalness.input.teachers.r1.response names 2 column(s); each column fills one"
+            + " {name}, in order",
+        error(
+            "--set",
+            "input.shape=wide",
+            "--set",
+            "input.response-template={all}",
+            "--set",
+            "input.teachers.r1.response=[a, b]"));
+    assertEquals(
+        "config: unknown key 'input.teachers.r1.grade'; known keys there: [correct, response,"
+            + " teacher]",
+        error("--set", "input.shape=wide", "--set", "input.teachers.r1={response = a, grade = g}"));
+    assertTrue(
+        error("--set", "output.export=[jsonl]")
+            .startsWith("config: naturalness.output.export holds 'jsonl'; expected any of"));
+    assertTrue(
+        error("--set", "select.require=[correct, verified]")
+            .startsWith("config: naturalness.select.require holds 'verified'"));
+    assertEquals(
+        "config: naturalness.scoring.segmenter = column reads each response's steps from a column"
+            + " of its row, which only input.shape = flat has (input.shape = messages)",
+        error("--set", "input.shape=messages", "--set", "scoring.segmenter=column"));
   }
 }

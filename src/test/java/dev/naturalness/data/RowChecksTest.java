@@ -3,6 +3,7 @@ package dev.naturalness.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -10,7 +11,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RowChecksTest {
   static CorpusRow row(String promptId, String teacher, String prompt, String response) {
     return new CorpusRow(
-        promptId, prompt, teacher, response, "r", null, StepInput.NONE, null, Duplicate.NONE, "s");
+        promptId,
+        prompt,
+        teacher,
+        response,
+        "r",
+        null,
+        StepInput.NONE,
+        null,
+        Duplicate.NONE,
+        "s",
+        null,
+        List.of());
   }
 
   @ParameterizedTest(name = "{4}")
@@ -42,7 +54,8 @@ class RowChecksTest {
   @CsvSource({"SAME_TEXT, already appears", "OTHER_TEXT, is reused"})
   void aDuplicateIdIsTheStatusOfEveryRowAfterTheFirst(Duplicate d, String words) {
     CorpusRow r =
-        new CorpusRow("p", "prompt", "t", "text", "r9", null, StepInput.NONE, null, d, "s");
+        new CorpusRow(
+            "p", "prompt", "t", "text", "r9", null, StepInput.NONE, null, d, "s", null, List.of());
     RowProblem p = RowChecks.problem(r);
     assertEquals(RowStatus.DUPLICATE, p.status());
     assertEquals(true, p.reason().contains(words), p.reason());

@@ -23,7 +23,9 @@ class ScoreRecordTest {
           StepInput.NONE,
           null,
           Duplicate.NONE,
-          "sha");
+          "sha",
+          null,
+          List.of(RowFlag.CUT_OFF));
 
   static ScorePart part(String name, RowStatus status, Double value, long tokens) {
     return new ScorePart.Builder()

@@ -90,4 +90,38 @@ class StudentManifestTest {
         assertThrows(StudentException.class, () -> StudentManifest.read(tmp.resolve("nope")));
     assertTrue(e.getMessage().endsWith("does not exist; set student.path"), e.getMessage());
   }
+
+  static final String CHAT_TEMPLATE =
+      dev.naturalness.TestStudents.DEMO_CHAT_TEMPLATE + "family = \"byte-demo\"\n";
+
+  @Test
+  void aChatTemplateAndFamilyAreReadAndOneUserTurnMustRenderAsThePromptTemplate()
+      throws IOException {
+    Path dir = copyOfDemo();
+    Path conf = dir.resolve(StudentManifest.CONF);
+    String demo = Files.readString(conf);
+    Files.writeString(conf, demo + CHAT_TEMPLATE);
+    StudentManifest m = StudentManifest.read(dir);
+    assertEquals("byte-demo", m.family());
+    assertEquals(
+        "System: Be brief.\nProblem: 2+2?\nSolution:\n",
+        m.chatTemplate()
+            .render(
+                java.util.List.of(
+                    new dev.naturalness.data.Turn("system", "Be brief."),
+                    new dev.naturalness.data.Turn("user", "2+2?"))));
+
+    Files.writeString(conf, demo + CHAT_TEMPLATE.replace("Problem: {content}", "Q: {content}"));
+    StudentException e = assertThrows(StudentException.class, () -> StudentManifest.read(dir));
+    assertEquals(
+        conf
+            + ": chat-template renders one user turn otherwise than prompt-template; re-export the"
+            + " student, or remove chat-template",
+        e.getMessage());
+
+    Files.writeString(conf, demo + CHAT_TEMPLATE.replace("System: {content}", "System:"));
+    e = assertThrows(StudentException.class, () -> StudentManifest.read(dir));
+    assertEquals(conf + ": chat-template: its system piece has no {content}", e.getMessage());
+    assertOneLine(e.getMessage());
+  }
 }

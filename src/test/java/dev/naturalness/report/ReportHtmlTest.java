@@ -44,7 +44,9 @@ class ReportHtmlTest {
             Map.of(Metric.LALP, -0.2, Metric.GALP, 0.4),
             0.05,
             -1.0,
-            -0.9));
+            -0.9),
+        null,
+        null);
   }
 
   static RunSummary summary(List<String> students) {

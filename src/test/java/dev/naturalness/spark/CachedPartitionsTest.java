@@ -25,10 +25,8 @@ class CachedPartitionsTest extends SparkTestBase {
     String before = spark().conf().get("spark.sql.shuffle.partitions");
     spark().conf().set("spark.sql.shuffle.partitions", "200");
     try {
-      Settings.Input input =
-          new Settings.Input(
-              "src/main/resources/demo/corpus.jsonl", "json", ReportStageTest.COLUMNS);
-      Dataset<Row> raw = CorpusReader.readCorpus(spark(), input, "json");
+      Settings.Input input = Inputs.flat("src/main/resources/demo/corpus.jsonl", "json");
+      Dataset<Row> raw = Inputs.read(spark(), input);
       int inputPartitions = raw.rdd().getNumPartitions();
       Dataset<Row> canonical =
           CorpusReader.canonicalRows(raw, input, "paragraph").persist(StorageLevel.MEMORY_ONLY());
@@ -51,7 +49,7 @@ class CachedPartitionsTest extends SparkTestBase {
       }
       Dataset<Row> scores = ScoreFixtures.scores(spark(), made).repartition(3);
       Dataset<Row> selected =
-          SelectStage.selectResponses(scores, new Settings.Select(1, false))
+          SelectStage.selectResponses(scores, null, Inputs.select(1, false), Settings.Shape.FLAT)
               .persist(StorageLevel.MEMORY_ONLY());
       long prompts = canonical.select(Fields.PROMPT_ID).distinct().count();
       assertEquals(prompts, selected.count());

@@ -111,7 +111,8 @@ class ColumnTablesTest {
             "step_spans",
             "repeated_steps",
             "lalp_no_repeats",
-            "config_hash"));
+            "config_hash",
+            "flags"));
     assertEquals(expected, List.of(ScoreRows.WRITTEN.fieldNames()));
     for (Metric m : Metric.values()) {
       assertEquals(

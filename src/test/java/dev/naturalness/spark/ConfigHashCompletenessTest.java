@@ -3,11 +3,9 @@ package dev.naturalness.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigValue;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.JobArgs;
+import dev.naturalness.ReferenceKeys;
 import dev.naturalness.TestStudents;
 import dev.naturalness.checks.StudentChecks;
 import dev.naturalness.config.Settings;
@@ -51,6 +49,24 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("input.columns.correct", "no_such_column");
     a.put("input.columns.steps", "no_such_column");
     a.put("input.columns.step-ends", "no_such_column");
+    a.put("input.shape", "flat");
+    a.put("input.teacher", "");
+    a.put("input.response-template", "{response}");
+    a.put("input.columns.messages", "no_such_column");
+    a.put("input.columns.conversations", "no_such_column");
+    a.put("input.columns.system", "no_such_column");
+    a.put("input.columns.generations", "no_such_column");
+    a.put("input.columns.complete", "no_such_column");
+    a.put("input.columns.finish-reason", "no_such_column");
+    a.put("input.columns.teacher-family", "no_such_column");
+    a.put("input.generations.correct", "[no_such_column]");
+    a.put("input.generations.correct-rule", "all");
+    a.put("input.generations.complete", "no_such_column");
+    a.put("input.generations.finish-reasons", "no_such_column");
+    a.put("input.teachers", "{}");
+    a.put("input.teacher-families", "{teacher-a = qwen2}");
+    a.put("output.export", "[messages]");
+    a.put("select.require", "[correct, complete]");
     a.put("output.path", dir.resolve("other-output").toString());
     a.put("output.format", "json");
     a.put("output.step-scores", "false");
@@ -101,29 +117,10 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     return a;
   }
 
-  /** Every leaf key of reference.conf, without the root (null values included). */
-  static Set<String> referenceKeys() {
-    Set<String> keys = new TreeSet<>();
-    flatten(
-        "", ConfigFactory.parseResources("reference.conf").getConfig("naturalness").root(), keys);
-    return keys;
-  }
-
-  private static void flatten(String prefix, ConfigObject object, Set<String> keys) {
-    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
-      String key = prefix + e.getKey();
-      if (e.getValue() instanceof ConfigObject child) {
-        flatten(key + ".", child, keys);
-      } else {
-        keys.add(key);
-      }
-    }
-  }
-
   @Test
   void everySettingThatChangesAScoreChangesTheHash() throws Exception {
     Map<String, String> alternatives = alternatives(dir);
-    Set<String> keys = referenceKeys();
+    Set<String> keys = ReferenceKeys.all();
     Set<String> unclassified = new TreeSet<>(keys);
     unclassified.removeAll(alternatives.keySet());
     assertEquals(Set.of(), unclassified, "reference.conf keys without a value to try here");
@@ -170,6 +167,25 @@ class ConfigHashCompletenessTest extends SparkTestBase {
         changedScores.toString());
   }
 
+  @Test
+  void howTheCorpusGivesItsResponsesIsPartOfTheDefinition() throws Exception {
+    Path corpus = Corpora.writeJsonLines(dir, "corpus.jsonl", Corpora.demoSlice(4));
+    String flat = task(settings(corpus, null, null)).student().definition().hash();
+    String template =
+        task(settings(corpus, "input.response-template", "<think>{response}</think>"))
+            .student()
+            .definition()
+            .hash();
+    String otherTemplate =
+        task(settings(corpus, "input.response-template", "{response}"))
+            .student()
+            .definition()
+            .hash();
+    String chat = task(settings(corpus, "input.shape", "messages")).student().definition().hash();
+    assertEquals(
+        4, Set.of(flat, template, otherTemplate, chat).size(), "a changed form, a new hash");
+  }
+
   Settings.Job settings(Path corpus, String key, String value) {
     JobArgs args =
         JobArgs.none()
@@ -192,11 +208,11 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     return ScoreStage.Task.of(settings, students.get(0).spec());
   }
 
-  /** Per response, every column of scores/ but the hash, as the executor writes them. */
+  /** Per response, every column of scores/ but the hash and flags, as the executor writes them. */
   Map<String, List<Object>> score(Settings.Job settings) throws Exception {
     Dataset<Row> canonical =
         CorpusReader.canonicalRows(
-            CorpusReader.readCorpus(spark(), settings.input(), "json"),
+            Inputs.read(spark(), settings.input()),
             settings.input(),
             settings.scoring().segmenter());
     StructType schema = canonical.schema();
@@ -209,7 +225,8 @@ class ConfigHashCompletenessTest extends SparkTestBase {
       Row r = scored.next();
       List<Object> values = new ArrayList<>();
       for (String field : ScoreRows.WRITTEN.fieldNames()) {
-        if (!field.equals(Fields.CONFIG_HASH)) {
+        // Flags are read from the row on every run (never cached): they are not scores.
+        if (!field.equals(Fields.CONFIG_HASH) && !field.equals(Fields.FLAGS)) {
           values.add(r.get(all.fieldIndex(field)));
         }
       }

@@ -18,17 +18,6 @@ import org.junit.jupiter.api.Test;
 
 /** The report's histograms and worst steps, computed in Spark, against the same computed here. */
 class ReportStageTest extends SparkTestBase {
-  static final Settings.Columns COLUMNS =
-      new Settings.Columns(
-          "prompt_id",
-          "prompt",
-          "teacher",
-          "response",
-          "response_id",
-          "correct",
-          "steps",
-          "step_ends");
-
   @Test
   void histogramsCountEveryScoredResponseInItsBinPerTeacherAndMetric() {
     Random random = new Random(7);
@@ -117,7 +106,8 @@ class ReportStageTest extends SparkTestBase {
     Dataset<Row> ok = ScoreFixtures.scores(spark(), made);
     List<TeacherSummary> teachers =
         TeacherStage.aggregateTeachers(ok, new Settings.Teachers(10, 1), List.of("fraction=0.25"));
-    List<ReportData.ResponseSteps> worst = ReportStage.worstSteps(ok, teachers, COLUMNS);
+    List<ReportData.ResponseSteps> worst =
+        ReportStage.worstSteps(ok, teachers, ScoreFixtures.canonical(spark(), made));
     assertEquals(
         List.of("t0", "t1", "t2"),
         worst.stream().map(ReportData.ResponseSteps::teacher).toList(),

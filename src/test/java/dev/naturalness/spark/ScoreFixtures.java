@@ -1,6 +1,9 @@
 package dev.naturalness.spark;
 
+import dev.naturalness.data.Duplicate;
+import dev.naturalness.data.Fields;
 import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowFlag;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.ScoreRecord;
 import java.util.ArrayList;
@@ -146,6 +149,7 @@ final class ScoreFixtures {
           .responseChars(response.codePointCount(0, response.length()))
           .status(RowStatus.ofCode(status))
           .error(ok ? null : "failed")
+          .flags(Boolean.FALSE.equals(correct) ? List.of(RowFlag.INCORRECT) : List.of())
           .stepScores(stepScores)
           .stepSpans(stepSpans)
           .configHash("h")
@@ -159,6 +163,23 @@ final class ScoreFixtures {
       return RowFactory.create(
           promptId, "Prompt of " + promptId, teacher, response, responseId, extra);
     }
+  }
+
+  /** The canonical rows the made rows were scored from: their ids and texts, none a duplicate. */
+  static Dataset<Row> canonical(SparkSession spark, List<Made> rows) {
+    StructType schema =
+        new StructType()
+            .add(Fields.RESPONSE_ID, DataTypes.StringType)
+            .add(Fields.PROMPT, DataTypes.StringType)
+            .add(Fields.TURNS, DataTypes.createArrayType(InputShapes.TURN))
+            .add(Fields.RESPONSE, DataTypes.StringType)
+            .add(Fields.DUPLICATE, DataTypes.StringType);
+    List<Row> out = new ArrayList<>();
+    for (Made m : rows) {
+      Row in = m.input();
+      out.add(RowFactory.create(m.responseId(), in.get(1), null, in.get(3), Duplicate.NONE.name()));
+    }
+    return spark.createDataFrame(out, schema);
   }
 
   static Dataset<Row> scores(SparkSession spark, List<Made> rows) {

@@ -20,7 +20,8 @@ class SelectStageTest extends SparkTestBase {
     List<Row> rows =
         new ArrayList<>(
             SelectStage.forWriting(
-                    SelectStage.selectResponses(scores, new Settings.Select(topK, requireCorrect)),
+                    SelectStage.selectResponses(
+                        scores, null, Inputs.select(topK, requireCorrect), Settings.Shape.FLAT),
                     made.size(),
                     1000)
                 .collectAsList());

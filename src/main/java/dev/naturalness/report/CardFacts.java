@@ -1,0 +1,75 @@
+package dev.naturalness.report;
+
+import dev.naturalness.checks.JobChecks;
+import dev.naturalness.checks.StudentChecks;
+import dev.naturalness.config.Settings;
+import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowFlag;
+import dev.naturalness.export.DatasetCard;
+import dev.naturalness.scoring.WindowRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What an export's dataset card says of the run that made it. */
+public final class CardFacts {
+  private CardFacts() {}
+
+  public static DatasetCard.Facts of(JobChecks.Checked checked, List<RunSummary.Funnel> funnel) {
+    Settings.Job s = checked.settings();
+    Map<String, String> students = new LinkedHashMap<>();
+    for (StudentChecks.Prepared p : checked.students()) {
+      String family =
+          p.manifest().family().isEmpty() ? "" : "family " + p.manifest().family() + ", ";
+      students.put(
+          p.spec().name(),
+          family
+              + "model sha256 "
+              + p.manifest().modelSha256().substring(0, 16)
+              + ", max-tokens "
+              + p.spec().definition().maxTokens());
+    }
+    List<String> windows = s.scoring().windows().stream().map(WindowRule::spec).toList();
+    List<String> metrics = new ArrayList<>();
+    for (Metric m : Metric.values()) {
+      if (s.scoring().metrics().contains(m)) {
+        metrics.add(m.key());
+      }
+    }
+    String definition =
+        s.scoring().segmenter()
+            + " steps, windows "
+            + windows
+            + " (the first ranks), metrics "
+            + metrics
+            + (s.scoring().sampleSteps() > 0
+                ? ", " + s.scoring().sampleSteps() + " sampled steps of longer responses"
+                : ", every step")
+            + (s.input().form().isEmpty() ? "" : "; input " + s.input().form());
+    List<String> checks = new ArrayList<>();
+    for (RowFlag f : s.select().require()) {
+      checks.add(f.check());
+    }
+    String selection =
+        "the top "
+            + s.select().topK()
+            + " response(s) per prompt by LALP"
+            + (checks.isEmpty() ? "" : ", each passing " + checks);
+    Map<String, Map<String, Long>> steps = new LinkedHashMap<>();
+    for (RunSummary.Funnel f : funnel) {
+      Map<String, Long> all = new LinkedHashMap<>();
+      all.put("rows", f.rows());
+      all.putAll(f.steps());
+      all.put("selected", f.selected());
+      steps.put(f.student(), all);
+    }
+    return new DatasetCard.Facts(
+        checked.runId(),
+        checked.students().get(0).spec().definition().hash(),
+        students,
+        definition,
+        selection,
+        steps);
+  }
+}

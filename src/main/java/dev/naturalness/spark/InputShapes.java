@@ -1,0 +1,487 @@
+package dev.naturalness.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode_outer;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
+
+import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.Settings;
+import dev.naturalness.data.Fields;
+import dev.naturalness.data.RowStatus;
+import dev.naturalness.data.Turn;
+import dev.naturalness.text.Conversation;
+import dev.naturalness.text.ResponseTemplate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The corpus in the job's standard columns, whatever shape it was published in ({@code
+ * input.shape}): one row per response with prompt_id, prompt, teacher, response, response_id,
+ * correct (and whether a label was not understood), the given steps, a chat row's prompt turns,
+ * what the corpus says of completeness, the teacher's family, a problem that keeps the row from
+ * being scored, the row's place in its scan and the input row it came from. A chat row's prompt is
+ * its turns as one text ({@link Conversation#text}); a prompt_id column the input lacks is the
+ * sha256 of that text.
+ */
+final class InputShapes {
+  /** A prompt turn, as {@link Fields#TURNS} holds it. */
+  static final StructType TURN =
+      new StructType()
+          .add("role", DataTypes.StringType, false)
+          .add("content", DataTypes.StringType, false);
+
+  private InputShapes() {}
+
+  /**
+   * @param steps, stepEnds a flat row's given steps, from the raw columns (null literals when the
+   *     segmenter does not read them)
+   */
+  static Dataset<Row> standardize(
+      Dataset<Row> raw, Settings.Input input, Column steps, Column stepEnds) {
+    Shape s = new Shape(raw, input, steps, stepEnds);
+    return switch (input.shape()) {
+      case FLAT -> s.flat();
+      case MESSAGES ->
+          s.chat(input.columns().messages(), "role", "content", input.columns().system());
+      case CONVERSATIONS ->
+          s.chat(input.columns().conversations(), "from", "value", input.columns().system());
+      case GENERATIONS -> s.generations();
+      case WIDE -> s.wide();
+    };
+  }
+
+  /** The standard columns of one shape, made from the raw rows. */
+  private static final class Shape {
+    final Dataset<Row> raw;
+    final StructType schema;
+    final Settings.Input input;
+    final Settings.Columns c;
+    final Column steps;
+    final Column stepEnds;
+
+    Shape(Dataset<Row> raw, Settings.Input input, Column steps, Column stepEnds) {
+      this.raw = raw;
+      this.steps = steps;
+      this.stepEnds = stepEnds;
+      this.schema = raw.schema();
+      this.input = input;
+      this.c = input.columns();
+    }
+
+    Dataset<Row> flat() {
+      Column prompt = CorpusReader.text(schema, c.prompt(), "input.columns.prompt");
+      return select(
+          raw,
+          new Parts(
+              prompt,
+              response(c.response(), "input.columns.response"),
+              teacher(),
+              given(c.responseId(), "input.columns.response_id"),
+              Labels.parse(schema, c.correct(), "input.columns.correct"),
+              null,
+              CorpusReader.readProblem(schema),
+              null,
+              CorpusReader.inputStruct(schema, List.of()),
+              null,
+              null));
+    }
+
+    /**
+     * A chat list's last assistant turn is the response, the turns before it the prompt; when the
+     * input has the response column(s), the response is theirs and every turn is the prompt.
+     */
+    Dataset<Row> chat(String column, String roleField, String contentField, String system) {
+      DataType t = type(column);
+      if (!(t instanceof ArrayType a
+          && a.elementType() instanceof StructType e
+          && has(e, roleField)
+          && has(e, contentField))) {
+        throw new ConfigError(
+            "input column '"
+                + column
+                + "' has type "
+                + (t == null ? "(missing)" : t.simpleString())
+                + "; input.shape = "
+                + input.shape().key()
+                + " expects a list of {"
+                + roleField
+                + ", "
+                + contentField
+                + "}");
+      }
+      Column systemText =
+          system != null && schema.getFieldIndex(system).isDefined()
+              ? CorpusReader.text(schema, system, "input.columns.system")
+              : lit(null).cast(DataTypes.StringType);
+      boolean responseGiven =
+          c.response().stream().allMatch(r -> schema.getFieldIndex(r).isDefined());
+      Column given =
+          responseGiven
+              ? response(c.response(), "input.columns.response")
+              : lit(null).cast(DataTypes.StringType);
+      UserDefinedFunction split = splitter(roleField, contentField, responseGiven);
+      Dataset<Row> withSplit =
+          raw.withColumn(
+              "_split", split.apply(col(CorpusReader.quoted(column)), systemText, given));
+      return select(
+          withSplit,
+          new Parts(
+              col("_split.prompt"),
+              col("_split.response"),
+              teacher(),
+              given(c.responseId(), "input.columns.response_id"),
+              Labels.parse(schema, c.correct(), "input.columns.correct"),
+              col("_split.turns"),
+              coalesce(
+                  CorpusReader.readProblem(schema),
+                  when(col("_split.status").isNotNull(), col("_split.reason"))),
+              col("_split.status"),
+              CorpusReader.inputStruct(schema, List.of()),
+              null,
+              null));
+    }
+
+    /** One row per generation; aligned lists give each its label, completeness and finish. */
+    Dataset<Row> generations() {
+      Settings.Generations g = input.generations();
+      String list = c.generations();
+      requireList(list, "input.columns.generations", DataTypes.StringType);
+      List<String> aligned = new ArrayList<>(g.correct());
+      for (String extra : List.of(g.complete(), g.finishReasons())) {
+        if (!extra.isEmpty()) {
+          aligned.add(extra);
+        }
+      }
+      for (String a : aligned) {
+        requireList(a, "input.generations", null);
+      }
+      Dataset<Row> exploded =
+          raw.select(
+              col("*"),
+              posexplode_outer(col(CorpusReader.quoted(list))).as(new String[] {"_i", "_g"}));
+      Column misaligned = misaligned(list, aligned);
+      Column empty = col("_g").isNull().and(col("_i").isNull());
+      Column prompt = CorpusReader.text(schema, c.prompt(), "input.columns.prompt");
+      return select(
+          exploded,
+          new Parts(
+              prompt,
+              col("_g"),
+              teacher(),
+              concat(promptId(prompt), lit("#"), col("_i").cast(DataTypes.StringType)),
+              correct(g),
+              null,
+              coalesce(
+                  CorpusReader.readProblem(schema),
+                  when(empty, lit("the generations list is empty or null")),
+                  when(misaligned, lit("the lists " + aligned + " are not as long as " + list))),
+              when(misaligned, lit(RowStatus.MISALIGNED_LISTS.code()))
+                  .when(empty, lit(RowStatus.MISSING_FIELD.code())),
+              CorpusReader.inputStruct(schema, concatList(list, aligned)),
+              g.complete().isEmpty() ? null : element(g.complete()).cast(DataTypes.BooleanType),
+              g.finishReasons().isEmpty()
+                  ? null
+                  : element(g.finishReasons()).cast(DataTypes.StringType)));
+    }
+
+    /** Whether an aligned list is there but not as long as the generations. */
+    private Column misaligned(String list, List<String> aligned) {
+      Column misaligned = lit(false);
+      for (String a : aligned) {
+        Column l = col(CorpusReader.quoted(a));
+        misaligned =
+            misaligned.or(
+                l.isNotNull().and(size(l).notEqual(size(col(CorpusReader.quoted(list))))));
+      }
+      return misaligned;
+    }
+
+    /** One row per named teacher of each input row. */
+    Dataset<Row> wide() {
+      Column prompt = CorpusReader.text(schema, c.prompt(), "input.columns.prompt");
+      Dataset<Row> all = null;
+      for (Map.Entry<String, Settings.WideTeacher> t : input.teachers().entrySet()) {
+        List<String> missing =
+            t.getValue().response().stream()
+                .filter(r -> !schema.getFieldIndex(r).isDefined())
+                .toList();
+        Column response =
+            missing.isEmpty()
+                ? response(t.getValue().response(), "input.teachers." + t.getKey() + ".response")
+                : lit(null).cast(DataTypes.StringType);
+        Column[] correct =
+            t.getValue().correct().isEmpty()
+                ? Labels.none()
+                : Labels.parse(
+                    schema, t.getValue().correct(), "input.teachers." + t.getKey() + ".correct");
+        Dataset<Row> one =
+            select(
+                raw,
+                new Parts(
+                    prompt,
+                    response,
+                    lit(t.getValue().teacher()),
+                    lit(null).cast(DataTypes.StringType),
+                    correct,
+                    null,
+                    missing.isEmpty()
+                        ? CorpusReader.readProblem(schema)
+                        : lit(
+                            "input has no column "
+                                + missing
+                                + " (input.teachers."
+                                + t.getKey()
+                                + ".response)"),
+                    missing.isEmpty() ? null : lit(RowStatus.MISSING_COLUMN.code()),
+                    CorpusReader.inputStruct(schema, List.of()),
+                    null,
+                    null));
+        all = all == null ? one : all.unionByName(one);
+      }
+      return all;
+    }
+
+    /** The standard columns, in order, from one shape's expressions. */
+    private Dataset<Row> select(Dataset<Row> from, Parts p) {
+      List<Column> cols = new ArrayList<>();
+      cols.add(promptId(p.prompt()).as(Fields.PROMPT_ID));
+      cols.add(p.prompt().as(Fields.PROMPT));
+      cols.add(p.teacher().as(Fields.TEACHER));
+      cols.add(p.response().as(Fields.RESPONSE));
+      cols.add(p.responseId().as(Fields.RESPONSE_ID));
+      cols.add(p.correct()[0].as(Fields.CORRECT));
+      cols.add(p.correct()[1].as(Fields.CORRECT_UNRECOGNIZED));
+      cols.add(orNull(p.turns(), DataTypes.createArrayType(TURN)).as(Fields.TURNS));
+      cols.add(
+          (p.complete() != null ? p.complete() : optional(c.complete(), DataTypes.BooleanType))
+              .as(Fields.COMPLETE));
+      cols.add(
+          (p.finish() != null ? p.finish() : optional(c.finishReason(), DataTypes.StringType))
+              .as(Fields.FINISH_REASON));
+      cols.add(family(p.teacher()).as(Fields.TEACHER_FAMILY));
+      cols.add(orNull(p.problem(), DataTypes.StringType).as(Fields.READ_PROBLEM));
+      cols.add(orNull(p.status(), DataTypes.StringType).as(Fields.SHAPE_STATUS));
+      cols.add(col(Fields.ROW));
+      cols.add(p.inputRow().as(Fields.INPUT));
+      cols.add(steps.as(Fields.STEPS));
+      cols.add(stepEnds.as(Fields.STEP_ENDS));
+      return from.select(cols.toArray(new Column[0]));
+    }
+
+    private Column promptId(Column prompt) {
+      return schema.getFieldIndex(c.promptId()).isDefined()
+          ? CorpusReader.text(schema, c.promptId(), "input.columns.prompt_id")
+          : sha2(prompt, 256);
+    }
+
+    private Column teacher() {
+      return input.teacher().isEmpty()
+          ? CorpusReader.text(schema, c.teacher(), "input.columns.teacher")
+          : lit(input.teacher());
+    }
+
+    /** The given response id, or null (the job then derives it). */
+    private Column given(String column, String key) {
+      if (!schema.getFieldIndex(column).isDefined()) {
+        return lit(null).cast(DataTypes.StringType);
+      }
+      return CorpusReader.responseIdColumn(schema, column, key);
+    }
+
+    /** One column, or several filling input.response-template (null when one is null). */
+    private Column response(List<String> columns, String key) {
+      if (columns.size() == 1 && input.responseTemplate().isEmpty()) {
+        return CorpusReader.text(schema, columns.get(0), key);
+      }
+      List<Column> parts = new ArrayList<>();
+      String template = input.responseTemplate();
+      if (template.isEmpty()) {
+        for (String name : columns) {
+          parts.add(CorpusReader.text(schema, name, key));
+        }
+        return concat(parts.toArray(new Column[0]));
+      }
+      String rest = template;
+      for (int i = 0; i < columns.size(); i++) {
+        String placeholder = "{" + ResponseTemplate.placeholders(template).get(i) + "}";
+        int at = rest.indexOf(placeholder);
+        parts.add(lit(rest.substring(0, at)));
+        parts.add(CorpusReader.text(schema, columns.get(i), key));
+        rest = rest.substring(at + placeholder.length());
+      }
+      parts.add(lit(rest));
+      return concat(parts.toArray(new Column[0]));
+    }
+
+    private Column optional(String column, DataType type) {
+      return column.isEmpty() || !schema.getFieldIndex(column).isDefined()
+          ? lit(null).cast(type)
+          : col(CorpusReader.quoted(column)).cast(type);
+    }
+
+    /** The teacher's family: its column, else input.teacher-families, else null. */
+    private Column family(Column teacher) {
+      Column known = lit(null).cast(DataTypes.StringType);
+      for (Map.Entry<String, String> f : input.teacherFamilies().entrySet()) {
+        known = when(teacher.equalTo(f.getKey()), lit(f.getValue())).otherwise(known);
+      }
+      return c.teacherFamily().isEmpty() || !schema.getFieldIndex(c.teacherFamily()).isDefined()
+          ? known
+          : coalesce(col(CorpusReader.quoted(c.teacherFamily())).cast(DataTypes.StringType), known);
+    }
+
+    /** The generation's element of an aligned list. */
+    private Column element(String list) {
+      return element_at(col(CorpusReader.quoted(list)), col("_i").plus(1));
+    }
+
+    /**
+     * correct from the aligned label lists, combined by input.generations.correct-rule over the
+     * lists that know (a null list or label says nothing): any: true when one says true, else false
+     * when one says false; all: false when one says false, else true when one says true; first: the
+     * first that knows.
+     */
+    private Column[] correct(Settings.Generations g) {
+      if (g.correct().isEmpty()) {
+        return Labels.none();
+      }
+      List<Column> values = new ArrayList<>();
+      Column unrecognized = lit(false);
+      for (String list : g.correct()) {
+        DataType element = ((ArrayType) schema.apply(list).dataType()).elementType();
+        Column[] parsed = Labels.parse(element(list), element, "input.generations.correct");
+        values.add(parsed[0]);
+        unrecognized = unrecognized.or(parsed[1]);
+      }
+      Column anyTrue = lit(false);
+      Column anyFalse = lit(false);
+      for (Column v : values) {
+        anyTrue = anyTrue.or(coalesce(v, lit(false)));
+        anyFalse = anyFalse.or(coalesce(functions.not(v), lit(false)));
+      }
+      Column none = lit(null).cast(DataTypes.BooleanType);
+      Column value =
+          switch (g.correctRule()) {
+            case "all" -> when(anyFalse, lit(false)).when(anyTrue, lit(true)).otherwise(none);
+            case "first" -> coalesce(values.toArray(new Column[0]));
+            default -> when(anyTrue, lit(true)).when(anyFalse, lit(false)).otherwise(none);
+          };
+      return new Column[] {value, unrecognized};
+    }
+
+    private void requireList(String column, String key, DataType element) {
+      DataType t = type(column);
+      boolean fits =
+          t instanceof ArrayType a
+              && (element == null
+                  || a.elementType().equals(element)
+                  || a.elementType().equals(DataTypes.BinaryType));
+      if (!fits) {
+        throw new ConfigError(
+            "input column '"
+                + column
+                + "' ("
+                + key
+                + ") has type "
+                + (t == null ? "(missing)" : t.simpleString())
+                + "; input.shape = generations expects a list"
+                + (element == null ? "" : " of " + element.simpleString()));
+      }
+    }
+
+    private DataType type(String column) {
+      return schema.getFieldIndex(column).isDefined() ? schema.apply(column).dataType() : null;
+    }
+  }
+
+  /**
+   * One shape's expressions for the standard columns; a null turns, problem, status, complete or
+   * finish is a null value (complete and finish then come from their columns, if any).
+   */
+  private record Parts(
+      Column prompt,
+      Column response,
+      Column teacher,
+      Column responseId,
+      Column[] correct,
+      Column turns,
+      Column problem,
+      Column status,
+      Column inputRow,
+      Column complete,
+      Column finish) {}
+
+  private static Column orNull(Column c, DataType type) {
+    return c == null ? lit(null).cast(type) : c;
+  }
+
+  private static List<String> concatList(String first, List<String> rest) {
+    List<String> out = new ArrayList<>(List.of(first));
+    out.addAll(rest);
+    return out;
+  }
+
+  private static boolean has(StructType t, String field) {
+    return Arrays.asList(t.fieldNames()).contains(field);
+  }
+
+  /** The split of a chat row, for Spark: its prompt turns and text, its response, or a problem. */
+  static final StructType SPLIT =
+      new StructType()
+          .add("turns", DataTypes.createArrayType(TURN), true)
+          .add("prompt", DataTypes.StringType, true)
+          .add("response", DataTypes.StringType, true)
+          .add("status", DataTypes.StringType, true)
+          .add("reason", DataTypes.StringType, true);
+
+  private static UserDefinedFunction splitter(
+      String roleField, String contentField, boolean responseGiven) {
+    UDF3<scala.collection.Seq<Row>, String, String, Row> f =
+        (turns, system, response) -> {
+          List<Turn> list = new ArrayList<>();
+          if (turns != null) {
+            for (Row t : scala.collection.JavaConverters.seqAsJavaList(turns)) {
+              list.add(t == null ? null : new Turn(t.getAs(roleField), t.getAs(contentField)));
+            }
+          }
+          List<Turn> all = turns == null ? null : list;
+          Conversation.Split s =
+              responseGiven
+                  ? Conversation.withResponse(all, system, response)
+                  : Conversation.split(all, system);
+          if (!s.ok()) {
+            return RowFactory.create(null, null, null, s.problem().code(), s.reason());
+          }
+          List<Row> prompt = new ArrayList<>();
+          for (Turn t : s.prompt()) {
+            prompt.add(RowFactory.create(t.role(), t.content()));
+          }
+          return RowFactory.create(
+              scala.collection.JavaConverters.asScalaBuffer(prompt).toSeq(),
+              Conversation.text(s.prompt()),
+              s.response(),
+              null,
+              null);
+        };
+    return functions.udf(f, SPLIT);
+  }
+}

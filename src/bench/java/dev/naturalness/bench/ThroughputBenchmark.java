@@ -53,7 +53,12 @@ import org.apache.spark.sql.SparkSession;
  *   <li>(c) the naive way: one right-padded sequence per step window (and one for GALP), fixed
  *       batches of {@code --naive-batch}, in corpus order and sorted by length;
  *   <li>(s) step sampling: the scorer scoring m sampled steps of longer responses, for each m of
- *       {@code --sample-steps}: its model tokens and time against the exact plan's;
+ *       {@code --sample-steps} and each estimator: its model tokens and time against the exact
+ *       plan's, its teacher means against exact's, and the difference estimator's standard errors
+ *       against plain's;
+ *   <li>(h) the host side alone: the scorer as (b) runs it, tokenizing and segmenting included,
+ *       with a stand-in for the device ({@link HostSideModel}: arrays copied in, ready log-probs
+ *       read back), in useful tokens per second, with the share of each part;
  *   <li>(d) the whole Spark job (local mode) on the same corpus: wall time against its scoring
  *       stage.
  * </ul>
@@ -78,7 +83,7 @@ public final class ThroughputBenchmark {
       Path work) {}
 
   /** One row of the corpus. */
-  private record Row(String line, String id, String prompt, String response) {}
+  private record Row(String line, String id, String teacher, String prompt, String response) {}
 
   /** Timed figures of one run, by name. */
   private static final class Figures {
@@ -137,7 +142,10 @@ public final class ThroughputBenchmark {
                   .withWindow(WindowRule.parse(window), true);
           Execution execution = new Execution(args.batchTokens(), args.rowTokens(), true, true);
           List<PreparedResponse> prepared = prepare(preparer, corpus);
-          warmUp(prepared, definition, execution, student, args);
+          if (!args.legs().equals("h")) {
+            // (h) alone never calls the model: a student with another tokenizer can measure it.
+            warmUp(prepared, definition, execution, student, args);
+          }
           if (spark != null) {
             // Spark's first jobs in a JVM load and compile their code: warm that up too.
             runJob(
@@ -229,20 +237,28 @@ public final class ThroughputBenchmark {
     for (int m : args.sampleSteps()) {
       long sampled = 0;
       long responses = 0;
+      long difference = 0;
       for (int i = 0; i < prepared.size(); i++) {
+        ScoreDefinition atM = d.withSampleSteps(m).withEstimator(ScoreDefinition.PLAIN);
         CostPlanner.Cost c =
-            new CostPlanner(d.withSampleSteps(m), execution)
-                .cost(prepared.get(i), corpus.get(i).id());
+            new CostPlanner(atM, execution).cost(prepared.get(i), corpus.get(i).id());
         sampled += c.lalpTokens();
         responses += c.stepsScored() < c.steps() ? 1 : 0;
+        difference +=
+            new CostPlanner(atM.withEstimator(ScoreDefinition.DIFFERENCE), execution)
+                .cost(prepared.get(i), corpus.get(i).id())
+                .lalpTokens();
       }
       System.out.printf(
           Locale.ROOT,
-          "; sampled LALP m=%d %,d (%.0f%% of exact, %d responses sampled)",
+          "; sampled LALP m=%d %,d (%.0f%% of exact, %d responses sampled; alone with the"
+              + " difference estimator's GALP passes %,d, %.2fx GALP)",
           m,
           sampled,
           100.0 * sampled / totals[1],
-          responses);
+          responses,
+          difference,
+          (double) difference / totals[0]);
     }
     System.out.println();
   }
@@ -298,13 +314,11 @@ public final class ThroughputBenchmark {
     }
     if (legs.contains("s")) {
       for (int m : args.sampleSteps()) {
-        ResponseScorer sampled =
-            new ResponseScorer(definition.withSampleSteps(m), execution, student.model());
-        t = System.nanoTime();
-        scoreInGroups(sampled, prepare(preparer, corpus), corpus, order);
-        f.put("s" + m + ".seconds", seconds(t));
-        f.put("s" + m + ".useful", sampled.usefulTokens());
+        sampled(f, m, definition, execution, student, preparer, corpus, order, scores);
       }
+    }
+    if (legs.contains("h")) {
+      hostSide(f, definition, execution, preparer, corpus);
     }
     if (spark != null) {
       RunSummary summary = runJob(spark, args, corpus, window, "run-" + run);
@@ -313,6 +327,111 @@ public final class ThroughputBenchmark {
       f.put("d.report", summary.stageSeconds().getOrDefault("report", Double.NaN));
     }
     return f;
+  }
+
+  /** The parts of the host side (h) measures, as its figures name them. */
+  static final List<String> HOST_PARTS =
+      List.of("segment", "tokenize", "align", "plan", "pack", "copy-in", "read-back", "fold");
+
+  /**
+   * (h) the scorer with a stand-in for the device: everything a scoring task does on the host, in
+   * useful tokens per second, with each part's time.
+   */
+  private static void hostSide(
+      Figures f,
+      ScoreDefinition definition,
+      Execution execution,
+      ResponsePreparer preparer,
+      List<Row> corpus) {
+    Map<String, Double> before = preparer.seconds();
+    try (HostSideModel standIn = new HostSideModel()) {
+      long t = System.nanoTime();
+      List<PreparedResponse> prepared = prepare(preparer, corpus);
+      ResponseScorer scorer = new ResponseScorer(definition, execution, standIn);
+      scoreInGroups(scorer, prepared, corpus, longestFirst(prepared));
+      f.put("h.seconds", seconds(t));
+      f.put("h.useful", scorer.usefulTokens());
+      preparer.seconds().forEach((part, s) -> f.put("h." + part, s - before.get(part)));
+      scorer.hostSeconds().forEach((part, s) -> f.put("h." + part, s));
+      f.put("h.copy-in", standIn.copyInSeconds());
+      f.put("h.read-back", standIn.readBackSeconds());
+    }
+  }
+
+  /**
+   * (s) at m sampled steps, each estimator: its time and model tokens, how far its teacher means
+   * are from exact and whether their order is exact's, and the median ratio of the difference
+   * estimator's per-response standard error to plain's.
+   */
+  private static void sampled(
+      Figures f,
+      int m,
+      ScoreDefinition definition,
+      Execution execution,
+      Student student,
+      ResponsePreparer preparer,
+      List<Row> corpus,
+      List<Integer> order,
+      Map<Integer, ResponseScore> exact) {
+    Map<String, Map<Integer, ResponseScore>> byEstimator = new TreeMap<>();
+    for (String estimator : List.of(ScoreDefinition.PLAIN, ScoreDefinition.DIFFERENCE)) {
+      String key = "s" + m + "." + estimator;
+      ResponseScorer sampled =
+          new ResponseScorer(
+              definition.withSampleSteps(m).withEstimator(estimator), execution, student.model());
+      long t = System.nanoTime();
+      Map<Integer, ResponseScore> got =
+          scoreInGroups(sampled, prepare(preparer, corpus), corpus, order);
+      f.put(key + ".seconds", seconds(t));
+      f.put(key + ".useful", sampled.usefulTokens());
+      Map<String, Double> exactMeans = teacherMeans(corpus, exact);
+      Map<String, Double> means = teacherMeans(corpus, got);
+      double largest = 0;
+      for (String teacher : exactMeans.keySet()) {
+        largest = Math.max(largest, Math.abs(means.get(teacher) - exactMeans.get(teacher)));
+      }
+      f.put(key + ".maxdiff", largest);
+      f.put(key + ".order", ranking(means).equals(ranking(exactMeans)) ? 1 : 0);
+      byEstimator.put(estimator, got);
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (Map.Entry<Integer, ResponseScore> e : byEstimator.get(ScoreDefinition.PLAIN).entrySet()) {
+      Double plain =
+          e.getValue().windows().isEmpty() ? null : e.getValue().windows().get(0).standardError();
+      ResponseScore d = byEstimator.get(ScoreDefinition.DIFFERENCE).get(e.getKey());
+      Double difference = d.windows().isEmpty() ? null : d.windows().get(0).standardError();
+      if (plain != null && difference != null && plain > 0) {
+        ratios.add(difference / plain);
+      }
+    }
+    f.put(
+        "s" + m + ".seratio",
+        ratios.isEmpty()
+            ? Double.NaN
+            : median(ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
+  }
+
+  /** Each teacher's mean LALP over its scored responses. */
+  private static Map<String, Double> teacherMeans(
+      List<Row> corpus, Map<Integer, ResponseScore> scores) {
+    Map<String, double[]> sums = new TreeMap<>();
+    scores.forEach(
+        (i, s) -> {
+          if (s.lalp() != null) {
+            double[] t = sums.computeIfAbsent(corpus.get(i).teacher(), k -> new double[2]);
+            t[0] += s.lalp();
+            t[1]++;
+          }
+        });
+    Map<String, Double> means = new TreeMap<>();
+    sums.forEach((teacher, t) -> means.put(teacher, t[0] / t[1]));
+    return means;
+  }
+
+  private static List<String> ranking(Map<String, Double> means) {
+    List<String> teachers = new ArrayList<>(means.keySet());
+    teachers.sort(Comparator.comparing((String t) -> -means.get(t)));
+    return teachers;
   }
 
   private static List<Integer> longestFirst(List<PreparedResponse> prepared) {
@@ -723,16 +842,42 @@ public final class ThroughputBenchmark {
     }
     if (legs.contains("s")) {
       for (int m : args.sampleSteps()) {
-        line("(s) sampled m=" + m + " (seconds)", runs, f -> f.get("s" + m + ".seconds"));
+        for (String estimator : List.of(ScoreDefinition.PLAIN, ScoreDefinition.DIFFERENCE)) {
+          String key = "s" + m + "." + estimator;
+          line(
+              "(s) sampled m=" + m + ", " + estimator + " (seconds)",
+              runs,
+              f -> f.get(key + ".seconds"));
+          line(
+              "    sampled / exact (b): model tokens",
+              runs,
+              f -> f.get(key + ".useful") / f.get("b.useful"));
+          line(
+              "    sampled / exact (b): time",
+              runs,
+              f -> f.get(key + ".seconds") / f.get("b.seconds"));
+          line("    max |teacher mean - exact|", runs, f -> f.get(key + ".maxdiff"));
+          line("    teacher order as exact (1 = yes)", runs, f -> f.get(key + ".order"));
+        }
         line(
-            "    sampled / exact (b): model tokens",
+            "    median per-response SE, difference / plain",
             runs,
-            f -> f.get("s" + m + ".useful") / f.get("b.useful"));
-        line(
-            "    sampled / exact (b): time",
-            runs,
-            f -> f.get("s" + m + ".seconds") / f.get("b.seconds"));
+            f -> f.get("s" + m + ".seratio"));
       }
+    }
+    if (legs.contains("h")) {
+      line(
+          "(h) host side, stand-in device (useful tokens/s)",
+          runs,
+          f -> f.get("h.useful") / f.get("h.seconds"));
+      for (String part : HOST_PARTS) {
+        line("    share: " + part, runs, f -> f.get("h." + part) / f.get("h.seconds"));
+      }
+      line(
+          "    share: the rest (groups, sums, calls)",
+          runs,
+          f ->
+              1 - HOST_PARTS.stream().mapToDouble(p -> f.get("h." + p)).sum() / f.get("h.seconds"));
     }
     if (legs.contains("d")) {
       line("(d) job wall (seconds)", runs, f -> f.get("d.wall"));
@@ -811,7 +956,13 @@ public final class ThroughputBenchmark {
           JsonNode n = json.readTree(line);
           String id =
               n.hasNonNull("response_id") ? n.get("response_id").asText() : "row-" + rows.size();
-          rows.add(new Row(line, id, n.get("prompt").asText(), n.get("response").asText()));
+          rows.add(
+              new Row(
+                  line,
+                  id,
+                  n.path("teacher").asText(""),
+                  n.get("prompt").asText(),
+                  n.get("response").asText()));
         }
       }
     }

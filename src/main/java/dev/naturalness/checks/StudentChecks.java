@@ -124,7 +124,7 @@ public final class StudentChecks {
         maxTokens,
         s.metrics(),
         s.sampleSteps(),
-        "");
+        s.sampleEstimator());
   }
 
   private static int maxTokens(Settings.Student settings, StudentManifest manifest) {

@@ -194,6 +194,7 @@ public final class Settings {
       boolean includePrompt,
       Set<Metric> metrics,
       int sampleSteps,
+      String sampleEstimator,
       double maxModelErrorShare,
       Batching batching)
       implements Serializable {}

@@ -271,6 +271,7 @@ public final class SettingsLoader {
         r.bool("scoring.window.include-prompt"),
         metrics(r),
         sampleSteps(r),
+        r.oneOf("scoring.sample-estimator", "difference", "plain"),
         share,
         new Settings.Batching(
             r.batchSize("scoring.batch.max-tokens", 2),

@@ -67,13 +67,14 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
     int rows = batch.rows();
     int length = batch.length();
     try (NDManager scope = model.getNDManager().newSubManager()) {
+      BatchArrays arrays = BatchArrays.copyIn(scope, batch);
       NDList out =
-          model.getBlock().forward(new ParameterStore(scope, false), inputs(scope, batch), false);
+          model.getBlock().forward(new ParameterStore(scope, false), inputs(arrays), false);
       NDArray logits = out.get(0);
       long vocab = checkShape(logits.getShape(), rows, length);
       int positionsTotal = rows * length;
       NDArray flat = logits.reshape(positionsTotal, vocab);
-      NDArray next = scope.create(batch.nextIds(), new Shape(positionsTotal, 1));
+      NDArray next = arrays.nextIds();
       float[] result = new float[positionsTotal];
       int chunk = (int) Math.max(1, Math.min(positionsTotal, CHUNK_BYTES / (vocab * 4)));
       for (int from = 0; from < positionsTotal; from += chunk) {
@@ -122,34 +123,51 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
    */
   public synchronized void forwardOnly(PackedBatch batch) {
     try (NDManager scope = model.getNDManager().newSubManager()) {
-      model.getBlock().forward(new ParameterStore(scope, false), inputs(scope, batch), false);
+      model
+          .getBlock()
+          .forward(
+              new ParameterStore(scope, false), inputs(BatchArrays.copyIn(scope, batch)), false);
     }
   }
 
   /**
-   * input_ids, position_ids and the mask of a batch, on the model's device: q may attend to k when
-   * k's block is q's own or the shared one q sees, and k's position is not after q's.
+   * A batch's arrays as they are copied to the model's device: [rows, length] ids, positions, block
+   * numbers (and shared blocks, null when no position sees one), and the next ids the log-probs are
+   * gathered at. Only these cross from the host; the [rows, 1, length, length] mask is made from
+   * them on the device.
    */
-  private static NDList inputs(NDManager scope, PackedBatch batch) {
-    Shape shape = new Shape(batch.rows(), batch.length());
-    NDArray ids = scope.create(batch.ids(), shape);
-    NDArray positions = scope.create(batch.positions(), shape);
-    NDArray blocks = scope.create(batch.blocks(), shape);
-    NDArray keyBlocks = blocks.expandDims(1);
-    NDArray visible = blocks.expandDims(2).eq(keyBlocks);
-    boolean anyShared = false;
-    for (int b : batch.sharedBlocks()) {
-      if (b >= 0) {
-        anyShared = true;
-        break;
+  public record BatchArrays(
+      NDArray ids, NDArray positions, NDArray blocks, NDArray sharedBlocks, NDArray nextIds) {
+    public static BatchArrays copyIn(NDManager scope, PackedBatch batch) {
+      Shape shape = new Shape(batch.rows(), batch.length());
+      boolean anyShared = false;
+      for (int b : batch.sharedBlocks()) {
+        if (b >= 0) {
+          anyShared = true;
+          break;
+        }
       }
+      return new BatchArrays(
+          scope.create(batch.ids(), shape),
+          scope.create(batch.positions(), shape),
+          scope.create(batch.blocks(), shape),
+          anyShared ? scope.create(batch.sharedBlocks(), shape) : null,
+          scope.create(batch.nextIds(), new Shape((long) batch.rows() * batch.length(), 1)));
     }
-    if (anyShared) {
-      NDArray shared = scope.create(batch.sharedBlocks(), shape);
-      visible = visible.logicalOr(shared.expandDims(2).eq(keyBlocks));
+  }
+
+  /**
+   * input_ids, position_ids and the mask, made on the model's device: q may attend to k when k's
+   * block is q's own or the shared one q sees, and k's position is not after q's.
+   */
+  private static NDList inputs(BatchArrays a) {
+    NDArray keyBlocks = a.blocks().expandDims(1);
+    NDArray visible = a.blocks().expandDims(2).eq(keyBlocks);
+    if (a.sharedBlocks() != null) {
+      visible = visible.logicalOr(a.sharedBlocks().expandDims(2).eq(keyBlocks));
     }
-    NDArray causal = positions.expandDims(2).gte(positions.expandDims(1));
-    return new NDList(ids, positions, visible.logicalAnd(causal).expandDims(1));
+    NDArray causal = a.positions().expandDims(2).gte(a.positions().expandDims(1));
+    return new NDList(a.ids(), a.positions(), visible.logicalAnd(causal).expandDims(1));
   }
 
   @Override

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param galpTokens for GALP alone; {@code lalpTokens} for LALP alone
  * @param lalpToGalp lalpTokens / galpTokens: what local windows cost against one global pass
  * @param exactTokens for every step (equals modelTokens without step sampling)
+ * @param controlTokens of modelTokens, those of GALP passes run only as the difference estimator's
+ *     control (sampled responses when GALP is not a metric)
  * @param sampledResponses responses longer than scoring.sample-steps, scored on a sample of steps
  * @param costPercentiles per-response model tokens at p50, p90, p99 and max (upper bounds of bins
  *     an eighth of a doubling wide, max exact)
@@ -22,6 +24,9 @@ import java.util.Map;
  * @param tokensPerSecond the rate the estimate assumes, and {@code rateSource} where it comes from
  *     (null when none is known)
  * @param deviceHours modelTokens / tokensPerSecond / 3600: hours on one device (null when no rate)
+ * @param expectedSamplingError with sampled steps, per teacher, the standard error sampling is
+ *     expected to add to its mean LALP, from a previous run's scores ({@code samplingSource});
+ *     empty when none is known
  */
 public record CostPlan(
     String student,
@@ -33,12 +38,15 @@ public record CostPlan(
     long lalpTokens,
     Double lalpToGalp,
     long exactTokens,
+    long controlTokens,
     long sampledResponses,
     Map<String, Long> costPercentiles,
     List<Expensive> mostExpensive,
     Double tokensPerSecond,
     String rateSource,
-    Double deviceHours)
+    Double deviceHours,
+    List<SamplingError> expectedSamplingError,
+    String samplingSource)
     implements java.io.Serializable {
 
   /** The same plan with the rate its estimate assumes (null: none known) and where it is from. */
@@ -53,12 +61,38 @@ public record CostPlan(
         lalpTokens,
         lalpToGalp,
         exactTokens,
+        controlTokens,
         sampledResponses,
         costPercentiles,
         mostExpensive,
         rate,
         source,
-        rate == null ? null : modelTokens / rate / 3600.0);
+        rate == null ? null : modelTokens / rate / 3600.0,
+        expectedSamplingError,
+        samplingSource);
+  }
+
+  /** The same plan with the sampling error expected per teacher, and where it is from. */
+  public CostPlan withSampling(List<SamplingError> expected, String source) {
+    return new CostPlan(
+        student,
+        rows,
+        scorable,
+        responseTokens,
+        modelTokens,
+        galpTokens,
+        lalpTokens,
+        lalpToGalp,
+        exactTokens,
+        controlTokens,
+        sampledResponses,
+        costPercentiles,
+        mostExpensive,
+        tokensPerSecond,
+        rateSource,
+        deviceHours,
+        expected,
+        source);
   }
 
   /** One costly response. */

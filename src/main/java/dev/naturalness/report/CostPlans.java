@@ -94,7 +94,8 @@ public final class CostPlans {
         String.format(
             Locale.ROOT,
             "plan for student %s: %,d rows (%,d reach the model), %,d response tokens; model tokens "
-                + "%,d (GALP alone %,d, LALP alone %,d, LALP/GALP %s); per response p50 %,d, p90 %,d, max %,d%s",
+                + "%,d (GALP alone %,d, LALP alone %,d, LALP/GALP %s%s); per response p50 %,d, p90"
+                + " %,d, max %,d%s",
             p.student(),
             p.rows(),
             p.scorable(),
@@ -103,6 +104,12 @@ public final class CostPlans {
             p.galpTokens(),
             p.lalpTokens(),
             p.lalpToGalp() == null ? "-" : String.format(Locale.ROOT, "%.2fx", p.lalpToGalp()),
+            p.controlTokens() > 0
+                ? String.format(
+                    Locale.ROOT,
+                    "; %,d for the difference estimator's GALP passes",
+                    p.controlTokens())
+                : "",
             p.costPercentiles().get("p50"),
             p.costPercentiles().get("p90"),
             p.costPercentiles().get("max"),
@@ -116,11 +123,19 @@ public final class CostPlans {
                     p.rateSource())));
   }
 
+  /** The expected sampling error per teacher, as the plan-only output prints it (empty: none). */
+  public static String sampling(CostPlan p) {
+    StringBuilder out = new StringBuilder();
+    formatSampling(p, out);
+    return out.toString();
+  }
+
   /** What a plan-only run prints. */
   public static String format(List<CostPlan> plans) {
     StringBuilder out = new StringBuilder();
     for (CostPlan p : plans) {
       formatTotals(p, out);
+      formatSampling(p, out);
       out.append(String.format(Locale.ROOT, "%n  most expensive:%n"));
       for (CostPlan.Expensive e : p.mostExpensive()) {
         out.append(
@@ -150,6 +165,42 @@ public final class CostPlans {
     return out.toString();
   }
 
+  /** The sampling error each teacher's mean is expected to carry, or why it is not known. */
+  private static void formatSampling(CostPlan p, StringBuilder out) {
+    if (p.samplingSource() == null) {
+      return;
+    }
+    if (p.expectedSamplingError().isEmpty()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  sampling error per teacher: unknown (%s; run once with sampled steps and plan"
+                  + " again)%n",
+              p.samplingSource()));
+      return;
+    }
+    SamplingError first = p.expectedSamplingError().get(0);
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "  expected sampling error of each teacher's mean LALP at m = %d (%s estimator; %s):%n",
+            first.sampleSteps(),
+            first.estimator(),
+            p.samplingSource()));
+    for (SamplingError e : p.expectedSamplingError()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "    %-24s %s  (%,d of %,d responses sampled)%n",
+              e.teacher(),
+              e.standardError() == null
+                  ? "unknown"
+                  : String.format(Locale.ROOT, "%.4f", e.standardError()),
+              e.sampled(),
+              e.responses()));
+    }
+  }
+
   private static void formatTotals(CostPlan p, StringBuilder out) {
     out.append(String.format(Locale.ROOT, "Plan for student %s:%n", p.student()));
     out.append(
@@ -170,9 +221,16 @@ public final class CostPlans {
             p.exactTokens() > p.modelTokens()
                 ? String.format(
                     Locale.ROOT,
-                    " (every step: %,d; %,d responses sampled)",
+                    " (every step: %,d; %,d responses sampled%s)",
                     p.exactTokens(),
-                    p.sampledResponses())
+                    p.sampledResponses(),
+                    p.controlTokens() > 0
+                        ? String.format(
+                            Locale.ROOT,
+                            "; %,d of this run's tokens are GALP passes the difference estimator"
+                                + " needs",
+                            p.controlTokens())
+                        : "")
                 : ""));
     out.append("  per response: ");
     p.costPercentiles()

@@ -20,6 +20,43 @@ import java.util.Map;
 final class RunSections {
   private RunSections() {}
 
+  /** With sampled steps: how much of each teacher's interval is sampling, not the teacher. */
+  static void samplingError(StringBuilder h, RunSummary s) {
+    if (s.samplingError() == null || s.samplingError().isEmpty()) {
+      return;
+    }
+    SamplingError first = s.samplingError().get(0);
+    h.append("<section id=\"sampling\"><h2>Sampled steps</h2><p>LALP was estimated from ")
+        .append(first.sampleSteps())
+        .append(" sampled steps of longer responses (")
+        .append(esc(first.estimator()))
+        .append(" estimator). The standard error sampling adds to each teacher's mean LALP:")
+        .append(" compare it with the gaps between teachers before trusting their order.</p>")
+        .append("<table><thead><tr><th>student</th><th>teacher</th><th>responses</th>")
+        .append("<th>sampled</th><th>standard error</th></tr></thead><tbody>");
+    int shown = 0;
+    for (SamplingError e : s.samplingError()) {
+      if (shown++ == ReportHtml.TABLE_TEACHERS) {
+        break;
+      }
+      h.append("<tr><td class=\"name\">")
+          .append(esc(e.student()))
+          .append("</td><td class=\"name\">")
+          .append(esc(e.teacher()))
+          .append("</td><td>")
+          .append(e.responses())
+          .append("</td><td>")
+          .append(e.sampled())
+          .append("</td><td>")
+          .append(
+              e.standardError() == null
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.4f", e.standardError()))
+          .append("</td></tr>");
+    }
+    h.append("</tbody></table></section>");
+  }
+
   /** The checks before selection: how many rows fail each, and the funnel to the selection. */
   static void funnel(StringBuilder h, RunSummary s) {
     if (s.funnel() == null || s.funnel().isEmpty()) {

@@ -29,6 +29,8 @@ import java.util.Map;
  *     empty for a flat corpus)
  * @param funnel per student, the rows that pass each check before selection
  * @param exports the training data written from the selection, per format
+ * @param samplingError with sampled steps, per student and teacher, the standard error sampling
+ *     adds to the teacher's mean LALP
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunSummary(
@@ -51,6 +53,7 @@ public record RunSummary(
     String input,
     List<Funnel> funnel,
     List<Export> exports,
+    List<SamplingError> samplingError,
     Map<String, Long> driverMemoryMb,
     Map<String, Long> executorMemoryMb,
     JsonNode config) {
@@ -207,6 +210,7 @@ public record RunSummary(
     private String input = "";
     private List<Funnel> funnel = List.of();
     private List<Export> exports = List.of();
+    private List<SamplingError> samplingError = List.of();
     private Map<String, Long> driverMemoryMb = Map.of();
     private Map<String, Long> executorMemoryMb = Map.of();
     private JsonNode config;
@@ -233,6 +237,7 @@ public record RunSummary(
       input = s.input;
       funnel = s.funnel;
       exports = s.exports;
+      samplingError = s.samplingError;
       driverMemoryMb = s.driverMemoryMb;
       executorMemoryMb = s.executorMemoryMb;
       config = s.config;
@@ -324,6 +329,11 @@ public record RunSummary(
       return this;
     }
 
+    public Builder samplingError(List<SamplingError> v) {
+      samplingError = v;
+      return this;
+    }
+
     public Builder exports(List<Export> v) {
       exports = v;
       return this;
@@ -361,6 +371,7 @@ public record RunSummary(
           input,
           funnel,
           exports,
+          samplingError,
           driverMemoryMb,
           executorMemoryMb,
           config);

@@ -21,6 +21,8 @@ public final class CostPlanner {
    * @param galpTokens for GALP alone (0 when GALP is off)
    * @param lalpTokens for LALP alone (0 when LALP is off)
    * @param exactTokens for the definition scoring every step (equals modelTokens without sampling)
+   * @param controlTokens of modelTokens, those of a GALP pass run only as the difference
+   *     estimator's control (GALP not a metric, the response sampled)
    */
   public record Cost(
       int responseTokens,
@@ -29,7 +31,8 @@ public final class CostPlanner {
       long modelTokens,
       long galpTokens,
       long lalpTokens,
-      long exactTokens) {}
+      long exactTokens,
+      long controlTokens) {}
 
   public CostPlanner(ScoreDefinition definition, Execution execution) {
     this.definition = definition;
@@ -52,6 +55,10 @@ public final class CostPlanner {
         definition.sampleSteps() > 0
             ? tokens(definition.withSampleSteps(0), response, responseId)
             : model;
+    long control =
+        plan.control() && !definition.computes(Metric.GALP)
+            ? model - tokens(definition.withEstimator(ScoreDefinition.PLAIN), response, responseId)
+            : 0;
     return new Cost(
         response.responseIds().length,
         response.stepCount(),
@@ -59,7 +66,8 @@ public final class CostPlanner {
         model,
         galp,
         lalp,
-        exact);
+        exact,
+        control);
   }
 
   private long tokens(ScoreDefinition d, PreparedResponse response, String responseId) {

@@ -12,6 +12,9 @@ import java.util.List;
  * @param reads per window (in the definition's order), per scored step, where its tokens sit
  * @param galp where the GALP tokens sit, or null (GALP off, or no response token fits)
  * @param truncated whether any length cut happened
+ * @param control whether the GALP pass's step means are the difference estimator's control (a
+ *     sampled response under {@code sample-estimator = difference}); the GALP pass then runs even
+ *     when GALP is not a metric
  */
 public record ResponsePlan(
     PreparedResponse response,
@@ -19,7 +22,8 @@ public record ResponsePlan(
     int[] scoredSteps,
     TokenRange[][] reads,
     TokenRange galp,
-    boolean truncated) {
+    boolean truncated,
+    boolean control) {
 
   /**
    * Positions [start, end) of sequence {@code sequence}; a position 0 token has no context and is

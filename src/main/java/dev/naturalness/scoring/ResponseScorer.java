@@ -6,7 +6,9 @@ import dev.naturalness.text.Span;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
@@ -29,6 +31,9 @@ public final class ResponseScorer {
   private long batchTokens;
   private long usefulTokens;
   private long modelNanos;
+  private long planNanos;
+  private long packNanos;
+  private long foldNanos;
   private LongConsumer afterBatch = tokens -> {};
 
   public ResponseScorer(ScoreDefinition definition, Execution execution, TokenLogProbModel model) {
@@ -57,11 +62,14 @@ public final class ResponseScorer {
    * sampling.
    */
   public List<ResponseScore> score(List<PreparedResponse> responses, List<String> responseIds) {
+    long started = System.nanoTime();
     List<ResponsePlan> plans = new ArrayList<>(responses.size());
     for (int r = 0; r < responses.size(); r++) {
       plans.add(planner.plan(responses.get(r), responseIds == null ? "" : responseIds.get(r)));
     }
-    return score(new Work(plans, definition.windows().size()));
+    Work work = new Work(plans, definition.windows().size());
+    planNanos += System.nanoTime() - started;
+    return score(work);
   }
 
   /** Forward passes run so far, batch positions they covered (with padding) and useful tokens. */
@@ -80,6 +88,18 @@ public final class ResponseScorer {
   /** Seconds spent in the model's forward passes and log-prob reads so far. */
   public double modelSeconds() {
     return modelNanos / 1e9;
+  }
+
+  /**
+   * Seconds of the host's own work so far, by part: planning each response's sequences, packing
+   * them into batches (layout and the batch arrays), and folding log-probs into step sums.
+   */
+  public Map<String, Double> hostSeconds() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("plan", planNanos / 1e9);
+    out.put("pack", packNanos / 1e9);
+    out.put("fold", foldNanos / 1e9);
+    return out;
   }
 
   private List<ResponseScore> score(Work work) {
@@ -103,8 +123,13 @@ public final class ResponseScorer {
     }
     Packer.Tokens tokens =
         (local, from, to, dst, at) -> work.copy(subset.get(local), from, to, dst, at);
-    for (Packer.Layout layout : packer.layout(specs)) {
+    long packing = System.nanoTime();
+    List<Packer.Layout> layouts = packer.layout(specs);
+    packNanos += System.nanoTime() - packing;
+    for (Packer.Layout layout : layouts) {
+      packing = System.nanoTime();
       PackedBatch batch = Packer.build(layout, tokens);
+      packNanos += System.nanoTime() - packing;
       String failure = null;
       float[] out = null;
       long started = System.nanoTime();
@@ -123,7 +148,9 @@ public final class ResponseScorer {
             "model failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
       }
       if (failure == null) {
+        long folding = System.nanoTime();
         work.fold(batch, out, subset);
+        foldNanos += System.nanoTime() - folding;
       } else if (batch.placements().length == 1) {
         work.fail(subset.get(batch.placements()[0].sequence()), failure);
       } else {
@@ -177,7 +204,7 @@ public final class ResponseScorer {
       this.sums = new Sums[plans.size()];
       for (int r = 0; r < plans.size(); r++) {
         ResponsePlan plan = plans.get(r);
-        sums[r] = new Sums(windows, plan.scoredSteps().length);
+        sums[r] = new Sums(windows, plan);
         int first = sequences.size();
         for (int s = 0; s < plan.sequences().size(); s++) {
           SequenceView v = plan.sequences().get(s);
@@ -241,20 +268,34 @@ public final class ResponseScorer {
     final int[][] countWithoutFirst;
     double galpSum;
     int galpCount;
+    // Per step of the response, its tokens' log-probs in the GALP sequence (the control).
+    final int[] stepBounds;
+    final double[] galpStepSum;
+    final int[] galpStepCount;
     long modelTokens;
     String error;
 
-    Sums(int windows, int steps) {
+    Sums(int windows, ResponsePlan plan) {
+      int steps = plan.scoredSteps().length;
       sum = new double[windows][steps];
       count = new int[windows][steps];
       sumWithoutFirst = new double[windows][steps];
       countWithoutFirst = new int[windows][steps];
+      int all = plan.response().stepCount();
+      stepBounds = plan.control() ? plan.response().stepBounds() : null;
+      galpStepSum = plan.control() ? new double[all] : null;
+      galpStepCount = plan.control() ? new int[all] : null;
     }
 
     void add(Read read, int t, float logProb) {
       if (read.window() < 0) {
         galpSum += logProb;
         galpCount++;
+        if (stepBounds != null) {
+          int k = stepOf(stepBounds, t - read.start());
+          galpStepSum[k] += logProb;
+          galpStepCount[k]++;
+        }
         return;
       }
       sum[read.window()][read.step()] += logProb;
@@ -263,6 +304,17 @@ public final class ResponseScorer {
         sumWithoutFirst[read.window()][read.step()] += logProb;
         countWithoutFirst[read.window()][read.step()]++;
       }
+    }
+
+    /** The step whose token range [bounds[k], bounds[k+1]) holds response token {@code token}. */
+    static int stepOf(int[] bounds, int token) {
+      int at = Arrays.binarySearch(bounds, token);
+      int k = at >= 0 ? at : -at - 2;
+      // Equal bounds (a step without tokens) share a position: take the last step starting there.
+      while (k + 1 < bounds.length - 1 && bounds[k + 1] == token) {
+        k++;
+      }
+      return k;
     }
 
     ResponseScore assemble(ResponsePlan plan, ScoreDefinition definition) {
@@ -282,7 +334,7 @@ public final class ResponseScorer {
         windows.add(window(w, plan, definition));
       }
       return new ResponseScore(
-          galpCount > 0 ? galpSum / galpCount : null,
+          definition.computes(Metric.GALP) && galpCount > 0 ? galpSum / galpCount : null,
           windows,
           plan.responseTokens(),
           r.stepCount(),
@@ -327,18 +379,84 @@ public final class ResponseScorer {
           keptSteps++;
         }
       }
+      Double lalp = scored > 0 ? total / scored : null;
       Double standardError =
           definition.sampleSteps() > 0
               ? standardError(values, scored, r.stepCount(), plan.exact())
               : null;
+      double[] difference = plan.control() && scored > 0 ? difference(w, plan, values) : null;
+      if (difference != null) {
+        lalp = difference[0];
+        standardError = difference[1];
+      }
       return new ResponseScore.WindowScore(
-          scored > 0 ? total / scored : null,
+          lalp,
           dropFirstSteps > 0 ? dropFirst / dropFirstSteps : null,
           standardError,
           Arrays.copyOf(stepScores, scored),
           Arrays.copyOf(spans, scored),
           repeated,
           repeats != null && keptSteps > 0 ? kept / keptSteps : null);
+    }
+
+    /**
+     * The difference estimate of window w's LALP and its standard error: the mean of every step's
+     * control plus the sampled steps' mean of (step score - control); null without a control.
+     */
+    private double[] difference(int w, ResponsePlan plan, double[] values) {
+      double[] control = control();
+      if (control == null) {
+        return null;
+      }
+      int scored = 0;
+      double[] differences = new double[values.length];
+      double meanDifference = 0;
+      for (int j = 0; j < plan.scoredSteps().length; j++) {
+        if (count[w][j] > 0) {
+          differences[scored] = values[scored] - control[plan.scoredSteps()[j]];
+          meanDifference += differences[scored];
+          scored++;
+        }
+      }
+      return new double[] {
+        mean(control) + meanDifference / scored,
+        standardError(differences, scored, plan.response().stepCount(), false)
+      };
+    }
+
+    /**
+     * Each step's mean log-prob in the GALP sequence; a step GALP did not see (cut by max tokens)
+     * takes the mean of those it saw, so its part of the estimate is the plain sampled mean's. Null
+     * when GALP saw no step: the plain estimator then stands.
+     */
+    private double[] control() {
+      double[] g = new double[galpStepSum.length];
+      double seen = 0;
+      int seenSteps = 0;
+      for (int k = 0; k < g.length; k++) {
+        if (galpStepCount[k] > 0) {
+          g[k] = galpStepSum[k] / galpStepCount[k];
+          seen += g[k];
+          seenSteps++;
+        }
+      }
+      if (seenSteps == 0) {
+        return null;
+      }
+      for (int k = 0; k < g.length; k++) {
+        if (galpStepCount[k] == 0) {
+          g[k] = seen / seenSteps;
+        }
+      }
+      return g;
+    }
+
+    private static double mean(double[] values) {
+      double total = 0;
+      for (double v : values) {
+        total += v;
+      }
+      return total / values.length;
     }
 
     /**

@@ -76,6 +76,18 @@ public record ScoreDefinition(
         "");
   }
 
+  public static final String DIFFERENCE = "difference";
+  public static final String PLAIN = "plain";
+
+  /**
+   * Whether a sampled response's LALP is the difference estimator: the mean of every step's
+   * GALP-context mean plus the sampled steps' mean of (LALP step score - that step's GALP-context
+   * mean). Its GALP pass then runs even when GALP is not a metric.
+   */
+  public boolean differenceEstimator() {
+    return sampleSteps > 0 && computes(Metric.LALP) && estimator.equals(DIFFERENCE);
+  }
+
   /** The ranking window: the first. */
   public WindowRule window() {
     return windows.get(0);
@@ -160,7 +172,8 @@ public record ScoreDefinition(
     if (!student.chatTemplate().isEmpty()) {
       parts.add("chat-template=" + student.chatTemplate());
     }
-    if (!estimator.isEmpty()) {
+    if (!estimator.isEmpty() && !estimator.equals(PLAIN)) {
+      // Plain is what sampling meant before there was a choice: its scores keep their hashes.
       parts.add("sample-estimator=" + estimator);
     }
     return String.join("\n", parts);

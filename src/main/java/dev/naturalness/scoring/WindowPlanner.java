@@ -46,17 +46,12 @@ public final class WindowPlanner {
     List<SequenceView> sequences = new ArrayList<>();
     boolean truncated = false;
 
-    ResponsePlan.TokenRange galp = null;
     int prefix = response.prefixIds().length;
-    int tokens = response.responseIds().length;
-    if (definition.computes(Metric.GALP) && tokens > 0 && prefix < max) {
-      int fit = Math.min(tokens, max - prefix);
-      truncated |= fit < tokens;
-      sequences.add(new SequenceView(true, 0, prefix, 0, fit, prefix));
-      galp = new ResponsePlan.TokenRange(0, prefix, prefix + fit);
-    } else if (definition.computes(Metric.GALP) && tokens > 0) {
-      truncated = true; // the prompt alone fills the model: no response token fits
-    }
+    boolean control = definition.differenceEstimator() && scoredSteps.length < response.stepCount();
+    ResponsePlan.TokenRange galp =
+        definition.computes(Metric.GALP) || control ? galp(response, sequences) : null;
+    // A GALP sequence run only for the control cuts no reported score.
+    truncated |= definition.computes(Metric.GALP) && galpCut(response, galp);
 
     List<WindowRule> rules = definition.windows();
     Window[][] windows = new Window[rules.size()][scoredSteps.length];
@@ -96,7 +91,27 @@ public final class WindowPlanner {
         reads[w][j] = new ResponsePlan.TokenRange(sequence, start, start + window.stepTokens);
       }
     }
-    return new ResponsePlan(response, sequences, scoredSteps, reads, galp, truncated);
+    return new ResponsePlan(
+        response, sequences, scoredSteps, reads, galp, truncated, control && galp != null);
+  }
+
+  /** The GALP sequence, added first; null when no response token fits after the prompt. */
+  private ResponsePlan.TokenRange galp(PreparedResponse response, List<SequenceView> sequences) {
+    int prefix = response.prefixIds().length;
+    int tokens = response.responseIds().length;
+    int max = definition.maxTokens();
+    if (tokens == 0 || prefix >= max) {
+      return null;
+    }
+    int fit = Math.min(tokens, max - prefix);
+    sequences.add(new SequenceView(true, 0, prefix, 0, fit, prefix));
+    return new ResponsePlan.TokenRange(0, prefix, prefix + fit);
+  }
+
+  /** Whether GALP lost response tokens to max tokens (all of them when the prompt fills it). */
+  private static boolean galpCut(PreparedResponse response, ResponsePlan.TokenRange galp) {
+    int tokens = response.responseIds().length;
+    return tokens > 0 && (galp == null || galp.end() - galp.start() < tokens);
   }
 
   private SequenceView view(Window w, int[] bounds, int contextLength, int prefix) {

@@ -20,6 +20,7 @@ import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.CostPlans;
 import dev.naturalness.report.RunSummaries;
 import dev.naturalness.report.RunSummary;
+import dev.naturalness.report.SamplingError;
 import dev.naturalness.report.ScoreTotals;
 import dev.naturalness.scoring.WindowRule;
 import java.io.IOException;
@@ -126,7 +127,10 @@ public final class Pipeline {
             "count",
             () ->
                 summarize(
-                    corpus, scored, costs, totals, selection, teachers, since, funnel, exports));
+                        corpus, scored, costs, totals, selection, teachers, since, funnel, exports)
+                    .toBuilder()
+                    .samplingError(samplingErrors(scored.scores()))
+                    .build());
     stages.run("report", () -> report(corpus, scored, selection, teachers, summary));
     updateCache(scored);
     RunSummary finished =
@@ -175,6 +179,15 @@ public final class Pipeline {
             settings.resolvedJson()));
   }
 
+  /** With sampled steps, the standard error sampling adds to each teacher's mean LALP. */
+  private List<SamplingError> samplingErrors(Dataset<Row> scores) {
+    Settings.Scoring s = settings.scoring();
+    if (s.sampleSteps() == 0 || !s.metrics().contains(Metric.LALP)) {
+      return List.of();
+    }
+    return SamplingErrors.at(scores, s.sampleSteps(), s.sampleEstimator());
+  }
+
   /** A SQL setting for this run (S3A's committers for an s3a:// output), or its removal (null). */
   private void set(String key, String value) {
     if (value == null) {
@@ -217,14 +230,45 @@ public final class Pipeline {
     ScoreStage.Task task = ScoreStage.Task.of(settings, student.spec());
     Dataset<Row> rows = stages.run("reuse cached", () -> withCachedParts(corpus.canonical(), task));
     PlanStage.Planned plan = stages.run("plan", () -> PlanStage.plan(rows, task));
-    CostPlan cost =
+    CostPlan rated =
         CostPlans.withRate(
             plan.totals().report(student.spec().name(), null, null),
             settings,
             student.manifest().modelSha256(),
             hadoop);
+    CostPlan cost =
+        task.student().definition().sampleSteps() > 0
+            ? stages.run("plan", () -> withExpectedSampling(rated, task))
+            : rated;
     CostPlans.log(cost);
+    if (!CostPlans.sampling(cost).isEmpty()) {
+      LOG.info(
+          "plan for student {}:\n{}", cost.student(), CostPlans.sampling(cost).stripTrailing());
+    }
     return new Planned(student, task, rows, plan, cost);
+  }
+
+  /**
+   * The plan with each teacher's expected sampling error at this run's m, scaled from the previous
+   * run (plan.previous-summary's, else output.path's).
+   */
+  private CostPlan withExpectedSampling(CostPlan cost, ScoreStage.Task task) {
+    String previous =
+        settings.plan().previousSummary().isEmpty()
+            ? settings.output().path()
+            : new org.apache.hadoop.fs.Path(settings.plan().previousSummary())
+                .getParent()
+                .toString();
+    SamplingErrors.Expected expected =
+        SamplingErrors.fromPreviousRun(
+            spark,
+            previous,
+            task.student().definition().sampleSteps(),
+            task.student().definition().estimator(),
+            hadoop);
+    return cost.withSampling(
+        expected.errors().stream().filter(e -> e.student().equals(cost.student())).toList(),
+        expected.source());
   }
 
   private Dataset<Row> withCachedParts(Dataset<Row> canonical, ScoreStage.Task task)

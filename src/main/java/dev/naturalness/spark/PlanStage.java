@@ -68,6 +68,7 @@ public final class PlanStage {
     long galpTokens;
     long lalpTokens;
     long exactTokens;
+    long controlTokens;
     long sampled;
     long weight;
     long maxCost;
@@ -90,6 +91,7 @@ public final class PlanStage {
       galpTokens += c.galpTokens();
       lalpTokens += c.lalpTokens();
       exactTokens += c.exactTokens();
+      controlTokens += c.controlTokens();
       sampled += c.stepsScored() < c.steps() ? 1 : 0;
       maxCost = Math.max(maxCost, c.modelTokens());
       histogram[bin(c.modelTokens())]++;
@@ -119,6 +121,7 @@ public final class PlanStage {
       galpTokens += o.galpTokens;
       lalpTokens += o.lalpTokens;
       exactTokens += o.exactTokens;
+      controlTokens += o.controlTokens;
       sampled += o.sampled;
       weight += o.weight;
       maxCost = Math.max(maxCost, o.maxCost);
@@ -158,12 +161,15 @@ public final class PlanStage {
           lalpTokens,
           galpTokens > 0 && lalpTokens > 0 ? (double) lalpTokens / galpTokens : null,
           exactTokens,
+          controlTokens,
           sampled,
           percentiles,
           sorted,
           tokensPerSecond,
           rateSource,
-          tokensPerSecond == null ? null : modelTokens / tokensPerSecond / 3600.0);
+          tokensPerSecond == null ? null : modelTokens / tokensPerSecond / 3600.0,
+          List.of(),
+          null);
     }
 
     /** The upper bound of the bin that holds the q-th quantile of per-response cost. */

@@ -12,6 +12,9 @@ public final class ResponsePreparer {
   private final TextTokenizer tokenizer;
   private final long bosId;
   private final List<IntUnaryOperator> repeatWindows;
+  private long segmentNanos;
+  private long tokenizeNanos;
+  private long alignNanos;
 
   /**
    * @param repeatWindows the windows whose repetition is looked for (each gives w_i of step i,
@@ -46,10 +49,13 @@ public final class ResponsePreparer {
    */
   public PreparedResponse prepare(
       String prompt, List<Turn> turns, String response, StepInput given) {
+    long started = System.nanoTime();
     List<Span> spans = steps.steps(response, given);
+    long segmented = System.nanoTime();
     String rendered = turns == null ? template.render(prompt) : template.render(turns);
     long[] prefix = tokenizer.encode(rendered, true).ids();
     TokenizedText responseTokens = tokenizer.encode(response, false);
+    long tokenized = System.nanoTime();
     AlignedSteps aligned = StepAlignment.align(responseTokens, spans);
     boolean[][] repeated = null;
     if (!repeatWindows.isEmpty()) {
@@ -58,6 +64,21 @@ public final class ResponsePreparer {
         repeated[w] = RepeatedSteps.flags(response, aligned.spans(), repeatWindows.get(w));
       }
     }
+    segmentNanos += segmented - started;
+    tokenizeNanos += tokenized - segmented;
+    alignNanos += System.nanoTime() - tokenized;
     return new PreparedResponse(prefix, responseTokens.ids(), aligned, bosId, repeated);
+  }
+
+  /**
+   * Seconds spent so far cutting steps, tokenizing (prompt and response), and aligning steps to
+   * tokens (with the repetition flags).
+   */
+  public java.util.Map<String, Double> seconds() {
+    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+    out.put("segment", segmentNanos / 1e9);
+    out.put("tokenize", tokenizeNanos / 1e9);
+    out.put("align", alignNanos / 1e9);
+    return out;
   }
 }

@@ -93,7 +93,7 @@ class ThroughputBenchmarkTest {
             "--runs",
             "1",
             "--legs",
-            "a,b,c,e,s",
+            "a,b,c,e,s,h",
             "--window",
             "fraction=0.25,steps=4",
             "--sample-steps",
@@ -116,7 +116,11 @@ class ThroughputBenchmarkTest {
           "(b) cross-block share of attention work",
           "(c) naive, batches of 8, corpus order",
           "(c) naive, batches of 8, sorted by length",
-          "(s) sampled m=2",
+          "(s) sampled m=2, plain",
+          "(s) sampled m=2, difference",
+          "median per-response SE, difference / plain",
+          "(h) host side, stand-in device",
+          "share: copy-in",
           "bare forward on (b)'s batches / (a)"
         }) {
       assertEquals(

@@ -276,6 +276,10 @@ public final class ThroughputBenchmark {
       throws IOException {
     Figures f = new Figures();
     String legs = args.legs();
+    if (legs.equals("h")) {
+      hostSide(f, definition, execution, preparer, corpus);
+      return f;
+    }
     // (b) the scorer, as a scoring task runs it: longest responses first, in groups of 64.
     long t = System.nanoTime();
     List<PreparedResponse> prepared = prepare(preparer, corpus);
@@ -783,6 +787,15 @@ public final class ThroughputBenchmark {
 
   private static void print(String window, Args args, List<Figures> runs) {
     Figures f0 = runs.get(0);
+    String legs = args.legs();
+    if (legs.equals("h")) {
+      System.out.printf(Locale.ROOT, "%nwindow %s: the host side alone%n", window);
+      System.out.println(
+          "                                                min      median         max");
+      printHostSide(runs);
+      System.out.println();
+      return;
+    }
     System.out.printf(
         Locale.ROOT,
         "%nwindow %s: the scorer computes %,.0f tokens (each prompt once per packed unit); its "
@@ -792,7 +805,6 @@ public final class ThroughputBenchmark {
         f0.get("b.cells"));
     System.out.println(
         "                                                min      median         max");
-    String legs = args.legs();
     if (legs.contains("a")) {
       line(
           "(a) bare forward, full rows (tokens/s)",
@@ -866,18 +878,7 @@ public final class ThroughputBenchmark {
       }
     }
     if (legs.contains("h")) {
-      line(
-          "(h) host side, stand-in device (useful tokens/s)",
-          runs,
-          f -> f.get("h.useful") / f.get("h.seconds"));
-      for (String part : HOST_PARTS) {
-        line("    share: " + part, runs, f -> f.get("h." + part) / f.get("h.seconds"));
-      }
-      line(
-          "    share: the rest (groups, sums, calls)",
-          runs,
-          f ->
-              1 - HOST_PARTS.stream().mapToDouble(p -> f.get("h." + p)).sum() / f.get("h.seconds"));
+      printHostSide(runs);
     }
     if (legs.contains("d")) {
       line("(d) job wall (seconds)", runs, f -> f.get("d.wall"));
@@ -886,6 +887,20 @@ public final class ThroughputBenchmark {
       line("    job wall / scoring stage", runs, f -> f.get("d.wall") / f.get("d.score"));
     }
     System.out.println();
+  }
+
+  private static void printHostSide(List<Figures> runs) {
+    line(
+        "(h) host side, stand-in device (useful tokens/s)",
+        runs,
+        f -> f.get("h.useful") / f.get("h.seconds"));
+    for (String part : HOST_PARTS) {
+      line("    share: " + part, runs, f -> f.get("h." + part) / f.get("h.seconds"));
+    }
+    line(
+        "    share: the rest (groups, sums, calls)",
+        runs,
+        f -> 1 - HOST_PARTS.stream().mapToDouble(p -> f.get("h." + p)).sum() / f.get("h.seconds"));
   }
 
   private static void line(String label, List<Figures> runs, ToDoubleFunction<Figures> value) {

@@ -48,4 +48,15 @@ public final class BatchBudget {
     tokens -= tokens % rowTokens;
     return (int) Math.max(rowTokens, tokens);
   }
+
+  /**
+   * The auto budget for a loaded student: on a GPU what its free memory after loading holds, on the
+   * CPU {@link #CPU_TOKENS}.
+   */
+  public static int auto(Student student, int rowTokens) {
+    long free = student.runtime().gpuFreeBytes();
+    return free > 0
+        ? forGpu(free, student.manifest().vocabSize(), student.manifest().dtype(), rowTokens)
+        : CPU_TOKENS;
+  }
 }

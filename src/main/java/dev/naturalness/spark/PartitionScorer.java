@@ -17,6 +17,7 @@ import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCache;
 import dev.naturalness.model.StudentFiles;
 import dev.naturalness.scoring.Execution;
+import dev.naturalness.scoring.PrepareAhead;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
 import dev.naturalness.scoring.ScoreDefinition;
@@ -88,16 +89,26 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     all.sort(Comparator.comparingLong(rows::estimate).reversed());
     int group = task.batching().responsesPerGroup();
     GroupScorer scorer = new GroupScorer(context);
+    List<List<Row>> slices = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += group) {
+      slices.add(all.subList(from, Math.min(all.size(), from + group)));
+    }
+    // The next group is tokenized and planned while this one is on the device.
+    PrepareAhead<List<Row>, PreparedGroup> groups =
+        new PrepareAhead<>(
+            slices.iterator(),
+            scorer::prepare,
+            "naturalness-prepare-" + (context == null ? "local" : context.partitionId()));
+    if (context != null) {
+      context.addTaskCompletionListener((TaskCompletionListener) c -> groups.close());
+    }
     return new Iterator<>() {
-      private int next;
       private Iterator<Row> current = List.<Row>of().iterator();
 
       @Override
       public boolean hasNext() {
-        while (!current.hasNext() && next < all.size()) {
-          List<Row> slice = all.subList(next, Math.min(all.size(), next + group));
-          next += slice.size();
-          current = scorer.score(slice).iterator();
+        while (!current.hasNext() && groups.hasNext()) {
+          current = scorer.finish(groups.next()).iterator();
         }
         return current.hasNext();
       }
@@ -111,6 +122,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       }
     };
   }
+
+  /**
+   * A group with its rows read, checked and tokenized: the rows already decided (problems, cached
+   * scores) and those left to score, by what they lack.
+   */
+  private record PreparedGroup(int size, List<Row> decided, Map<String, List<Pending>> byMissing) {}
 
   /** A row ready to score: what it lacks, and what is stored. */
   private record Pending(
@@ -138,7 +155,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
       this.context = context;
     }
 
-    List<Row> score(List<Row> group) {
+    PreparedGroup prepare(List<Row> group) {
       List<Row> out = new ArrayList<>(group.size());
       Map<String, List<Pending>> byMissing = new LinkedHashMap<>();
       for (Row r : group) {
@@ -173,7 +190,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                   r));
         }
       }
-      for (List<Pending> pending : byMissing.values()) {
+      return new PreparedGroup(group.size(), out, byMissing);
+    }
+
+    List<Row> finish(PreparedGroup group) {
+      List<Row> out = group.decided();
+      for (List<Pending> pending : group.byMissing().values()) {
         ScoreDefinition missing = pending.get(0).missing();
         List<PreparedResponse> prepared = pending.stream().map(Pending::prepared).toList();
         List<String> ids = pending.stream().map(p -> p.corpus().responseId()).toList();
@@ -364,15 +386,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     int batch;
     if (scoring.batch() instanceof Settings.BatchSize.Fixed fixed) {
       batch = fixed.tokens();
-    } else if (student.runtime().gpuFreeBytes() > 0) {
-      batch =
-          BatchBudget.forGpu(
-              student.runtime().gpuFreeBytes(),
-              student.manifest().vocabSize(),
-              student.manifest().dtype(),
-              scoring.rowTokens());
     } else {
-      batch = BatchBudget.CPU_TOKENS;
+      batch = BatchBudget.auto(student, scoring.rowTokens());
     }
     return new Execution(batch, scoring.rowTokens(), scoring.pack(), true);
   }

@@ -84,6 +84,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("scoring.windows", "[\"steps=2\", \"fraction=0.25\"]");
     a.put("scoring.metrics", "[galp]");
     a.put("scoring.sample-steps", "2");
+    a.put("scoring.sample-estimator", "plain");
     a.put("scoring.max-model-error-share", "0.5");
     a.put("scoring.batch.max-tokens", "700");
     a.put("scoring.batch.row-tokens", "128");

@@ -110,6 +110,28 @@ def read_env(path):
     return env
 
 
+def cuda_runtime_dir(out):
+    """A directory with libcudart.so linked to the CUDA runtime torch uses: DJL asks it for the GPU's
+    memory by that unversioned name, which a pip-installed CUDA runtime does not have (without it
+    the scorer asks nvidia-smi, slower)."""
+    import torch
+    lib = os.path.join(os.path.dirname(torch.__file__), "lib", "libtorch_cuda.so")
+    if not os.path.exists(lib):
+        return None
+    for line in subprocess.run(["ldd", lib], capture_output=True, text=True).stdout.splitlines():
+        if "libcudart.so" in line and "=>" in line:
+            path = line.split("=>")[1].split("(")[0].strip()
+            if os.path.exists(path):
+                directory = os.path.join(out, "cudart")
+                os.makedirs(directory, exist_ok=True)
+                link = os.path.join(directory, "libcudart.so")
+                if os.path.lexists(link):
+                    os.remove(link)
+                os.symlink(path, link)
+                return directory
+    return None
+
+
 def classpath():
     jars = sorted(glob.glob(os.path.join(ROOT, "lib", "*.jar")))
     extra = os.environ.get("NATURALNESS_GPU_CHECK_CLASSPATH", "")
@@ -331,6 +353,9 @@ def main():
     env = {**os.environ, **env}
     if a.libtorch == "node":
         env.update(build_jni(os.path.abspath(a.work or out)))
+    cudart = None if a.cpu else cuda_runtime_dir(out)
+    if cudart:
+        env["LD_LIBRARY_PATH"] = cudart + (os.pathsep + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
     corpus = os.path.join(out, "corpus.jsonl")
     run([sys.executable, os.path.join(HERE, "make_long_corpus.py"), corpus])
     result = {"device": a.device_name, "torch": torch.__version__, "libtorch": a.libtorch,

@@ -1,13 +1,13 @@
 package dev.naturalness.bench;
 
 import ai.djl.Device;
-import ai.djl.util.cuda.CudaUtils;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.naturalness.data.StepInput;
 import dev.naturalness.model.BatchBudget;
+import dev.naturalness.model.GpuMemory;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCache;
 import dev.naturalness.scoring.Execution;
@@ -390,8 +390,9 @@ public final class GpuCheck {
   }
 
   /**
-   * The device's memory in use, sampled every 20 ms while open (libtorch's allocator holds what it
-   * has reserved, so this is what the process keeps, not only live tensors).
+   * The device's memory in use, sampled every 20 ms while open (a sample through nvidia-smi takes
+   * longer) (libtorch's allocator holds what it has reserved, so this is what the process keeps,
+   * not only live tensors).
    */
   private static final class MemoryWatch implements AutoCloseable {
     private final Device device;
@@ -410,7 +411,7 @@ public final class GpuCheck {
 
     private void watch() {
       while (open) {
-        peak.accumulateAndGet(CudaUtils.getGpuMemory(device).getUsed(), Math::max);
+        peak.accumulateAndGet(GpuMemory.of(device).usedBytes(), Math::max);
         try {
           Thread.sleep(20);
         } catch (InterruptedException e) {
@@ -428,7 +429,7 @@ public final class GpuCheck {
     public void close() {
       open = false;
       if (device.isGpu()) {
-        peak.accumulateAndGet(CudaUtils.getGpuMemory(device).getUsed(), Math::max);
+        peak.accumulateAndGet(GpuMemory.of(device).usedBytes(), Math::max);
       }
     }
   }

@@ -5,7 +5,6 @@ import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.cuda.CudaUtils;
-import java.lang.management.MemoryUsage;
 import java.util.Locale;
 
 /**
@@ -36,9 +35,9 @@ public record StudentRuntime(
     long total = 0;
     long free = 0;
     if (device.isGpu()) {
-      MemoryUsage memory = CudaUtils.getGpuMemory(device);
-      total = memory.getMax();
-      free = Math.max(0, memory.getMax() - memory.getUsed());
+      GpuMemory memory = GpuMemory.of(device);
+      total = memory.totalBytes();
+      free = memory.freeBytes();
     }
     String path;
     try {

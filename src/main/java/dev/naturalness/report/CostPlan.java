@@ -51,6 +51,26 @@ public record CostPlan(
 
   /** The same plan with the rate its estimate assumes (null: none known) and where it is from. */
   public CostPlan withRate(Double rate, String source) {
+    return with(
+        rate,
+        source,
+        rate == null ? null : modelTokens / rate / 3600.0,
+        expectedSamplingError,
+        samplingSource);
+  }
+
+  /** The same plan with the sampling error expected per teacher, and where it is from. */
+  public CostPlan withSampling(List<SamplingError> expected, String source) {
+    return with(tokensPerSecond, rateSource, deviceHours, expected, source);
+  }
+
+  /** The same counts with other estimates. */
+  private CostPlan with(
+      Double rate,
+      String source,
+      Double hours,
+      List<SamplingError> expected,
+      String expectedSource) {
     return new CostPlan(
         student,
         rows,
@@ -67,32 +87,9 @@ public record CostPlan(
         mostExpensive,
         rate,
         source,
-        rate == null ? null : modelTokens / rate / 3600.0,
-        expectedSamplingError,
-        samplingSource);
-  }
-
-  /** The same plan with the sampling error expected per teacher, and where it is from. */
-  public CostPlan withSampling(List<SamplingError> expected, String source) {
-    return new CostPlan(
-        student,
-        rows,
-        scorable,
-        responseTokens,
-        modelTokens,
-        galpTokens,
-        lalpTokens,
-        lalpToGalp,
-        exactTokens,
-        controlTokens,
-        sampledResponses,
-        costPercentiles,
-        mostExpensive,
-        tokensPerSecond,
-        rateSource,
-        deviceHours,
+        hours,
         expected,
-        source);
+        expectedSource);
   }
 
   /** One costly response. */

@@ -93,7 +93,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     for (int from = 0; from < all.size(); from += group) {
       slices.add(all.subList(from, Math.min(all.size(), from + group)));
     }
-    // The next group is tokenized and planned while this one is on the device.
+    // The next group is read, checked and tokenized while this one is on the device.
     PrepareAhead<List<Row>, PreparedGroup> groups =
         new PrepareAhead<>(
             slices.iterator(),

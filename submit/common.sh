@@ -92,24 +92,61 @@ parse_submit_args() {
   done
 }
 
-# An S3 key given as --set s3.access-key=... or s3.secret-key=... goes to the job through the
-# environment (NATURALNESS_S3_ACCESS_KEY, NATURALNESS_S3_SECRET_KEY), never on the JVM's command
-# line where any user of the machine can read it. Returns 0 when $1 was such a key.
+# An S3 key given as --set s3.access-key=... or s3.secret-key=... (spaces around = allowed, as the
+# job allows them; a value in double quotes is a HOCON string) goes to the job through the
+# environment (NATURALNESS_S3_ACCESS_KEY, NATURALNESS_S3_SECRET_KEY), never on the JVM's command line
+# where any user of the machine can read it. Returns 0 when $1 was such a key.
 take_secret() {
-  case "$1" in
-    s3.access-key=*|naturalness.s3.access-key=*) export NATURALNESS_S3_ACCESS_KEY="${1#*=}" ;;
-    s3.secret-key=*|naturalness.s3.secret-key=*) export NATURALNESS_S3_SECRET_KEY="${1#*=}" ;;
+  local key value
+  case "$1" in *=*) ;; *) return 1 ;; esac
+  key="${1%%=*}"
+  value="${1#*=}"
+  key="${key#"${key%%[![:space:]]*}"}"
+  key="${key%"${key##*[![:space:]]}"}"
+  key="${key#naturalness.}"
+  case "$key" in
+    s3.access-key|s3.secret-key) ;;
     *) return 1 ;;
   esac
+  value="${value#"${value%%[![:space:]]*}"}"
+  value="${value%"${value##*[![:space:]]}"}"
+  local variable=NATURALNESS_S3_ACCESS_KEY
+  [ "$key" = s3.secret-key ] && variable=NATURALNESS_S3_SECRET_KEY
+  if [[ "$value" == \"*\" && ${#value} -ge 2 ]]; then
+    value="${value:1:${#value}-2}"
+    if [[ "$value" == *\\* || "$value" == *\"* ]]; then
+      echo "naturalness: --set $key: a quoted key with escapes cannot be passed on safely; set $variable in the environment instead" >&2
+      exit 2
+    fi
+  fi
+  export "$variable=$value"
 }
 
-# With --dry-run prints the command and exits; otherwise becomes it.
+# With --dry-run prints the command, then what the job reads from each --set (JOB_ARGS: the job's
+# own arguments), and exits; otherwise becomes the command.
 run_or_print() {
   if $dry_run; then
     print_command "$@"
+    print_job_settings "${JOB_ARGS[@]+"${JOB_ARGS[@]}"}"
     exit 0
   fi
   exec "$@"
+}
+
+# Prints, as comment lines, each key the job's arguments set and the value the job reads (HOCON:
+# quoted strings with their escapes; secrets as ***), when the jar is built here.
+print_job_settings() {
+  local cp="${NATURALNESS_CLASSPATH:-}"
+  if [ -z "$cp" ]; then
+    if [ ! -f "$APP_JAR" ] || [ ! -f "$CLASSPATH_FILE" ]; then
+      echo "# (build the jar to see the values the job reads from --set)"
+      return 0
+    fi
+    cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
+  fi
+  # shellcheck disable=SC2086
+  java $SPARK_JAVA_OPTS -cp "$cp" dev.naturalness.NaturalnessJob --print-settings "$@" 2>&1 \
+    | sed 's/^/# /' || true
 }
 
 # Prints a command as a shell would read it back, every secret shown as ***: the S3 keys the job
@@ -119,7 +156,7 @@ print_command() {
   [ -n "${NATURALNESS_S3_ACCESS_KEY:-}" ] && printf 'NATURALNESS_S3_ACCESS_KEY=*** '
   [ -n "${NATURALNESS_S3_SECRET_KEY:-}" ] && printf 'NATURALNESS_S3_SECRET_KEY=*** '
   for a in "$@"; do
-    if [[ "$a" =~ ^([^=]*([Aa]ccess[-._]?[Kk]ey|[Ss]ecret[-._]?[Kk]ey|[Ss]ession[-._]?[Tt]oken|[Pp]assword))= ]]; then
+    if [[ "$a" =~ ^([^=]*([Aa]ccess[-._]?[Kk]ey|[Ss]ecret[-._]?[Kk]ey|[Ss]ession[-._]?[Tt]oken|[Pp]assword)[[:space:]]*)= ]]; then
       a="${BASH_REMATCH[1]}=***"
     fi
     printf '%q ' "$a"

@@ -24,5 +24,6 @@ cmd=("${SUBMIT[@]}"
   --conf spark.ui.showConsoleProgress=false
   --conf spark.driver.host=127.0.0.1
   "$PRIMARY" --config "$ROOT/conf/local.conf" "${args[@]}")
+JOB_ARGS=(--config "$ROOT/conf/local.conf" "${args[@]+"${args[@]}"}")
 
 run_or_print "${cmd[@]}"

@@ -49,5 +49,6 @@ case "$master" in
     ;;
 esac
 cmd+=("$PRIMARY" --config "$ROOT/conf/cluster-gpu.conf" "${args[@]}")
+JOB_ARGS=(--config "$ROOT/conf/cluster-gpu.conf" "${args[@]+"${args[@]}"}")
 
 run_or_print "${cmd[@]}"

@@ -41,6 +41,7 @@ case "$master" in
       --executor-memory "${NATURALNESS_EXECUTOR_MEMORY:-4g}")
     ;;
 esac
+JOB_ARGS=("${args[@]+"${args[@]}"}")
 cmd+=("$app_jar" "${args[@]}")
 
 run_or_print "${cmd[@]}"

@@ -45,6 +45,7 @@ ids restarting at 0, padding), at shapes other than the one traced:
 """
 import argparse
 import json
+import re
 import os
 import shutil
 import sys
@@ -441,12 +442,16 @@ def main(argv=None):
         from transformers import AutoModelForCausalLM
     except ImportError:
         sys.exit("export_hf_student: needs the transformers package (pip install transformers)")
+    name = args.name or os.path.basename(os.path.normpath(args.model_dir))
+    # The job refuses a name that is not plain (it names export folders): refuse it here, first.
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name) or name in (".", ".."):
+        sys.exit(f"export_hf_student: name {name!r} is not a plain name; use --name with 1 to 100 "
+                 "letters, digits, '.', '_' or '-'")
     with open(os.path.join(args.model_dir, "config.json"), encoding="utf-8") as f:
         config = json.load(f)
     model = AutoModelForCausalLM.from_pretrained(args.model_dir, torch_dtype=DTYPES[dtype_name],
                                                  attn_implementation=args.attn_implementation)
     model = model.to(args.device).eval()
-    name = args.name or os.path.basename(os.path.normpath(args.model_dir))
     try:
         style, worst = export(model, args.out_dir, config=config, tokenizer_dir=args.model_dir, dtype_name=dtype_name,
                               device=args.device, name=name, max_tokens=args.max_tokens, template=args.prompt_template)

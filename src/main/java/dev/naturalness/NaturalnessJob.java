@@ -29,8 +29,13 @@ import org.apache.spark.sql.SparkSession;
  * a run that cannot be right stops with one line and exit code 1, publishing nothing.
  */
 public final class NaturalnessJob {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(NaturalnessJob.class);
   public static final int EXIT_CONFIG = 2;
   public static final int EXIT_FAILED = 1;
+
+  /** The first argument that makes the job print what it reads from its arguments, and stop. */
+  public static final String PRINT_SETTINGS = "--print-settings";
 
   private NaturalnessJob() {}
 
@@ -42,6 +47,9 @@ public final class NaturalnessJob {
   }
 
   public static int run(String[] args) {
+    if (args.length > 0 && args[0].equals(PRINT_SETTINGS)) {
+      return printSettings(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     JobChecks.Checked checked;
     RunLock lock;
     try {
@@ -73,10 +81,40 @@ public final class NaturalnessJob {
     } catch (ConfigError | StudentException e) {
       System.err.println("naturalness: " + e.getMessage());
       return EXIT_CONFIG;
+    } catch (RuntimeException | Error e) {
+      // Anything else, wherever it happened after the checks: one line, and nothing published
+      // (summary.json, the only mark of a finished run, is written last).
+      LOG.debug("the run failed", e);
+      System.err.println(
+          "naturalness: the run failed: " + JobFailure.rootCause(e) + "; nothing was published");
+      return EXIT_FAILED;
     } finally {
       if (spark != null) {
-        spark.stop();
+        stop(spark);
       }
+    }
+  }
+
+  /** Stops Spark; a failure to stop (a full disk again) does not replace the run's own line. */
+  private static void stop(SparkSession spark) {
+    try {
+      spark.stop();
+    } catch (RuntimeException e) {
+      LOG.warn("Spark did not stop cleanly: {}", JobFailure.rootCause(e));
+    }
+  }
+
+  /**
+   * Prints each key the arguments set and the value the job reads for it (what a launcher's
+   * --dry-run shows), checking nothing else.
+   */
+  static int printSettings(String[] args) {
+    try {
+      SettingsLoader.commandLineValues(args).forEach(System.out::println);
+      return 0;
+    } catch (ConfigError e) {
+      System.err.println("naturalness: " + e.getMessage());
+      return EXIT_CONFIG;
     }
   }
 

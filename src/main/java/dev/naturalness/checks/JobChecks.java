@@ -62,6 +62,7 @@ public final class JobChecks {
               new Outputs(output.path(), output.format(), hadoop).checkClaimable();
               return PublishPointer.of(output, hadoop).named();
             });
+    checkEventLog(settings.spark().eventLog(), hadoop);
     Cache cache =
         settings.incremental().cache().isEmpty()
             ? null
@@ -70,6 +71,33 @@ public final class JobChecks {
     Instant started = Instant.now();
     return new Checked(
         settings, students, input, cluster, previous, cache, RunLock.newRunId(started), started);
+  }
+
+  /**
+   * spark.event-log must name a directory that exists: Spark would fail to start on it, with a
+   * stack trace, after everything else had been checked.
+   */
+  static void checkEventLog(String eventLog, Configuration hadoop) {
+    if (eventLog.isEmpty()) {
+      return;
+    }
+    try {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(eventLog);
+      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(hadoop);
+      if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
+        throw new ConfigError(
+            "spark.event-log "
+                + eventLog
+                + " is not a directory; create it (Spark writes one file per run there) or set"
+                + " spark.event-log = \"\"");
+      }
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new ConfigError(
+          "spark.event-log "
+              + eventLog
+              + " cannot be read: "
+              + ConfigError.firstLine(e.getMessage()));
+    }
   }
 
   private static Cache cache(String path, Configuration hadoop) {

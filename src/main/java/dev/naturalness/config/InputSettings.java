@@ -37,7 +37,8 @@ final class InputSettings {
             r.oneOf("input.shape", "flat", "messages", "conversations", "generations", "wide")
                 .toUpperCase(java.util.Locale.ROOT));
     if (shape == Settings.Shape.FLAT) {
-      checkTemplate(template, columns.response().size(), "input.columns.response");
+      checkTemplate(
+          template, columns.response(), "input.columns.response", "input.response-template");
     }
     Map<String, Settings.WideTeacher> teachers = teachers(r, template);
     if (shape == Settings.Shape.WIDE && teachers.isEmpty()) {
@@ -79,23 +80,37 @@ final class InputSettings {
   }
 
   /**
-   * A response template's placeholders must be as many as the columns that fill them; without a
-   * template, several columns are joined as they are.
+   * A response template must be able to join its columns: by name, every column has its
+   * placeholder; by position, there is one placeholder per column. Without a template, several
+   * columns are joined as they are.
    */
-  static void checkTemplate(String template, int columns, String key) {
+  static void checkTemplate(String template, List<String> columns, String key, String templateKey) {
     if (template.isEmpty()) {
       return;
     }
-    int placeholders = ResponseTemplate.placeholders(template).size();
-    if (placeholders != columns) {
+    List<String> unnamed = ResponseTemplate.unnamed(template, columns);
+    if (!unnamed.isEmpty()) {
       throw new ConfigError(
-          "config: naturalness.input.response-template has "
+          "config: naturalness."
+              + templateKey
+              + " names columns but has no placeholder for "
+              + unnamed
+              + " of naturalness."
+              + key);
+    }
+    int placeholders = ResponseTemplate.placeholders(template).size();
+    if (!ResponseTemplate.byName(template, columns) && placeholders != columns.size()) {
+      throw new ConfigError(
+          "config: naturalness."
+              + templateKey
+              + " has "
               + placeholders
               + " placeholder(s) but naturalness."
               + key
               + " names "
-              + columns
-              + " column(s); each column fills one {name}, in order");
+              + columns.size()
+              + " column(s); each column fills one {name}, in order (or a {name} names its"
+              + " column)");
     }
   }
 
@@ -117,13 +132,13 @@ final class InputSettings {
       }
       ConfigObject t = (ConfigObject) v;
       for (String field : t.keySet()) {
-        if (!List.of("response", "correct", "teacher").contains(field)) {
+        if (!List.of("response", "correct", "teacher", "response-template").contains(field)) {
           throw new ConfigError(
               "config: unknown key 'input.teachers."
                   + name
                   + "."
                   + field
-                  + "'; known keys there: [correct, response, teacher]");
+                  + "'; known keys there: [correct, response, response-template, teacher]");
         }
       }
       if (!t.containsKey("response")) {
@@ -131,13 +146,22 @@ final class InputSettings {
             "config: naturalness.input.teachers." + name + ".response is required");
       }
       List<String> response = columnOrList(r, key + ".response");
-      checkTemplate(template, response.size(), "input.teachers." + name + ".response");
+      String own =
+          t.containsKey("response-template") ? r.string(key + ".response-template") : template;
+      checkTemplate(
+          own,
+          response,
+          "input.teachers." + name + ".response",
+          t.containsKey("response-template")
+              ? "input.teachers." + name + ".response-template"
+              : "input.response-template");
       out.put(
           name,
           new Settings.WideTeacher(
               response,
               t.containsKey("correct") ? r.string(key + ".correct").trim() : "",
-              t.containsKey("teacher") ? r.string(key + ".teacher").trim() : name));
+              t.containsKey("teacher") ? r.string(key + ".teacher").trim() : name,
+              own));
     }
     return out;
   }

@@ -72,10 +72,13 @@ public final class Settings {
       implements Serializable {}
 
   /**
-   * Shape wide: one entry's response column(s), its optional label column, and the teacher its
-   * responses are scored under (its name, unless several entries are one teacher's samples).
+   * Shape wide: one entry's response column(s), its optional label column, the teacher its
+   * responses are scored under (its name, unless several entries are one teacher's samples), and
+   * the template that joins its columns (its own, else input.response-template; empty: joined as
+   * they are).
    */
-  public record WideTeacher(List<String> response, String correct, String teacher)
+  public record WideTeacher(
+      List<String> response, String correct, String teacher, String responseTemplate)
       implements Serializable {}
 
   /**
@@ -110,6 +113,12 @@ public final class Settings {
       if (!responseTemplate.isEmpty()) {
         parts.add("response-template=" + responseTemplate);
       }
+      teachers.forEach(
+          (entry, t) -> {
+            if (!t.responseTemplate().equals(responseTemplate)) {
+              parts.add("response-template[" + entry + "]=" + t.responseTemplate());
+            }
+          });
       return String.join(";", parts);
     }
 

@@ -39,6 +39,33 @@ public final class SettingsLoader {
 
   /** Parses the command line and resolves the settings. */
   public static Settings.Job fromArgs(String[] args) {
+    return resolve(commandLine(args).user());
+  }
+
+  /**
+   * Each key the command line sets with --set, as {@code naturalness.key = value} with the value as
+   * the job reads it (a HOCON value: strings in quotes, their escapes shown), secrets as ***: what
+   * a launcher's --dry-run prints beside the command.
+   */
+  public static List<String> commandLineValues(String[] args) {
+    CommandLine parsed = commandLine(args);
+    List<String> out = new ArrayList<>();
+    for (String key : parsed.setKeys()) {
+      String value =
+          isSecret(key)
+              ? "***"
+              : parsed.user().hasPathOrNull(key) && !parsed.user().getIsNull(key)
+                  ? parsed.user().getValue(key).render(ConfigRenderOptions.concise())
+                  : "null";
+      out.add(key + " = " + value);
+    }
+    return out;
+  }
+
+  /** The user's layers (config files, then --set values over them) and the keys --set named. */
+  private record CommandLine(Config user, List<String> setKeys) {}
+
+  private static CommandLine commandLine(String[] args) {
     List<Config> layers = new ArrayList<>(); // lowest precedence first
     List<String[]> sets = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -72,6 +99,7 @@ public final class SettingsLoader {
     for (Config layer : layers) {
       user = layer.withFallback(user);
     }
+    List<String> keys = new ArrayList<>();
     for (String[] kv : sets) {
       String key = kv[0].startsWith(ROOT + ".") ? kv[0] : ROOT + "." + kv[0];
       try {
@@ -81,8 +109,28 @@ public final class SettingsLoader {
             "--set " + kv[0] + ": " + (isSecret(key) ? "not a valid value" : e.getMessage()));
       }
       user = Paths.absolute(user, key, WORKING_DIRECTORY);
+      warnOfLiteralEscapes(key, kv[1]);
+      keys.add(key);
     }
-    return resolve(user);
+    return new CommandLine(user, keys);
+  }
+
+  /**
+   * An unquoted --set value stays as written, so a \\n in it is a backslash and an n, not a line
+   * break; when that is likely a mistake (a template, a shell that ate the quotes), say how to
+   * write one.
+   */
+  private static void warnOfLiteralEscapes(String key, String raw) {
+    String v = raw.trim();
+    if (!isSecret(key) && !v.startsWith("\"") && v.matches("(?s).*\\\\[nt].*")) {
+      System.err.println(
+          "naturalness: warning: --set "
+              + key.substring(ROOT.length() + 1)
+              + " holds a backslash and an n or t as written; for a line break or tab, quote the"
+              + " value as a HOCON string: --set '"
+              + key.substring(ROOT.length() + 1)
+              + "=\"...\\n...\"'");
+    }
   }
 
   /** Resolves user settings (already layered) over reference.conf. */
@@ -418,10 +466,13 @@ public final class SettingsLoader {
   }
 
   /**
-   * A --set value: a HOCON list when it looks like one, else the string itself (paths keep their
-   * //).
+   * A --set value, read as HOCON reads a value after {@code key =}, except that an unquoted text
+   * stays as it is written (so paths keep their //, # and :): surrounding white space is dropped; a
+   * value in double quotes is a HOCON string, its escapes ({@code \\n}, {@code \\"}, {@code
+   * \\u00e9}) read as such; a list ({@code [a, b]}) or a section ({@code {response = a}}) is HOCON;
+   * {@code null} is null.
    */
-  private static ConfigValue parseValue(String raw) {
+  static ConfigValue parseValue(String raw) {
     String v = raw.trim();
     if (v.startsWith("[")) {
       return ConfigFactory.parseString("v = " + v).getValue("v");
@@ -429,16 +480,23 @@ public final class SettingsLoader {
     if (v.equals("null")) {
       return ConfigValueFactory.fromAnyRef(null);
     }
+    if (v.startsWith("\"")) {
+      ConfigValue quoted = ConfigFactory.parseString("v = " + v).getValue("v");
+      if (quoted.valueType() != ConfigValueType.STRING) {
+        throw new ConfigException.BadValue("v", "a quoted value must be one HOCON string");
+      }
+      return quoted;
+    }
     if (v.startsWith("{")) {
       // A section (input.teachers.x={response = a}); a text that merely starts with a brace (a
       // response template "{reasoning}...") is no HOCON object and stays a string.
       try {
         return ConfigFactory.parseString("v = " + v).getValue("v");
       } catch (ConfigException e) {
-        return ConfigValueFactory.fromAnyRef(raw);
+        return ConfigValueFactory.fromAnyRef(v);
       }
     }
-    return ConfigValueFactory.fromAnyRef(raw);
+    return ConfigValueFactory.fromAnyRef(v);
   }
 
   private static void checkKnownKeys(Config user, Config reference) {

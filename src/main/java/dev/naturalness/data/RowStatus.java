@@ -26,12 +26,20 @@ public enum RowStatus {
   STEP_ENDS_SHORT,
   /** A JSON line that is not a JSON object (its start is in the reason). */
   BAD_RECORD,
-  /** The prompt or response holds U+FFFD: the input was not valid UTF-8. */
+  /**
+   * The prompt or response holds U+FFFD: the input was not valid UTF-8 (or, in JSON, held an
+   * unpaired UTF-16 surrogate escape such as {@code \ud800}).
+   */
   INVALID_TEXT,
   /** A chat row (input.shape messages or conversations) with no assistant turn to score. */
   NO_RESPONSE_TURN,
   /** A chat row with a role other than system, user/human or assistant/gpt. */
   UNKNOWN_ROLE,
+  /**
+   * A chat row whose content is a list of parts with a part that is not text (an image, a tool
+   * call), or content that is neither text nor parts.
+   */
+  UNSUPPORTED_CONTENT,
   /** A generations row whose aligned lists are not as long as its generations. */
   MISALIGNED_LISTS,
   /** A wide teacher's response column is not in the input. */

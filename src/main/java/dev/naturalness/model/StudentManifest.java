@@ -95,7 +95,7 @@ public record StudentManifest(
       }
       return new StudentManifest(
           dir.toAbsolutePath().normalize().toString(),
-          c.getString("name"),
+          plainName(conf, c.getString("name")),
           maxTokens,
           vocab,
           template,
@@ -110,6 +110,25 @@ public record StudentManifest(
       throw new StudentException(conf + ": " + oneLine(e.getMessage()));
     }
   }
+
+  /**
+   * A student's name names directories the job writes (an export's {@code data/<student>/}) and
+   * comes from a file other people write: it must be a plain name, never a path.
+   */
+  static String plainName(Path conf, String name) {
+    if (!PLAIN_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+      throw new StudentException(
+          conf
+              + ": name = \""
+              + name.replace("\n", "\\n")
+              + "\" is not a plain name; use 1 to 100 letters, digits, '.', '_' or '-' (no path"
+              + " separators, not '.' or '..')");
+    }
+    return name;
+  }
+
+  private static final java.util.regex.Pattern PLAIN_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   private static Config parse(Path conf) {
     try {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -49,8 +50,11 @@ public final class CacheDirectory {
   /** A version left without _SUCCESS for this long is a dead run's, and is removed. */
   static final long ABANDONED_MILLIS = 7L * 24 * 3600 * 1000;
 
-  /** A complete version, and its files whose footers hold the cache's columns. */
-  public record Version(String path, List<String> files) {}
+  /**
+   * A complete version, its files whose footers hold the cache's columns, and the rows each footer
+   * counts.
+   */
+  public record Version(String path, List<String> files, Map<String, Long> rows) {}
 
   /**
    * What the cache holds: its complete versions (newest first) and the files left out, each with
@@ -233,27 +237,33 @@ public final class CacheDirectory {
       }
       files.sort(Comparator.naturalOrder());
       List<String> good = new ArrayList<>();
-      List<String> problems = footers(files);
+      Map<String, Long> rows = new java.util.HashMap<>();
+      List<Footer> footers = footers(files);
       for (int i = 0; i < files.size(); i++) {
-        if (problems.get(i) == null) {
+        String problem = footers.get(i).problem();
+        if (problem == null) {
           good.add(files.get(i).toString());
+          rows.put(files.get(i).getName(), footers.get(i).rows());
         } else {
           leftOut.add(
               files.get(i).getName()
                   + " in "
                   + v.getPath().getName()
                   + " "
-                  + problems.get(i)
+                  + problem
                   + "; its responses are scored again");
         }
       }
-      versions.add(new Version(v.getPath().toString(), good));
+      versions.add(new Version(v.getPath().toString(), good, rows));
     }
     return new Contents(versions, leftOut);
   }
 
-  /** Per file, null when its footer holds the cache's columns, else what is wrong. */
-  private List<String> footers(List<Path> files) throws IOException {
+  /** A file's footer: the rows it counts, or what is wrong with it (null when nothing). */
+  private record Footer(long rows, String problem) {}
+
+  /** Per file, its footer's rows when it holds the cache's columns, else what is wrong. */
+  private List<Footer> footers(List<Path> files) throws IOException {
     if (files.isEmpty()) {
       return List.of();
     }
@@ -266,12 +276,12 @@ public final class CacheDirectory {
               return t;
             });
     try {
-      List<Future<String>> checks = new ArrayList<>();
+      List<Future<Footer>> checks = new ArrayList<>();
       for (Path f : files) {
         checks.add(pool.submit(() -> footer(f)));
       }
-      List<String> out = new ArrayList<>();
-      for (Future<String> c : checks) {
+      List<Footer> out = new ArrayList<>();
+      for (Future<Footer> c : checks) {
         out.add(c.get());
       }
       return out;
@@ -285,7 +295,7 @@ public final class CacheDirectory {
     }
   }
 
-  private String footer(Path file) {
+  private Footer footer(Path file) {
     try (ParquetFileReader reader =
         ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
       List<String> found =
@@ -296,11 +306,12 @@ public final class CacheDirectory {
         List<String> missing = new ArrayList<>(COLUMNS);
         missing.removeAll(found);
         missing.sort(Comparator.naturalOrder());
-        return "is not a file of this cache (it lacks " + missing + ")";
+        return new Footer(0, "is not a file of this cache (it lacks " + missing + ")");
       }
-      return null;
+      return new Footer(reader.getRecordCount(), null);
     } catch (IOException | RuntimeException e) {
-      return "is damaged (" + ConfigError.firstLine(String.valueOf(e.getMessage())) + ")";
+      return new Footer(
+          0, "is damaged (" + ConfigError.firstLine(String.valueOf(e.getMessage())) + ")");
     }
   }
 }

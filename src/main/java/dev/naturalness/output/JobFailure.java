@@ -9,4 +9,20 @@ public class JobFailure extends RuntimeException {
   public JobFailure(String message) {
     super(message);
   }
+
+  /**
+   * The innermost cause of a failure as one line, {@code Class: first line of its message}: what
+   * went wrong, under the layers Spark and Hadoop wrap it in (a task's failure inside the job's,
+   * inside the stage's).
+   */
+  public static String rootCause(Throwable e) {
+    Throwable root = e;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32; depth++) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    int nl = message == null ? -1 : message.indexOf('\n');
+    return root.getClass().getSimpleName()
+        + (message == null ? "" : ": " + (nl < 0 ? message : message.substring(0, nl)).trim());
+  }
 }

@@ -172,7 +172,24 @@ public final class Outputs {
   }
 
   public String path(String name) {
-    return new Path(root, name).toString();
+    return new Path(root, within(name)).toString();
+  }
+
+  /**
+   * A name under the output, refused when it could reach outside it (absolute, or with a '..' or
+   * empty segment): every file the job writes is named relative to output.path, and some names hold
+   * values the job read (a student's name).
+   */
+  static String within(String name) {
+    boolean escapes = name.isEmpty() || name.startsWith("/") || name.contains("\\");
+    for (String segment : name.split("/", -1)) {
+      escapes |= segment.isEmpty() || segment.equals("..") || segment.equals(".");
+    }
+    if (escapes) {
+      throw new IllegalArgumentException(
+          "'" + name + "' is not a plain relative name under the output; nothing is written there");
+    }
+    return name;
   }
 
   /**
@@ -194,23 +211,22 @@ public final class Outputs {
   public void move(String from, String to) throws IOException {
     FileSystem fs = root.getFileSystem(hadoop);
     replaceLink(to);
-    Path target = new Path(root, to);
+    Path target = new Path(root, within(to));
     fs.delete(target, true);
-    if (!fs.rename(new Path(root, from), target)) {
+    if (!fs.rename(new Path(root, within(from)), target)) {
       throw new IOException("cannot move " + path(from) + " to " + target);
     }
   }
 
   /**
    * Moves the report drawn under {@link #REPORT_STAGING} into place, its data first and the page
-   * last, writing report_data's copy of the final summary: what a run does just before it writes
-   * summary.json.
+   * last: what a run does just after it writes summary.json, so that nothing a reader could take
+   * for a finished run's (a report, a copy of the summary) is there before summary.json.
    */
-  public void publishReport(String finalSummary) throws IOException {
+  public void publishReport() throws IOException {
     FileSystem fs = root.getFileSystem(hadoop);
     if (fs.exists(new Path(root, REPORT_STAGING + "/" + REPORT_DATA))) {
       move(REPORT_STAGING + "/" + REPORT_DATA, REPORT_DATA);
-      writeText(REPORT_DATA + "/" + SUMMARY, finalSummary);
     }
     if (fs.exists(new Path(root, REPORT_STAGING + "/" + REPORT))) {
       move(REPORT_STAGING + "/" + REPORT, REPORT);
@@ -220,7 +236,7 @@ public final class Outputs {
 
   /** Removes a file or directory of the output, if it is there. */
   public void remove(String name) throws IOException {
-    root.getFileSystem(hadoop).delete(new Path(root, name), true);
+    root.getFileSystem(hadoop).delete(new Path(root, within(name)), true);
   }
 
   /**

@@ -44,6 +44,7 @@ public final class ReportHtml {
         .append(" &middot; finished ")
         .append(esc(d.summary().finished()))
         .append("</p>\n");
+    RunSections.warnings(h, d.summary());
     Map<String, List<TeacherSummary>> byStudent = byStudent(d.teachers());
     byStudent.replaceAll((student, teachers) -> shownInTables(h, student, teachers));
     byStudent.forEach(

@@ -57,6 +57,18 @@ final class RunSections {
     h.append("</tbody></table></section>");
   }
 
+  /** What the run warned of, first on the page: it did not stop the run, but it matters. */
+  static void warnings(StringBuilder h, RunSummary s) {
+    if (s.warnings() == null || s.warnings().isEmpty()) {
+      return;
+    }
+    h.append("<section id=\"warnings\"><h2>Warnings</h2><ul>");
+    for (String w : s.warnings()) {
+      h.append("<li>").append(esc(w)).append("</li>");
+    }
+    h.append("</ul></section>\n");
+  }
+
   /** The checks before selection: how many rows fail each, and the funnel to the selection. */
   static void funnel(StringBuilder h, RunSummary s) {
     if (s.funnel() == null || s.funnel().isEmpty()) {

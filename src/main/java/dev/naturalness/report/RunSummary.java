@@ -31,6 +31,8 @@ import java.util.Map;
  * @param exports the training data written from the selection, per format
  * @param samplingError with sampled steps, per student and teacher, the standard error sampling
  *     adds to the teacher's mean LALP
+ * @param warnings what the run found that a user should know and that did not stop it (a check
+ *     select.require names with no data behind it, an export with no rows), one line each
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunSummary(
@@ -54,6 +56,7 @@ public record RunSummary(
     List<Funnel> funnel,
     List<Export> exports,
     List<SamplingError> samplingError,
+    List<String> warnings,
     Map<String, Long> driverMemoryMb,
     Map<String, Long> executorMemoryMb,
     JsonNode config) {
@@ -211,6 +214,7 @@ public record RunSummary(
     private List<Funnel> funnel = List.of();
     private List<Export> exports = List.of();
     private List<SamplingError> samplingError = List.of();
+    private List<String> warnings = List.of();
     private Map<String, Long> driverMemoryMb = Map.of();
     private Map<String, Long> executorMemoryMb = Map.of();
     private JsonNode config;
@@ -238,6 +242,7 @@ public record RunSummary(
       funnel = s.funnel;
       exports = s.exports;
       samplingError = s.samplingError;
+      warnings = s.warnings;
       driverMemoryMb = s.driverMemoryMb;
       executorMemoryMb = s.executorMemoryMb;
       config = s.config;
@@ -334,6 +339,11 @@ public record RunSummary(
       return this;
     }
 
+    public Builder warnings(List<String> v) {
+      warnings = v;
+      return this;
+    }
+
     public Builder exports(List<Export> v) {
       exports = v;
       return this;
@@ -372,6 +382,7 @@ public record RunSummary(
           funnel,
           exports,
           samplingError,
+          warnings,
           driverMemoryMb,
           executorMemoryMb,
           config);

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
@@ -22,6 +23,7 @@ import dev.naturalness.data.ContentChecks;
 import dev.naturalness.data.Duplicate;
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.RowFlag;
+import dev.naturalness.text.JsonText;
 import dev.naturalness.text.StepSource;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF4;
@@ -39,6 +42,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -55,9 +59,16 @@ public final class CorpusReader {
   private CorpusReader() {}
 
   /**
+   * Field metadata that marks a JSON chat column read as the raw text of its list; its value is the
+   * type Spark inferred for the column (what the input row carries, {@link #inputStruct}).
+   */
+  static final String RAW_JSON_TYPE = "naturalness.raw-json-type";
+
+  /**
    * The input rows as read, each with {@link Fields#ROW}, its place in this scan. A JSON file that
    * holds one top-level array is read as its elements; files in subdirectories (a dataset's {@code
-   * data/train-00000-of-00004.parquet}) are read too.
+   * data/train-00000-of-00004.parquet}) are read too. JSON is read from its text ({@link
+   * JsonText}), a chat column as the raw JSON of its list.
    */
   public static Dataset<Row> readCorpus(
       SparkSession spark, Settings.Input input, InputPreflight.Found found) {
@@ -65,11 +76,60 @@ public final class CorpusReader {
     Dataset<Row> raw =
         found.format().equals("parquet")
             ? reader.parquet(input.path())
-            : reader
-                .option("mode", "PERMISSIVE")
-                .option("multiLine", String.valueOf(found.jsonArray()))
-                .json(input.path());
+            : readJson(spark, input, found.jsonArray());
     return raw.withColumn(Fields.ROW, monotonically_increasing_id());
+  }
+
+  /**
+   * JSON Lines (or files of one JSON array each) through their text: an unpaired UTF-16 surrogate
+   * escape becomes the replacement character, so that the row is flagged as invalid text instead of
+   * scored as a '?' that the input never held; a chat column is read as the raw text of its list,
+   * so that contents given as strings in some rows and as part lists in others stay apart.
+   */
+  private static Dataset<Row> readJson(
+      SparkSession spark, Settings.Input input, boolean jsonArray) {
+    var text = spark.read().option("recursiveFileLookup", "true");
+    Dataset<String> records =
+        (jsonArray ? text.option("wholetext", "true") : text)
+            .textFile(input.path())
+            .map(
+                (org.apache.spark.api.java.function.MapFunction<String, String>)
+                    JsonText::replaceUnpairedSurrogates,
+                Encoders.STRING());
+    var json = spark.read().option("mode", "PERMISSIVE");
+    StructType inferred = json.json(records).schema();
+    String chat = chatColumn(input);
+    if (chat == null || !has(inferred, chat)) {
+      return json.schema(inferred).json(records);
+    }
+    StructField[] fields = inferred.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      if (fields[i].name().equals(chat)) {
+        fields[i] =
+            new StructField(
+                chat,
+                DataTypes.StringType,
+                true,
+                new MetadataBuilder()
+                    .putString(RAW_JSON_TYPE, fields[i].dataType().json())
+                    .build());
+      }
+    }
+    return json.schema(new StructType(fields)).json(records);
+  }
+
+  /** The column a chat shape reads its turns from, or null for other shapes. */
+  private static String chatColumn(Settings.Input input) {
+    return switch (input.shape()) {
+      case MESSAGES -> input.columns().messages();
+      case CONVERSATIONS -> input.columns().conversations();
+      default -> null;
+    };
+  }
+
+  /** Whether a column was read as the raw JSON text of its value ({@link #RAW_JSON_TYPE}). */
+  static boolean isRawJson(StructType schema, String column) {
+    return has(schema, column) && schema.apply(column).metadata().contains(RAW_JSON_TYPE);
   }
 
   /**
@@ -266,14 +326,22 @@ public final class CorpusReader {
     return col(quoted(column)).cast(want);
   }
 
-  /** Every input column but Spark's own and those named, as one struct. */
+  /**
+   * Every input column but Spark's own and those named, as one struct; a column read as raw JSON is
+   * parsed back into the type Spark inferred for it, as it would have been read.
+   */
   static Column inputStruct(StructType schema, List<String> left) {
     List<Column> fields = new ArrayList<>();
     for (StructField f : schema.fields()) {
       if (!f.name().equals(Fields.ROW)
           && !f.name().equals(CORRUPT_RECORD)
           && !left.contains(f.name())) {
-        fields.add(col(quoted(f.name())).as(f.name()));
+        Column value = col(quoted(f.name()));
+        if (f.metadata().contains(RAW_JSON_TYPE)) {
+          DataType type = DataType.fromJson(f.metadata().getString(RAW_JSON_TYPE));
+          value = type.equals(DataTypes.StringType) ? value : from_json(value, type);
+        }
+        fields.add(value.as(f.name()));
       }
     }
     return struct(fields.toArray(new Column[0]));

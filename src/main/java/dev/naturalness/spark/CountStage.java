@@ -38,12 +38,14 @@ final class CountStage {
                 count(lit(1)).as("rows"),
                 sum(when(col(Fields.DUPLICATE).equalTo("OTHER_TEXT"), 1).otherwise(0))
                     .as("duplicates"),
-                sum(when(col(Fields.CORRECT_UNRECOGNIZED), 1).otherwise(0)).as("unrecognized"))
+                sum(when(col(Fields.CORRECT_UNRECOGNIZED), 1).otherwise(0)).as("unrecognized"),
+                count(col(Fields.CORRECT)).as("labelled"))
             .first();
     return new CorpusCounts(
         SparkValues.longOr0(r, "rows"),
         SparkValues.longOr0(r, "duplicates"),
-        SparkValues.longOr0(r, "unrecognized"));
+        SparkValues.longOr0(r, "unrecognized"),
+        SparkValues.longOr0(r, "labelled"));
   }
 
   /** Rows per status, tokens, and rows scored now or reused, in one pass over the scores. */

@@ -3,6 +3,7 @@ package dev.naturalness.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
@@ -48,6 +49,7 @@ public final class IncrementalCache {
   static final StructType STORED = stored();
 
   private static final String VERSION = "_version";
+  private static final String FILE = "_file";
 
   private IncrementalCache() {}
 
@@ -78,8 +80,10 @@ public final class IncrementalCache {
 
   /**
    * The stored parts of every version the cache held when the run started, each row with the
-   * version it came from; files gone since (another run merged them into its own version) and files
-   * that cannot be read are left out: their responses are scored again.
+   * version and file it came from (null when the cache held none); files gone since (another run
+   * merged them into its own version) and files that cannot be read are left out: their responses
+   * are scored again. The run reads them once ({@link #unreadFiles} counts what was read), keeping
+   * them for the attach and the update.
    */
   static Dataset<Row> stored(
       SparkSession spark, CacheDirectory.Contents contents, Configuration hadoop)
@@ -103,10 +107,46 @@ public final class IncrementalCache {
               .option("ignoreCorruptFiles", "true")
               .option("ignoreMissingFiles", "true")
               .parquet(files.toArray(new String[0]))
-              .withColumn(VERSION, lit(new Path(v.path()).getName()));
+              .withColumn(VERSION, lit(new Path(v.path()).getName()))
+              .withColumn(FILE, input_file_name());
       all = all == null ? rows : all.unionByName(rows);
     }
     return all;
+  }
+
+  /**
+   * The files of the stored parts that were not read whole (a file damaged in its body, found only
+   * when its pages are read; Spark skips the rest of such a file), one line each: their responses
+   * are scored again.
+   */
+  static List<String> unreadFiles(Dataset<Row> stored, CacheDirectory.Contents contents) {
+    Map<String, Long> read = new java.util.HashMap<>();
+    for (Row r : stored.groupBy(col(VERSION), col(FILE)).count().collectAsList()) {
+      read.merge(
+          r.getString(0) + "/" + new Path(r.getString(1)).getName(), r.getLong(2), Long::sum);
+    }
+    List<String> out = new ArrayList<>();
+    for (CacheDirectory.Version v : contents.versions()) {
+      String version = new Path(v.path()).getName();
+      v.rows()
+          .forEach(
+              (file, rows) -> {
+                long got = read.getOrDefault(version + "/" + file, 0L);
+                if (got < rows) {
+                  out.add(
+                      "incremental cache file "
+                          + file
+                          + " in "
+                          + version
+                          + " could not be read whole ("
+                          + got
+                          + " of its "
+                          + rows
+                          + " rows); the responses not read from it are scored again");
+                }
+              });
+    }
+    return out;
   }
 
   /**
@@ -115,13 +155,7 @@ public final class IncrementalCache {
    * get none: their status is decided again.
    */
   public static Dataset<Row> attachParts(
-      SparkSession spark,
-      Dataset<Row> canonical,
-      Map<String, String> needed,
-      CacheDirectory.Contents contents,
-      Configuration hadoop)
-      throws IOException {
-    Dataset<Row> all = stored(spark, contents, hadoop);
+      Dataset<Row> canonical, Map<String, String> needed, Dataset<Row> all) {
     if (all == null) {
       return canonical.withColumn(
           Fields.CACHED_PARTS, lit(null).cast(DataTypes.createArrayType(PartRows.SCHEMA)));
@@ -162,7 +196,7 @@ public final class IncrementalCache {
             .orderBy(col(VERSION).desc());
     return rows.withColumn("_n", row_number().over(newest))
         .filter(col("_n").equalTo(1))
-        .drop("_n", VERSION);
+        .drop("_n", VERSION, FILE);
   }
 
   /**
@@ -171,12 +205,11 @@ public final class IncrementalCache {
    * replaces the one stored for it, whatever its text was.
    */
   public static void update(
-      SparkSession spark,
       Dataset<Row> scores,
+      Dataset<Row> old,
       CacheDirectory directory,
       CacheDirectory.Contents read,
-      String version,
-      Configuration hadoop)
+      String version)
       throws IOException {
     List<Column> columns =
         new ArrayList<>(List.of(col(Fields.RESPONSE_ID), col(Fields.TEXT_SHA).as(TEXT_SHA)));
@@ -192,7 +225,6 @@ public final class IncrementalCache {
                 explode(col(ScoreRows.PARTS)).as("_p"))
             .select(columns.toArray(new Column[0]))
             .filter(col("status").isin(PartRows.REUSABLE.toArray()));
-    Dataset<Row> old = stored(spark, read, hadoop);
     if (old != null) {
       Dataset<Row> kept =
           newestFirst(old, Fields.RESPONSE_ID, PartRows.PART_HASH)

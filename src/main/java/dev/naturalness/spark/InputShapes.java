@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode_outer;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import dev.naturalness.config.ConfigError;
@@ -15,6 +16,7 @@ import dev.naturalness.config.Settings;
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.Turn;
+import dev.naturalness.text.ChatTurns;
 import dev.naturalness.text.Conversation;
 import dev.naturalness.text.ResponseTemplate;
 import java.util.ArrayList;
@@ -93,7 +95,7 @@ final class InputShapes {
           raw,
           new Parts(
               prompt,
-              response(c.response(), "input.columns.response"),
+              response(c.response(), input.responseTemplate(), "input.columns.response"),
               teacher(),
               given(c.responseId(), "input.columns.response_id"),
               Labels.parse(schema, c.correct(), "input.columns.correct"),
@@ -102,31 +104,23 @@ final class InputShapes {
               null,
               CorpusReader.inputStruct(schema, List.of()),
               null,
+              null,
               null));
     }
 
     /**
      * A chat list's last assistant turn is the response, the turns before it the prompt; when the
-     * input has the response column(s), the response is theirs and every turn is the prompt.
+     * input has the response column(s), the response is theirs and every turn is the prompt. The
+     * turns are read from their JSON text ({@link ChatTurns}): a JSON Lines corpus's column as the
+     * reader left it (raw), a Parquet list through to_json.
      */
     Dataset<Row> chat(String column, String roleField, String contentField, String system) {
-      DataType t = type(column);
-      if (!(t instanceof ArrayType a
-          && a.elementType() instanceof StructType e
-          && has(e, roleField)
-          && has(e, contentField))) {
-        throw new ConfigError(
-            "input column '"
-                + column
-                + "' has type "
-                + (t == null ? "(missing)" : t.simpleString())
-                + "; input.shape = "
-                + input.shape().key()
-                + " expects a list of {"
-                + roleField
-                + ", "
-                + contentField
-                + "}");
+      Column turnsJson =
+          CorpusReader.isRawJson(schema, column)
+              ? col(CorpusReader.quoted(column))
+              : to_json(col(CorpusReader.quoted(column)));
+      if (!CorpusReader.isRawJson(schema, column)) {
+        requireTurnList(column, roleField, contentField);
       }
       Column systemText =
           system != null && schema.getFieldIndex(system).isDefined()
@@ -136,12 +130,10 @@ final class InputShapes {
           c.response().stream().allMatch(r -> schema.getFieldIndex(r).isDefined());
       Column given =
           responseGiven
-              ? response(c.response(), "input.columns.response")
+              ? response(c.response(), input.responseTemplate(), "input.columns.response")
               : lit(null).cast(DataTypes.StringType);
       UserDefinedFunction split = splitter(roleField, contentField, responseGiven);
-      Dataset<Row> withSplit =
-          raw.withColumn(
-              "_split", split.apply(col(CorpusReader.quoted(column)), systemText, given));
+      Dataset<Row> withSplit = raw.withColumn("_split", split.apply(turnsJson, systemText, given));
       return select(
           withSplit,
           new Parts(
@@ -157,7 +149,41 @@ final class InputShapes {
               col("_split.status"),
               CorpusReader.inputStruct(schema, List.of()),
               null,
-              null));
+              null,
+              col("_split.identity")));
+    }
+
+    /**
+     * A Parquet chat column must be a list of {role, content} whose content is text, or a list of
+     * parts with their type and text.
+     */
+    private void requireTurnList(String column, String roleField, String contentField) {
+      DataType t = type(column);
+      boolean fits =
+          t instanceof ArrayType a
+              && a.elementType() instanceof StructType e
+              && has(e, roleField)
+              && has(e, contentField)
+              && (e.apply(contentField).dataType().equals(DataTypes.StringType)
+                  || e.apply(contentField).dataType() instanceof ArrayType parts
+                      && parts.elementType() instanceof StructType part
+                      && has(part, "type"));
+      if (!fits) {
+        throw new ConfigError(
+            "input column '"
+                + column
+                + "' has type "
+                + (t == null ? "(missing)" : t.simpleString())
+                + "; input.shape = "
+                + input.shape().key()
+                + " expects a list of {"
+                + roleField
+                + ", "
+                + contentField
+                + "} whose "
+                + contentField
+                + " is a string or a list of {type, text} parts");
+      }
     }
 
     /** One row per generation; aligned lists give each its label, completeness and finish. */
@@ -178,29 +204,38 @@ final class InputShapes {
           raw.select(
               col("*"),
               posexplode_outer(col(CorpusReader.quoted(list))).as(new String[] {"_i", "_g"}));
-      Column misaligned = misaligned(list, aligned);
+      Column generations = col(CorpusReader.quoted(list));
+      Column misaligned = generations.isNotNull().and(misaligned(list, aligned));
       Column empty = col("_g").isNull().and(col("_i").isNull());
       Column prompt = CorpusReader.text(schema, c.prompt(), "input.columns.prompt");
+      Column i = col("_i").cast(DataTypes.StringType);
+      // A row without a prompt_id still gives each generation an id of its own.
+      Column responseId =
+          coalesce(
+              concat(promptId(prompt), lit("#"), i),
+              concat(lit("row-"), col(Fields.ROW).cast(DataTypes.StringType), lit("#"), i));
       return select(
           exploded,
           new Parts(
               prompt,
               col("_g"),
               teacher(),
-              concat(promptId(prompt), lit("#"), col("_i").cast(DataTypes.StringType)),
+              responseId,
               correct(g),
               null,
               coalesce(
                   CorpusReader.readProblem(schema),
-                  when(empty, lit("the generations list is empty or null")),
+                  when(generations.isNull(), lit("the generations list (" + list + ") is null")),
+                  when(empty, lit("the generations list (" + list + ") is empty")),
                   when(misaligned, lit("the lists " + aligned + " are not as long as " + list))),
-              when(misaligned, lit(RowStatus.MISALIGNED_LISTS.code()))
-                  .when(empty, lit(RowStatus.MISSING_FIELD.code())),
+              when(empty, lit(RowStatus.MISSING_FIELD.code()))
+                  .when(misaligned, lit(RowStatus.MISALIGNED_LISTS.code())),
               CorpusReader.inputStruct(schema, concatList(list, aligned)),
               g.complete().isEmpty() ? null : element(g.complete()).cast(DataTypes.BooleanType),
               g.finishReasons().isEmpty()
                   ? null
-                  : element(g.finishReasons()).cast(DataTypes.StringType)));
+                  : element(g.finishReasons()).cast(DataTypes.StringType),
+              null));
     }
 
     /** Whether an aligned list is there but not as long as the generations. */
@@ -226,7 +261,10 @@ final class InputShapes {
                 .toList();
         Column response =
             missing.isEmpty()
-                ? response(t.getValue().response(), "input.teachers." + t.getKey() + ".response")
+                ? response(
+                    t.getValue().response(),
+                    t.getValue().responseTemplate(),
+                    "input.teachers." + t.getKey() + ".response")
                 : lit(null).cast(DataTypes.StringType);
         Column[] correct =
             t.getValue().correct().isEmpty()
@@ -254,6 +292,7 @@ final class InputShapes {
                     missing.isEmpty() ? null : lit(RowStatus.MISSING_COLUMN.code()),
                     CorpusReader.inputStruct(schema, List.of()),
                     null,
+                    null,
                     null));
         all = all == null ? one : all.unionByName(one);
       }
@@ -263,7 +302,9 @@ final class InputShapes {
     /** The standard columns, in order, from one shape's expressions. */
     private Dataset<Row> select(Dataset<Row> from, Parts p) {
       List<Column> cols = new ArrayList<>();
-      cols.add(promptId(p.prompt()).as(Fields.PROMPT_ID));
+      cols.add(
+          promptId(p.promptIdentity() != null ? p.promptIdentity() : p.prompt())
+              .as(Fields.PROMPT_ID));
       cols.add(p.prompt().as(Fields.PROMPT));
       cols.add(p.teacher().as(Fields.TEACHER));
       cols.add(p.response().as(Fields.RESPONSE));
@@ -287,10 +328,14 @@ final class InputShapes {
       return from.select(cols.toArray(new Column[0]));
     }
 
-    private Column promptId(Column prompt) {
+    /**
+     * The prompt_id column, else the sha256 of the prompt's identity: its text, or a chat's turns
+     * as {@link ChatTurns#identity} writes them.
+     */
+    private Column promptId(Column identity) {
       return schema.getFieldIndex(c.promptId()).isDefined()
           ? CorpusReader.text(schema, c.promptId(), "input.columns.prompt_id")
-          : sha2(prompt, 256);
+          : sha2(identity, 256);
     }
 
     private Column teacher() {
@@ -307,25 +352,29 @@ final class InputShapes {
       return CorpusReader.responseIdColumn(schema, column, key);
     }
 
-    /** One column, or several filling input.response-template (null when one is null). */
-    private Column response(List<String> columns, String key) {
-      if (columns.size() == 1 && input.responseTemplate().isEmpty()) {
+    /**
+     * One column, or several filling a response template (null when one is null): by column name
+     * when the placeholders name the columns, else in order.
+     */
+    private Column response(List<String> columns, String template, String key) {
+      if (columns.size() == 1 && template.isEmpty()) {
         return CorpusReader.text(schema, columns.get(0), key);
       }
       List<Column> parts = new ArrayList<>();
-      String template = input.responseTemplate();
       if (template.isEmpty()) {
         for (String name : columns) {
           parts.add(CorpusReader.text(schema, name, key));
         }
         return concat(parts.toArray(new Column[0]));
       }
+      List<String> placeholders = ResponseTemplate.placeholders(template);
+      List<String> filling = ResponseTemplate.columnsInOrder(template, columns);
       String rest = template;
-      for (int i = 0; i < columns.size(); i++) {
-        String placeholder = "{" + ResponseTemplate.placeholders(template).get(i) + "}";
+      for (int i = 0; i < placeholders.size(); i++) {
+        String placeholder = "{" + placeholders.get(i) + "}";
         int at = rest.indexOf(placeholder);
         parts.add(lit(rest.substring(0, at)));
-        parts.add(CorpusReader.text(schema, columns.get(i), key));
+        parts.add(CorpusReader.text(schema, filling.get(i), key));
         rest = rest.substring(at + placeholder.length());
       }
       parts.add(lit(rest));
@@ -428,7 +477,8 @@ final class InputShapes {
       Column status,
       Column inputRow,
       Column complete,
-      Column finish) {}
+      Column finish,
+      Column promptIdentity) {}
 
   private static Column orNull(Column c, DataType type) {
     return c == null ? lit(null).cast(type) : c;
@@ -444,44 +494,76 @@ final class InputShapes {
     return Arrays.asList(t.fieldNames()).contains(field);
   }
 
-  /** The split of a chat row, for Spark: its prompt turns and text, its response, or a problem. */
+  /**
+   * The split of a chat row, for Spark: its prompt turns, text and identity (for its prompt_id),
+   * its response, or a problem.
+   */
   static final StructType SPLIT =
       new StructType()
           .add("turns", DataTypes.createArrayType(TURN), true)
           .add("prompt", DataTypes.StringType, true)
+          .add("identity", DataTypes.StringType, true)
           .add("response", DataTypes.StringType, true)
           .add("status", DataTypes.StringType, true)
           .add("reason", DataTypes.StringType, true);
 
   private static UserDefinedFunction splitter(
       String roleField, String contentField, boolean responseGiven) {
-    UDF3<scala.collection.Seq<Row>, String, String, Row> f =
-        (turns, system, response) -> {
-          List<Turn> list = new ArrayList<>();
-          if (turns != null) {
-            for (Row t : scala.collection.JavaConverters.seqAsJavaList(turns)) {
-              list.add(t == null ? null : new Turn(t.getAs(roleField), t.getAs(contentField)));
-            }
+    UDF3<String, String, String, Row> f =
+        (json, system, response) -> {
+          try {
+            return split(
+                json,
+                roleField,
+                contentField,
+                system,
+                responseGiven ? response : null,
+                responseGiven);
+          } catch (RuntimeException e) {
+            // No row may end a run: one that cannot be read is an error row.
+            return problem(
+                RowStatus.BAD_RECORD,
+                "the turns cannot be read: "
+                    + e.getClass().getSimpleName()
+                    + ": "
+                    + ConfigError.firstLine(String.valueOf(e.getMessage())));
           }
-          List<Turn> all = turns == null ? null : list;
-          Conversation.Split s =
-              responseGiven
-                  ? Conversation.withResponse(all, system, response)
-                  : Conversation.split(all, system);
-          if (!s.ok()) {
-            return RowFactory.create(null, null, null, s.problem().code(), s.reason());
-          }
-          List<Row> prompt = new ArrayList<>();
-          for (Turn t : s.prompt()) {
-            prompt.add(RowFactory.create(t.role(), t.content()));
-          }
-          return RowFactory.create(
-              scala.collection.JavaConverters.asScalaBuffer(prompt).toSeq(),
-              Conversation.text(s.prompt()),
-              s.response(),
-              null,
-              null);
         };
     return functions.udf(f, SPLIT);
+  }
+
+  private static Row split(
+      String json,
+      String roleField,
+      String contentField,
+      String system,
+      String response,
+      boolean responseGiven) {
+    ChatTurns.Parsed parsed = ChatTurns.parse(json, roleField, contentField);
+    if (!parsed.ok()) {
+      return problem(parsed.problem(), parsed.reason());
+    }
+    Conversation.Split s =
+        responseGiven
+            ? Conversation.withResponse(parsed.turns(), system, response)
+            : Conversation.split(parsed.turns(), system);
+    if (!s.ok()) {
+      return problem(s.problem(), s.reason());
+    }
+    List<Row> prompt = new ArrayList<>();
+    for (Turn t : s.prompt()) {
+      prompt.add(RowFactory.create(t.role(), t.content()));
+    }
+    return RowFactory.create(
+        scala.collection.JavaConverters.asScalaBuffer(prompt).toSeq(),
+        Conversation.text(s.prompt()),
+        ChatTurns.identity(s.prompt()),
+        s.response(),
+        null,
+        null);
+  }
+
+  private static Row problem(RowStatus status, String reason) {
+    return RowFactory.create(null, null, null, null, status.code(), reason);
   }
 }

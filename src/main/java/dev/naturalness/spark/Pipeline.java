@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -76,6 +77,12 @@ public final class Pipeline {
   private final Stages stages;
   private final RunLock lock;
   private final Instant started;
+
+  /** What the run warns of (logged as it is found, kept for summary.json and the report). */
+  private final List<String> warnings = new ArrayList<>();
+
+  /** The incremental cache's stored parts, once read (empty: the cache held none). */
+  private Optional<Dataset<Row>> storedParts;
 
   private Pipeline(SparkSession spark, JobChecks.Checked checked, RunLock lock) {
     this.spark = spark;
@@ -130,6 +137,7 @@ public final class Pipeline {
                         corpus, scored, costs, totals, selection, teachers, since, funnel, exports)
                     .toBuilder()
                     .samplingError(samplingErrors(scored.scores()))
+                    .warnings(List.copyOf(warnings))
                     .build());
     stages.run("report", () -> report(corpus, scored, selection, teachers, summary));
     updateCache(scored);
@@ -216,6 +224,12 @@ public final class Pipeline {
               + " steps; only the first is scored (status duplicate)",
           counts.duplicateIdsWithOtherText());
     }
+    if (counts.labelled() == 0 && settings.select().requireCorrect()) {
+      warn(
+          "select.require names correct, but no input row has a correctness label ("
+              + correctSource()
+              + "): the check passes every row; leave correct out of select.require to say so");
+    }
     if (counts.correctUnrecognized() > 0) {
       LOG.warn(
           "{} rows have a correct label that is not a boolean, true/false, yes/no, 1/0, t/f or"
@@ -223,6 +237,22 @@ public final class Pipeline {
           counts.correctUnrecognized());
     }
     return new Corpus(canonical, counts);
+  }
+
+  /** A warning: logged now, and in summary.json and the report. */
+  private void warn(String warning) {
+    LOG.warn(warning);
+    warnings.add(warning);
+  }
+
+  /** Where the corpus's correctness labels would come from, as config names it. */
+  private String correctSource() {
+    Settings.Input in = settings.input();
+    return switch (in.shape()) {
+      case GENERATIONS -> "input.generations.correct = " + in.generations().correct();
+      case WIDE -> "no input.teachers entry names a correct column";
+      default -> "input.columns.correct = '" + in.columns().correct() + "'";
+    };
   }
 
   /** One student's rows, with what the cache holds for them, and what scoring them will cost. */
@@ -280,17 +310,29 @@ public final class Pipeline {
     Dataset<Row> rows =
         stages.keep(
             IncrementalCache.attachParts(
-                spark,
                 canonical,
                 IncrementalCache.neededParts(task.student().definition()),
-                cache.contents(),
-                hadoop));
+                storedParts(cache)));
     LOG.info(
         "incremental cache {}: {} rows have stored scores for student {}",
         settings.incremental().cache(),
         rows.filter(col(Fields.CACHED_PARTS).isNotNull()).count(),
         task.student().name());
     return rows;
+  }
+
+  /**
+   * The parts the incremental cache stored, read once for the run (every student's attach and the
+   * update use them), with a warning for each file that could not be read whole.
+   */
+  private Dataset<Row> storedParts(JobChecks.Cache cache) throws IOException {
+    if (storedParts == null) {
+      Dataset<Row> stored = IncrementalCache.stored(spark, cache.contents(), hadoop);
+      storedParts = stored == null ? Optional.empty() : Optional.of(stages.keep(stored));
+      storedParts.ifPresent(
+          parts -> IncrementalCache.unreadFiles(parts, cache.contents()).forEach(this::warn));
+    }
+    return storedParts.orElse(null);
   }
 
   private Void publishPlan(List<CostPlan> costs) throws IOException {
@@ -465,12 +507,11 @@ public final class Pipeline {
           "update cache",
           () -> {
             IncrementalCache.update(
-                spark,
                 scored.scores(),
+                storedParts(cache),
                 cache.directory(),
                 cache.contents(),
-                cache.directory().newVersion(started.toEpochMilli(), checked.runId()),
-                hadoop);
+                cache.directory().newVersion(started.toEpochMilli(), checked.runId()));
             return null;
           });
     }
@@ -483,16 +524,27 @@ public final class Pipeline {
   }
 
   /**
-   * The report, then summary.json, whole; then the pointer, so readers that follow it only ever see
-   * finished runs. Nothing is published by a run that no longer holds its output.
+   * summary.json, whole; then the report moved into place; then the pointer, so readers that follow
+   * it only ever see finished runs. Nothing is published by a run that no longer holds its output.
    */
   private Void publish(RunSummary summary) throws IOException {
     if (settings.testing().failBeforePublish()) {
       throw new JobFailure("testing.fail-before-publish: the run stops before it publishes");
     }
     lock.checkStillOurs();
-    outputs.publishReport(summary.toJson());
     outputs.writeText(Outputs.SUMMARY, summary.toJson());
+    try {
+      outputs.publishReport();
+    } catch (IOException e) {
+      throw new JobFailure(
+          "the run is complete in "
+              + settings.output().path()
+              + ", but its report cannot be moved into place from "
+              + Outputs.REPORT_STAGING
+              + "/ ("
+              + dev.naturalness.config.ConfigError.firstLine(e.getMessage())
+              + ")");
+    }
     try {
       PublishPointer.of(settings.output(), hadoop).publish(settings.output().path());
     } catch (IOException e) {

@@ -194,7 +194,8 @@ final class PreviousRun {
     Map<String, Map<String, Integer>> ranks = new HashMap<>();
     for (Row r :
         withStudent(beforeTeachers, firstStudent)
-            .select(Fields.STUDENT, Fields.TEACHER, RANK)
+            // JSON Lines read back give whole numbers as longs: the rank is read as what it is.
+            .select(col(Fields.STUDENT), col(Fields.TEACHER), col(RANK).cast("int").as(RANK))
             .collectAsList()) {
       ranks
           .computeIfAbsent(r.getAs(Fields.STUDENT), s -> new HashMap<>())

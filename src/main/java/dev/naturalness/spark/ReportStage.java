@@ -42,8 +42,8 @@ import org.apache.spark.sql.types.DataTypes;
  * Aggregates and samples what the report shows (only small results reach the driver), writes
  * report.html, and small JSON copies for the notebooks (pandas reads them without pyarrow):
  * report_data/teachers.json, report_data/scores_sample.jsonl, report_data/selected_sample.jsonl
- * (and, when the run publishes, report_data/summary.json). It draws them under {@link
- * Outputs#REPORT_STAGING}; the run moves them into place when it publishes.
+ * (the summary is summary.json alone). It draws them under {@link Outputs#REPORT_STAGING}; the run
+ * moves them into place once it has written summary.json.
  */
 public final class ReportStage {
   static final int BINS = 30;

@@ -1,6 +1,7 @@
 package dev.naturalness.spark;
 
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.model.StudentException;
 import dev.naturalness.output.JobFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,17 +47,13 @@ public final class Stages implements AutoCloseable {
       return body.run();
     } catch (IOException | UncheckedIOException e) {
       throw ioFailure(name, e);
+    } catch (JobFailure | ConfigError | StudentException e) {
+      throw e; // already one line, said by the job itself
     } catch (RuntimeException e) {
       Throwable io = ioCause(e);
-      if (io != null && !(e instanceof JobFailure) && !(e instanceof ConfigError)) {
-        throw ioFailure(name, io);
-      }
-      throw e;
+      throw io != null ? ioFailure(name, io) : failure(name, e);
     } catch (Exception e) { // Spark's AnalysisException is checked, though nothing declares it
-      if (isPathProblem(e)) {
-        throw ioFailure(name, e);
-      }
-      throw new IllegalStateException(e);
+      throw isPathProblem(e) ? ioFailure(name, e) : failure(name, e);
     } finally {
       double s = (System.nanoTime() - started) / 1e9;
       seconds.merge(name.replace(' ', '_'), Math.round(s * 1000) / 1000.0, Double::sum);
@@ -70,11 +67,21 @@ public final class Stages implements AutoCloseable {
     return new JobFailure(
         "stage "
             + stage
-            + ": "
+            + " failed: "
             + e.getClass().getSimpleName()
             + ": "
-            + ConfigError.firstLine(e.getMessage())
+            + ConfigError.firstLine(e.getMessage()).trim()
             + "; nothing was published");
+  }
+
+  /**
+   * Any other failure of a stage (a task's, Spark's own): one line naming the stage and the root
+   * cause; the whole trace goes to the log at debug level.
+   */
+  private static JobFailure failure(String stage, Throwable e) {
+    LOG.debug("stage {} failed", stage, e);
+    return new JobFailure(
+        "stage " + stage + " failed: " + JobFailure.rootCause(e) + "; nothing was published");
   }
 
   /** The I/O failure behind an exception (Spark wraps its tasks' failures), or null. */

@@ -55,7 +55,9 @@ public final class Conversation {
           RowStatus.NO_RESPONSE_TURN,
           "the conversation has no assistant turn to score");
     }
-    return new Split(List.copyOf(all.subList(0, last)), all.get(last).content(), null, null);
+    List<Turn> prompt = List.copyOf(all.subList(0, last));
+    Split missing = missingContent(prompt);
+    return missing != null ? missing : new Split(prompt, all.get(last).content(), null, null);
   }
 
   /**
@@ -64,7 +66,28 @@ public final class Conversation {
    */
   public static Split withResponse(List<Turn> turns, String system, String response) {
     Split mapped = mapRoles(turns, system);
-    return mapped.ok() ? new Split(mapped.prompt(), response, null, null) : mapped;
+    if (!mapped.ok()) {
+      return mapped;
+    }
+    Split missing = missingContent(mapped.prompt());
+    return missing != null ? missing : new Split(mapped.prompt(), response, null, null);
+  }
+
+  /**
+   * A prompt turn without content: the prompt is not known (an empty text would make every such
+   * chat one prompt), so the row is missing a field.
+   */
+  private static Split missingContent(List<Turn> prompt) {
+    for (int i = 0; i < prompt.size(); i++) {
+      if (prompt.get(i).content() == null) {
+        return new Split(
+            null,
+            null,
+            RowStatus.MISSING_FIELD,
+            "prompt turn " + i + " (" + prompt.get(i).role() + ") has no content");
+      }
+    }
+    return null;
   }
 
   /** The turns with their roles mapped, the system text first; or why they cannot be. */
@@ -93,7 +116,7 @@ public final class Conversation {
                 + (t == null ? "null" : "'" + t.role() + "'")
                 + "; known roles: system, user or human, assistant or gpt");
       }
-      mapped.add(new Turn(role, t.content() == null ? "" : t.content()));
+      mapped.add(new Turn(role, t.content()));
     }
     return new Split(mapped, null, null, null);
   }

@@ -311,12 +311,12 @@ class SettingsLoaderTest {
     assertEquals(
         "config: naturalness.input.response-template has 2 placeholder(s) but"
             + " naturalness.input.columns.response names 1 column(s); each column fills one {name},"
-            + " in order",
+            + " in order (or a {name} names its column)",
         error("--set", "input.response-template=\"{a}\\n\\n{b}\""));
     assertEquals(
         "config: naturalness.input.response-template has 1 placeholder(s) but"
             + " naturalness.input.teachers.r1.response names 2 column(s); each column fills one"
-            + " {name}, in order",
+            + " {name}, in order (or a {name} names its column)",
         error(
             "--set",
             "input.shape=wide",
@@ -326,7 +326,7 @@ class SettingsLoaderTest {
             "input.teachers.r1.response=[a, b]"));
     assertEquals(
         "config: unknown key 'input.teachers.r1.grade'; known keys there: [correct, response,"
-            + " teacher]",
+            + " response-template, teacher]",
         error("--set", "input.shape=wide", "--set", "input.teachers.r1={response = a, grade = g}"));
     assertTrue(
         error("--set", "output.export=[jsonl]")
@@ -338,5 +338,86 @@ class SettingsLoaderTest {
         "config: naturalness.scoring.segmenter = column reads each response's steps from a column"
             + " of its row, which only input.shape = flat has (input.shape = messages)",
         error("--set", "input.shape=messages", "--set", "scoring.segmenter=column"));
+  }
+
+  @Test
+  void aQuotedSetValueIsAHoconStringAndAnUnquotedOneStaysAsWritten() {
+    Settings.Job quoted =
+        load(
+            "--set",
+            "input.columns.response = [reasoning, answer]",
+            "--set",
+            "input.response-template = \"<think>\\n{reasoning}\\n</think>\\n\\n{answer}\"");
+    assertEquals(
+        "<think>\n{reasoning}\n</think>\n\n{answer}",
+        quoted.input().responseTemplate(),
+        "the quotes are HOCON's and \\n is a line break");
+    Settings.Job raw =
+        load(
+            "--set",
+            "input.columns.response=[reasoning, answer]",
+            "--set",
+            "input.response-template=<think>\\n{reasoning}\\n</think>{answer}");
+    assertEquals(
+        "<think>\\n{reasoning}\\n</think>{answer}",
+        raw.input().responseTemplate(),
+        "unquoted: a backslash and an n, as written");
+    assertEquals(
+        "/data/run #1",
+        Path.of(load("--set", "output.path =  /data/run #1  ").output().path()).toString(),
+        "surrounding spaces dropped, a # kept");
+    assertTrue(
+        error("--set", "input.teacher=\"a\" [1]").startsWith("--set input.teacher: "),
+        "a quoted value that is not one string is refused");
+    assertEquals(
+        List.of(
+            "naturalness.input.path = \"" + Path.of("in").toAbsolutePath() + "\"",
+            "naturalness.input.response-template = \"a\\nb\"",
+            "naturalness.s3.secret-key = ***"),
+        SettingsLoader.commandLineValues(
+            new String[] {
+              "--set",
+              "input.path=in",
+              "--set",
+              "input.response-template=\"a\\nb\"",
+              "--set",
+              "s3.secret-key=hunter2"
+            }));
+  }
+
+  @Test
+  void aWideTeacherMayJoinItsColumnsWithATemplateOfItsOwnFilledByName() {
+    Settings.Job s =
+        load(
+            "--set",
+            "input.shape=wide",
+            "--set",
+            "input.response-template={a}{b}",
+            "--set",
+            "input.teachers={x {response = [answer, thinking], response-template ="
+                + " \"<think>{thinking}</think>{answer}\"}, y {response = [p, q]}, z {response ="
+                + " solution, response-template = \"\"}}");
+    assertEquals(
+        "<think>{thinking}</think>{answer}", s.input().teachers().get("x").responseTemplate());
+    assertEquals("{a}{b}", s.input().teachers().get("y").responseTemplate());
+    assertEquals("", s.input().teachers().get("z").responseTemplate());
+    assertEquals(
+        List.of("thinking", "answer"),
+        dev.naturalness.text.ResponseTemplate.columnsInOrder(
+            s.input().teachers().get("x").responseTemplate(), List.of("answer", "thinking")));
+    assertEquals(
+        "shape=wide;response-template={a}{b};response-template[x]=<think>{thinking}</think>{answer};"
+            + "response-template[z]=",
+        s.input().form(),
+        "each template is part of what is scored");
+    assertEquals(
+        "config: naturalness.input.teachers.x.response-template names columns but has no"
+            + " placeholder for [extra] of naturalness.input.teachers.x.response",
+        error(
+            "--set",
+            "input.shape=wide",
+            "--set",
+            "input.teachers={x {response = [answer, thinking, extra], response-template ="
+                + " \"{thinking}{answer}\"}}"));
   }
 }

@@ -124,4 +124,28 @@ class StudentManifestTest {
     assertEquals(conf + ": chat-template: its system piece has no {content}", e.getMessage());
     assertOneLine(e.getMessage());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "name = \"{0}\" is refused")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"../../../../../../../X", "a/b", "..", ".", "", "with space", "x\\y", "ü"})
+  void aStudentNameThatIsNotAPlainNameIsRefusedInOneLine(String name) throws IOException {
+    Path dir = copyOfDemo();
+    Path conf = dir.resolve(StudentManifest.CONF);
+    Files.writeString(
+        conf,
+        Files.readString(conf)
+            .replace(
+                "name = \"demo-student\"",
+                "name = " + com.typesafe.config.ConfigUtil.quoteString(name)));
+    StudentException e = assertThrows(StudentException.class, () -> StudentManifest.read(dir));
+    assertTrue(e.getMessage().contains("is not a plain name"), e.getMessage());
+    assertOneLine(e.getMessage());
+  }
+
+  @Test
+  void plainNamesOfRealStudentsAreAccepted() {
+    for (String name : new String[] {"demo-student", "Qwen2.5-1.5B-Instruct", "s1_v2.final"}) {
+      assertEquals(name, StudentManifest.plainName(Path.of("student.conf"), name));
+    }
+  }
 }

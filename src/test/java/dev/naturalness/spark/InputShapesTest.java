@@ -197,7 +197,13 @@ class InputShapesTest extends SparkTestBase {
             .orElseThrow();
     String prompt = "System: Be brief.\n\nUser: Hi\n\nAssistant: Hello\n\nWhat is 2+2?";
     assertEquals(prompt, chatty.getAs("prompt"));
-    assertEquals(sha256(prompt), chatty.getAs("prompt_id"), "no prompt_id column: its text's hash");
+    assertEquals(
+        sha256(
+            "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":"
+                + "\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello\"},{\"role\":\"user\","
+                + "\"content\":\"What is 2+2?\"}]"),
+        chatty.getAs("prompt_id"),
+        "no prompt_id column: the hash of its turns, each role and text");
     Assertions.assertTrue(
         scores(messagesRun).stream()
             .filter(r -> "unknown_role".equals(r.getAs("status")))

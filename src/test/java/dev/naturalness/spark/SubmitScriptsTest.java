@@ -80,7 +80,10 @@ class SubmitScriptsTest {
             + "/target/naturalness-cluster.jar --config "
             + root
             + "/conf/cluster-gpu.conf --set input.path=s3a://b/in --config my.conf");
-    assertTrue(o.stdout().endsWith("\n") && o.stdout().lines().count() == 1);
+    assertTrue(
+        o.stdout().endsWith("\n")
+            && o.stdout().lines().filter(l -> !l.startsWith("# ")).count() == 1,
+        "one command, then what the job reads from --set as comments:\n" + o.stdout());
   }
 
   @Test
@@ -158,5 +161,64 @@ class SubmitScriptsTest {
       assertTrue(!o.stdout().contains("s3.secret-key"), "the key is not on the command line");
       assertTrue(o.stdout().contains("spark.hadoop.fs.s3a.secret.key=\\*\\*\\*"), o.stdout());
     }
+  }
+
+  @Test
+  void aKeyWrittenWithSpacesOrQuotesIsTakenOutOfTheCommandLineToo() throws Exception {
+    for (String spelling :
+        new String[] {
+          "s3.secret-key = spaced-secret",
+          " naturalness.s3.secret-key=spaced-secret ",
+          "s3.secret-key=\"spaced-secret\"",
+          "s3.secret-key =\"spaced-secret\""
+        }) {
+      Out o =
+          script(
+              Map.of("NATURALNESS_CLASSPATH", System.getProperty("java.class.path")),
+              "submit/local.sh",
+              "--dry-run",
+              "--set",
+              spelling,
+              "--set",
+              "input.path=/data/in");
+      assertEquals(0, o.exit(), o.stderr());
+      assertTrue(
+          !(o.stdout() + o.stderr()).contains("spaced-secret"),
+          "'" + spelling + "' was printed:\n" + o.stdout() + o.stderr());
+      assertTrue(o.stdout().contains("NATURALNESS_S3_SECRET_KEY=*** "), o.stdout());
+      assertTrue(o.stdout().contains("# naturalness.input.path = \"/data/in\"\n"), o.stdout());
+    }
+    Out escaped =
+        script(Map.of(), "submit/local.sh", "--dry-run", "--set", "s3.secret-key=\"a\\\"b\"");
+    assertEquals(2, escaped.exit(), escaped.stdout());
+    assertEquals(
+        "naturalness: --set s3.secret-key: a quoted key with escapes cannot be passed on safely;"
+            + " set NATURALNESS_S3_SECRET_KEY in the environment instead\n",
+        escaped.stderr());
+  }
+
+  @Test
+  void theDryRunShowsTheValueTheJobReadsFromAQuotedSet() throws Exception {
+    Out o =
+        script(
+            Map.of("NATURALNESS_CLASSPATH", System.getProperty("java.class.path")),
+            "submit/spark-submit.sh",
+            "--dry-run",
+            "--master",
+            "local[2]",
+            "--set",
+            "input.response-template=\"<think>\\n{reasoning}\\n</think>\\n\\n{answer}\"",
+            "--set",
+            "input.columns.response=[reasoning, answer]");
+    assertEquals(0, o.exit(), o.stderr());
+    assertTrue(
+        o.stdout()
+            .contains(
+                "# naturalness.input.response-template = "
+                    + "\"<think>\\n{reasoning}\\n</think>\\n\\n{answer}\"\n"),
+        o.stdout());
+    assertTrue(
+        o.stdout().contains("# naturalness.input.columns.response = [\"reasoning\",\"answer\"]\n"),
+        o.stdout());
   }
 }

@@ -156,12 +156,22 @@ public final class Settings {
    * @param export the training-data formats written from the selection (messages,
    *     prompt-completion, sharegpt, alpaca, pairs), in order
    */
+  /**
+   * @param export the training-data formats written from the selection, in order
+   * @param exportTestShare the share of prompts held out as the exports' test split (0: none)
+   * @param exportTestSeed what is hashed with each prompt_id to hold it out
+   * @param exportLicense the license the exports' cards declare (empty: none)
+   */
   public record Output(
-      String path, String format, boolean stepScores, String publishPointer, List<String> export)
-      implements Serializable {
-    public static final List<String> EXPORTS =
-        List.of("messages", "prompt-completion", "sharegpt", "alpaca", "pairs");
-  }
+      String path,
+      String format,
+      boolean stepScores,
+      String publishPointer,
+      List<String> export,
+      double exportTestShare,
+      long exportTestSeed,
+      String exportLicense)
+      implements Serializable {}
 
   /**
    * @param paths the student directories (local, file:, or any Hadoop path), in ranking order

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowFlag;
+import dev.naturalness.export.ExportFormat;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.StepSource;
 import java.io.File;
@@ -185,23 +186,31 @@ public final class SettingsLoader {
     List<String> export = new ArrayList<>();
     for (String e : r.stringList("output.export")) {
       String name = e.trim().toLowerCase(Locale.ROOT);
-      if (!Settings.Output.EXPORTS.contains(name)) {
+      if (!ExportFormat.keys().contains(name)) {
         throw new ConfigError(
             "config: naturalness.output.export holds '"
                 + e
                 + "'; expected any of "
-                + Settings.Output.EXPORTS);
+                + ExportFormat.keys());
       }
       if (!export.contains(name)) {
         export.add(name);
       }
+    }
+    double testShare = r.decimal("output.export-test-share").doubleValue();
+    if (testShare < 0 || testShare >= 1) {
+      throw new ConfigError(
+          "config: naturalness.output.export-test-share must be in [0, 1), got " + testShare);
     }
     return new Settings.Output(
         r.required("output.path"),
         r.oneOf("output.format", "parquet", "json"),
         r.bool("output.step-scores"),
         r.string("output.publish-pointer").trim(),
-        List.copyOf(export));
+        List.copyOf(export),
+        testShare,
+        r.longValue("output.export-test-seed"),
+        r.string("output.export-license").trim());
   }
 
   /** select.require's checks, less correct when select.require-correct is false. */

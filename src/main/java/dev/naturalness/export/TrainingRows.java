@@ -8,14 +8,37 @@ import java.util.List;
  * What a selected response becomes in the training formats trainers load, from its prompt (a chat
  * row's turns, else its prompt text as one user turn) and its response, which is always the
  * assistant's last turn, byte for byte. Plain Java; the Spark stage writes the rows.
+ *
+ * <p>LLaMA-Factory reads a conversation only when, after an optional first system turn, its turns
+ * alternate user and assistant, starting with the user ({@code converter.py},
+ * SharegptDatasetConverter); the formats it reads hold each prompt in that form: consecutive turns
+ * of one role merged into one (their texts joined by a blank line), a system turn kept only as the
+ * first; a prompt that cannot be written so is left out of those formats, with its reason.
  */
 public final class TrainingRows {
-  /** ShareGPT's roles: human and gpt. */
+  /** ShareGPT's roles: human and gpt (and system, LLaMA-Factory's system tag). */
   public static final String HUMAN = "human";
 
   public static final String GPT = "gpt";
+  public static final String SYSTEM = "system";
 
-  /** An Alpaca row: the last user turn, the system prompt, and earlier (user, assistant) pairs. */
+  /** What joins consecutive turns of one role into one turn. */
+  public static final String MERGED_TURNS = "\n\n";
+
+  /** Why a prompt cannot be written as alternating turns (the reasons summary.json counts). */
+  public static final String SYSTEM_NOT_FIRST = "system_turn_not_first";
+
+  public static final String STARTS_WITH_ASSISTANT = "starts_with_assistant";
+  public static final String ENDS_WITH_ASSISTANT = "ends_with_assistant";
+  public static final String NO_USER_TURN = "no_user_turn";
+
+  /** A prompt as alternating turns (null when it cannot be), or the reason it cannot. */
+  public record Alternating(List<Turn> prompt, String leftOut) {}
+
+  /**
+   * An Alpaca row: the last user turn, the system prompt (null when there is none), and earlier
+   * (user, assistant) pairs.
+   */
   public record Alpaca(String instruction, String system, List<List<String>> history) {}
 
   private TrainingRows() {}
@@ -32,51 +55,85 @@ public final class TrainingRows {
     return out;
   }
 
-  /** The system prompt (the first turn's, when it is a system turn), or "". */
+  /**
+   * The prompt with consecutive turns of one role merged, checked to be [system] user (assistant
+   * user)*: what LLaMA-Factory's converters accept before the response.
+   */
+  public static Alternating alternating(List<Turn> prompt) {
+    List<Turn> merged = new ArrayList<>();
+    for (Turn t : prompt) {
+      int last = merged.size() - 1;
+      if (last >= 0 && merged.get(last).role().equals(t.role())) {
+        merged.set(
+            last, new Turn(t.role(), merged.get(last).content() + MERGED_TURNS + t.content()));
+      } else {
+        merged.add(t);
+      }
+    }
+    for (int i = 1; i < merged.size(); i++) {
+      if (merged.get(i).role().equals(Turn.SYSTEM)) {
+        return new Alternating(null, SYSTEM_NOT_FIRST);
+      }
+    }
+    int first = !merged.isEmpty() && merged.get(0).role().equals(Turn.SYSTEM) ? 1 : 0;
+    if (merged.size() == first) {
+      return new Alternating(null, NO_USER_TURN);
+    }
+    if (merged.get(first).role().equals(Turn.ASSISTANT)) {
+      return new Alternating(null, STARTS_WITH_ASSISTANT);
+    }
+    if (merged.get(merged.size() - 1).role().equals(Turn.ASSISTANT)) {
+      return new Alternating(null, ENDS_WITH_ASSISTANT);
+    }
+    return new Alternating(List.copyOf(merged), null);
+  }
+
+  /** The system prompt (the first turn's, when it is a system turn), or null when there is none. */
   public static String system(List<Turn> prompt) {
     return !prompt.isEmpty() && prompt.get(0).role().equals(Turn.SYSTEM)
         ? prompt.get(0).content()
-        : "";
+        : null;
   }
 
-  /** ShareGPT's conversation: every turn but the system one, user as human and assistant as gpt. */
-  public static List<Turn> sharegpt(List<Turn> prompt, String response) {
+  /**
+   * ShareGPT's conversation: every turn as {from, value}, user as human, assistant as gpt and a
+   * system turn (first, where there is one) as system; the response last as gpt. A prompt with no
+   * system turn has none: nothing stands in for the template's default system text.
+   */
+  public static List<Turn> sharegpt(List<Turn> alternatingPrompt, String response) {
     List<Turn> out = new ArrayList<>();
-    for (Turn t : messages(prompt, response)) {
-      if (!t.role().equals(Turn.SYSTEM)) {
-        out.add(new Turn(t.role().equals(Turn.USER) ? HUMAN : GPT, t.content()));
-      }
+    for (Turn t : alternatingPrompt) {
+      out.add(sharegptTurn(t));
+    }
+    if (response != null) {
+      out.add(new Turn(GPT, response));
     }
     return out;
   }
 
+  /** A turn in ShareGPT's roles. */
+  public static Turn sharegptTurn(Turn t) {
+    String from =
+        switch (t.role()) {
+          case Turn.USER -> HUMAN;
+          case Turn.ASSISTANT -> GPT;
+          default -> SYSTEM;
+        };
+    return new Turn(from, t.content());
+  }
+
   /**
-   * Alpaca's fields: the instruction is the last user turn; each earlier user turn and the
-   * assistant turn after it are a pair of the history (LLaMA-Factory's alpaca format).
+   * Alpaca's fields from an alternating prompt: the instruction is the last user turn; each earlier
+   * user turn and the assistant turn after it are a pair of the history (LLaMA-Factory's alpaca
+   * format, AlpacaDatasetConverter); the system turn is the system field.
    */
-  public static Alpaca alpaca(List<Turn> prompt) {
-    List<Turn> turns = new ArrayList<>();
-    for (Turn t : prompt) {
-      if (!t.role().equals(Turn.SYSTEM)) {
-        turns.add(t);
-      }
-    }
-    int last = turns.size() - 1;
-    while (last >= 0 && !turns.get(last).role().equals(Turn.USER)) {
-      last--;
-    }
-    String instruction = last >= 0 ? turns.get(last).content() : "";
+  public static Alpaca alpaca(List<Turn> alternatingPrompt) {
+    String system = system(alternatingPrompt);
+    List<Turn> turns = alternatingPrompt.subList(system == null ? 0 : 1, alternatingPrompt.size());
     List<List<String>> history = new ArrayList<>();
-    String user = null;
-    for (int i = 0; i < Math.max(last, 0); i++) {
-      Turn t = turns.get(i);
-      if (t.role().equals(Turn.USER)) {
-        user = t.content();
-      } else if (user != null) {
-        history.add(List.of(user, t.content()));
-        user = null;
-      }
+    for (int i = 0; i + 1 < turns.size(); i += 2) {
+      history.add(List.of(turns.get(i).content(), turns.get(i + 1).content()));
     }
-    return new Alpaca(instruction, system(prompt), history);
+    return new Alpaca(turns.get(turns.size() - 1).content(), system, history);
   }
 }

@@ -6,7 +6,9 @@ import dev.naturalness.config.Settings;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowFlag;
 import dev.naturalness.export.DatasetCard;
+import dev.naturalness.model.StudentManifest;
 import dev.naturalness.scoring.WindowRule;
+import dev.naturalness.text.ChatTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,16 +21,10 @@ public final class CardFacts {
   public static DatasetCard.Facts of(JobChecks.Checked checked, List<RunSummary.Funnel> funnel) {
     Settings.Job s = checked.settings();
     Map<String, String> students = new LinkedHashMap<>();
+    Map<String, String> rendering = new LinkedHashMap<>();
     for (StudentChecks.Prepared p : checked.students()) {
-      String family =
-          p.manifest().family().isEmpty() ? "" : "family " + p.manifest().family() + ", ";
-      students.put(
-          p.spec().name(),
-          family
-              + "model sha256 "
-              + p.manifest().modelSha256().substring(0, 16)
-              + ", max-tokens "
-              + p.spec().definition().maxTokens());
+      students.put(p.spec().name(), student(p));
+      rendering.put(p.spec().name(), rendering(p.manifest(), s.input().shape()));
     }
     List<String> windows = s.scoring().windows().stream().map(WindowRule::spec).toList();
     List<String> metrics = new ArrayList<>();
@@ -68,8 +64,50 @@ public final class CardFacts {
         checked.runId(),
         checked.students().get(0).spec().definition().hash(),
         students,
+        rendering,
         definition,
         selection,
-        steps);
+        steps,
+        s.output().exportTestShare(),
+        s.output().exportTestSeed(),
+        s.output().exportLicense());
+  }
+
+  /** What a student is: its family, model and length limit. */
+  private static String student(StudentChecks.Prepared p) {
+    String family = p.manifest().family().isEmpty() ? "" : "family " + p.manifest().family() + ", ";
+    return family
+        + "model sha256 "
+        + p.manifest().modelSha256().substring(0, 16)
+        + ", max-tokens "
+        + p.spec().definition().maxTokens();
+  }
+
+  /**
+   * How a student rendered a prompt when it scored it: its chat template's pieces (and default
+   * system text), or its prompt template around the plain text of the turns.
+   */
+  static String rendering(StudentManifest m, Settings.Shape shape) {
+    ChatTemplate chat = m.chatTemplate();
+    String template = "prompt-template " + DatasetCard.quoted(m.promptTemplate());
+    if (shape == Settings.Shape.MESSAGES || shape == Settings.Shape.CONVERSATIONS) {
+      if (chat != null) {
+        return "chat template pieces system "
+            + DatasetCard.quoted(chat.system())
+            + ", user "
+            + DatasetCard.quoted(chat.user())
+            + ", assistant "
+            + DatasetCard.quoted(chat.assistant())
+            + ", generation "
+            + DatasetCard.quoted(chat.generation())
+            + (chat.defaultSystem().isEmpty()
+                ? ", no default system text"
+                : ", default system text " + DatasetCard.quoted(chat.defaultSystem()));
+      }
+      return template
+          + " around the turns as plain text (every turn but a final user turn as `Role: text`"
+          + " and a blank line)";
+    }
+    return template + " around the prompt text";
   }
 }

@@ -104,13 +104,28 @@ final class RunSections {
           .append("</td></tr></tbody></table>");
     }
     for (RunSummary.Export e : s.exports()) {
+      if (e.notWritten() != null) {
+        h.append("<p>Export ")
+            .append(esc(e.format()))
+            .append(": ")
+            .append(esc(e.notWritten()))
+            .append(".</p>");
+        continue;
+      }
       h.append("<p>Exported as ")
           .append(esc(e.format()))
           .append(": ")
           .append(e.rows())
           .append(" rows in ")
           .append(esc(e.path()))
-          .append(".</p>");
+          .append(" (by split: ")
+          .append(esc(String.valueOf(e.rowsBySplit())))
+          .append(
+              e.leftOut().isEmpty()
+                  ? ""
+                  : "; left out, as the format cannot hold their prompts: "
+                      + esc(String.valueOf(e.leftOut())))
+          .append(").</p>");
     }
     h.append("</section>\n");
   }

@@ -136,9 +136,19 @@ public record RunSummary(
       Map<String, Long> steps,
       long selected) {}
 
-  /** An export: its format, where it is, its rows, and per student and teacher how many. */
+  /**
+   * An export: its format, where it is (null when not written), its rows, per student how many each
+   * teacher and each split has, the selected rows it could not hold (per student, by reason), and
+   * why it was not written (null when it was).
+   */
   public record Export(
-      String format, String path, long rows, Map<String, Map<String, Long>> rowsByTeacher) {}
+      String format,
+      String path,
+      long rows,
+      Map<String, Map<String, Long>> rowsByTeacher,
+      Map<String, Map<String, Long>> rowsBySplit,
+      Map<String, Map<String, Long>> leftOut,
+      String notWritten) {}
 
   /**
    * @param previous the run compared with (what the publish pointer named before this run)

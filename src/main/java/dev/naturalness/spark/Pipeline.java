@@ -465,18 +465,18 @@ public final class Pipeline {
     if (settings.output().export().isEmpty()) {
       return List.of();
     }
+    ExportStage.Context context =
+        new ExportStage.Context(
+            spark,
+            settings,
+            CardFacts.of(checked, funnel),
+            outputs,
+            checked.runId(),
+            checked.students().stream().map(s -> s.spec().name()).toList(),
+            this::warn);
     return stages.run(
         "export",
-        () ->
-            ExportStage.write(
-                spark,
-                selection.rows(),
-                scored.scores(),
-                corpus.canonical(),
-                settings,
-                CardFacts.of(checked, funnel),
-                outputs,
-                checked.runId()));
+        () -> ExportStage.write(context, selection.rows(), scored.scores(), corpus.canonical()));
   }
 
   private Void report(

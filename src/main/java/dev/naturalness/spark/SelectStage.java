@@ -37,10 +37,10 @@ import org.apache.spark.sql.types.StructType;
  * LALP not null) that pass the checks select.require names (e.g. correct: a label that is not
  * false). Ties go to the smaller response_id. Each selected row is the input row that was scored
  * (carried with its scores, every column kept), plus its response_id, student, lalp, galp, its rank
- * and its margin over the next candidate (null when it is the last); for a corpus whose rows are
- * not one response each (input.shape other than flat), also the prompt_id, teacher, prompt and
- * response that were scored. The selection keeps, internally, the scored prompt (its turns) and
- * response for the exports.
+ * and its margin over the next candidate (null when it is the last), and the prompt_id (the input's
+ * column of that name, else the one the job used); for a corpus whose rows are not one response
+ * each (input.shape other than flat), also the teacher, prompt and response that were scored. The
+ * selection keeps, internally, the scored prompt (its turns) and response for the exports.
  */
 public final class SelectStage {
   /** A column of {@link #selectResponses} used to sort the written files, dropped when written. */
@@ -121,11 +121,15 @@ public final class SelectStage {
     for (String c : ADDED) {
       out.add(col(c));
     }
+    if (!inputColumns.contains(Fields.PROMPT_ID)) {
+      // Every selected row says which prompt it answers, as the exports do: derived when the
+      // corpus had no prompt_id column.
+      out.add(col(Fields.PROMPT_ID));
+    }
     if (shape != Settings.Shape.FLAT) {
       // A row of such a corpus is not one response: say which was scored.
       for (String[] c :
           new String[][] {
-            {Fields.PROMPT_ID, Fields.PROMPT_ID},
             {Fields.TEACHER, Fields.TEACHER},
             {Fields.PROMPT, PROMPT_TEXT},
             {Fields.RESPONSE, RESPONSE_TEXT}

@@ -66,6 +66,9 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("input.teachers", "{}");
     a.put("input.teacher-families", "{teacher-a = qwen2}");
     a.put("output.export", "[messages]");
+    a.put("output.export-test-share", "0.5");
+    a.put("output.export-test-seed", "7");
+    a.put("output.export-license", "mit");
     a.put("select.require", "[correct, complete]");
     a.put("output.path", dir.resolve("other-output").toString());
     a.put("output.format", "json");

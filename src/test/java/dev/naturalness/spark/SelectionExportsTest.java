@@ -187,17 +187,18 @@ class SelectionExportsTest extends SparkTestBase {
     for (String format : exports.keySet()) {
       Path folder = run.resolve("export").resolve(format);
       List<String> files = dataFiles(folder);
-      assertEquals(List.of("data/train-00000-of-00001.jsonl"), files, format);
+      assertEquals(List.of("data/train/train-00000-of-00001.jsonl"), files, format);
       String card = Files.readString(folder.resolve("README.md"));
       Assertions.assertTrue(
           card.startsWith(
-              "---\nconfigs:\n- config_name: default\n  data_files:\n  - split: train\n"
-                  + "    path:\n    - \"data/train-00000-of-00001.jsonl\"\n---\n"),
+              "---\nconfigs:\n- config_name: \"default\"\n  data_files:\n  - split: train\n"
+                  + "    path:\n    - \"data/train/train-00000-of-00001.jsonl\"\n"
+                  + "dataset_info:\n- config_name: \"default\"\n  features:\n"),
           card);
       List<JsonNode> rows = jsonLines(folder.resolve(files.get(0)));
       assertEquals(exports.get(format).rows(), rows.size(), format + ": summary.json's count");
       Assertions.assertTrue(
-          card.contains("| demo-student | deepseek-r1 | " + rows.size() + " |"), card);
+          card.contains("| demo-student | train | deepseek-r1 | " + rows.size() + " |"), card);
       for (JsonNode r : rows) {
         String id = r.get("response_id").asText();
         JsonNode s = byId.get(id);
@@ -244,10 +245,10 @@ class SelectionExportsTest extends SparkTestBase {
         assertEquals(selected.size(), rows.size(), format + ": one row per selected response");
       }
     }
-    JsonNode info = JSON.readTree(run.resolve("export/sharegpt/dataset_info.json").toFile());
-    JsonNode entry = info.elements().next();
+    JsonNode info = JSON.readTree(run.resolve("export/dataset_info.json").toFile());
+    JsonNode entry = info.get("naturalness_sharegpt");
     assertEquals("sharegpt", entry.get("formatting").asText());
-    assertEquals("data", entry.get("file_name").asText());
+    assertEquals("sharegpt/data/train", entry.get("file_name").asText());
   }
 
   /** A pair: the selected response against the lowest-LALP candidate of its prompt. */
@@ -325,8 +326,8 @@ class SelectionExportsTest extends SparkTestBase {
     Path export = run.resolve("export/messages");
     assertEquals(
         List.of(
-            "data/demo-student/train-00000-of-00001.parquet",
-            "data/family-student/train-00000-of-00001.parquet"),
+            "data/demo-student/train/train-00000-of-00001.parquet",
+            "data/family-student/train/train-00000-of-00001.parquet"),
         dataFiles(export));
     String card = Files.readString(export.resolve("README.md"));
     Assertions.assertTrue(
@@ -340,7 +341,10 @@ class SelectionExportsTest extends SparkTestBase {
     int exported = 0;
     for (String s : List.of("demo-student", "family-student")) {
       for (Row r :
-          spark().read().parquet(export.resolve("data").resolve(s).toString()).collectAsList()) {
+          spark()
+              .read()
+              .parquet(export.resolve("data").resolve(s).resolve("train").toString())
+              .collectAsList()) {
         List<Row> messages = r.getList(r.fieldIndex("messages"));
         assertEquals(s, r.getAs("student"));
         assertEquals(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.data.StepInput;
+import dev.naturalness.data.Strata;
 import dev.naturalness.model.Student;
 import dev.naturalness.report.RunSummary;
 import dev.naturalness.scoring.CostPlanner;
@@ -17,8 +18,10 @@ import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
 import dev.naturalness.scoring.ScoreDefinition;
 import dev.naturalness.scoring.SequenceView;
+import dev.naturalness.scoring.StratifiedEstimate;
 import dev.naturalness.scoring.WindowPlanner;
 import dev.naturalness.scoring.WindowRule;
+import dev.naturalness.stats.SelectionCertainty;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.PromptTemplate;
 import dev.naturalness.text.ResponsePreparer;
@@ -364,8 +367,11 @@ public final class ThroughputBenchmark {
 
   /**
    * (s) at m sampled steps, each estimator: its time and model tokens, how far its teacher means
-   * are from exact and whether their order is exact's, and the median ratio of the difference
-   * estimator's per-response standard error to plain's.
+   * are from exact and whether their order is exact's; each sampled response's standard error
+   * pooled with its teacher's prior as the job pools it, and against exact the share of sampled
+   * responses within 2 and 4 of it and the mean standardised error; per prompt, whether the sampled
+   * pick is exact's against the pick's certainty; and the median ratio of the difference
+   * estimator's pooled per-response standard error to plain's.
    */
   private static void sampled(
       Figures f,
@@ -377,7 +383,7 @@ public final class ThroughputBenchmark {
       List<Row> corpus,
       List<Integer> order,
       Map<Integer, ResponseScore> exact) {
-    Map<String, Map<Integer, ResponseScore>> byEstimator = new TreeMap<>();
+    Map<String, Map<Integer, Double>> errors = new TreeMap<>();
     for (String estimator : List.of(ScoreDefinition.PLAIN, ScoreDefinition.DIFFERENCE)) {
       String key = "s" + m + "." + estimator;
       ResponseScorer sampled =
@@ -396,23 +402,142 @@ public final class ThroughputBenchmark {
       }
       f.put(key + ".maxdiff", largest);
       f.put(key + ".order", ranking(means).equals(ranking(exactMeans)) ? 1 : 0);
-      byEstimator.put(estimator, got);
+      Map<Integer, Double> se = pooledErrors(corpus, got);
+      errors.put(estimator, se);
+      coverage(f, key, got, exact, se);
+      selections(f, key, corpus, got, exact, se);
     }
     List<Double> ratios = new ArrayList<>();
-    for (Map.Entry<Integer, ResponseScore> e : byEstimator.get(ScoreDefinition.PLAIN).entrySet()) {
-      Double plain =
-          e.getValue().windows().isEmpty() ? null : e.getValue().windows().get(0).standardError();
-      ResponseScore d = byEstimator.get(ScoreDefinition.DIFFERENCE).get(e.getKey());
-      Double difference = d.windows().isEmpty() ? null : d.windows().get(0).standardError();
-      if (plain != null && difference != null && plain > 0) {
-        ratios.add(difference / plain);
-      }
-    }
+    errors
+        .get(ScoreDefinition.PLAIN)
+        .forEach(
+            (i, plain) -> {
+              Double difference = errors.get(ScoreDefinition.DIFFERENCE).get(i);
+              if (difference != null && plain > 0) {
+                ratios.add(difference / plain);
+              }
+            });
     f.put(
         "s" + m + ".seratio",
         ratios.isEmpty()
             ? Double.NaN
             : median(ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray()));
+  }
+
+  /**
+   * Each response's standard error as the job publishes it: its strata pooled with its teacher's
+   * prior (0 for a response scored whole; none when its variance is unknown).
+   */
+  private static Map<Integer, Double> pooledErrors(
+      List<Row> corpus, Map<Integer, ResponseScore> scores) {
+    Map<String, StratifiedEstimate.Pool> teachers = new TreeMap<>();
+    StratifiedEstimate.Pool all = new StratifiedEstimate.Pool();
+    scores.forEach(
+        (i, s) -> {
+          Strata strata = s.windows().isEmpty() ? null : s.windows().get(0).strata();
+          if (strata != null) {
+            teachers
+                .computeIfAbsent(corpus.get(i).teacher(), k -> new StratifiedEstimate.Pool())
+                .add(strata);
+            all.add(strata);
+          }
+        });
+    Map<Integer, Double> out = new TreeMap<>();
+    scores.forEach(
+        (i, s) -> {
+          if (s.windows().isEmpty() || s.lalp() == null) {
+            return;
+          }
+          Strata strata = s.windows().get(0).strata();
+          Double se =
+              strata == null
+                  ? Double.valueOf(0.0)
+                  : StratifiedEstimate.standardError(
+                      strata, teachers.get(corpus.get(i).teacher()).prior(all));
+          if (se != null) {
+            out.put(i, se);
+          }
+        });
+    return out;
+  }
+
+  /** Of the sampled responses: the shares within 2 and 4 standard errors of exact, mean z. */
+  private static void coverage(
+      Figures f,
+      String key,
+      Map<Integer, ResponseScore> got,
+      Map<Integer, ResponseScore> exact,
+      Map<Integer, Double> se) {
+    int n = 0;
+    int two = 0;
+    int four = 0;
+    double z = 0;
+    for (Map.Entry<Integer, Double> e : se.entrySet()) {
+      ResponseScore truth = exact.get(e.getKey());
+      if (e.getValue() == 0 || truth == null || truth.lalp() == null) {
+        continue;
+      }
+      double err = got.get(e.getKey()).lalp() - truth.lalp();
+      n++;
+      two += Math.abs(err) <= 2 * e.getValue() ? 1 : 0;
+      four += Math.abs(err) <= 4 * e.getValue() ? 1 : 0;
+      z += err / e.getValue();
+    }
+    f.put(key + ".sampled", n);
+    f.put(key + ".within2", n == 0 ? Double.NaN : (double) two / n);
+    f.put(key + ".within4", n == 0 ? Double.NaN : (double) four / n);
+    f.put(key + ".meanz", n == 0 ? Double.NaN : z / n);
+  }
+
+  /**
+   * Per prompt with two or more responses: whether the sampled scores pick exact's response, and
+   * the pick's certainty ({@link SelectionCertainty}); the shares over prompts.
+   */
+  private static void selections(
+      Figures f,
+      String key,
+      List<Row> corpus,
+      Map<Integer, ResponseScore> got,
+      Map<Integer, ResponseScore> exact,
+      Map<Integer, Double> se) {
+    Map<String, List<Integer>> byPrompt = new TreeMap<>();
+    for (int i : got.keySet()) {
+      if (se.containsKey(i) && exact.get(i) != null && exact.get(i).lalp() != null) {
+        byPrompt.computeIfAbsent(corpus.get(i).prompt(), k -> new ArrayList<>()).add(i);
+      }
+    }
+    int prompts = 0;
+    int agree = 0;
+    double certainty = 0;
+    for (List<Integer> candidates : byPrompt.values()) {
+      if (candidates.size() < 2) {
+        continue;
+      }
+      double[] means = new double[candidates.size()];
+      double[] errors = new double[candidates.size()];
+      double[] truth = new double[candidates.size()];
+      for (int c = 0; c < candidates.size(); c++) {
+        means[c] = got.get(candidates.get(c)).lalp();
+        errors[c] = se.get(candidates.get(c));
+        truth[c] = exact.get(candidates.get(c)).lalp();
+      }
+      int picked = argmax(means);
+      prompts++;
+      agree += picked == argmax(truth) ? 1 : 0;
+      certainty += SelectionCertainty.probabilityBest(means, errors, picked);
+    }
+    f.put(key + ".agree", prompts == 0 ? Double.NaN : (double) agree / prompts);
+    f.put(key + ".certainty", prompts == 0 ? Double.NaN : certainty / prompts);
+  }
+
+  private static int argmax(double[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   /** Each teacher's mean LALP over its scored responses. */
@@ -870,9 +995,15 @@ public final class ThroughputBenchmark {
               f -> f.get(key + ".seconds") / f.get("b.seconds"));
           line("    max |teacher mean - exact|", runs, f -> f.get(key + ".maxdiff"));
           line("    teacher order as exact (1 = yes)", runs, f -> f.get(key + ".order"));
+          line("    sampled responses", runs, f -> f.get(key + ".sampled"));
+          line("    share within 2 SE of exact", runs, f -> f.get(key + ".within2"));
+          line("    share within 4 SE of exact", runs, f -> f.get(key + ".within4"));
+          line("    mean (estimate - exact) / SE", runs, f -> f.get(key + ".meanz"));
+          line("    prompts whose pick is exact's (share)", runs, f -> f.get(key + ".agree"));
+          line("    mean certainty of the picks", runs, f -> f.get(key + ".certainty"));
         }
         line(
-            "    median per-response SE, difference / plain",
+            "    median per-response pooled SE, difference / plain",
             runs,
             f -> f.get("s" + m + ".seratio"));
       }

@@ -63,6 +63,7 @@ public final class Fields {
   public static final String LALP_BY_WINDOW = "lalp_by_window";
   public static final String LALP_DROP_FIRST = "lalp_drop_first";
   public static final String LALP_SE = "lalp_se";
+  public static final String LALP_STRATA = "lalp_strata";
   public static final String STEPS_SCORED = "steps_scored";
   public static final String N_TOKENS = "n_tokens";
   public static final String N_STEPS = "n_steps";
@@ -83,6 +84,7 @@ public final class Fields {
 
   public static final String MARGIN = "margin";
   public static final String SELECTION_RANK = "selection_rank";
+  public static final String SELECTION_CERTAINTY = "selection_certainty";
 
   private Fields() {}
 }

@@ -11,7 +11,9 @@ import java.util.List;
  *
  * @param value GALP, or the window's LALP (null when nothing could be scored)
  * @param dropFirst the window's LALP without each step's first token (LALP parts only)
- * @param standardError with step sampling, the standard error of value (LALP parts only)
+ * @param standardError with step sampling, the standard error of value from the response's own
+ *     draws (LALP parts only); the job's published one pools its strata with a prior
+ * @param strata with step sampling, when not every step was scored: the strata of the estimate
  * @param stepSpans each scored step's [start, end) in code points of the response, interleaved
  * @param modelTokens tokens the model ran for this part (for a part scored with others, its share)
  */
@@ -22,6 +24,7 @@ public record ScorePart(
     Double value,
     Double dropFirst,
     Double standardError,
+    Strata strata,
     int stepsScored,
     int nTokens,
     int nSteps,
@@ -45,6 +48,7 @@ public record ScorePart(
           "value",
           "drop_first",
           "se",
+          "strata",
           "steps_scored",
           "n_tokens",
           "n_steps",
@@ -54,6 +58,12 @@ public record ScorePart(
           "repeated_steps",
           "no_repeats",
           "model_tokens");
+
+  /**
+   * Columns a part may lack where it is stored: added after caches were first written, read as null
+   * from a file written before.
+   */
+  public static final List<String> OPTIONAL = List.of("strata");
 
   public boolean isGalp() {
     return part.equals(GALP);
@@ -67,6 +77,7 @@ public record ScorePart(
     private Double value;
     private Double dropFirst;
     private Double standardError;
+    private Strata strata;
     private int stepsScored;
     private int nTokens;
     private int nSteps;
@@ -104,6 +115,11 @@ public record ScorePart(
 
     public Builder standardError(Double v) {
       standardError = v;
+      return this;
+    }
+
+    public Builder strata(Strata v) {
+      strata = v;
       return this;
     }
 
@@ -160,6 +176,7 @@ public record ScorePart(
           value,
           dropFirst,
           standardError,
+          strata,
           stepsScored,
           nTokens,
           nSteps,

@@ -12,6 +12,9 @@ import java.util.Map;
  * (the first); {@code lalpByWindow} holds every window's. Scores are null unless status is ok.
  *
  * @param scores each metric's value (null when not computed or not scored)
+ * @param lalpSe with sampled steps, the standard error of lalp (the job pools the strata's draws
+ *     with a prior before it publishes)
+ * @param lalpStrata with sampled steps, when not every step was scored: the strata of lalp
  * @param responseChars the response's length in code points
  * @param stepSpans each scored step's [start, end) in code points, interleaved (with step_scores)
  * @param modelTokens tokens the model ran for the row in this run (0 when reused)
@@ -29,6 +32,7 @@ public record ScoreRecord(
     Map<String, Double> lalpByWindow,
     Double lalpDropFirst,
     Double lalpSe,
+    Strata lalpStrata,
     int stepsScored,
     int nTokens,
     int nSteps,
@@ -139,6 +143,7 @@ public record ScoreRecord(
       b.score(Metric.LALP, first.value())
           .lalpDropFirst(first.dropFirst())
           .lalpSe(first.standardError())
+          .lalpStrata(first.strata())
           .stepsScored(first.stepsScored())
           .stepScores(first.stepScores())
           .stepSpans(first.stepSpans())
@@ -158,6 +163,7 @@ public record ScoreRecord(
     private Map<String, Double> lalpByWindow;
     private Double lalpDropFirst;
     private Double lalpSe;
+    private Strata lalpStrata;
     private int stepsScored;
     private int nTokens;
     private int nSteps;
@@ -187,6 +193,7 @@ public record ScoreRecord(
       lalpByWindow = r.lalpByWindow;
       lalpDropFirst = r.lalpDropFirst;
       lalpSe = r.lalpSe;
+      lalpStrata = r.lalpStrata;
       stepsScored = r.stepsScored;
       nTokens = r.nTokens;
       nSteps = r.nSteps;
@@ -243,6 +250,11 @@ public record ScoreRecord(
 
     public Builder lalpSe(Double v) {
       lalpSe = v;
+      return this;
+    }
+
+    public Builder lalpStrata(Strata v) {
+      lalpStrata = v;
       return this;
     }
 
@@ -355,6 +367,7 @@ public record ScoreRecord(
           lalpByWindow,
           lalpDropFirst,
           lalpSe,
+          lalpStrata,
           stepsScored,
           nTokens,
           nSteps,

@@ -71,7 +71,10 @@ public final class CacheDirectory {
     }
   }
 
-  /** The columns every file of a version holds: the response, its text's hash, the part. */
+  /**
+   * The columns every file of a version holds: the response, its text's hash, the part (less the
+   * part's optional columns, which a file written before them lacks).
+   */
   public static final List<String> COLUMNS = columns();
 
   private final Path root;
@@ -85,6 +88,7 @@ public final class CacheDirectory {
   private static List<String> columns() {
     List<String> c = new ArrayList<>(List.of(Fields.RESPONSE_ID, TEXT_SHA));
     c.addAll(ScorePart.COLUMNS);
+    c.removeAll(ScorePart.OPTIONAL);
     return List.copyOf(c);
   }
 

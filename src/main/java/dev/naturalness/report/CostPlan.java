@@ -18,6 +18,9 @@ import java.util.Map;
  * @param controlTokens of modelTokens, those of GALP passes run only as the difference estimator's
  *     control (sampled responses when GALP is not a metric)
  * @param sampledResponses responses longer than scoring.sample-steps, scored on a sample of steps
+ * @param coveredShare of the sampled responses' steps, the share the GALP pass reaches (the
+ *     difference estimator's covered stratum, estimated with the GALP pass as a control); null when
+ *     nothing is sampled
  * @param costPercentiles per-response model tokens at p50, p90, p99 and max (upper bounds of bins
  *     an eighth of a doubling wide, max exact)
  * @param mostExpensive the ten responses that cost most
@@ -40,6 +43,7 @@ public record CostPlan(
     long exactTokens,
     long controlTokens,
     long sampledResponses,
+    Double coveredShare,
     Map<String, Long> costPercentiles,
     List<Expensive> mostExpensive,
     Double tokensPerSecond,
@@ -83,6 +87,7 @@ public record CostPlan(
         exactTokens,
         controlTokens,
         sampledResponses,
+        coveredShare,
         costPercentiles,
         mostExpensive,
         rate,

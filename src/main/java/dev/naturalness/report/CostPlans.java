@@ -221,9 +221,16 @@ public final class CostPlans {
             p.exactTokens() > p.modelTokens()
                 ? String.format(
                     Locale.ROOT,
-                    " (every step: %,d; %,d responses sampled%s)",
+                    " (every step: %,d; %,d responses sampled%s%s)",
                     p.exactTokens(),
                     p.sampledResponses(),
+                    p.coveredShare() == null
+                        ? ""
+                        : String.format(
+                            Locale.ROOT,
+                            ", %.0f%% of their steps within the GALP pass's reach (covered: the"
+                                + " difference estimator's control)",
+                            100 * p.coveredShare()),
                     p.controlTokens() > 0
                         ? String.format(
                             Locale.ROOT,

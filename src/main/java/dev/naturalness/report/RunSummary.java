@@ -31,6 +31,8 @@ import java.util.Map;
  * @param exports the training data written from the selection, per format
  * @param samplingError with sampled steps, per student and teacher, the standard error sampling
  *     adds to the teacher's mean LALP
+ * @param selectionCertainty with sampled steps, per student, how sure its selections are: the
+ *     probability that each prompt's first selected response is its best, summarised
  * @param warnings what the run found that a user should know and that did not stop it (a check
  *     select.require names with no data behind it, an export with no rows), one line each
  */
@@ -56,6 +58,7 @@ public record RunSummary(
     List<Funnel> funnel,
     List<Export> exports,
     List<SamplingError> samplingError,
+    List<Certainty> selectionCertainty,
     List<String> warnings,
     Map<String, Long> driverMemoryMb,
     Map<String, Long> executorMemoryMb,
@@ -135,6 +138,12 @@ public record RunSummary(
       Map<String, Long> flagged,
       Map<String, Long> steps,
       long selected) {}
+
+  /**
+   * One student's selections from sampled scores: how many prompts, how many of their first picks
+   * are less than 90% and 99% likely to be the best, and the mean likelihood.
+   */
+  public record Certainty(String student, long prompts, long below90, long below99, Double mean) {}
 
   /**
    * An export: its format, where it is (null when not written), its rows, per student how many each
@@ -224,6 +233,7 @@ public record RunSummary(
     private List<Funnel> funnel = List.of();
     private List<Export> exports = List.of();
     private List<SamplingError> samplingError = List.of();
+    private List<Certainty> selectionCertainty = List.of();
     private List<String> warnings = List.of();
     private Map<String, Long> driverMemoryMb = Map.of();
     private Map<String, Long> executorMemoryMb = Map.of();
@@ -252,6 +262,7 @@ public record RunSummary(
       funnel = s.funnel;
       exports = s.exports;
       samplingError = s.samplingError;
+      selectionCertainty = s.selectionCertainty;
       warnings = s.warnings;
       driverMemoryMb = s.driverMemoryMb;
       executorMemoryMb = s.executorMemoryMb;
@@ -349,6 +360,11 @@ public record RunSummary(
       return this;
     }
 
+    public Builder selectionCertainty(List<Certainty> v) {
+      selectionCertainty = v;
+      return this;
+    }
+
     public Builder warnings(List<String> v) {
       warnings = v;
       return this;
@@ -392,6 +408,7 @@ public record RunSummary(
           funnel,
           exports,
           samplingError,
+          selectionCertainty,
           warnings,
           driverMemoryMb,
           executorMemoryMb,

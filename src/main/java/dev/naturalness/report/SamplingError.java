@@ -13,6 +13,9 @@ package dev.naturalness.report;
  * @param sampled of them, those with more than m steps
  * @param estimated of them, those whose standard error at m is known
  * @param standardError of the teacher's mean LALP (null when none is known)
+ * @param coveredShare of the steps of the teacher's sampled responses, the share the GALP pass
+ *     reached (the difference estimator's covered stratum; 0 with the plain estimator; null when no
+ *     response was sampled)
  */
 public record SamplingError(
     String student,
@@ -22,5 +25,6 @@ public record SamplingError(
     long responses,
     long sampled,
     long estimated,
-    Double standardError)
+    Double standardError,
+    Double coveredShare)
     implements java.io.Serializable {}

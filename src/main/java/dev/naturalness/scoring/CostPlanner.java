@@ -23,6 +23,8 @@ public final class CostPlanner {
    * @param exactTokens for the definition scoring every step (equals modelTokens without sampling)
    * @param controlTokens of modelTokens, those of a GALP pass run only as the difference
    *     estimator's control (GALP not a metric, the response sampled)
+   * @param coveredSteps a sampled response's steps the GALP pass reaches (the difference
+   *     estimator's covered stratum; 0 otherwise)
    */
   public record Cost(
       int responseTokens,
@@ -32,7 +34,8 @@ public final class CostPlanner {
       long galpTokens,
       long lalpTokens,
       long exactTokens,
-      long controlTokens) {}
+      long controlTokens,
+      int coveredSteps) {}
 
   public CostPlanner(ScoreDefinition definition, Execution execution) {
     this.definition = definition;
@@ -67,7 +70,8 @@ public final class CostPlanner {
         galp,
         lalp,
         exact,
-        control);
+        control,
+        plan.control() ? plan.coveredSteps() : 0);
   }
 
   private long tokens(ScoreDefinition d, PreparedResponse response, String responseId) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param control whether the GALP pass's step means are the difference estimator's control (a
  *     sampled response under {@code sample-estimator = difference}); the GALP pass then runs even
  *     when GALP is not a metric
+ * @param coveredSteps with the control, the steps (from the first) the GALP pass reaches: the
+ *     covered stratum of the sample (0 without the control)
  */
 public record ResponsePlan(
     PreparedResponse response,
@@ -23,7 +25,8 @@ public record ResponsePlan(
     TokenRange[][] reads,
     TokenRange galp,
     boolean truncated,
-    boolean control) {
+    boolean control,
+    int coveredSteps) {
 
   /**
    * Positions [start, end) of sequence {@code sequence}; a position 0 token has no context and is

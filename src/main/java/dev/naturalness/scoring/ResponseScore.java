@@ -28,7 +28,10 @@ public record ResponseScore(
    *
    * @param dropFirst LALP with each step's first scored token left out of the step's mean
    * @param standardError with step sampling, the standard error of {@code lalp} as an estimate of
-   *     the mean over all steps (0 when every step was scored); null without sampling
+   *     the mean over all steps from the response's own draws alone (0 when every step was scored;
+   *     null without sampling, or when a stratum had one draw); the job pools it with a prior
+   *     ({@link StratifiedEstimate})
+   * @param strata with sampling, when not every step was scored: the strata the estimate is from
    * @param stepScores the scored steps' means, in order; {@code stepSpans} their text spans
    * @param repeatedSteps of the scored steps, those that mostly repeat their own window (0 when not
    *     asked)
@@ -38,6 +41,7 @@ public record ResponseScore(
       Double lalp,
       Double dropFirst,
       Double standardError,
+      dev.naturalness.data.Strata strata,
       float[] stepScores,
       Span[] stepSpans,
       int repeatedSteps,

@@ -350,6 +350,7 @@ public final class ResponseScorer {
       float[] stepScores = new float[steps];
       Span[] spans = new Span[steps];
       double[] values = new double[steps];
+      int[] indices = new int[steps];
       int scored = 0;
       double total = 0;
       double dropFirst = 0;
@@ -366,6 +367,7 @@ public final class ResponseScorer {
         stepScores[scored] = (float) mean;
         spans[scored] = r.steps().spans()[plan.scoredSteps()[j]];
         values[scored] = mean;
+        indices[scored] = plan.scoredSteps()[j];
         scored++;
         total += mean;
         if (countWithoutFirst[w][j] > 0) {
@@ -380,54 +382,40 @@ public final class ResponseScorer {
         }
       }
       Double lalp = scored > 0 ? total / scored : null;
-      Double standardError =
-          definition.sampleSteps() > 0
-              ? standardError(values, scored, r.stepCount(), plan.exact())
+      StratifiedEstimate.Estimate sample =
+          definition.sampleSteps() > 0 && scored > 0 && !plan.exact()
+              ? estimate(plan, indices, values, scored)
               : null;
-      double[] difference = plan.control() && scored > 0 ? difference(w, plan, values) : null;
-      if (difference != null) {
-        lalp = difference[0];
-        standardError = difference[1];
-      }
+      Double standardError =
+          sample != null
+              ? StratifiedEstimate.standardError(sample.strata(), StratifiedEstimate.Prior.NONE)
+              : definition.sampleSteps() > 0 && scored > 0 ? 0.0 : null;
       return new ResponseScore.WindowScore(
-          lalp,
+          sample != null ? Double.valueOf(sample.lalp()) : lalp,
           dropFirstSteps > 0 ? dropFirst / dropFirstSteps : null,
           standardError,
+          sample == null ? null : sample.strata(),
           Arrays.copyOf(stepScores, scored),
           Arrays.copyOf(spans, scored),
           repeated,
           repeats != null && keptSteps > 0 ? kept / keptSteps : null);
     }
 
-    /**
-     * The difference estimate of window w's LALP and its standard error: the mean of every step's
-     * control plus the sampled steps' mean of (step score - control); null without a control.
-     */
-    private double[] difference(int w, ResponsePlan plan, double[] values) {
-      double[] control = control();
-      if (control == null) {
-        return null;
-      }
-      int scored = 0;
-      double[] differences = new double[values.length];
-      double meanDifference = 0;
-      for (int j = 0; j < plan.scoredSteps().length; j++) {
-        if (count[w][j] > 0) {
-          differences[scored] = values[scored] - control[plan.scoredSteps()[j]];
-          meanDifference += differences[scored];
-          scored++;
-        }
-      }
-      return new double[] {
-        mean(control) + meanDifference / scored,
-        standardError(differences, scored, plan.response().stepCount(), false)
-      };
+    /** A sampled response's estimate from its scored steps, by stratum. */
+    private StratifiedEstimate.Estimate estimate(
+        ResponsePlan plan, int[] indices, double[] values, int scored) {
+      return StratifiedEstimate.estimate(
+          plan.response().stepCount(),
+          plan.control() ? plan.coveredSteps() : 0,
+          indices,
+          values,
+          scored,
+          plan.control() ? control() : null);
     }
 
     /**
-     * Each step's mean log-prob in the GALP sequence; a step GALP did not see (cut by max tokens)
-     * takes the mean of those it saw, so its part of the estimate is the plain sampled mean's. Null
-     * when GALP saw no step: the plain estimator then stands.
+     * Each step's mean log-prob in the GALP sequence (the control, read for the steps it reaches);
+     * a step it did not see takes the mean of those it saw.
      */
     private double[] control() {
       double[] g = new double[galpStepSum.length];
@@ -440,47 +428,12 @@ public final class ResponseScorer {
           seenSteps++;
         }
       }
-      if (seenSteps == 0) {
-        return null;
-      }
       for (int k = 0; k < g.length; k++) {
         if (galpStepCount[k] == 0) {
-          g[k] = seen / seenSteps;
+          g[k] = seenSteps == 0 ? 0 : seen / seenSteps;
         }
       }
       return g;
-    }
-
-    private static double mean(double[] values) {
-      double total = 0;
-      for (double v : values) {
-        total += v;
-      }
-      return total / values.length;
-    }
-
-    /**
-     * sd(sampled) / sqrt(m) * sqrt(1 - m/P): the standard error of a sample mean of m of P values
-     * drawn without replacement (the finite-population correction); 0 when all were scored.
-     */
-    static Double standardError(double[] values, int m, int population, boolean exact) {
-      if (exact) {
-        return m > 0 ? 0.0 : null;
-      }
-      if (m < 2) {
-        return null;
-      }
-      double mean = 0;
-      for (int i = 0; i < m; i++) {
-        mean += values[i];
-      }
-      mean /= m;
-      double squares = 0;
-      for (int i = 0; i < m; i++) {
-        squares += (values[i] - mean) * (values[i] - mean);
-      }
-      double sd = Math.sqrt(squares / (m - 1));
-      return sd / Math.sqrt(m) * Math.sqrt(1 - (double) m / population);
     }
   }
 }

@@ -173,8 +173,13 @@ public record ScoreDefinition(
       parts.add("chat-template=" + student.chatTemplate());
     }
     if (!estimator.isEmpty() && !estimator.equals(PLAIN)) {
-      // Plain is what sampling meant before there was a choice: its scores keep their hashes.
+      // Plain is what sampling meant before there was a choice.
       parts.add("sample-estimator=" + estimator);
+    }
+    if (sampleSteps > 0) {
+      // Samples drawn by stratum, with each stratum's draws kept for the pooled standard error:
+      // parts stored before had neither.
+      parts.add("sample-strata=galp-reach");
     }
     return String.join("\n", parts);
   }

@@ -27,16 +27,42 @@ public final class WindowPlanner {
     this.groupWindows = execution.groupWindows();
   }
 
-  /** The plan for every step, or for the sample of steps that {@code responseId} draws. */
+  /**
+   * The plan for every step, or for the sample of steps that {@code responseId} draws, stratified
+   * by the GALP pass's reach under the difference estimator ({@link StepSample#stratified}).
+   */
   public ResponsePlan plan(PreparedResponse response, String responseId) {
     int[] scored =
         definition.computes(Metric.LALP)
-            ? StepSample.choose(
-                responseId == null ? "" : responseId,
-                response.stepCount(),
-                definition.sampleSteps())
+            ? StepSample.stratified(
+                    responseId == null ? "" : responseId,
+                    response.stepCount(),
+                    definition.differenceEstimator() ? galpReach(response) : 0,
+                    definition.sampleSteps())
+                .steps()
             : new int[0];
     return plan(response, scored);
+  }
+
+  /**
+   * How many steps, from the first, the GALP sequence reaches: each has at least one of its tokens
+   * scored there (0 when no response token fits after the prompt, or the prompt is empty and the
+   * first token has no context).
+   */
+  public int galpReach(PreparedResponse response) {
+    int prefix = response.prefixIds().length;
+    int tokens = response.responseIds().length;
+    int max = definition.maxTokens();
+    if (tokens == 0 || prefix == 0 || prefix >= max) {
+      return 0;
+    }
+    int fit = Math.min(tokens, max - prefix);
+    int[] bounds = response.stepBounds();
+    int reached = 0;
+    while (reached < response.stepCount() && bounds[reached] < fit) {
+      reached++;
+    }
+    return reached;
   }
 
   public ResponsePlan plan(PreparedResponse response, int[] scoredSteps) {
@@ -91,8 +117,10 @@ public final class WindowPlanner {
         reads[w][j] = new ResponsePlan.TokenRange(sequence, start, start + window.stepTokens);
       }
     }
+    boolean controlled = control && galp != null;
+    int covered = controlled ? galpReach(response) : 0;
     return new ResponsePlan(
-        response, sequences, scoredSteps, reads, galp, truncated, control && galp != null);
+        response, sequences, scoredSteps, reads, galp, truncated, controlled, covered);
   }
 
   /** The GALP sequence, added first; null when no response token fits after the prompt. */

@@ -79,6 +79,12 @@ public final class PartRows {
                   s -> s.part().standardError(),
                   (b, v) -> b.part.standardError((Double) v)),
               col(
+                  "strata",
+                  SparkValues.STRATA,
+                  true,
+                  s -> SparkValues.strata(s.part().strata()),
+                  (b, v) -> b.part.strata(SparkValues.strata(v))),
+              col(
                   "steps_scored",
                   IntegerType,
                   false,

@@ -137,6 +137,10 @@ public final class Pipeline {
                         corpus, scored, costs, totals, selection, teachers, since, funnel, exports)
                     .toBuilder()
                     .samplingError(samplingErrors(scored.scores()))
+                    .selectionCertainty(
+                        settings.scoring().sampleSteps() > 0
+                            ? SelectStage.certainty(selection.rows())
+                            : List.of())
                     .warnings(List.copyOf(warnings))
                     .build());
     stages.run("report", () -> report(corpus, scored, selection, teachers, summary));
@@ -364,6 +368,15 @@ public final class Pipeline {
     for (Dataset<Row> more : perStudent.subList(1, perStudent.size())) {
       scores = scores.unionByName(more);
     }
+    if (settings.scoring().sampleSteps() > 0) {
+      Dataset<Row> sampled = scores;
+      scores =
+          stages.run(
+              "sampling error",
+              () ->
+                  stages.keep(
+                      SamplingErrors.withPooledErrors(sampled, SamplingErrors.pools(sampled))));
+    }
     return new Scored(scores, partitions, seconds);
   }
 
@@ -433,7 +446,8 @@ public final class Pipeline {
                             ? null
                             : corpus.canonical(),
                         settings.select(),
-                        settings.input().shape())));
+                        settings.input().shape(),
+                        settings.scoring().sampleSteps() > 0)));
     long written =
         stages.run(
             "select",

@@ -70,6 +70,8 @@ public final class PlanStage {
     long exactTokens;
     long controlTokens;
     long sampled;
+    long sampledSteps;
+    long coveredSteps;
     long weight;
     long maxCost;
     final long[] histogram = new long[BINS];
@@ -92,7 +94,11 @@ public final class PlanStage {
       lalpTokens += c.lalpTokens();
       exactTokens += c.exactTokens();
       controlTokens += c.controlTokens();
-      sampled += c.stepsScored() < c.steps() ? 1 : 0;
+      if (c.stepsScored() < c.steps()) {
+        sampled++;
+        sampledSteps += c.steps();
+        coveredSteps += c.coveredSteps();
+      }
       maxCost = Math.max(maxCost, c.modelTokens());
       histogram[bin(c.modelTokens())]++;
       keepTop(
@@ -123,6 +129,8 @@ public final class PlanStage {
       exactTokens += o.exactTokens;
       controlTokens += o.controlTokens;
       sampled += o.sampled;
+      sampledSteps += o.sampledSteps;
+      coveredSteps += o.coveredSteps;
       weight += o.weight;
       maxCost = Math.max(maxCost, o.maxCost);
       for (int i = 0; i < BINS; i++) {
@@ -163,6 +171,7 @@ public final class PlanStage {
           exactTokens,
           controlTokens,
           sampled,
+          sampledSteps == 0 ? null : (double) coveredSteps / sampledSteps,
           percentiles,
           sorted,
           tokensPerSecond,

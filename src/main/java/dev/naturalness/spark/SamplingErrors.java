@@ -3,7 +3,6 @@ package dev.naturalness.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -14,22 +13,33 @@ import dev.naturalness.data.Fields;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.report.SamplingError;
+import dev.naturalness.scoring.StratifiedEstimate;
+import dev.naturalness.scoring.StratifiedEstimate.Pool;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.api.java.UDF4;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The standard error that sampling m steps adds to each teacher's mean LALP, from scores that carry
- * each response's own (lalp_se, steps_scored, n_steps): at the scores' own m it is theirs; at
- * another m each response's per-step spread is recovered from its standard error and scaled, s /
- * sqrt(m) x sqrt(1 - m / P), so a previous run tells what a planned m will give before it is paid
- * for.
+ * Standard errors of sampled LALP. Each response's is pooled ({@link StratifiedEstimate}): per
+ * stratum, its own draws with the per-step variance of the same stratum over its teacher's sampled
+ * responses (the student's whole corpus when the teacher's draws are too few), so that a response
+ * whose few draws happen to agree does not claim a precision it lacks. And per teacher, the
+ * standard error sampling m steps adds to its mean LALP: at the scores' own m their own; at another
+ * m each response's strata re-split for m and scaled, so a previous run tells what a planned m will
+ * give before it is paid for.
  */
 final class SamplingErrors {
   private SamplingErrors() {}
@@ -37,37 +47,115 @@ final class SamplingErrors {
   /** One result: the figures, or why there are none. */
   record Expected(List<SamplingError> errors, String source) {}
 
-  /** Per student and teacher, at m sampled steps, for the scores' estimator. */
+  /**
+   * The priors: per student and teacher, and per student over the corpus, each stratum's pooled
+   * per-step variance.
+   */
+  record Pools(Map<String, StratifiedEstimate.Prior> priors) implements java.io.Serializable {
+    StratifiedEstimate.Prior prior(String student, String teacher) {
+      return priors.getOrDefault(
+          student + "\u0000" + teacher,
+          priors.getOrDefault(student + "\u0000", StratifiedEstimate.Prior.NONE));
+    }
+  }
+
+  private static final String C = "covered";
+  private static final String U = "uncovered";
+
+  /** Each stratum's pooled per-step variance, per teacher and per student ({@link Pool}). */
+  static Pools pools(Dataset<Row> scores) {
+    Dataset<Row> sampled =
+        scores.filter(
+            col(Fields.STATUS)
+                .equalTo(RowStatus.OK.code())
+                .and(col(Fields.LALP_STRATA).isNotNull()));
+    List<Column> sums = new ArrayList<>();
+    for (String h : List.of(C, U)) {
+      Column m = col(Fields.LALP_STRATA + "." + h + "_sampled");
+      Column informative = m.geq(2).and(m.lt(col(Fields.LALP_STRATA + "." + h + "_steps")));
+      sums.add(
+          sum(when(informative, col(Fields.LALP_STRATA + "." + h + "_squares")).otherwise(0.0))
+              .as(h + "_ss"));
+      sums.add(sum(when(informative, m.minus(1)).otherwise(0)).cast("double").as(h + "_df"));
+    }
+    Map<String, Pool> teachers = new HashMap<>();
+    Map<String, Pool> students = new HashMap<>();
+    for (Row r :
+        sampled
+            .groupBy(col(Fields.STUDENT), col(Fields.TEACHER))
+            .agg(sums.get(0), sums.subList(1, sums.size()).toArray(new Column[0]))
+            .collectAsList()) {
+      Pool t = new Pool(r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5));
+      teachers.put(r.getString(0) + "\u0000" + r.getString(1), t);
+      students
+          .computeIfAbsent(r.getString(0), k -> new Pool())
+          .merge(new Pool(r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5)));
+    }
+    Map<String, StratifiedEstimate.Prior> priors = new HashMap<>();
+    students.forEach((student, all) -> priors.put(student + "\u0000", all.prior(null)));
+    teachers.forEach(
+        (key, t) ->
+            priors.put(key, t.prior(students.get(key.substring(0, key.indexOf('\u0000'))))));
+    return new Pools(priors);
+  }
+
+  /** The scores with each sampled response's lalp_se pooled with its teacher's prior. */
+  static Dataset<Row> withPooledErrors(Dataset<Row> scores, Pools pools) {
+    UDF3<Row, String, String, Double> pooled =
+        (strata, student, teacher) ->
+            StratifiedEstimate.standardError(
+                SparkValues.strata(strata), pools.prior(student, teacher));
+    UserDefinedFunction f = functions.udf(pooled, DataTypes.DoubleType);
+    return scores.withColumn(
+        Fields.LALP_SE,
+        when(
+                col(Fields.LALP_STRATA).isNotNull(),
+                f.apply(col(Fields.LALP_STRATA), col(Fields.STUDENT), col(Fields.TEACHER)))
+            .otherwise(col(Fields.LALP_SE)));
+  }
+
+  /**
+   * Per student and teacher, at m sampled steps: each response's standard error at m from its
+   * strata and its teacher's prior (0 when it has at most m steps; unknown when it was scored whole
+   * before but has more than m steps), and the share of the sampled responses' steps the GALP pass
+   * reached.
+   */
   static List<SamplingError> at(Dataset<Row> scores, int m, String estimator) {
     Column ok = col(Fields.STATUS).equalTo(RowStatus.OK.code()).and(col(Fields.LALP).isNotNull());
-    Column steps = col(Fields.N_STEPS).cast("double");
-    Column scored = col(Fields.STEPS_SCORED).cast("double");
-    Column se = col(Fields.LALP_SE);
-    // The per-step spread of a response scored on a sample: its standard error, unscaled.
-    Column spread = se.multiply(sqrt(scored)).divide(sqrt(lit(1.0).minus(scored.divide(steps))));
-    Column atM =
-        when(steps.leq(m), lit(0.0))
-            .when(
-                se.isNotNull().and(scored.lt(steps)).and(scored.geq(2)),
-                spread
-                    .divide(Math.sqrt(m))
-                    .multiply(sqrt(lit(1.0).minus(lit((double) m).divide(steps)))));
+    Pools pools = pools(scores);
+    UDF4<Row, String, String, Integer, Double> atM =
+        (strata, student, teacher, steps) ->
+            steps <= m
+                ? Double.valueOf(0.0)
+                : strata == null
+                    ? null
+                    : StratifiedEstimate.standardErrorAt(
+                        SparkValues.strata(strata), pools.prior(student, teacher), m);
+    UserDefinedFunction f = functions.udf(atM, DataTypes.DoubleType);
+    Column steps = col(Fields.N_STEPS);
     List<SamplingError> out = new ArrayList<>();
     for (Row r :
         scores
             .filter(ok)
-            .withColumn("_se", atM)
+            .withColumn(
+                "_se",
+                f.apply(col(Fields.LALP_STRATA), col(Fields.STUDENT), col(Fields.TEACHER), steps))
             .groupBy(Fields.STUDENT, Fields.TEACHER)
             .agg(
                 count(lit(1)).as("n"),
                 sum(when(steps.gt(m), 1).otherwise(0)).as("sampled"),
                 count(col("_se")).as("known"),
-                sum(col("_se").multiply(col("_se"))).as("squares"))
+                sum(col("_se").multiply(col("_se"))).as("squares"),
+                sum(col(Fields.LALP_STRATA + ".covered_steps")).as("covered"),
+                sum(col(Fields.LALP_STRATA + ".covered_steps")
+                        .plus(col(Fields.LALP_STRATA + ".uncovered_steps")))
+                    .as("strata_steps"))
             .orderBy(Fields.STUDENT, Fields.TEACHER)
             .collectAsList()) {
       long n = r.getAs("n");
       long known = r.getAs("known");
       Double squares = r.getAs("squares");
+      Long stratified = r.getAs("strata_steps");
       out.add(
           new SamplingError(
               r.getAs(Fields.STUDENT),
@@ -77,7 +165,10 @@ final class SamplingErrors {
               n,
               r.<Long>getAs("sampled"),
               known,
-              known == 0 ? null : Math.sqrt(squares * n / known) / n));
+              known == 0 ? null : Math.sqrt(squares * n / known) / n,
+              stratified == null || stratified == 0
+                  ? null
+                  : r.<Long>getAs("covered") / (double) stratified));
     }
     return out;
   }
@@ -110,6 +201,11 @@ final class SamplingErrors {
       String scores = new Path(previousRun, "scores").toString();
       Dataset<Row> table =
           format.equals("json") ? spark.read().json(scores) : spark.read().parquet(scores);
+      if (!java.util.Arrays.asList(table.columns()).contains(Fields.LALP_STRATA)) {
+        return new Expected(
+            List.of(),
+            previousRun + " has no strata in scores/ (written by an earlier version): run once");
+      }
       return new Expected(
           at(table, m, estimator),
           "scaled from " + previousRun + " (" + was + " estimator, m = " + before + ")");

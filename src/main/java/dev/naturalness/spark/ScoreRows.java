@@ -107,6 +107,13 @@ public final class ScoreRows {
             (b, v) -> b.lalpDropFirst((Double) v)));
     c.add(
         col(Fields.LALP_SE, DoubleType, true, ScoreRecord::lalpSe, (b, v) -> b.lalpSe((Double) v)));
+    c.add(
+        col(
+            Fields.LALP_STRATA,
+            SparkValues.STRATA,
+            true,
+            r -> SparkValues.strata(r.lalpStrata()),
+            (b, v) -> b.lalpStrata(SparkValues.strata(v))));
   }
 
   /** Of what was scored: steps, tokens, length, cuts, status. */

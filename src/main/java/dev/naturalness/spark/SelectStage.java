@@ -4,12 +4,15 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.arrays_overlap;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.Duplicate;
@@ -18,6 +21,7 @@ import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.report.RunSummary;
+import dev.naturalness.stats.SelectionCertainty;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,8 +31,11 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -56,7 +63,13 @@ public final class SelectStage {
       List.of(SORT_PROMPT, "_teacher", PROMPT_TEXT, Fields.TURNS, RESPONSE_TEXT);
 
   private static final List<String> ADDED =
-      List.of(Fields.STUDENT, Fields.LALP, Fields.GALP, Fields.MARGIN, Fields.SELECTION_RANK);
+      List.of(
+          Fields.STUDENT,
+          Fields.LALP,
+          Fields.GALP,
+          Fields.MARGIN,
+          Fields.SELECTION_RANK,
+          Fields.SELECTION_CERTAINTY);
 
   /** Input columns that the selection's own columns replace. */
   private static final List<String> REPLACED =
@@ -66,7 +79,8 @@ public final class SelectStage {
           Fields.LALP,
           Fields.GALP,
           Fields.MARGIN,
-          Fields.SELECTION_RANK);
+          Fields.SELECTION_RANK,
+          Fields.SELECTION_CERTAINTY);
 
   private SelectStage() {}
 
@@ -76,19 +90,47 @@ public final class SelectStage {
    */
   public static Dataset<Row> selectResponses(
       Dataset<Row> scores, Dataset<Row> canonical, Settings.Select select, Settings.Shape shape) {
+    return selectResponses(scores, canonical, select, shape, false);
+  }
+
+  /**
+   * @param sampled whether scores were estimated from sampled steps: the first selected response's
+   *     certainty then weighs every candidate's standard error (else it is 1)
+   */
+  public static Dataset<Row> selectResponses(
+      Dataset<Row> scores,
+      Dataset<Row> canonical,
+      Settings.Select select,
+      Settings.Shape shape,
+      boolean sampled) {
     WindowSpec byPrompt =
         Window.partitionBy(Fields.STUDENT, Fields.PROMPT_ID)
             .orderBy(col(Fields.LALP).desc(), col(Fields.RESPONSE_ID).asc());
+    Column first = col(Fields.SELECTION_RANK).equalTo(1);
     // The job caches the selection: hashed by prompt into as many partitions as the scores have
     // (CachedPartitions).
-    Dataset<Row> ranked =
+    Dataset<Row> candidates =
         scores
             .filter(candidate(select))
             .repartition(CachedPartitions.like(scores), col(Fields.STUDENT), col(Fields.PROMPT_ID))
             .withColumn(Fields.SELECTION_RANK, row_number().over(byPrompt))
             .withColumn(
-                Fields.MARGIN, col(Fields.LALP).minus(lead(col(Fields.LALP), 1).over(byPrompt)))
-            .filter(col(Fields.SELECTION_RANK).leq(select.topK()));
+                Fields.MARGIN, col(Fields.LALP).minus(lead(col(Fields.LALP), 1).over(byPrompt)));
+    Dataset<Row> ranked =
+        sampled
+            ? candidates
+                .withColumn(
+                    "_candidates",
+                    collect_list(struct(col(Fields.LALP), col(Fields.LALP_SE)))
+                        .over(Window.partitionBy(Fields.STUDENT, Fields.PROMPT_ID)))
+                .filter(col(Fields.SELECTION_RANK).leq(select.topK()))
+                .withColumn(
+                    Fields.SELECTION_CERTAINTY,
+                    when(first, certainty().apply(col("_candidates"), col(Fields.LALP))))
+                .drop("_candidates")
+            : candidates
+                .filter(col(Fields.SELECTION_RANK).leq(select.topK()))
+                .withColumn(Fields.SELECTION_CERTAINTY, when(first, lit(1.0)));
     Dataset<Row> joined;
     if (canonical == null) {
       joined =
@@ -218,6 +260,32 @@ public final class SelectStage {
     return out;
   }
 
+  /** Per student, how sure its first picks are (the selection from sampled scores). */
+  public static List<RunSummary.Certainty> certainty(Dataset<Row> selected) {
+    Column c = col(Fields.SELECTION_CERTAINTY);
+    List<RunSummary.Certainty> out = new ArrayList<>();
+    for (Row r :
+        selected
+            .filter(col(Fields.SELECTION_RANK).equalTo(1))
+            .groupBy(col(Fields.STUDENT))
+            .agg(
+                count(lit(1)).as("n"),
+                count(when(c.lt(0.9), 1)).as("below90"),
+                count(when(c.lt(0.99), 1)).as("below99"),
+                avg(c).as("mean"))
+            .orderBy(Fields.STUDENT)
+            .collectAsList()) {
+      out.add(
+          new RunSummary.Certainty(
+              r.getAs(Fields.STUDENT),
+              r.<Long>getAs("n"),
+              r.<Long>getAs("below90"),
+              r.<Long>getAs("below99"),
+              r.getAs("mean")));
+    }
+    return out;
+  }
+
   /** Per student, its top teacher's candidate prompts and their mean LALP. */
   private static Map<String, Row> topTeacherFigures(
       Dataset<Row> scores, Map<String, String> top, Settings.Select select) {
@@ -236,6 +304,33 @@ public final class SelectStage {
       }
     }
     return out;
+  }
+
+  /**
+   * The chance that the first selected response is its prompt's best, from every candidate's LALP
+   * and standard error ({@link SelectionCertainty}); null when a candidate's error is not known.
+   */
+  private static UserDefinedFunction certainty() {
+    UDF2<scala.collection.Seq<Row>, Double, Double> f =
+        (all, lalp) -> {
+          List<Row> list = scala.collection.JavaConverters.seqAsJavaList(all);
+          double[] means = new double[list.size()];
+          double[] errors = new double[list.size()];
+          int selected = -1;
+          for (int i = 0; i < list.size(); i++) {
+            Row c = list.get(i);
+            if (c.isNullAt(1)) {
+              return null;
+            }
+            means[i] = c.getDouble(0);
+            errors[i] = c.getDouble(1);
+            if (selected < 0 && means[i] == lalp) {
+              selected = i;
+            }
+          }
+          return SelectionCertainty.probabilityBest(means, errors, selected);
+        };
+    return functions.udf(f, DataTypes.DoubleType);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.naturalness.spark;
 
+import dev.naturalness.data.Strata;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,38 @@ final class SparkValues {
 
   /** An array column's value as a Java list (a row read back holds a Seq; one built, a list). */
   @SuppressWarnings("unchecked")
+  /** {@link Strata} as a struct (scores/' lalp_strata, a stored part's strata). */
+  static final StructType STRATA =
+      new StructType()
+          .add("covered_steps", DataTypes.IntegerType, false)
+          .add("covered_sampled", DataTypes.IntegerType, false)
+          .add("covered_squares", DataTypes.DoubleType, false)
+          .add("uncovered_steps", DataTypes.IntegerType, false)
+          .add("uncovered_sampled", DataTypes.IntegerType, false)
+          .add("uncovered_squares", DataTypes.DoubleType, false);
+
+  static Row strata(Strata s) {
+    return s == null
+        ? null
+        : RowFactory.create(
+            s.coveredSteps(),
+            s.coveredSampled(),
+            s.coveredSquares(),
+            s.uncoveredSteps(),
+            s.uncoveredSampled(),
+            s.uncoveredSquares());
+  }
+
+  static Strata strata(Object v) {
+    if (v == null) {
+      return null;
+    }
+    // By position, in STRATA's order: a struct built in memory has no schema to look names up in.
+    Row r = (Row) v;
+    return new Strata(
+        r.getInt(0), r.getInt(1), r.getDouble(2), r.getInt(3), r.getInt(4), r.getDouble(5));
+  }
+
   static <T> List<T> list(Object v) {
     if (v == null) {
       return null;

@@ -118,13 +118,32 @@ class ThroughputBenchmarkTest {
           "(c) naive, batches of 8, sorted by length",
           "(s) sampled m=2, plain",
           "(s) sampled m=2, difference",
-          "median per-response SE, difference / plain",
+          "median per-response pooled SE, difference / plain",
           "(h) host side, stand-in device",
           "share: copy-in",
           "bare forward on (b)'s batches / (a)"
         }) {
       assertEquals(
           2, out.split(Pattern.quote(label), -1).length - 1, label + " once per window:\n" + out);
+    }
+    // Each sampled leg (plain and difference, in both windows) holds its estimates to exact.
+    for (String label :
+        new String[] {
+          "share within 2 SE of exact",
+          "share within 4 SE of exact",
+          "mean (estimate - exact) / SE",
+          "prompts whose pick is exact's (share)",
+          "mean certainty of the picks"
+        }) {
+      assertEquals(
+          4,
+          out.split(Pattern.quote(label), -1).length - 1,
+          label + " once per sampled leg:\n" + out);
+    }
+    Matcher within = Pattern.compile("share within 4 SE of exact\\s+(\\S+)").matcher(out);
+    while (within.find()) {
+      double v = Double.parseDouble(within.group(1));
+      assertTrue(v >= 0 && v <= 1, within.group());
     }
     Matcher m = Pattern.compile("max \\|LALP naive - ours\\|\\s+(\\S+)").matcher(out);
     int windows = 0;

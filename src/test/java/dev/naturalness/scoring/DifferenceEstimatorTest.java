@@ -33,6 +33,11 @@ class DifferenceEstimatorTest {
 
   /** Each step's mean log-prob in the whole sequence (prompt and response), from one pass. */
   static double[] galpStepMeans(Student student, PreparedResponse r) {
+    return galpStepMeans(student, r, Integer.MAX_VALUE);
+  }
+
+  /** The same over the response's first {@code fit} tokens alone (where a cut pass ends). */
+  static double[] galpStepMeans(Student student, PreparedResponse r, int fit) {
     long[] prefix = r.prefixIds();
     long[] response = r.responseIds();
     int n = prefix.length + response.length;
@@ -56,10 +61,11 @@ class DifferenceEstimatorTest {
     double[] g = new double[r.stepCount()];
     for (int k = 0; k < g.length; k++) {
       double sum = 0;
-      for (int i = bounds[k]; i < bounds[k + 1]; i++) {
+      int end = Math.min(bounds[k + 1], fit);
+      for (int i = bounds[k]; i < end; i++) {
         sum += out[prefix.length + i - 1];
       }
-      g[k] = sum / (bounds[k + 1] - bounds[k]);
+      g[k] = end > bounds[k] ? sum / (end - bounds[k]) : Double.NaN;
     }
     return g;
   }
@@ -191,14 +197,28 @@ class DifferenceEstimatorTest {
   }
 
   @Test
-  void stepsTheGalpPassDidNotSeeLeaveTheEstimateUnbiased() {
+  void stepsTheGalpPassDidNotSeeAreAStratumOfTheirOwnAndTheEstimateIsUnbiased() {
     Student student = GoldenCases.student();
     PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(STEPS));
     // GALP sees the prompt and about the first third of the response.
     int max = r.prefixIds().length + r.responseIds().length / 3;
     ScoreDefinition cut = definition(8, ScoreDefinition.DIFFERENCE).withMaxTokens(max);
-    double exact =
-        scorer(student, cut.withSampleSteps(0)).score(List.of(r), List.of("x")).get(0).lalp();
+    ResponseScore.WindowScore whole =
+        scorer(student, cut.withSampleSteps(0))
+            .score(List.of(r), List.of("x"))
+            .get(0)
+            .windows()
+            .get(0);
+    double exact = whole.lalp();
+    // The steps the GALP pass reaches: those starting before its last token; each step's G over
+    // the tokens it has there (the last one's cut where the pass ends).
+    int fit = max - r.prefixIds().length;
+    double[] g = galpStepMeans(student, r, fit);
+    int covered = 0;
+    while (covered < STEPS && r.stepBounds()[covered] < fit) {
+      covered++;
+    }
+    assertTrue(covered > 5 && covered < STEPS - 20, "a long uncovered tail: " + covered);
     int draws = 100;
     List<PreparedResponse> same = new ArrayList<>();
     List<String> ids = new ArrayList<>();
@@ -208,10 +228,35 @@ class DifferenceEstimatorTest {
     }
     double sum = 0;
     double sumSq = 0;
-    for (ResponseScore s : scorer(student, cut).score(same, ids)) {
+    List<ResponseScore> scores = scorer(student, cut).score(same, ids);
+    for (int i = 0; i < draws; i++) {
+      ResponseScore s = scores.get(i);
       assertTrue(s.truncated());
-      sum += s.lalp();
-      sumSq += s.lalp() * s.lalp();
+      ResponseScore.WindowScore w = s.windows().get(0);
+      // The stratified formula on this draw's steps, L from the exact run, G from the pass here.
+      StepSample.Draw d = StepSample.stratified(ids.get(i), STEPS, covered, 8);
+      double coveredG = 0;
+      for (int k = 0; k < covered; k++) {
+        coveredG += g[k] / covered;
+      }
+      double differences = 0;
+      double uncovered = 0;
+      for (int k : d.steps()) {
+        if (k < covered) {
+          differences += (whole.stepScores()[k] - g[k]) / d.coveredSampled();
+        } else {
+          uncovered += whole.stepScores()[k] / (8 - d.coveredSampled());
+        }
+      }
+      double formula =
+          (double) covered / STEPS * (coveredG + differences)
+              + (double) (STEPS - covered) / STEPS * uncovered;
+      assertEquals(formula, w.lalp(), 1e-4, ids.get(i));
+      assertEquals(covered, w.strata().coveredSteps());
+      assertEquals(STEPS - covered, w.strata().uncoveredSteps());
+      assertEquals(StepSample.split(STEPS, covered, 8)[0], w.strata().coveredSampled());
+      sum += w.lalp();
+      sumSq += w.lalp() * w.lalp();
     }
     double mean = sum / draws;
     double spread = Math.sqrt((sumSq - draws * mean * mean) / (draws - 1));
@@ -221,11 +266,14 @@ class DifferenceEstimatorTest {
   }
 
   @Test
-  void theEstimatorIsPartOfTheDefinitionAndPlainKeepsTheHashItHadBefore() {
+  void theEstimatorAndTheStratifiedSampleArePartOfTheDefinition() {
     ScoreDefinition sampled = ScoreDefinition.defaults(2048).withSampleSteps(8);
     String before = sampled.withEstimator("").hash();
     assertEquals(before, sampled.withEstimator(ScoreDefinition.PLAIN).hash());
     assertNotEquals(before, sampled.withEstimator(ScoreDefinition.DIFFERENCE).hash());
+    assertTrue(
+        sampled.canonicalForm().endsWith("\nsample-strata=galp-reach"),
+        "samples drawn by stratum, with their strata kept: stored parts of before are not reused");
     assertNotEquals(
         sampled.withEstimator(ScoreDefinition.PLAIN).partHash("fraction=0.25"),
         sampled.withEstimator(ScoreDefinition.DIFFERENCE).partHash("fraction=0.25"));

@@ -100,6 +100,7 @@ class ColumnTablesTest {
             "lalp_by_window",
             "lalp_drop_first",
             "lalp_se",
+            "lalp_strata",
             "steps_scored",
             "n_tokens",
             "n_steps",
@@ -135,6 +136,7 @@ class ColumnTablesTest {
             .nSteps(1)
             .stepScores(new float[] {-1f})
             .stepSpans(new int[] {0, 4})
+            .strata(new dev.naturalness.data.Strata(3, 2, 0.5, 9, 4, 1.5))
             .modelTokens(30)
             .build();
     Row row = withSchema(PartRows.toRow(p, "h1"), PartRows.SCHEMA);
@@ -145,7 +147,10 @@ class ColumnTablesTest {
     assertEquals(Map.of("steps=2", back.part()), Map.of("steps=2", "steps=2"));
     assertEquals(1, PartRows.byName(List.of(row), Map.of("steps=2", "h1")).size());
     assertEquals(0, PartRows.byName(List.of(row), Map.of("steps=2", "other")).size());
+    assertEquals(p.strata(), back.strata());
     assertEquals(ScorePart.COLUMNS, List.of(PartRows.SCHEMA.fieldNames()));
-    assertEquals(CacheDirectory.COLUMNS, List.of(IncrementalCache.STORED.fieldNames()));
+    List<String> required = new ArrayList<>(List.of(IncrementalCache.STORED.fieldNames()));
+    required.removeAll(ScorePart.OPTIONAL);
+    assertEquals(CacheDirectory.COLUMNS, required, "a cache written before strata is still read");
   }
 }

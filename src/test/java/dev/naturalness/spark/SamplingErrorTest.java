@@ -8,6 +8,7 @@ import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.SamplingError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,24 +25,124 @@ import org.junit.jupiter.api.io.TempDir;
 class SamplingErrorTest extends SparkTestBase {
   @TempDir Path dir;
 
-  /** Per teacher: {sum of squared standard errors at m, responses, responses with one}. */
-  Map<String, double[]> expected(Path run, int m) {
-    Map<String, double[]> out = new HashMap<>();
-    for (Row r : spark().read().parquet(run.resolve("scores").toString()).collectAsList()) {
+  /** A scored response's strata, as scores/ holds them (null without). */
+  record Strata(
+      String teacher,
+      int steps,
+      int cSteps,
+      int cSampled,
+      double cSquares,
+      int uSteps,
+      int uSampled,
+      double uSquares) {}
+
+  static List<Strata> strata(List<Row> scores) {
+    List<Strata> out = new ArrayList<>();
+    for (Row r : scores) {
       if (!"ok".equals(r.getAs("status")) || r.isNullAt(r.fieldIndex("lalp"))) {
         continue;
       }
-      double[] t = out.computeIfAbsent(r.getAs("teacher"), k -> new double[3]);
-      int steps = r.getAs("n_steps");
-      int scored = r.getAs("steps_scored");
-      Double se = r.isNullAt(r.fieldIndex("lalp_se")) ? null : r.getAs("lalp_se");
+      Row s = r.getAs("lalp_strata");
+      out.add(
+          s == null
+              ? new Strata(r.getAs("teacher"), r.getAs("n_steps"), 0, 0, 0, 0, 0, 0)
+              : new Strata(
+                  r.getAs("teacher"),
+                  r.getAs("n_steps"),
+                  s.getAs("covered_steps"),
+                  s.getAs("covered_sampled"),
+                  s.getAs("covered_squares"),
+                  s.getAs("uncovered_steps"),
+                  s.getAs("uncovered_sampled"),
+                  s.getAs("uncovered_squares")));
+    }
+    return out;
+  }
+
+  /**
+   * Per teacher and stratum, the pooled per-step variance the job documents: squared deviations
+   * over degrees of freedom of the responses that sampled the stratum (2 draws or more, not all its
+   * steps), the teacher's own with at least 8 degrees of freedom, else the corpus's.
+   */
+  static Map<String, double[]> priors(List<Strata> all) {
+    Map<String, double[]> pools = new HashMap<>();
+    double[] corpus = new double[4];
+    for (Strata s : all) {
+      double[] t = pools.computeIfAbsent(s.teacher(), k -> new double[4]);
+      if (s.cSampled() >= 2 && s.cSampled() < s.cSteps()) {
+        t[0] += s.cSquares();
+        t[1] += s.cSampled() - 1;
+      }
+      if (s.uSampled() >= 2 && s.uSampled() < s.uSteps()) {
+        t[2] += s.uSquares();
+        t[3] += s.uSampled() - 1;
+      }
+    }
+    pools
+        .values()
+        .forEach(
+            t -> {
+              for (int i = 0; i < 4; i++) {
+                corpus[i] += t[i];
+              }
+            });
+    Map<String, double[]> out = new HashMap<>();
+    pools.forEach(
+        (teacher, t) ->
+            out.put(
+                teacher,
+                new double[] {
+                  t[1] >= 8 ? t[0] / t[1] : corpus[0] / corpus[1],
+                  t[3] >= 8 ? t[2] / t[3] : corpus[2] / corpus[3]
+                }));
+    return out;
+  }
+
+  /** A stratum's variance: (8 x prior + squares) / (8 + draws - 1). */
+  static double variance(int draws, double squares, double prior) {
+    return draws == 0 ? prior : (8 * prior + squares) / (8 + draws - 1);
+  }
+
+  /** The response's standard error with m draws split as the job splits them. */
+  static Double atM(Strata s, double[] prior, int m) {
+    if (s.steps() <= m) {
+      return 0.0;
+    }
+    if (s.cSteps() + s.uSteps() == 0) {
+      return null; // scored whole before, sampled now: nothing to scale from
+    }
+    int[] split = dev.naturalness.scoring.StepSample.split(s.steps(), s.cSteps(), m);
+    double p = s.steps();
+    double v = 0;
+    if (s.cSteps() > split[0]) {
+      v +=
+          Math.pow(s.cSteps() / p, 2)
+              * variance(s.cSampled(), s.cSquares(), prior[0])
+              / split[0]
+              * (1 - split[0] / (double) s.cSteps());
+    }
+    if (s.uSteps() > split[1]) {
+      v +=
+          Math.pow(s.uSteps() / p, 2)
+              * variance(s.uSampled(), s.uSquares(), prior[1])
+              / split[1]
+              * (1 - split[1] / (double) s.uSteps());
+    }
+    return Math.sqrt(v);
+  }
+
+  /** Per teacher: {sum of squared standard errors at m, responses, responses with one}. */
+  Map<String, double[]> expected(Path run, int m) {
+    List<Strata> all =
+        strata(spark().read().parquet(run.resolve("scores").toString()).collectAsList());
+    Map<String, double[]> priors = priors(all);
+    Map<String, double[]> out = new HashMap<>();
+    for (Strata s : all) {
+      double[] t = out.computeIfAbsent(s.teacher(), k -> new double[3]);
+      Double se = atM(s, priors.get(s.teacher()), m);
       t[1]++;
-      if (steps <= m) {
-        t[2]++;
-      } else if (se != null && scored < steps) {
-        double perStep = se * Math.sqrt(scored) / Math.sqrt(1 - (double) scored / steps);
-        double atM = perStep / Math.sqrt(m) * Math.sqrt(1 - (double) m / steps);
-        t[0] += atM * atM;
+      if (se != null) {
+        t[0] += se * se;
         t[2]++;
       }
     }
@@ -74,6 +175,20 @@ class SamplingErrorTest extends SparkTestBase {
       sampledTeachers += e.sampled() > 0 ? 1 : 0;
     }
     Assertions.assertTrue(sampledTeachers >= 2, "the demo's longer teachers are sampled");
+    // Each response's published lalp_se is its strata pooled with its teacher's prior.
+    List<Row> rows = spark().read().parquet(run.resolve("scores").toString()).collectAsList();
+    Map<String, double[]> priors = priors(strata(rows));
+    int pooled = 0;
+    for (Row r : rows) {
+      Row s = r.getAs("lalp_strata");
+      if (s != null && "ok".equals(r.getAs("status"))) {
+        Strata x = strata(List.of(r)).get(0);
+        assertEquals(atM(x, priors.get(x.teacher()), 4), (Double) r.getAs("lalp_se"), 1e-9);
+        pooled++;
+      }
+    }
+    Assertions.assertTrue(pooled > 10, "sampled responses: " + pooled);
+    checkCertainty(run, rows);
     Assertions.assertTrue(
         Files.readString(run.resolve("report.html")).contains("<section id=\"sampling\">"));
 
@@ -117,5 +232,44 @@ class SamplingErrorTest extends SparkTestBase {
     CostPlan q = plain.plans().get(0);
     assertEquals(List.of(), q.expectedSamplingError());
     assertEquals(run + " sampled with the difference estimator, not plain", q.samplingSource());
+  }
+
+  /**
+   * Each prompt's first pick carries the chance it is the best of the prompt's candidates (ok rows,
+   * correct not false) under their LALP and standard errors; summary.json counts the unsure ones.
+   */
+  void checkCertainty(Path run, List<Row> scores) throws Exception {
+    Map<String, List<double[]>> candidates = new HashMap<>();
+    for (Row r : scores) {
+      boolean wrong = r.getList(r.fieldIndex("flags")).contains("incorrect");
+      if ("ok".equals(r.getAs("status")) && !wrong) {
+        candidates
+            .computeIfAbsent(r.getAs("prompt_id"), k -> new ArrayList<>())
+            .add(new double[] {r.getAs("lalp"), r.getAs("lalp_se")});
+      }
+    }
+    long below90 = 0;
+    long firsts = 0;
+    for (Row s : spark().read().parquet(run.resolve("selected").toString()).collectAsList()) {
+      if ((Integer) s.getAs("selection_rank") != 1) {
+        continue;
+      }
+      firsts++;
+      List<double[]> c = candidates.get((String) s.getAs("prompt_id"));
+      double[] means = c.stream().mapToDouble(x -> x[0]).toArray();
+      double[] errors = c.stream().mapToDouble(x -> x[1]).toArray();
+      int picked = 0;
+      for (int i = 0; i < means.length; i++) {
+        picked = means[i] == (Double) s.getAs("lalp") ? i : picked;
+      }
+      double expected =
+          dev.naturalness.stats.SelectionCertainty.probabilityBest(means, errors, picked);
+      assertEquals(expected, (Double) s.getAs("selection_certainty"), 1e-9);
+      below90 += expected < 0.9 ? 1 : 0;
+    }
+    dev.naturalness.report.RunSummary.Certainty summary =
+        RunOutputs.summary(run).selectionCertainty().get(0);
+    assertEquals(firsts, summary.prompts());
+    assertEquals(below90, summary.below90());
   }
 }

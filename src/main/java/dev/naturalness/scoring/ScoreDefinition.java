@@ -2,12 +2,8 @@ package dev.naturalness.scoring;
 
 import dev.naturalness.data.Metric;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -212,13 +208,7 @@ public record ScoreDefinition(
   }
 
   static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.naturalness.text.Sha256.hex(text);
   }
 
   /** Builds a definition; a copy changes only what it sets. */

@@ -82,8 +82,8 @@ final class ExportStage {
   private static final DataType TURNS = DataTypes.createArrayType(TURN);
   private static final DataType SHAREGPT_TURNS = DataTypes.createArrayType(SHAREGPT_TURN);
 
-  /** The columns every exported row of one selected response ends with. */
-  static final StructType COMMON =
+  /** A selected response's ids and scores. */
+  private static final StructType SCORED =
       new StructType()
           .add(Fields.RESPONSE_ID, DataTypes.StringType)
           .add(Fields.PROMPT_ID, DataTypes.StringType)
@@ -91,19 +91,14 @@ final class ExportStage {
           .add(Fields.STUDENT, DataTypes.StringType)
           .add(Fields.LALP, DataTypes.DoubleType)
           .add(Fields.GALP, DataTypes.DoubleType)
-          .add(Fields.MARGIN, DataTypes.DoubleType)
-          .add(Fields.SELECTION_RANK, DataTypes.IntegerType);
+          .add(Fields.MARGIN, DataTypes.DoubleType);
+
+  /** The columns every exported row of one selected response ends with. */
+  static final StructType COMMON = SCORED.add(Fields.SELECTION_RANK, DataTypes.IntegerType);
 
   /** The columns every pair ends with: the chosen's ids and scores, then the rejected's. */
   static final StructType PAIR =
-      new StructType()
-          .add(Fields.RESPONSE_ID, DataTypes.StringType)
-          .add(Fields.PROMPT_ID, DataTypes.StringType)
-          .add(Fields.TEACHER, DataTypes.StringType)
-          .add(Fields.STUDENT, DataTypes.StringType)
-          .add(Fields.LALP, DataTypes.DoubleType)
-          .add(Fields.GALP, DataTypes.DoubleType)
-          .add(Fields.MARGIN, DataTypes.DoubleType)
+      SCORED
           .add("rejected_response_id", DataTypes.StringType)
           .add("rejected_teacher", DataTypes.StringType)
           .add("rejected_lalp", DataTypes.DoubleType)

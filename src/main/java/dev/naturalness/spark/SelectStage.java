@@ -73,14 +73,8 @@ public final class SelectStage {
 
   /** Input columns that the selection's own columns replace. */
   private static final List<String> REPLACED =
-      List.of(
-          Fields.RESPONSE_ID,
-          Fields.STUDENT,
-          Fields.LALP,
-          Fields.GALP,
-          Fields.MARGIN,
-          Fields.SELECTION_RANK,
-          Fields.SELECTION_CERTAINTY);
+      java.util.stream.Stream.concat(java.util.stream.Stream.of(Fields.RESPONSE_ID), ADDED.stream())
+          .toList();
 
   private SelectStage() {}
 

@@ -29,12 +29,17 @@ while IFS= read -r line || [ -n "$line" ]; do
   esac
 done < "$RUNTIME_PROPERTIES"
 
-# Builds the application jar, the runtime classpath and the list of the job's own jars when they
-# are missing or older than the sources (the build writes all three).
-build_if_stale() {
+# Whether the application jar, the runtime classpath and the list of the job's own jars are there
+# and newer than every source (the build writes all three).
+jar_is_fresh() {
   local newest
   newest=$(find "$ROOT/pom.xml" "$ROOT/src/main" -type f -newer "$APP_JAR" 2>/dev/null | head -1 || true)
-  if [ ! -f "$APP_JAR" ] || [ ! -f "$CLASSPATH_FILE" ] || [ ! -f "$APP_JARS_FILE" ] || [ -n "$newest" ]; then
+  [ -f "$APP_JAR" ] && [ -f "$CLASSPATH_FILE" ] && [ -f "$APP_JARS_FILE" ] && [ -z "$newest" ]
+}
+
+# Builds them when they are not.
+build_if_stale() {
+  if ! jar_is_fresh; then
     echo "building $APP_JAR ..." >&2
     (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true package) >&2
   fi
@@ -45,7 +50,7 @@ build_if_stale() {
 # installation needed; local mode). NATURALNESS_CLASSPATH replaces the project's classpath (tests).
 # Sets PRIMARY to the application jar to submit.
 spark_submit_command() {
-  local want_cluster_jar=$1 dry_run=$2
+  local want_cluster_jar=$1 dry_run=$2 in_process=false
   if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
     SUBMIT=("$SPARK_HOME/bin/spark-submit")
   elif command -v spark-submit >/dev/null 2>&1; then
@@ -61,12 +66,16 @@ spark_submit_command() {
       cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
     fi
     export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+    # A cluster's Hadoop configuration (YARN, HDFS) on the classpath, as Spark's launcher puts it.
+    cp="${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}${YARN_CONF_DIR:+$YARN_CONF_DIR:}$cp"
     # shellcheck disable=SC2206
     SUBMIT=(java ${NATURALNESS_DRIVER_MEMORY:+-Xmx$NATURALNESS_DRIVER_MEMORY} $SPARK_JAVA_OPTS -cp "$cp" org.apache.spark.deploy.SparkSubmit)
-    want_cluster_jar=false
+    in_process=true
   fi
-  if [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
+  if $in_process && [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
     PRIMARY=spark-internal # the classes are on the launcher's classpath already
+  elif $in_process; then
+    PRIMARY="$APP_JAR"
   elif $want_cluster_jar; then
     PRIMARY="$CLUSTER_JAR"
   else
@@ -74,17 +83,20 @@ spark_submit_command() {
   fi
 }
 
-# Reads the cluster scripts' own options into dry_run (--dry-run) and master (--master URL, default
-# $NATURALNESS_MASTER or yarn); every other argument is the job's, in args (S3 keys taken out of
-# them: see take_secret).
+# Reads the cluster scripts' own options into dry_run (--dry-run), master (--master URL, default
+# $NATURALNESS_MASTER or yarn) and deploy_mode (--deploy-mode client|cluster, default
+# $NATURALNESS_DEPLOY_MODE or client); every other argument is the job's, in args (S3 keys taken
+# out of them: see take_secret).
 parse_submit_args() {
   dry_run=false
   master="${NATURALNESS_MASTER:-yarn}"
+  deploy_mode="${NATURALNESS_DEPLOY_MODE:-client}"
   args=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --dry-run) dry_run=true ;;
       --master) master="$2"; shift ;;
+      --deploy-mode) deploy_mode="$2"; shift ;;
       --set) if take_secret "${2:-}"; then shift; else args+=("$1"); fi ;;
       *) args+=("$1") ;;
     esac
@@ -122,6 +134,70 @@ take_secret() {
   export "$variable=$value"
 }
 
+# On YARN: the job's runtime environment for the application master too (the driver, in cluster
+# deploy mode), and one attempt per application: an attempt restarted in the middle of a run would
+# redo the whole run behind its lock; rerun the command instead. Adds to cmd.
+yarn_args() {
+  [ "$1" = yarn ] || return 0
+  local kv
+  for kv in "${EXECUTOR_ENV[@]}"; do
+    cmd+=(--conf "spark.yarn.appMasterEnv.$kv")
+  done
+  cmd+=(--conf spark.yarn.maxAppAttempts="${NATURALNESS_MAX_APP_ATTEMPTS:-1}")
+}
+
+# In cluster deploy mode the driver runs on a cluster node, not here: the job's config files travel
+# with the submission (CLUSTER_FILES, for --files; the driver reads each by its name in its working
+# directory), and a path only this machine has, or S3 keys from this machine's environment, are
+# refused here in one line before anything is submitted. The driver's container is sized like an
+# executor's: NATURALNESS_DRIVER_MEMORY (4g) for its heap, NATURALNESS_DRIVER_OVERHEAD (2g) for
+# libtorch when it checks the student (student.check). Rewrites args, adds to cmd, sets CLUSTER_FILES.
+prepare_cluster_driver() {
+  CLUSTER_FILES=""
+  cmd+=(--driver-memory "${NATURALNESS_DRIVER_MEMORY:-4g}"
+    --conf spark.driver.memoryOverhead="${NATURALNESS_DRIVER_OVERHEAD:-2g}")
+  if [ -n "${NATURALNESS_S3_ACCESS_KEY:-}${NATURALNESS_S3_SECRET_KEY:-}" ]; then
+    echo "naturalness: S3 keys from this machine's environment cannot reach a driver in cluster deploy mode without showing them; use s3.credential-providers (a Hadoop credential store on HDFS) or the cluster's own credentials, or --deploy-mode client" >&2
+    exit 2
+  fi
+  check_cluster_driver "$@"
+  local out=() names=" " name file
+  while [ $# -gt 0 ]; do
+    if [ "$1" = --config ] && [ $# -ge 2 ]; then
+      file="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+      name="$(basename "$2")"
+      case "$names" in
+        *" $name "*) echo "naturalness: two --config files are named $name; in cluster deploy mode each travels by its name: rename one" >&2; exit 2 ;;
+      esac
+      names="$names$name "
+      CLUSTER_FILES="${CLUSTER_FILES:+$CLUSTER_FILES,}$file"
+      out+=(--config "$name")
+      shift 2
+    else
+      out+=("$1")
+      shift
+    fi
+  done
+  args=("${out[@]+"${out[@]}"}")
+}
+
+# The job's own check, here, of what a driver in the cluster could not read (--check-cluster-driver);
+# skipped, with a note, when the jar is not built here.
+check_cluster_driver() {
+  local cp="${NATURALNESS_CLASSPATH:-}"
+  if [ -z "$cp" ]; then
+    if ! jar_is_fresh; then
+      echo "# (the jar is not built here: paths are not checked for a driver in the cluster)" >&2
+      return 0
+    fi
+    cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
+  fi
+  # shellcheck disable=SC2086
+  if ! java $SPARK_JAVA_OPTS -cp "$cp" dev.naturalness.NaturalnessJob --check-cluster-driver "$@"; then
+    exit 2
+  fi
+}
+
 # With --dry-run prints the command, then what the job reads from each --set (JOB_ARGS: the job's
 # own arguments), and exits; otherwise becomes the command.
 run_or_print() {
@@ -138,8 +214,8 @@ run_or_print() {
 print_job_settings() {
   local cp="${NATURALNESS_CLASSPATH:-}"
   if [ -z "$cp" ]; then
-    if [ ! -f "$APP_JAR" ] || [ ! -f "$CLASSPATH_FILE" ]; then
-      echo "# (build the jar to see the values the job reads from --set)"
+    if ! jar_is_fresh; then
+      echo "# (build the jar to see the values the job reads from --set: it is missing or older than the sources)"
       return 0
     fi
     cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"

@@ -2,13 +2,17 @@
 # Submits the job to a GPU cluster (YARN, Kubernetes, standalone: any --master), one executor per
 # GPU, each task holding its executor's GPU, DJL offline with the CUDA libtorch of the cluster image.
 #
-#   submit/spark-submit-gpu.sh [--dry-run] [--master URL] [--config FILE]... [--set key=value]...
+#   submit/spark-submit-gpu.sh [--dry-run] [--master URL] [--deploy-mode client|cluster]
+#                              [--config FILE]... [--set key=value]...
 #
 # Environment: NATURALNESS_MASTER (default yarn), NATURALNESS_DEPLOY_MODE (client),
 # NATURALNESS_EXECUTORS (number of GPUs to use, default 2), NATURALNESS_EXECUTOR_MEMORY (16g),
+# NATURALNESS_EXECUTOR_OVERHEAD (8g: libtorch and CUDA's native memory, which YARN counts),
 # PYTORCH_LIBRARY_PATH on the executors (default /opt/libtorch/lib: a CUDA build of libtorch 2.7.1,
 # e.g. the lib folder of a pip torch 2.7.1+cu128 wheel). conf/cluster-gpu.conf is the first config
 # layer. Builds target/naturalness-cluster.jar with `mvn -Pcluster package` when it is missing.
+# In cluster deploy mode, as submit/spark-submit.sh: config files travel with the submission, a path
+# only this machine has is refused, NATURALNESS_DRIVER_MEMORY/_OVERHEAD (4g/2g) size the driver.
 # With a local[...] master and no spark-submit installed, it runs here in local mode (no GPU settings).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -30,25 +34,41 @@ cmd=("${SUBMIT[@]}"
 for kv in "${EXECUTOR_ENV[@]}"; do
   cmd+=(--conf "spark.executorEnv.$kv")
 done
+JOB_ARGS=(--config "$ROOT/conf/cluster-gpu.conf" "${args[@]+"${args[@]}"}")
+args=("${JOB_ARGS[@]}")
+files="$ROOT/submit/gpu-discovery.sh"
 case "$master" in
   local*) ;; # local mode schedules no GPUs; student.device = auto falls back to the CPU
   *)
-    cmd+=(--deploy-mode "${NATURALNESS_DEPLOY_MODE:-client}"
+    cmd+=(--deploy-mode "$deploy_mode"
       --num-executors "${NATURALNESS_EXECUTORS:-2}"
       --executor-memory "${NATURALNESS_EXECUTOR_MEMORY:-16g}"
+      --conf spark.executor.memoryOverhead="${NATURALNESS_EXECUTOR_OVERHEAD:-8g}"
       # One student per executor JVM, one GPU per executor, one scoring task at a time on it.
       --conf spark.executor.resource.gpu.amount=1
       --conf spark.task.resource.gpu.amount=1
       --conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh
-      --files "$ROOT/submit/gpu-discovery.sh"
       # DJL loads the cluster image's CUDA libtorch instead of downloading one.
       --conf spark.executorEnv.PYTORCH_LIBRARY_PATH="$libtorch"
       --conf spark.executorEnv.PYTORCH_VERSION=2.7.1
       --conf spark.executorEnv.PYTORCH_FLAVOR=cu128
       --conf spark.executorEnv.LD_LIBRARY_PATH="$libtorch")
+    yarn_args "$master"
+    if [ "$master" = yarn ]; then
+      # The driver's JVM (the application master's, in cluster deploy mode) checks the student
+      # with the same libtorch.
+      cmd+=(--conf spark.yarn.appMasterEnv.PYTORCH_LIBRARY_PATH="$libtorch"
+        --conf spark.yarn.appMasterEnv.PYTORCH_VERSION=2.7.1
+        --conf spark.yarn.appMasterEnv.PYTORCH_FLAVOR=cu128
+        --conf spark.yarn.appMasterEnv.LD_LIBRARY_PATH="$libtorch")
+    fi
+    if [ "$deploy_mode" = cluster ]; then
+      prepare_cluster_driver "${args[@]}"
+      [ -n "$CLUSTER_FILES" ] && files="$files,$CLUSTER_FILES"
+    fi
+    cmd+=(--files "$files")
     ;;
 esac
-cmd+=("$PRIMARY" --config "$ROOT/conf/cluster-gpu.conf" "${args[@]}")
-JOB_ARGS=(--config "$ROOT/conf/cluster-gpu.conf" "${args[@]+"${args[@]}"}")
+cmd+=("$PRIMARY" "${args[@]}")
 
 run_or_print "${cmd[@]}"

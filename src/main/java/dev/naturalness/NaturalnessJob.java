@@ -37,6 +37,11 @@ public final class NaturalnessJob {
   /** The first argument that makes the job print what it reads from its arguments, and stop. */
   public static final String PRINT_SETTINGS = "--print-settings";
 
+  /**
+   * The first argument that makes the job check its paths for a driver in the cluster, and stop.
+   */
+  public static final String CHECK_CLUSTER_DRIVER = "--check-cluster-driver";
+
   private NaturalnessJob() {}
 
   public static void main(String[] args) {
@@ -49,6 +54,9 @@ public final class NaturalnessJob {
   public static int run(String[] args) {
     if (args.length > 0 && args[0].equals(PRINT_SETTINGS)) {
       return printSettings(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
+    if (args.length > 0 && args[0].equals(CHECK_CLUSTER_DRIVER)) {
+      return checkClusterDriver(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
     JobChecks.Checked checked;
     RunLock lock;
@@ -111,6 +119,29 @@ public final class NaturalnessJob {
   static int printSettings(String[] args) {
     try {
       SettingsLoader.commandLineValues(args).forEach(System.out::println);
+      return 0;
+    } catch (ConfigError e) {
+      System.err.println("naturalness: " + e.getMessage());
+      return EXIT_CONFIG;
+    }
+  }
+
+  /**
+   * Whether a driver on a cluster node could read every path the arguments name: refuses, in one
+   * line, a path of this machine's file system (a launcher checks before it submits in cluster
+   * deploy mode).
+   */
+  static int checkClusterDriver(String[] args) {
+    try {
+      for (String problem : SettingsLoader.fromArgs(args).localPaths()) {
+        System.err.println(
+            "naturalness: "
+                + problem
+                + " is a path of this machine; in cluster deploy mode the driver runs on a cluster"
+                + " node and cannot read it: use hdfs://, s3a:// or a path every node has under"
+                + " file:, or --deploy-mode client");
+        return EXIT_CONFIG;
+      }
       return 0;
     } catch (ConfigError e) {
       System.err.println("naturalness: " + e.getMessage());

@@ -349,5 +349,31 @@ public final class Settings {
       Spark spark,
       Testing testing,
       String resolvedJson)
-      implements Serializable {}
+      implements Serializable {
+
+    /**
+     * The paths a driver reads or writes that are this machine's (no scheme), as {@code key value}:
+     * those a driver on another node could not reach.
+     */
+    public List<String> localPaths() {
+      List<String> out = new java.util.ArrayList<>();
+      local(out, "input.path", List.of(input.path()));
+      local(out, "output.path", List.of(output.path()));
+      local(out, "output.publish-pointer", List.of(output.publishPointer()));
+      local(out, "student.path", student.paths());
+      local(out, "incremental.cache", List.of(incremental.cache()));
+      local(out, "spark.event-log", List.of(spark.eventLog()));
+      local(out, "plan.previous-summary", List.of(plan.previousSummary()));
+      return out;
+    }
+
+    private static void local(List<String> out, String key, List<String> paths) {
+      for (String p : paths) {
+        // A file: path is the user's word that every node has it (an image or a shared mount).
+        if (!p.isBlank() && Paths.isPlainLocal(p)) {
+          out.add(key + " " + p);
+        }
+      }
+    }
+  }
 }

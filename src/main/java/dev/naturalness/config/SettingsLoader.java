@@ -53,7 +53,7 @@ public final class SettingsLoader {
     List<String> out = new ArrayList<>();
     for (String key : parsed.setKeys()) {
       String value =
-          isSecret(key)
+          isSecret(key) || LOOKS_SECRET.matcher(key).matches()
               ? "***"
               : parsed.user().hasPathOrNull(key) && !parsed.user().getIsNull(key)
                   ? parsed.user().getValue(key).render(ConfigRenderOptions.concise())
@@ -62,6 +62,13 @@ public final class SettingsLoader {
     }
     return out;
   }
+
+  /**
+   * A key that holds a credential by its name, as the launchers mask it (fs.s3a.secret.key, ...).
+   */
+  private static final java.util.regex.Pattern LOOKS_SECRET =
+      java.util.regex.Pattern.compile(
+          "(?i).*(access[-._]?key|secret[-._]?key|session[-._]?token|password).*");
 
   /** The user's layers (config files, then --set values over them) and the keys --set named. */
   private record CommandLine(Config user, List<String> setKeys) {}

@@ -49,9 +49,24 @@ public final class StudentStore {
     this.root = root;
   }
 
-  /** The default cache directory of a node: {@code <java.io.tmpdir>/naturalness-students}. */
+  /**
+   * The default cache directory of a node: {@code <java.io.tmpdir>/naturalness-students}. In a YARN
+   * container java.io.tmpdir is the container's own and goes with it, so there it is the node's
+   * temporary directory (TMPDIR, else /tmp) and the user's name (several users' containers share a
+   * node): {@code /tmp/naturalness-students-<user>}.
+   */
   public static Path defaultRoot() {
-    return Path.of(System.getProperty("java.io.tmpdir"), "naturalness-students");
+    return defaultRoot(
+        System.getenv(), System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
+  }
+
+  static Path defaultRoot(java.util.Map<String, String> env, String javaTmpdir, String user) {
+    // The NodeManager names each container's process by CONTAINER_ID.
+    if (env.containsKey("CONTAINER_ID")) {
+      String tmp = env.getOrDefault("TMPDIR", "");
+      return Path.of(tmp.isBlank() ? "/tmp" : tmp, "naturalness-students-" + user);
+    }
+    return Path.of(javaTmpdir, "naturalness-students");
   }
 
   /** The whole student, its model checked against {@code modelSha256}. */

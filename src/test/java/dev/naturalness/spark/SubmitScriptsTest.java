@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,7 +151,11 @@ class SubmitScriptsTest {
           args,
           command.length,
           6);
-      Out o = script(command[0].contains("local") ? Map.of() : clusterSpark(), args);
+      // The job's own --print-settings runs too (from this build's classes): it masks them as well.
+      Map<String, String> env =
+          new java.util.HashMap<>(command[0].contains("local") ? Map.of() : clusterSpark());
+      env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
+      Out o = script(env, args);
       assertEquals(0, o.exit(), o.stderr());
       for (String secret : new String[] {"AKIA-hidden", "hunter2", "hunter3"}) {
         assertTrue(!o.stdout().contains(secret), command[0] + " printed a key:\n" + o.stdout());
@@ -160,6 +165,8 @@ class SubmitScriptsTest {
           o.stdout());
       assertTrue(!o.stdout().contains("s3.secret-key"), "the key is not on the command line");
       assertTrue(o.stdout().contains("spark.hadoop.fs.s3a.secret.key=\\*\\*\\*"), o.stdout());
+      assertTrue(
+          o.stdout().contains("# naturalness.spark.hadoop.fs.s3a.secret.key = ***"), o.stdout());
     }
   }
 
@@ -220,5 +227,115 @@ class SubmitScriptsTest {
     assertTrue(
         o.stdout().contains("# naturalness.input.columns.response = [\"reasoning\",\"answer\"]\n"),
         o.stdout());
+  }
+
+  /** submit/spark-submit.sh --dry-run on YARN in cluster deploy mode, with these job arguments. */
+  static Out clusterModeDryRun(Map<String, String> env, String... job) throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "submit/spark-submit.sh",
+                "--dry-run",
+                "--master",
+                "yarn",
+                "--deploy-mode",
+                "cluster"));
+    command.addAll(List.of(job));
+    return script(env, command.toArray(new String[0]));
+  }
+
+  @Test
+  void inClusterDeployModeConfigFilesTravelAndAPathOfThisMachineIsRefusedBeforeSubmitting()
+      throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(clusterSpark());
+    env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
+    Path conf = Files.writeString(tmp.resolve("night.conf"), "naturalness.select.top-k = 2\n");
+    String in = "input.path=hdfs://nn:8020/in";
+    String out = "output.path=hdfs://nn:8020/out";
+    Out ok =
+        clusterModeDryRun(
+            env,
+            "--config",
+            conf.toString(),
+            "--set",
+            in,
+            "--set",
+            out,
+            "--set",
+            "student.path=hdfs://nn:8020/students/s");
+    assertEquals(0, ok.exit(), ok.stderr());
+    assertHas(
+        ok.stdout(),
+        "--deploy-mode cluster",
+        "--files " + conf,
+        "--conf spark.yarn.maxAppAttempts=1",
+        "--conf spark.yarn.appMasterEnv.DJL_OFFLINE=true",
+        "--conf spark.executor.memoryOverhead=2g",
+        "--driver-memory 4g --conf spark.driver.memoryOverhead=2g",
+        " --config night.conf --set input.path=hdfs://nn:8020/in");
+
+    // A file: path is one every node has (an image's or a shared mount's): not refused.
+    Out image =
+        clusterModeDryRun(
+            env, "--set", in, "--set", out, "--set", "student.path=file:/opt/models/student");
+    assertEquals(0, image.exit(), image.stderr());
+
+    Out local =
+        clusterModeDryRun(env, "--set", in, "--set", out, "--set", "student.path=models/student");
+    assertEquals(2, local.exit(), local.stdout());
+    assertEquals("", local.stdout(), "nothing submitted, nothing printed as a command");
+    assertEquals(
+        "naturalness: student.path "
+            + Path.of("models/student").toAbsolutePath()
+            + " is a path of this machine; in cluster deploy mode the driver runs on a cluster"
+            + " node and cannot read it: use hdfs://, s3a:// or a path every node has under file:,"
+            + " or --deploy-mode client\n",
+        local.stderr());
+
+    Map<String, String> keys = new java.util.HashMap<>(env);
+    keys.put("NATURALNESS_S3_SECRET_KEY", "hunter2");
+    keys.put("NATURALNESS_S3_ACCESS_KEY", "AKIA");
+    Out secret = clusterModeDryRun(keys, "--set", "input.path=s3a://b/in");
+    assertEquals(2, secret.exit());
+    assertTrue(secret.stderr().startsWith("naturalness: S3 keys from this machine's environment"));
+    assertTrue(!(secret.stdout() + secret.stderr()).contains("hunter2"));
+  }
+
+  @Test
+  void onYarnTheGpuScriptAsksForGpusAndGivesTheDriverTheSameLibtorch() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(clusterSpark());
+    env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
+    env.put("PYTORCH_LIBRARY_PATH", "/opt/torch/lib");
+    Out o =
+        script(
+            env,
+            "submit/spark-submit-gpu.sh",
+            "--dry-run",
+            "--master",
+            "yarn",
+            "--deploy-mode",
+            "cluster",
+            "--set",
+            "input.path=s3a://b/in",
+            "--set",
+            "output.path=s3a://b/out",
+            "--set",
+            "student.path=s3a://b/student");
+    assertEquals(0, o.exit(), o.stderr());
+    String root = Path.of("").toAbsolutePath().toString();
+    assertHas(
+        o.stdout(),
+        "--master yarn",
+        "--deploy-mode cluster",
+        "--conf spark.executor.resource.gpu.amount=1",
+        "--conf spark.task.resource.gpu.amount=1",
+        "--conf spark.executor.resource.gpu.discoveryScript=./gpu-discovery.sh",
+        "--conf spark.executorEnv.PYTORCH_LIBRARY_PATH=/opt/torch/lib",
+        "--conf spark.yarn.appMasterEnv.PYTORCH_LIBRARY_PATH=/opt/torch/lib",
+        "--conf spark.yarn.appMasterEnv.LD_LIBRARY_PATH=/opt/torch/lib",
+        "--conf spark.executor.memoryOverhead=8g",
+        // printf %q writes the comma escaped; the shell reads it as a comma.
+        "--files " + root + "/submit/gpu-discovery.sh\\," + root + "/conf/cluster-gpu.conf",
+        "naturalness-cluster.jar --config cluster-gpu.conf --set input.path=s3a://b/in");
   }
 }

@@ -147,4 +147,9 @@ final class ConfigReader {
   List<String> stringList(String key) {
     return read(key, "a list of strings", () -> c.getStringList(key));
   }
+
+  /** A section whose keys the user names, e.g. input.teachers. */
+  com.typesafe.config.ConfigObject object(String key) {
+    return read(key, "an object { name = ... }", () -> c.getObject(key));
+  }
 }

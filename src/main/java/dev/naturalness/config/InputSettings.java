@@ -59,7 +59,8 @@ final class InputSettings {
             r.string("input.generations.complete").trim(),
             r.string("input.generations.finish-reasons").trim()),
         teachers,
-        families(r));
+        families(r),
+        thinkMarkers(r));
   }
 
   /** A column name, or a non-empty list of them. */
@@ -120,7 +121,7 @@ final class InputSettings {
    */
   private static Map<String, Settings.WideTeacher> teachers(ConfigReader r, String template) {
     Map<String, Settings.WideTeacher> out = new LinkedHashMap<>();
-    ConfigObject all = r.c.getObject("input.teachers");
+    ConfigObject all = r.object("input.teachers");
     for (String name : new TreeMap<>(all.unwrapped()).keySet()) {
       String key = "input.teachers." + com.typesafe.config.ConfigUtil.quoteString(name);
       ConfigValue v = all.get(name);
@@ -166,9 +167,29 @@ final class InputSettings {
     return out;
   }
 
+  /**
+   * input.think-markers: marker = replacement, both strings; a marker is not empty (HOCON keys with
+   * anything but letters, digits, - and _ are quoted, and quoted keys read escapes as JSON).
+   */
+  private static Map<String, String> thinkMarkers(ConfigReader r) {
+    Map<String, String> out = new TreeMap<>();
+    ConfigObject all = r.object("input.think-markers");
+    for (Map.Entry<String, ConfigValue> e : all.entrySet()) {
+      if (e.getKey().isEmpty() || e.getValue().valueType() != ConfigValueType.STRING) {
+        throw new ConfigError(
+            "config: naturalness.input.think-markers."
+                + com.typesafe.config.ConfigUtil.quoteString(e.getKey())
+                + " must be a non-empty marker = its replacement (a string, may be \"\"), e.g."
+                + " { \"<|begin_of_thought|>\" = \"<think>\" }");
+      }
+      out.put(e.getKey(), (String) e.getValue().unwrapped());
+    }
+    return out;
+  }
+
   private static Map<String, String> families(ConfigReader r) {
     Map<String, String> out = new TreeMap<>();
-    ConfigObject all = r.c.getObject("input.teacher-families");
+    ConfigObject all = r.object("input.teacher-families");
     for (Map.Entry<String, ConfigValue> e : all.entrySet()) {
       if (e.getValue().valueType() != ConfigValueType.STRING) {
         throw new ConfigError(

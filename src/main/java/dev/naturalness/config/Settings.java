@@ -3,6 +3,7 @@ package dev.naturalness.config;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowFlag;
 import dev.naturalness.scoring.WindowRule;
+import dev.naturalness.text.MarkerRewrite;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,8 @@ public final class Settings {
    *     placeholders filled by the columns in order; empty: the columns joined as they are
    * @param teachers shape wide: the teachers in order, by name
    * @param teacherFamilies teacher name to model family
+   * @param thinkMarkers a corpus's reasoning markers and what each is rewritten to in every
+   *     response (and given step) before it is scored; empty: the texts as given
    */
   public record Input(
       String path,
@@ -97,7 +100,8 @@ public final class Settings {
       String responseTemplate,
       Generations generations,
       Map<String, WideTeacher> teachers,
-      Map<String, String> teacherFamilies)
+      Map<String, String> teacherFamilies,
+      Map<String, String> thinkMarkers)
       implements Serializable {
 
     /**
@@ -119,6 +123,9 @@ public final class Settings {
               parts.add("response-template[" + entry + "]=" + t.responseTemplate());
             }
           });
+      if (!thinkMarkers.isEmpty()) {
+        parts.add("think-markers=" + MarkerRewrite.of(thinkMarkers).describe());
+      }
       return String.join(";", parts);
     }
 

@@ -110,14 +110,16 @@ public final class SettingsLoader {
     List<String> keys = new ArrayList<>();
     for (String[] kv : sets) {
       String key = kv[0].startsWith(ROOT + ".") ? kv[0] : ROOT + "." + kv[0];
+      ConfigValue value;
       try {
-        user = user.withValue(key, parseValue(kv[1]));
+        value = parseValue(kv[1]);
+        user = user.withValue(key, value);
       } catch (ConfigException e) {
         throw new ConfigError(
             "--set " + kv[0] + ": " + (isSecret(key) ? "not a valid value" : e.getMessage()));
       }
       user = Paths.absolute(user, key, WORKING_DIRECTORY);
-      warnOfLiteralEscapes(key, kv[1]);
+      warnOfLiteralEscapes(key, kv[1], value);
       keys.add(key);
     }
     return new CommandLine(user, keys);
@@ -126,11 +128,14 @@ public final class SettingsLoader {
   /**
    * An unquoted --set value stays as written, so a \\n in it is a backslash and an n, not a line
    * break; when that is likely a mistake (a template, a shell that ate the quotes), say how to
-   * write one.
+   * write one. A list or section parsed as HOCON has read its quoted strings' escapes already.
    */
-  private static void warnOfLiteralEscapes(String key, String raw) {
+  private static void warnOfLiteralEscapes(String key, String raw, ConfigValue parsed) {
     String v = raw.trim();
-    if (!isSecret(key) && !v.startsWith("\"") && v.matches("(?s).*\\\\[nt].*")) {
+    if (!isSecret(key)
+        && parsed.valueType() == ConfigValueType.STRING
+        && !v.startsWith("\"")
+        && v.matches("(?s).*\\\\[nt].*")) {
       System.err.println(
           "naturalness: warning: --set "
               + key.substring(ROOT.length() + 1)
@@ -162,6 +167,12 @@ public final class SettingsLoader {
               + " flat has (input.shape = "
               + input.shape().key()
               + ")");
+    }
+    if (!input.thinkMarkers().isEmpty() && scoring.segmenter().equals(StepSource.GIVEN_STEP_ENDS)) {
+      throw new ConfigError(
+          "config: naturalness.input.think-markers cannot be used with scoring.segmenter ="
+              + " step-ends: the given step ends count code points of the text before its markers"
+              + " are rewritten (use segmenter = column, whose step texts are rewritten alike)");
     }
     return new Settings.Job(
         input,
@@ -544,9 +555,15 @@ public final class SettingsLoader {
     }
   }
 
-  /** Sections whose keys the user names (teachers, families): read and checked by their reader. */
+  /**
+   * Sections whose keys the user names (teachers, families, markers): read and checked by their
+   * reader.
+   */
   private static final List<String> OPEN_SECTIONS =
-      List.of(ROOT + ".input.teachers.", ROOT + ".input.teacher-families.");
+      List.of(
+          ROOT + ".input.teachers.",
+          ROOT + ".input.teacher-families.",
+          ROOT + ".input.think-markers.");
 
   private static void checkKnownKey(String key, Config reference) {
     if (OPEN_SECTIONS.stream().anyMatch(key::startsWith)) {

@@ -331,20 +331,47 @@ public final class CorpusReader {
    * parsed back into the type Spark inferred for it, as it would have been read.
    */
   static Column inputStruct(StructType schema, List<String> left) {
+    return inputStruct(schema, left, List.of(), null);
+  }
+
+  /**
+   * The input row, less the columns {@code left}; the text columns (strings, or lists of them)
+   * named in {@code rewritten} through {@code rewrite}.
+   */
+  static Column inputStruct(
+      StructType schema,
+      List<String> left,
+      List<String> rewritten,
+      java.util.function.UnaryOperator<Column> rewrite) {
     List<Column> fields = new ArrayList<>();
     for (StructField f : schema.fields()) {
       if (!f.name().equals(Fields.ROW)
           && !f.name().equals(CORRUPT_RECORD)
           && !left.contains(f.name())) {
         Column value = col(quoted(f.name()));
+        DataType type = f.dataType();
         if (f.metadata().contains(RAW_JSON_TYPE)) {
-          DataType type = DataType.fromJson(f.metadata().getString(RAW_JSON_TYPE));
+          type = DataType.fromJson(f.metadata().getString(RAW_JSON_TYPE));
           value = type.equals(DataTypes.StringType) ? value : from_json(value, type);
+        }
+        if (rewritten.contains(f.name())) {
+          value = rewriteText(value, type, rewrite);
         }
         fields.add(value.as(f.name()));
       }
     }
     return struct(fields.toArray(new Column[0]));
+  }
+
+  private static Column rewriteText(
+      Column value, DataType type, java.util.function.UnaryOperator<Column> rewrite) {
+    if (type.equals(DataTypes.StringType)) {
+      return rewrite.apply(value);
+    }
+    if (type instanceof ArrayType a && a.elementType().equals(DataTypes.StringType)) {
+      return functions.transform(value, rewrite::apply);
+    }
+    return value;
   }
 
   private static boolean has(StructType schema, String name) {

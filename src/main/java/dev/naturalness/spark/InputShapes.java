@@ -18,6 +18,7 @@ import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.Turn;
 import dev.naturalness.text.ChatTurns;
 import dev.naturalness.text.Conversation;
+import dev.naturalness.text.MarkerRewrite;
 import dev.naturalness.text.ResponseTemplate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
@@ -79,6 +81,7 @@ final class InputShapes {
     final Settings.Columns c;
     final Column steps;
     final Column stepEnds;
+    final MarkerRewrite rewrite;
 
     Shape(Dataset<Row> raw, Settings.Input input, Column steps, Column stepEnds) {
       this.raw = raw;
@@ -87,6 +90,7 @@ final class InputShapes {
       this.schema = raw.schema();
       this.input = input;
       this.c = input.columns();
+      this.rewrite = MarkerRewrite.of(input.thinkMarkers());
     }
 
     Dataset<Row> flat() {
@@ -102,7 +106,9 @@ final class InputShapes {
               null,
               CorpusReader.readProblem(schema),
               null,
-              CorpusReader.inputStruct(schema, List.of()),
+              // selected/ holds the input row: with think-markers, its response as scored.
+              CorpusReader.inputStruct(
+                  schema, List.of(), concatList(c.steps(), c.response()), this::rewrite),
               null,
               null,
               null));
@@ -307,7 +313,7 @@ final class InputShapes {
               .as(Fields.PROMPT_ID));
       cols.add(p.prompt().as(Fields.PROMPT));
       cols.add(p.teacher().as(Fields.TEACHER));
-      cols.add(p.response().as(Fields.RESPONSE));
+      cols.add(rewrite(p.response()).as(Fields.RESPONSE));
       cols.add(p.responseId().as(Fields.RESPONSE_ID));
       cols.add(p.correct()[0].as(Fields.CORRECT));
       cols.add(p.correct()[1].as(Fields.CORRECT_UNRECOGNIZED));
@@ -323,9 +329,15 @@ final class InputShapes {
       cols.add(orNull(p.status(), DataTypes.StringType).as(Fields.SHAPE_STATUS));
       cols.add(col(Fields.ROW));
       cols.add(p.inputRow().as(Fields.INPUT));
-      cols.add(steps.as(Fields.STEPS));
+      cols.add(
+          (rewrite.isEmpty() ? steps : functions.transform(steps, this::rewrite)).as(Fields.STEPS));
       cols.add(stepEnds.as(Fields.STEP_ENDS));
       return from.select(cols.toArray(new Column[0]));
+    }
+
+    /** A response's text with input.think-markers rewritten (the column itself without them). */
+    private Column rewrite(Column text) {
+      return rewrite.isEmpty() ? text : rewriteMarkers(rewrite).apply(text);
     }
 
     /**
@@ -479,6 +491,12 @@ final class InputShapes {
       Column complete,
       Column finish,
       Column promptIdentity) {}
+
+  /** input.think-markers as a UDF of one string (null stays null; it cannot fail on a text). */
+  private static UserDefinedFunction rewriteMarkers(MarkerRewrite rewrite) {
+    UDF1<String, String> f = rewrite::apply;
+    return functions.udf(f, DataTypes.StringType);
+  }
 
   private static Column orNull(Column c, DataType type) {
     return c == null ? lit(null).cast(type) : c;

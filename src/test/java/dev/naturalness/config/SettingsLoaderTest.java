@@ -420,4 +420,69 @@ class SettingsLoaderTest {
             "input.teachers={x {response = [answer, thinking, extra], response-template ="
                 + " \"{thinking}{answer}\"}}"));
   }
+
+  @Test
+  void thinkMarkersAreMarkerReplacementPairsReadFromAFileOrTheCommandLine() throws IOException {
+    Path f =
+        Files.writeString(
+            tmp.resolve("sky.conf"),
+            """
+            naturalness.input.think-markers {
+              "<|begin_of_thought|>\\n\\n" = "<think>\\n"
+              "<|end_of_solution|>" = ""
+            }
+            """);
+    Settings.Job s = load("--config", f.toString());
+    assertEquals(
+        java.util.Map.of("<|begin_of_thought|>\n\n", "<think>\n", "<|end_of_solution|>", ""),
+        s.input().thinkMarkers());
+    assertTrue(s.input().form().contains("think-markers="), s.input().form());
+    assertEquals("", load().input().form(), "no markers, nothing in the score definition");
+    Settings.Job set = load("--set", "input.think-markers={\"<|end_of_thought|>\" = \"</think>\"}");
+    assertEquals(java.util.Map.of("<|end_of_thought|>", "</think>"), set.input().thinkMarkers());
+  }
+
+  @Test
+  void onlyAValueTakenAsWrittenIsWarnedOfABackslashAndAnN() {
+    String markers =
+        warnings("--set", "input.think-markers={\"<|begin_of_thought|>\\n\" = \"<think>\\n\"}");
+    assertEquals("", markers, "a section's quoted strings read \\n as a line break");
+    String template =
+        warnings(
+            "--set",
+            "input.columns.response=[reasoning, answer]",
+            "--set",
+            "input.response-template=<think>\\n{reasoning}{answer}");
+    assertTrue(
+        template.contains("--set input.response-template holds a backslash and an n"), template);
+  }
+
+  /** What loading these arguments writes to standard error. */
+  static String warnings(String... args) {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      load(args);
+    } finally {
+      System.setErr(err);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void thinkMarkersThatCannotBeRightAreRefusedByName() {
+    assertTrue(
+        error("--set", "input.think-markers={\"<|a|>\" = [x]}")
+            .contains("naturalness.input.think-markers.\"<|a|>\" must be a non-empty marker"));
+    assertTrue(
+        error("--set", "input.think-markers={\"\" = x}")
+            .contains("naturalness.input.think-markers.\"\" must be a non-empty marker"));
+    String stepEnds =
+        error("--set", "input.think-markers={a = b}", "--set", "scoring.segmenter=step-ends");
+    assertTrue(
+        stepEnds.contains("naturalness.input.think-markers cannot be used with scoring.segmenter"),
+        stepEnds);
+    assertTrue(error("--set", "input.think-markers=sky-t1").contains("input.think-markers"));
+  }
 }

@@ -65,6 +65,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("input.generations.finish-reasons", "no_such_column");
     a.put("input.teachers", "{}");
     a.put("input.teacher-families", "{teacher-a = qwen2}");
+    a.put("input.think-markers", "{\"The answer\" = \"So the answer\"}");
     a.put("output.export", "[messages]");
     a.put("output.export-test-share", "0.5");
     a.put("output.export-test-seed", "7");

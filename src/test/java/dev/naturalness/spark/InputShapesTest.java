@@ -477,4 +477,107 @@ class InputShapesTest extends SparkTestBase {
         1e-6,
         "earlier turns rendered by the chat template, not as plain text");
   }
+
+  /** A response as a reasoning model writes it: its paragraphs in a think block, then the last. */
+  static String thinkBlock(String response) {
+    int cut = response.lastIndexOf("\n\n");
+    return "<think>\n"
+        + response.substring(0, cut)
+        + "\n</think>\n\n"
+        + response.substring(cut + 2);
+  }
+
+  static String skyT1(String text) {
+    return text.replace("<think>\n", "<|begin_of_thought|>\n\n")
+        .replace("\n</think>\n\n", "\n\n<|end_of_thought|>\n\n<|begin_of_solution|>\n\n")
+        .replace("\n\n<|end_of_solution|>", "")
+        .concat(text.contains("</think>") ? "\n\n<|end_of_solution|>" : "");
+  }
+
+  @Test
+  void anotherModelsThinkMarkersAreRewrittenToTheStudentsBeforeAnythingIsScored() throws Exception {
+    List<Map<String, Object>> own = new ArrayList<>();
+    List<Map<String, Object>> sky = new ArrayList<>();
+    for (Map<String, Object> r : demo()) {
+      String text = thinkBlock((String) r.get("response"));
+      Map<String, Object> a = new LinkedHashMap<>(r);
+      a.put("response", text);
+      // Given steps: the think block's paragraphs, its markers inside the first and last.
+      a.put("steps", List.of(text.split("(?<=\n\n)")));
+      own.add(a);
+      Map<String, Object> b = new LinkedHashMap<>(r);
+      b.put("response", skyT1(text));
+      b.put("steps", Stream.of(text.split("(?<=\n\n)")).map(InputShapesTest::skyT1).toList());
+      sky.add(b);
+    }
+    Assertions.assertTrue(((String) sky.get(0).get("response")).contains("<|begin_of_solution|>"));
+    Path ownRun = dir.resolve("own-run");
+    Path skyRun = dir.resolve("sky-run");
+    JobRunner.run(
+        spark(),
+        all(Corpora.writeJsonLines(dir, "own.jsonl", own), ownRun)
+            .set("scoring.segmenter", "column")
+            .set("output.export", "[messages]"));
+    JobRunner.run(
+        spark(),
+        all(Corpora.writeJsonLines(dir, "sky.jsonl", sky), skyRun)
+            .set("scoring.segmenter", "column")
+            .set("output.export", "[messages]")
+            .set(
+                "input.think-markers",
+                "{\"<|begin_of_thought|>\\n\\n\" = \"<think>\\n\","
+                    + " \"\\n\\n<|end_of_thought|>\\n\\n<|begin_of_solution|>\\n\\n\" ="
+                    + " \"\\n</think>\\n\\n\", \"\\n\\n<|end_of_solution|>\" = \"\"}"));
+
+    Map<String, double[]> reference = scoresByText(ownRun);
+    assertEquals(16, reference.size());
+    Map<String, double[]> rewritten = scoresByText(skyRun);
+    assertEquals(reference.keySet(), rewritten.keySet(), "the stored texts are the student's");
+    assertSameScores(reference, rewritten);
+    assertEquals(Map.of("ok", 16), statuses(skyRun));
+    Map<String, Integer> ownSteps = new TreeMap<>();
+    for (Row r : scores(ownRun)) {
+      ownSteps.put(r.getAs("response_id"), r.<Integer>getAs("n_steps"));
+    }
+    Map<String, Integer> skySteps = new TreeMap<>();
+    for (Row r : scores(skyRun)) {
+      skySteps.put(r.getAs("response_id"), r.<Integer>getAs("n_steps"));
+      Assertions.assertFalse(
+          r.getList(r.fieldIndex("flags")).contains(RowFlag.UNBALANCED_THINK.code()),
+          "the rewritten think block is balanced");
+    }
+    assertEquals(ownSteps, skySteps, "the same ids; the given steps rewritten as their responses");
+    assertEquals(assistantTexts(ownRun), assistantTexts(skyRun), "exported as the student's");
+    assertEquals(givenSteps(ownRun), givenSteps(skyRun), "selected/ holds the steps as scored");
+    String card = Files.readString(skyRun.resolve("export/messages/README.md"));
+    Assertions.assertTrue(card.contains("think-markers="), card);
+  }
+
+  /** The steps column of selected/, sorted. */
+  List<String> givenSteps(Path run) {
+    List<String> out = new ArrayList<>();
+    for (Row r : selected(run)) {
+      out.add(String.join("|", r.<String>getList(r.fieldIndex("steps"))));
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** The assistant turns of the messages export, sorted. */
+  List<String> assistantTexts(Path run) {
+    List<String> out = new ArrayList<>();
+    for (Row r :
+        spark()
+            .read()
+            .parquet(run.resolve("export/messages/data/train").toString())
+            .collectAsList()) {
+      for (Row turn : r.<Row>getList(r.fieldIndex("messages"))) {
+        if ("assistant".equals(turn.getAs("role"))) {
+          out.add(turn.getAs("content"));
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
 }

@@ -45,6 +45,7 @@ final class Inputs {
         "",
         new Settings.Generations(List.of(), "any", "", ""),
         Map.of(),
+        Map.of(),
         Map.of());
   }
 

@@ -57,13 +57,8 @@ class ClusterTest extends SparkTestBase {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Processes.command("bash", SCRIPT.toString(), "stop", DIR.toString()).run(Duration.ofMinutes(1));
-    PublishingIntegrityTest.deleteRecursively(DIR);
     long t = System.nanoTime();
-    Processes.Outcome started =
-        Processes.command("bash", SCRIPT.toString(), "start", DIR.toString(), "2")
-            .run(Duration.ofMinutes(3));
-    assertEquals(0, started.exit(), started.output());
+    startFresh(SCRIPT, DIR, Duration.ofMinutes(3));
     master = Files.readString(DIR.resolve("master-url")).trim();
     System.out.printf(
         Locale.ROOT,
@@ -78,6 +73,19 @@ class ClusterTest extends SparkTestBase {
     Processes.command("bash", SCRIPT.toString(), "stop", DIR.toString()).run(Duration.ofMinutes(1));
     System.out.printf(
         Locale.ROOT, "cluster tests: %.0f s in all%n", (System.nanoTime() - STARTED) / 1e9);
+  }
+
+  /**
+   * A test cluster of two workers started by its script in an empty {@code dir}, after whatever an
+   * earlier run left there was stopped (a run killed before its @AfterAll).
+   */
+  static Processes.Outcome startFresh(Path script, Path dir, Duration timeout) throws Exception {
+    Processes.command("bash", script.toString(), "stop", dir.toString()).run(Duration.ofMinutes(1));
+    PublishingIntegrityTest.deleteRecursively(dir);
+    Processes.Outcome started =
+        Processes.command("bash", script.toString(), "start", dir.toString(), "2").run(timeout);
+    assertEquals(0, started.exit(), started.output());
+    return started;
   }
 
   /** The application jar as `mvn package` makes it: the project's classes and resources. */

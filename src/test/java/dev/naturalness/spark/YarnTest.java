@@ -60,13 +60,8 @@ class YarnTest extends SparkTestBase {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Processes.command("bash", SCRIPT.toString(), "stop", DIR.toString()).run(Duration.ofMinutes(1));
-    PublishingIntegrityTest.deleteRecursively(DIR);
     long t = System.nanoTime();
-    Processes.Outcome started =
-        Processes.command("bash", SCRIPT.toString(), "start", DIR.toString(), "2")
-            .run(Duration.ofMinutes(4));
-    assertEquals(0, started.exit(), started.output());
+    Processes.Outcome started = ClusterTest.startFresh(SCRIPT, DIR, Duration.ofMinutes(4));
     conf = Path.of(started.stdout().strip().lines().reduce((a, b) -> b).orElseThrow());
     Map<String, String> ready = new HashMap<>();
     for (String line : Files.readAllLines(DIR.resolve("ready"))) {

@@ -1,11 +1,21 @@
 """Independent reference for GALP, LALP and step scores: the definitions read literally.
 
 One forward pass per step window (no grouping, no packing, plain causal mask), with its own
-segmenters (segmenters.py) and its own byte tokenizer (the demo student's vocabulary: id = byte, BOS = 256).
-It shares no code with the Java scorer. It writes golden JSON that the Java tests compare against:
+segmenters (segmenters.py). It shares no code with the Java scorer. Two uses:
 
   /usr/bin/python3 src/main/python/reference_scores.py src/main/resources/demo/student \
       src/test/resources/golden/demo-student-golden.json
+
+writes the demo student's golden JSON, with its own byte tokenizer (the demo student's vocabulary:
+id = byte, BOS = 256) and the TorchScript model; and
+
+  python reference_scores.py cases STUDENT_DIR CASES.jsonl OUT.json [--hf-model HF_DIR]
+
+scores each case ({"id", "prompt", "response", "segmenter", "window": {"steps"|"fraction": "v"},
+"include_prompt", "max_tokens"}) with the student's tokenizer.json read by the `tokenizers` package
+(offsets in code points: a token belongs to the step holding its first character) and, with
+--hf-model, an eager transformers forward of the Hugging Face model the student was exported from
+(else model.pt). RealStudentFidelityTest holds the job's scores to it.
 """
 import json
 import math
@@ -16,18 +26,7 @@ from fractions import Fraction
 import torch
 
 from segmenters import given, line, paragraph, sentence
-
-
-def read_student_conf(path):
-    conf = {}
-    for line in open(path, encoding="utf-8"):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, _, value = line.partition("=")
-        value = value.strip()
-        conf[key.strip()] = json.loads(value) if value.startswith('"') else value
-    return conf
+from student_files import read_student_conf  # noqa: F401 (export_fixture reads it from here)
 
 
 # ---- tokenizer: UTF-8 bytes, each byte carrying the index of its character ----
@@ -41,8 +40,8 @@ def byte_tokens(text):
     return ids, char_of
 
 
-def step_token_ranges(text, spans):
-    ids, char_of = byte_tokens(text)
+def step_token_ranges(text, spans, tokenize=byte_tokens):
+    ids, char_of = tokenize(text)
     ranges = []
     for (s, e) in spans:
         toks = [t for t in range(len(ids)) if s <= char_of[t] < e]
@@ -51,27 +50,79 @@ def step_token_ranges(text, spans):
     return ids, ranges
 
 
+class ByteTokenizer:
+    """The demo student's vocabulary: a prefix is BOS and its bytes, a response its bytes."""
+
+    def __init__(self, bos):
+        self.bos = bos
+
+    def prefix(self, text):
+        return [self.bos] + list(text.encode("utf-8"))
+
+    def tokens(self, text):
+        return byte_tokens(text)
+
+
+class TokenizerJson:
+    """A student's tokenizer.json through the `tokenizers` package: (ids, first character of each)."""
+
+    def __init__(self, path, bos):
+        from tokenizers import Tokenizer
+        self.tokenizer = Tokenizer.from_file(path)
+        self.bos = bos
+
+    def prefix(self, text):
+        return self.tokenizer.encode(text, add_special_tokens=True).ids
+
+    def tokens(self, text):
+        encoding = self.tokenizer.encode(text, add_special_tokens=False)
+        return encoding.ids, [start for start, _ in encoding.offsets]
+
+
+class HfEagerModel:
+    """A transformers forward of a Hugging Face causal LM directory, float32, eager attention unless
+    another is named (the benchmark's anchor takes transformers' default, sdpa)."""
+
+    def __init__(self, hf_dir, attention="eager"):
+        from transformers import AutoModelForCausalLM
+        self.model = AutoModelForCausalLM.from_pretrained(hf_dir, dtype=torch.float32,
+                                                          attn_implementation=attention).eval()
+
+    def __call__(self, seq):
+        with torch.no_grad():
+            return self.model(input_ids=torch.tensor([seq]), use_cache=False).logits[0].float()
+
+
 # ---- scores ----
 
 class Scorer:
-    def __init__(self, student_dir):
-        self.model = torch.jit.load(student_dir + "/model.pt")
-        self.model.eval()
+    def __init__(self, student_dir, tokenizer=None, model=None):
         conf = read_student_conf(student_dir + "/student.conf")
         self.template = conf["prompt-template"]
-        self.bos = int(conf["bos-id"])
+        self.bos = int(conf["bos-id"]) if "bos-id" in conf else None
         self.max_tokens = int(conf["max-tokens"])
+        self.tokenizer = tokenizer or ByteTokenizer(self.bos)
+        if model is None:
+            scripted = torch.jit.load(student_dir + "/model.pt")
+            scripted.eval()
+            model = self.scripted_logits(scripted)
+        self.logits = model
+
+    @staticmethod
+    def scripted_logits(scripted):
+        def run(seq):
+            t = len(seq)
+            ids = torch.tensor([seq], dtype=torch.long)
+            pos = torch.arange(t).unsqueeze(0)
+            mask = torch.tril(torch.ones(t, t, dtype=torch.bool)).view(1, 1, t, t)
+            with torch.no_grad():
+                return scripted(ids, pos, mask)[0].float()
+        return run
 
     def token_logprobs(self, seq):
         """lp[t] = log p(seq[t] | seq[:t]) for t >= 1, from one forward pass."""
-        t = len(seq)
-        ids = torch.tensor([seq], dtype=torch.long)
-        pos = torch.arange(t).unsqueeze(0)
-        mask = torch.tril(torch.ones(t, t, dtype=torch.bool)).view(1, 1, t, t)
-        with torch.no_grad():
-            logits = self.model(ids, pos, mask)[0].float()
-        lsm = torch.log_softmax(logits, dim=-1)
-        return [None] + [lsm[i - 1, seq[i]].item() for i in range(1, t)]
+        lsm = torch.log_softmax(self.logits(seq), dim=-1)
+        return [None] + [lsm[i - 1, seq[i]].item() for i in range(1, len(seq))]
 
     def window(self, mode, i):
         kind, value = mode
@@ -81,8 +132,8 @@ class Scorer:
 
     def score(self, prompt, response, spans, window_mode, include_prompt, max_tokens):
         m = max_tokens or self.max_tokens
-        prefix = [self.bos] + list(self.template.replace("{prompt}", prompt).encode("utf-8"))
-        resp, steps = step_token_ranges(response, spans)
+        prefix = self.tokenizer.prefix(self.template.replace("{prompt}", prompt))
+        resp, steps = step_token_ranges(response, spans, self.tokenizer.tokens)
         truncated = False
 
         galp = None
@@ -95,7 +146,7 @@ class Scorer:
                 galp = sum(lp[len(prefix):]) / fit
 
         step_scores, drop_first = [], []
-        context = prefix if include_prompt else [self.bos]
+        context = prefix if include_prompt else ([self.bos] if self.bos is not None else [])
         for k, (s, e) in enumerate(steps):
             j = k - self.window(window_mode, k + 1)
             ctx = list(context)
@@ -156,8 +207,37 @@ WINDOWS = [("steps", "1"), ("steps", "4"), ("fraction", "0.05"), ("fraction", "0
 SEGMENTERS = {"paragraph": paragraph, "line": line, "sentence": sentence}
 
 
+def score_cases(student_dir, cases_path, out, hf_model=None):
+    scorer = Scorer(student_dir, TokenizerJson(student_dir + "/tokenizer.json", None),
+                    HfEagerModel(hf_model) if hf_model else None)
+    results = []
+    with open(cases_path, encoding="utf-8") as f:
+        cases = [json.loads(line) for line in f if line.strip()]
+    for case in cases:
+        (kind, value), = case["window"].items()
+        spans = SEGMENTERS[case["segmenter"]](case["response"])
+        expected = scorer.score(case["prompt"], case["response"], spans, (kind, str(value)),
+                                case.get("include_prompt", True), case.get("max_tokens"))
+        results.append({"id": case["id"], "expected": expected})
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(results, f, ensure_ascii=False, indent=1)
+    print(f"wrote {len(results)} cases to {out}")
+
+
 def main():
-    student_dir, out = sys.argv[1], sys.argv[2]
+    if sys.argv[1:2] == ["cases"]:
+        args = sys.argv[2:]
+        hf_model = None
+        if "--hf-model" in args:
+            i = args.index("--hf-model")
+            hf_model = args[i + 1]
+            del args[i:i + 2]
+        score_cases(*args, hf_model=hf_model)
+        return
+    golden(*sys.argv[1:3])
+
+
+def golden(student_dir, out):
     torch.set_num_threads(1)
     scorer = Scorer(student_dir)
     cases = []

@@ -32,17 +32,10 @@ class EagerScorer(reference_scores.Scorer):
     """reference_scores.Scorer on the eager model: one sequence per pass, the model's own causal mask."""
 
     def __init__(self, model, student_dir):
-        self.model = model
-        conf = reference_scores.read_student_conf(os.path.join(student_dir, "student.conf"))
-        self.template = conf["prompt-template"]
-        self.bos = int(conf["bos-id"])
-        self.max_tokens = int(conf["max-tokens"])
-
-    def token_logprobs(self, seq):
-        with torch.no_grad():
-            logits = self.model(input_ids=torch.tensor([seq]), return_dict=False)[0][0].float()
-        lsm = torch.log_softmax(logits, dim=-1)
-        return [None] + [lsm[i - 1, seq[i]].item() for i in range(1, len(seq))]
+        def logits(seq):
+            with torch.no_grad():
+                return model(input_ids=torch.tensor([seq]), return_dict=False)[0][0].float()
+        super().__init__(student_dir, model=logits)
 
 
 def tokenizer_dir(out):

@@ -29,12 +29,28 @@ while IFS= read -r line || [ -n "$line" ]; do
   esac
 done < "$RUNTIME_PROPERTIES"
 
+# The first source file under the given paths that is newer than the file $1 (Python's byte-code
+# caches are not sources: running a script must not make the jar look stale).
+newer_source() {
+  local marker=$1
+  shift
+  find "$@" -type f -newer "$marker" -not -path '*/__pycache__/*' 2>/dev/null | head -1 || true
+}
+
 # Whether the application jar, the runtime classpath and the list of the job's own jars are there
 # and newer than every source (the build writes all three).
 jar_is_fresh() {
-  local newest
-  newest=$(find "$ROOT/pom.xml" "$ROOT/src/main" -type f -newer "$APP_JAR" 2>/dev/null | head -1 || true)
-  [ -f "$APP_JAR" ] && [ -f "$CLASSPATH_FILE" ] && [ -f "$APP_JARS_FILE" ] && [ -z "$newest" ]
+  [ -f "$APP_JAR" ] && [ -f "$CLASSPATH_FILE" ] && [ -f "$APP_JARS_FILE" ] \
+    && [ -z "$(newer_source "$APP_JAR" "$ROOT/pom.xml" "$ROOT/src/main")" ]
+}
+
+# Compiles the benchmark source set (src/bench, compiled with the tests) when the class $1 is
+# missing or older than a source.
+compile_bench_if_stale() {
+  if [ ! -f "$1" ] || [ -n "$(newer_source "$1" "$ROOT/src/bench" "$ROOT/src/main")" ]; then
+    echo "compiling the benchmark classes ..." >&2
+    (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests test-compile) >&2
+  fi
 }
 
 # Builds them when they are not.

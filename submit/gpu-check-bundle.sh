@@ -25,10 +25,7 @@ LIMIT_BYTES=$((60 * 1000 * 1000))
 
 build_if_stale
 CHECK_CLASS="$ROOT/target/test-classes/dev/naturalness/bench/GpuCheck.class"
-if [ ! -f "$CHECK_CLASS" ] || [ -n "$(find "$ROOT/src/bench" "$ROOT/src/main/java" -type f -newer "$CHECK_CLASS" 2>/dev/null | head -1)" ]; then
-  echo "compiling the check ..." >&2
-  (cd "$ROOT" && mvn -q -B -Dstyle.color=never -DskipTests test-compile) >&2
-fi
+compile_bench_if_stale "$CHECK_CLASS"
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
 
 rm -rf "$out"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.config.SettingsLoader;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.StepInput;
 import dev.naturalness.data.Strata;
 import dev.naturalness.model.Student;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.SparkSession;
@@ -83,7 +85,8 @@ public final class ThroughputBenchmark {
       String segmenter,
       int maxTokens,
       List<Integer> sampleSteps,
-      Path work) {}
+      Path work,
+      Path figures) {}
 
   /** One row of the corpus. */
   private record Row(String line, String id, String teacher, String prompt, String response) {}
@@ -137,6 +140,7 @@ public final class ThroughputBenchmark {
           args.rowTokens(),
           args.runs());
       SparkSession spark = args.legs().contains("d") ? session() : null;
+      Map<String, List<Map<String, Double>>> figures = new LinkedHashMap<>();
       try {
         for (String window : args.windows()) {
           ScoreDefinition definition =
@@ -168,6 +172,12 @@ public final class ThroughputBenchmark {
                 Locale.ROOT, "  window %s, run %d of %d done%n", window, run + 1, args.runs());
           }
           print(window, args, runs);
+          figures.put(window, runs.stream().map(r -> r.values).toList());
+        }
+        if (args.figures() != null) {
+          new ObjectMapper()
+              .writerWithDefaultPrettyPrinter()
+              .writeValue(args.figures().toFile(), figures);
         }
       } finally {
         if (spark != null) {
@@ -294,6 +304,13 @@ public final class ThroughputBenchmark {
     f.put("b.cells", scorer.batchTokens());
     f.put("b.model", scorer.modelSeconds());
 
+    f.put("response.tokens", responseTokens(prepared));
+    if (legs.contains("g")) {
+      onlyMetric(f, "g", Metric.GALP, definition, execution, student, preparer, corpus, order);
+    }
+    if (legs.contains("l")) {
+      onlyMetric(f, "l", Metric.LALP, definition, execution, student, preparer, corpus, order);
+    }
     // The batches the scorer builds, again: what they compute (without padding) and how much of
     // their attention is across blocks.
     List<PackedBatch> batches = scorerBatches(prepared, order, definition, execution);
@@ -334,6 +351,29 @@ public final class ThroughputBenchmark {
       f.put("d.report", summary.stageSeconds().getOrDefault("report", Double.NaN));
     }
     return f;
+  }
+
+  /** (g) GALP alone, (l) exact LALP alone: the scorer computing one metric. */
+  private static void onlyMetric(
+      Figures f,
+      String leg,
+      Metric metric,
+      ScoreDefinition definition,
+      Execution execution,
+      Student student,
+      ResponsePreparer preparer,
+      List<Row> corpus,
+      List<Integer> order) {
+    ResponseScorer scorer =
+        new ResponseScorer(definition.withMetrics(Set.of(metric)), execution, student.model());
+    long t = System.nanoTime();
+    scoreInGroups(scorer, prepare(preparer, corpus), corpus, order);
+    f.put(leg + ".seconds", seconds(t));
+    f.put(leg + ".useful", scorer.usefulTokens());
+  }
+
+  private static long responseTokens(List<PreparedResponse> prepared) {
+    return prepared.stream().mapToLong(p -> p.responseIds().length).sum();
   }
 
   /** The parts of the host side (h) measures, as its figures name them. */
@@ -942,6 +982,22 @@ public final class ThroughputBenchmark {
           runs,
           f -> f.get("e.tokens") / f.get("e.seconds"));
     }
+    if (legs.contains("g")) {
+      line(
+          "(g) GALP alone (response tokens/s)",
+          runs,
+          f -> f.get("response.tokens") / f.get("g.seconds"));
+    }
+    if (legs.contains("l")) {
+      line(
+          "(l) exact LALP alone (response tokens/s)",
+          runs,
+          f -> f.get("response.tokens") / f.get("l.seconds"));
+    }
+    line(
+        "(b) scorer, LALP and GALP (response tokens/s)",
+        runs,
+        f -> f.get("response.tokens") / f.get("b.seconds"));
     line("(b) scorer (useful tokens/s)", runs, f -> f.get("b.useful") / f.get("b.seconds"));
     line("    (b) share of batch positions used", runs, f -> f.get("b.useful") / f.get("b.cells"));
     line("    (b) cross-block share of attention work", runs, f -> f.get("b.cross"));
@@ -957,6 +1013,14 @@ public final class ThroughputBenchmark {
           "    bare forward on (b)'s batches / (a)",
           runs,
           f -> f.get("b.forward") / f.get("a.seconds"));
+      line(
+          "    (b) share of time in the forward pass",
+          runs,
+          f -> f.get("b.forward") / f.get("b.seconds"));
+      line(
+          "    (b) share in log-softmax, gather, read-back",
+          runs,
+          f -> (f.get("b.model") - f.get("b.forward")) / f.get("b.seconds"));
     }
     if (legs.contains("e")) {
       line(
@@ -985,6 +1049,10 @@ public final class ThroughputBenchmark {
               "(s) sampled m=" + m + ", " + estimator + " (seconds)",
               runs,
               f -> f.get(key + ".seconds"));
+          line(
+              "    response tokens/s",
+              runs,
+              f -> f.get("response.tokens") / f.get(key + ".seconds"));
           line(
               "    sampled / exact (b): model tokens",
               runs,
@@ -1052,7 +1120,7 @@ public final class ThroughputBenchmark {
    * Options: --student DIR, --corpus FILE.jsonl, --rows N (0: all), --runs N, --window LIST (of
    * steps=K or fraction=A), --naive-batch N, --legs LIST (a,b,c,d,e,s), --batch-tokens N,
    * --row-tokens N, --segmenter NAME, --max-tokens N (0: the student's), --sample-steps LIST,
-   * --work DIR.
+   * --work DIR, --figures FILE (every run's figures as JSON, for the anchors to compare with).
    */
   static Args parse(String[] argv) {
     Map<String, String> a = new LinkedHashMap<>();
@@ -1069,6 +1137,7 @@ public final class ThroughputBenchmark {
     a.put("--max-tokens", "0");
     a.put("--sample-steps", "16,32,64");
     a.put("--work", "target/benchmark");
+    a.put("--figures", "");
     for (int i = 0; i < argv.length; i += 2) {
       if (!a.containsKey(argv[i]) || i + 1 >= argv.length) {
         throw new IllegalArgumentException(
@@ -1089,7 +1158,8 @@ public final class ThroughputBenchmark {
         a.get("--segmenter"),
         Integer.parseInt(a.get("--max-tokens")),
         java.util.Arrays.stream(a.get("--sample-steps").split(",")).map(Integer::parseInt).toList(),
-        Path.of(a.get("--work")));
+        Path.of(a.get("--work")),
+        a.get("--figures").isEmpty() ? null : Path.of(a.get("--figures")));
   }
 
   private static List<Row> readCorpus(Path path, int limit) throws IOException {

@@ -12,6 +12,7 @@ import dev.naturalness.output.JobFailure;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.output.RunLock;
 import dev.naturalness.report.CostPlans;
+import dev.naturalness.report.LabelledSelectionSection;
 import dev.naturalness.report.Leaderboard;
 import dev.naturalness.spark.Pipeline;
 import dev.naturalness.spark.ShippedStudents;
@@ -77,6 +78,7 @@ public final class NaturalnessJob {
         System.out.println("Plan in " + checked.settings().output().path() + "/" + CostPlans.PLAN);
       } else {
         System.out.print(Leaderboard.format(result.teachers()));
+        System.out.print(LabelledSelectionSection.console(result.summary().selectionVsLabels()));
         System.out.println(
             "Outputs in "
                 + result.outputPath()

@@ -65,6 +65,7 @@ public final class ReportHtml {
     TeacherSections.rewarding(h, d, byStudent);
     RunSections.funnel(h, d.summary());
     RunSections.selection(h, d.summary());
+    LabelledSelectionSection.html(h, d.summary());
     RunSections.disagreements(h, d);
     RunSections.worstSteps(h, d);
     RunSections.plan(h, d.summary());

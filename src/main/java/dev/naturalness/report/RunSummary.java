@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.naturalness.stats.LabelledSelection.Share;
 import java.util.List;
 import java.util.Map;
 
@@ -33,6 +34,8 @@ import java.util.Map;
  *     adds to the teacher's mean LALP
  * @param selectionCertainty with sampled steps, per student, how sure its selections are: the
  *     probability that each prompt's first selected response is its best, summarised
+ * @param selectionVsLabels with correctness labels, per student, how often LALP's picks are correct
+ *     against GALP's, random's, the shortest's and the longest's
  * @param warnings what the run found that a user should know and that did not stop it (a check
  *     select.require names with no data behind it, an export with no rows), one line each
  */
@@ -59,6 +62,7 @@ public record RunSummary(
     List<Export> exports,
     List<SamplingError> samplingError,
     List<Certainty> selectionCertainty,
+    List<SelectionVsLabels> selectionVsLabels,
     List<String> warnings,
     Map<String, Long> driverMemoryMb,
     Map<String, Long> executorMemoryMb,
@@ -144,6 +148,41 @@ public record RunSummary(
    * are less than 90% and 99% likely to be the best, and the mean likelihood.
    */
   public record Certainty(String student, long prompts, long below90, long below99, Double mean) {}
+
+  /**
+   * With correctness labels, per student: how often each way of choosing one response per prompt
+   * picks a correct one, over the prompts whose candidates are all labelled (at least two), the
+   * picks made without the labels (stats/LabelledSelection).
+   *
+   * @param candidates the candidates of those prompts
+   * @param pool the share of those candidates that are correct (each counted)
+   * @param choices per way of choosing (lalp, galp, random, shortest, longest, best-possible)
+   * @param teachers per teacher, its labelled responses' correct rate and the picks it won
+   */
+  public record SelectionVsLabels(
+      String student,
+      long prompts,
+      long candidates,
+      Share pool,
+      List<Choice> choices,
+      List<TeacherLabels> teachers) {}
+
+  /**
+   * @param prompts the prompts it chose on (GALP's leaves out those with no GALP)
+   * @param rate the share of prompts whose pick is correct (random: its expectation)
+   * @param vsRandom the rate's gain over random's on the same prompts
+   */
+  public record Choice(String chooser, long prompts, Share rate, Share vsRandom) {}
+
+  /**
+   * @param correct the share of the teacher's labelled, scored responses that are correct
+   * @param picks per chooser (lalp, galp), the prompts whose pick is this teacher's, and how many
+   *     of those picks are correct
+   */
+  public record TeacherLabels(
+      String teacher, long responses, Share correct, Map<String, Picks> picks) {}
+
+  public record Picks(long picks, long correct) {}
 
   /**
    * An export: its format, where it is (null when not written), its rows, per student how many each
@@ -234,6 +273,7 @@ public record RunSummary(
     private List<Export> exports = List.of();
     private List<SamplingError> samplingError = List.of();
     private List<Certainty> selectionCertainty = List.of();
+    private List<SelectionVsLabels> selectionVsLabels = List.of();
     private List<String> warnings = List.of();
     private Map<String, Long> driverMemoryMb = Map.of();
     private Map<String, Long> executorMemoryMb = Map.of();
@@ -263,6 +303,7 @@ public record RunSummary(
       exports = s.exports;
       samplingError = s.samplingError;
       selectionCertainty = s.selectionCertainty;
+      selectionVsLabels = s.selectionVsLabels;
       warnings = s.warnings;
       driverMemoryMb = s.driverMemoryMb;
       executorMemoryMb = s.executorMemoryMb;
@@ -365,6 +406,11 @@ public record RunSummary(
       return this;
     }
 
+    public Builder selectionVsLabels(List<SelectionVsLabels> v) {
+      selectionVsLabels = v;
+      return this;
+    }
+
     public Builder warnings(List<String> v) {
       warnings = v;
       return this;
@@ -409,6 +455,7 @@ public record RunSummary(
           exports,
           samplingError,
           selectionCertainty,
+          selectionVsLabels,
           warnings,
           driverMemoryMb,
           executorMemoryMb,

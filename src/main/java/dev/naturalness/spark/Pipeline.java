@@ -141,6 +141,10 @@ public final class Pipeline {
                         settings.scoring().sampleSteps() > 0
                             ? SelectStage.certainty(selection.rows())
                             : List.of())
+                    .selectionVsLabels(
+                        corpus.counts().labelled() > 0
+                            ? LabelledSelectionStage.measure(scored.scores())
+                            : List.of())
                     .warnings(List.copyOf(warnings))
                     .build());
     stages.run("report", () -> report(corpus, scored, selection, teachers, summary));

@@ -13,7 +13,8 @@ wheel). It prints one JSON report (docs/student.md quotes it):
   logprobs  next-token log-probs of 60 sequences of 256 to 512 tokens (a rendered prompt and a
             response, or a text), as the scorer computes them, against llama.cpp's on the Q4_1 file,
             against llama.cpp's on a float32 GGUF written from the same dequantized weights the export
-            was made from, and against an eager transformers forward of the Hugging Face directory:
+            was made from (with a float32 attention cache), and against an eager transformers forward
+            of the Hugging Face directory:
             median, p99 and max |difference| and top-1 agreement for each pair.
 
 Why three: llama.cpp multiplies Q4_1 weight blocks by activations it quantizes to 8 bits a block
@@ -73,10 +74,12 @@ def f32_gguf(source, target):
     return target
 
 
-def llama_logprobs(model_path, sequences):
+def llama_logprobs(model_path, sequences, float32_cache=False):
     from llama_cpp import Llama
+    # llama.cpp keeps its attention cache in float16 unless told otherwise (GGML type 0 is F32).
+    cache = {"type_k": 0, "type_v": 0} if float32_cache else {}
     llm = Llama(model_path=model_path, n_ctx=1024, n_batch=512, logits_all=True, n_threads=os.cpu_count(),
-                verbose=False)
+                verbose=False, **cache)
     out = []
     for ids in sequences:
         llm.reset()
@@ -171,7 +174,7 @@ def main():
                   for o, ids in zip(probe("logprobs", args.student, [{"ids": s} for s in sequences], work), sequences)]
         q41 = llama_logprobs(args.gguf, sequences)
         f32 = llama_logprobs(f32_gguf(args.gguf, os.path.join(os.path.dirname(args.gguf), "SmolLM2-135M-Instruct.F32.gguf")),
-                             sequences)
+                             sequences, float32_cache=True)
         hf = hf_logprobs(args.student.rstrip("/") + "-hf", sequences)
         report["logprobs"] = {
             "sequences": len(sequences), "tokens": [min(map(len, sequences)), max(map(len, sequences))],

@@ -16,11 +16,14 @@ import dev.naturalness.report.LabelledSelectionSection;
 import dev.naturalness.report.Leaderboard;
 import dev.naturalness.spark.Pipeline;
 import dev.naturalness.spark.ShippedStudents;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The job: settings -> checks -> claim the output -> Spark -> the pipeline (read, reuse cached,
@@ -30,8 +33,7 @@ import org.apache.spark.sql.SparkSession;
  * a run that cannot be right stops with one line and exit code 1, publishing nothing.
  */
 public final class NaturalnessJob {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(NaturalnessJob.class);
+  private static final Logger LOG = LoggerFactory.getLogger(NaturalnessJob.class);
   public static final int EXIT_CONFIG = 2;
   public static final int EXIT_FAILED = 1;
 
@@ -54,10 +56,10 @@ public final class NaturalnessJob {
 
   public static int run(String[] args) {
     if (args.length > 0 && args[0].equals(PRINT_SETTINGS)) {
-      return printSettings(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return printSettings(Arrays.copyOfRange(args, 1, args.length));
     }
     if (args.length > 0 && args[0].equals(CHECK_CLUSTER_DRIVER)) {
-      return checkClusterDriver(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return checkClusterDriver(Arrays.copyOfRange(args, 1, args.length));
     }
     JobChecks.Checked checked;
     RunLock lock;

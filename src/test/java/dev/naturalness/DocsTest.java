@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -69,7 +70,7 @@ class DocsTest {
       if (line.startsWith("#")) {
         out.add(
             line.replaceFirst("^#+\\s*", "")
-                .toLowerCase(java.util.Locale.ROOT)
+                .toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9 _-]", "")
                 .trim()
                 .replace(' ', '-'));

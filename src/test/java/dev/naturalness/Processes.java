@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ public final class Processes {
   /** A command to run: its arguments, extra environment and working directory. */
   public static final class Command {
     private final List<String> args = new ArrayList<>();
-    private final Map<String, String> env = new java.util.LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
     private final List<String> unset = new ArrayList<>();
     private Path log;
 
@@ -197,7 +198,7 @@ public final class Processes {
 
   /** The job in a JVM of its own, with the given heap and arguments. */
   public static Command job(String heap, JobArgs args) {
-    return java(heap, dev.naturalness.NaturalnessJob.class, args.toArray());
+    return java(heap, NaturalnessJob.class, args.toArray());
   }
 
   /** Any command. */

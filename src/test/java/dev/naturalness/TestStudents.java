@@ -1,5 +1,6 @@
 package dev.naturalness;
 
+import com.typesafe.config.ConfigUtil;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,10 +90,7 @@ public final class TestStudents {
           (k, v) ->
               text.append(k)
                   .append(" = ")
-                  .append(
-                      v instanceof String s
-                          ? com.typesafe.config.ConfigUtil.quoteString(s)
-                          : String.valueOf(v))
+                  .append(v instanceof String s ? ConfigUtil.quoteString(s) : String.valueOf(v))
                   .append('\n'));
       Files.writeString(dir.resolve("student.conf"), text.toString());
       return dir;
@@ -110,7 +109,7 @@ public final class TestStudents {
       return HexFormat.of().formatHex(digest.digest());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -26,15 +26,18 @@ import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -344,8 +347,7 @@ public final class GpuCheck {
     private void dump(PackedBatch batch, int index, double callSeconds) {
       try {
         Files.createDirectories(dumpDirectory);
-        Path file =
-            dumpDirectory.resolve(String.format(java.util.Locale.ROOT, "batch-%03d.bin", index));
+        Path file = dumpDirectory.resolve(String.format(Locale.ROOT, "batch-%03d.bin", index));
         try (OutputStream out = Files.newOutputStream(file);
             DataOutputStream data = new DataOutputStream(out)) {
           writeInts(data, batch.ids());
@@ -364,10 +366,10 @@ public final class GpuCheck {
             dumpDirectory.resolve("batches.jsonl"),
             entry + "\n",
             StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.APPEND);
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }
   }

@@ -17,6 +17,7 @@ import dev.naturalness.scoring.Packer;
 import dev.naturalness.scoring.ResponsePlan;
 import dev.naturalness.scoring.ResponseScore;
 import dev.naturalness.scoring.ResponseScorer;
+import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.ScoreDefinition;
 import dev.naturalness.scoring.SequenceView;
 import dev.naturalness.scoring.StratifiedEstimate;
@@ -34,7 +35,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -252,13 +255,13 @@ public final class ThroughputBenchmark {
       long responses = 0;
       long difference = 0;
       for (int i = 0; i < prepared.size(); i++) {
-        ScoreDefinition atM = d.withSampleSteps(m).withEstimator(ScoreDefinition.PLAIN);
+        ScoreDefinition atM = d.withSampleSteps(m).withEstimator(SampleEstimator.PLAIN);
         CostPlanner.Cost c =
             new CostPlanner(atM, execution).cost(prepared.get(i), corpus.get(i).id());
         sampled += c.lalpTokens();
         responses += c.stepsScored() < c.steps() ? 1 : 0;
         difference +=
-            new CostPlanner(atM.withEstimator(ScoreDefinition.DIFFERENCE), execution)
+            new CostPlanner(atM.withEstimator(SampleEstimator.DIFFERENCE), execution)
                 .cost(prepared.get(i), corpus.get(i).id())
                 .lalpTokens();
       }
@@ -423,9 +426,9 @@ public final class ThroughputBenchmark {
       List<Row> corpus,
       List<Integer> order,
       Map<Integer, ResponseScore> exact) {
-    Map<String, Map<Integer, Double>> errors = new TreeMap<>();
-    for (String estimator : List.of(ScoreDefinition.PLAIN, ScoreDefinition.DIFFERENCE)) {
-      String key = "s" + m + "." + estimator;
+    Map<SampleEstimator, Map<Integer, Double>> errors = new TreeMap<>();
+    for (SampleEstimator estimator : SampleEstimator.values()) {
+      String key = "s" + m + "." + estimator.key();
       ResponseScorer sampled =
           new ResponseScorer(
               definition.withSampleSteps(m).withEstimator(estimator), execution, student.model());
@@ -449,10 +452,10 @@ public final class ThroughputBenchmark {
     }
     List<Double> ratios = new ArrayList<>();
     errors
-        .get(ScoreDefinition.PLAIN)
+        .get(SampleEstimator.PLAIN)
         .forEach(
             (i, plain) -> {
-              Double difference = errors.get(ScoreDefinition.DIFFERENCE).get(i);
+              Double difference = errors.get(SampleEstimator.DIFFERENCE).get(i);
               if (difference != null && plain > 0) {
                 ratios.add(difference / plain);
               }
@@ -471,17 +474,19 @@ public final class ThroughputBenchmark {
   private static Map<Integer, Double> pooledErrors(
       List<Row> corpus, Map<Integer, ResponseScore> scores) {
     Map<String, StratifiedEstimate.Pool> teachers = new TreeMap<>();
-    StratifiedEstimate.Pool all = new StratifiedEstimate.Pool();
-    scores.forEach(
-        (i, s) -> {
-          Strata strata = s.windows().isEmpty() ? null : s.windows().get(0).strata();
-          if (strata != null) {
-            teachers
-                .computeIfAbsent(corpus.get(i).teacher(), k -> new StratifiedEstimate.Pool())
-                .add(strata);
-            all.add(strata);
-          }
-        });
+    StratifiedEstimate.Pool all = StratifiedEstimate.Pool.NONE;
+    for (Map.Entry<Integer, ResponseScore> e : scores.entrySet()) {
+      ResponseScore s = e.getValue();
+      Strata strata = s.windows().isEmpty() ? null : s.windows().get(0).strata();
+      if (strata != null) {
+        teachers.merge(
+            corpus.get(e.getKey()).teacher(),
+            StratifiedEstimate.Pool.NONE.add(strata),
+            StratifiedEstimate.Pool::merge);
+        all = all.add(strata);
+      }
+    }
+    StratifiedEstimate.Pool corpusPool = all;
     Map<Integer, Double> out = new TreeMap<>();
     scores.forEach(
         (i, s) -> {
@@ -493,7 +498,7 @@ public final class ThroughputBenchmark {
               strata == null
                   ? Double.valueOf(0.0)
                   : StratifiedEstimate.standardError(
-                      strata, teachers.get(corpus.get(i).teacher()).prior(all));
+                      strata, teachers.get(corpus.get(i).teacher()).prior(corpusPool));
           if (se != null) {
             out.put(i, se);
           }
@@ -723,7 +728,7 @@ public final class ThroughputBenchmark {
       runOrder.sort(Comparator.comparingInt((Integer i) -> sequences.get(i).length).reversed());
     }
     long t = System.nanoTime();
-    Map<Integer, float[]> logProbs = new java.util.HashMap<>();
+    Map<Integer, float[]> logProbs = new HashMap<>();
     long cells = 0;
     for (int from = 0; from < runOrder.size(); from += args.naiveBatch()) {
       List<Integer> ids =
@@ -851,8 +856,7 @@ public final class ThroughputBenchmark {
         for (int c = 1; c <= used[r]; c++) {
           if (c == used[r]
               || b.blocks()[r * b.length() + c] != b.blocks()[r * b.length() + start]) {
-            pieces.add(
-                java.util.Arrays.copyOfRange(b.ids(), r * b.length() + start, r * b.length() + c));
+            pieces.add(Arrays.copyOfRange(b.ids(), r * b.length() + start, r * b.length() + c));
             start = c;
           }
         }
@@ -1043,10 +1047,10 @@ public final class ThroughputBenchmark {
     }
     if (legs.contains("s")) {
       for (int m : args.sampleSteps()) {
-        for (String estimator : List.of(ScoreDefinition.PLAIN, ScoreDefinition.DIFFERENCE)) {
-          String key = "s" + m + "." + estimator;
+        for (SampleEstimator estimator : SampleEstimator.values()) {
+          String key = "s" + m + "." + estimator.key();
           line(
-              "(s) sampled m=" + m + ", " + estimator + " (seconds)",
+              "(s) sampled m=" + m + ", " + estimator.key() + " (seconds)",
               runs,
               f -> f.get(key + ".seconds"));
           line(
@@ -1157,7 +1161,7 @@ public final class ThroughputBenchmark {
         Integer.parseInt(a.get("--row-tokens")),
         a.get("--segmenter"),
         Integer.parseInt(a.get("--max-tokens")),
-        java.util.Arrays.stream(a.get("--sample-steps").split(",")).map(Integer::parseInt).toList(),
+        Arrays.stream(a.get("--sample-steps").split(",")).map(Integer::parseInt).toList(),
         Path.of(a.get("--work")),
         a.get("--figures").isEmpty() ? null : Path.of(a.get("--figures")));
   }

@@ -7,6 +7,7 @@ import dev.naturalness.output.CacheDirectory;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.output.PublishPointer;
 import dev.naturalness.output.RunLock;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The checks before Spark starts: the input (files, columns, types), the output directory (ours to
@@ -82,8 +85,8 @@ public final class JobChecks {
       return;
     }
     try {
-      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(eventLog);
-      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(hadoop);
+      Path dir = new Path(eventLog);
+      FileSystem fs = dir.getFileSystem(hadoop);
       if (!fs.exists(dir) || !fs.getFileStatus(dir).isDirectory()) {
         throw new ConfigError(
             "spark.event-log "
@@ -91,7 +94,7 @@ public final class JobChecks {
                 + " is not a directory; create it (Spark writes one file per run there) or set"
                 + " spark.event-log = \"\"");
       }
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new ConfigError(
           "spark.event-log "
               + eventLog

@@ -2,12 +2,16 @@ package dev.naturalness.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Typed reads that turn Typesafe's exceptions into one line naming the key. */
 final class ConfigReader {
@@ -21,7 +25,7 @@ final class ConfigReader {
     return SettingsLoader.ROOT + "." + key;
   }
 
-  private <T> T read(String key, String expected, java.util.function.Supplier<T> get) {
+  private <T> T read(String key, String expected, Supplier<T> get) {
     try {
       return get.get();
     } catch (ConfigException.Missing e) {
@@ -73,6 +77,20 @@ final class ConfigReader {
           "config: " + full(key) + " = '" + string(key) + "' is not one of " + List.of(allowed));
     }
     return v;
+  }
+
+  /** One of a closed set, by each value's name as the config writes it (case aside). */
+  <E extends Enum<E>> E choice(String key, E[] values, Function<E, String> name) {
+    String v = string(key).trim().toLowerCase(Locale.ROOT);
+    List<String> names = new ArrayList<>();
+    for (E e : values) {
+      if (name.apply(e).equals(v)) {
+        return e;
+      }
+      names.add(name.apply(e));
+    }
+    throw new ConfigError(
+        "config: " + full(key) + " = '" + string(key) + "' is not one of " + names);
   }
 
   boolean bool(String key) {
@@ -149,7 +167,7 @@ final class ConfigReader {
   }
 
   /** A section whose keys the user names, e.g. input.teachers. */
-  com.typesafe.config.ConfigObject object(String key) {
+  ConfigObject object(String key) {
     return read(key, "an object { name = ... }", () -> c.getObject(key));
   }
 }

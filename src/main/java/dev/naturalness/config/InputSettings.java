@@ -1,11 +1,13 @@
 package dev.naturalness.config;
 
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.naturalness.text.ResponseTemplate;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,7 +37,7 @@ final class InputSettings {
     Settings.Shape shape =
         Settings.Shape.valueOf(
             r.oneOf("input.shape", "flat", "messages", "conversations", "generations", "wide")
-                .toUpperCase(java.util.Locale.ROOT));
+                .toUpperCase(Locale.ROOT));
     if (shape == Settings.Shape.FLAT) {
       checkTemplate(
           template, columns.response(), "input.columns.response", "input.response-template");
@@ -123,7 +125,7 @@ final class InputSettings {
     Map<String, Settings.WideTeacher> out = new LinkedHashMap<>();
     ConfigObject all = r.object("input.teachers");
     for (String name : new TreeMap<>(all.unwrapped()).keySet()) {
-      String key = "input.teachers." + com.typesafe.config.ConfigUtil.quoteString(name);
+      String key = "input.teachers." + ConfigUtil.quoteString(name);
       ConfigValue v = all.get(name);
       if (v.valueType() != ConfigValueType.OBJECT) {
         throw new ConfigError(
@@ -178,7 +180,7 @@ final class InputSettings {
       if (e.getKey().isEmpty() || e.getValue().valueType() != ConfigValueType.STRING) {
         throw new ConfigError(
             "config: naturalness.input.think-markers."
-                + com.typesafe.config.ConfigUtil.quoteString(e.getKey())
+                + ConfigUtil.quoteString(e.getKey())
                 + " must be a non-empty marker = its replacement (a string, may be \"\"), e.g."
                 + " { \"<|begin_of_thought|>\" = \"<think>\" }");
       }

@@ -2,13 +2,18 @@ package dev.naturalness.config;
 
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowFlag;
+import dev.naturalness.export.ExportFormat;
+import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.MarkerRewrite;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 
 /** The job's typed settings, one record per config section. */
 public final class Settings {
@@ -30,7 +35,7 @@ public final class Settings {
     WIDE;
 
     public String key() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -110,7 +115,7 @@ public final class Settings {
      * flat corpus with one response column (part of the score definition).
      */
     public String form() {
-      List<String> parts = new java.util.ArrayList<>();
+      List<String> parts = new ArrayList<>();
       if (shape != Shape.FLAT) {
         parts.add("shape=" + shape.key());
       }
@@ -134,7 +139,7 @@ public final class Settings {
      * (each prompt's id is then the sha256 of its rendered text).
      */
     public List<String[]> required() {
-      List<String[]> out = new java.util.ArrayList<>();
+      List<String[]> out = new ArrayList<>();
       switch (shape) {
         case FLAT -> {
           out.add(new String[] {"input.columns.prompt", columns.prompt()});
@@ -160,10 +165,7 @@ public final class Settings {
   }
 
   /**
-   * @param export the training-data formats written from the selection (messages,
-   *     prompt-completion, sharegpt, alpaca, pairs), in order
-   */
-  /**
+   * @param format what the tables and exports are written as
    * @param export the training-data formats written from the selection, in order
    * @param exportTestShare the share of prompts held out as the exports' test split (0: none)
    * @param exportTestSeed what is hashed with each prompt_id to hold it out
@@ -171,10 +173,10 @@ public final class Settings {
    */
   public record Output(
       String path,
-      String format,
+      OutputFormat format,
       boolean stepScores,
       String publishPointer,
-      List<String> export,
+      List<ExportFormat> export,
       double exportTestShare,
       long exportTestSeed,
       String exportLicense)
@@ -220,7 +222,7 @@ public final class Settings {
       boolean includePrompt,
       Set<Metric> metrics,
       int sampleSteps,
-      String sampleEstimator,
+      SampleEstimator sampleEstimator,
       double maxModelErrorShare,
       Batching batching)
       implements Serializable {}
@@ -304,7 +306,7 @@ public final class Settings {
       return m;
     }
 
-    public void applyTo(org.apache.hadoop.conf.Configuration hadoop) {
+    public void applyTo(Configuration hadoop) {
       hadoopSettings().forEach(hadoop::set);
     }
 
@@ -363,7 +365,7 @@ public final class Settings {
      * those a driver on another node could not reach.
      */
     public List<String> localPaths() {
-      List<String> out = new java.util.ArrayList<>();
+      List<String> out = new ArrayList<>();
       local(out, "input.path", List.of(input.path()));
       local(out, "output.path", List.of(output.path()));
       local(out, "output.publish-pointer", List.of(output.publishPointer()));

@@ -3,14 +3,17 @@ package dev.naturalness.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowFlag;
 import dev.naturalness.export.ExportFormat;
+import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.StepSource;
 import java.io.File;
@@ -66,9 +69,8 @@ public final class SettingsLoader {
   /**
    * A key that holds a credential by its name, as the launchers mask it (fs.s3a.secret.key, ...).
    */
-  private static final java.util.regex.Pattern LOOKS_SECRET =
-      java.util.regex.Pattern.compile(
-          "(?i).*(access[-._]?key|secret[-._]?key|session[-._]?token|password).*");
+  private static final Pattern LOOKS_SECRET =
+      Pattern.compile("(?i).*(access[-._]?key|secret[-._]?key|session[-._]?token|password).*");
 
   /** The user's layers (config files, then --set values over them) and the keys --set named. */
   private record CommandLine(Config user, List<String> setKeys) {}
@@ -201,18 +203,19 @@ public final class SettingsLoader {
   }
 
   private static Settings.Output output(ConfigReader r) {
-    List<String> export = new ArrayList<>();
+    List<ExportFormat> export = new ArrayList<>();
     for (String e : r.stringList("output.export")) {
-      String name = e.trim().toLowerCase(Locale.ROOT);
-      if (!ExportFormat.keys().contains(name)) {
-        throw new ConfigError(
-            "config: naturalness.output.export holds '"
-                + e
-                + "'; expected any of "
-                + ExportFormat.keys());
-      }
-      if (!export.contains(name)) {
-        export.add(name);
+      ExportFormat format =
+          ExportFormat.named(e)
+              .orElseThrow(
+                  () ->
+                      new ConfigError(
+                          "config: naturalness.output.export holds '"
+                              + e
+                              + "'; expected any of "
+                              + ExportFormat.keys()));
+      if (!export.contains(format)) {
+        export.add(format);
       }
     }
     double testShare = r.decimal("output.export-test-share").doubleValue();
@@ -222,7 +225,7 @@ public final class SettingsLoader {
     }
     return new Settings.Output(
         r.required("output.path"),
-        r.oneOf("output.format", "parquet", "json"),
+        r.choice("output.format", OutputFormat.values(), OutputFormat::key),
         r.bool("output.step-scores"),
         r.string("output.publish-pointer").trim(),
         List.copyOf(export),
@@ -346,7 +349,7 @@ public final class SettingsLoader {
         r.bool("scoring.window.include-prompt"),
         metrics(r),
         sampleSteps(r),
-        r.oneOf("scoring.sample-estimator", "difference", "plain"),
+        r.choice("scoring.sample-estimator", SampleEstimator.values(), SampleEstimator::key),
         share,
         new Settings.Batching(
             r.batchSize("scoring.batch.max-tokens", 2),
@@ -540,15 +543,11 @@ public final class SettingsLoader {
     checkNulls(user.root(), "", reference);
   }
 
-  private static void checkNulls(
-      com.typesafe.config.ConfigObject object, String prefix, Config reference) {
+  private static void checkNulls(ConfigObject object, String prefix, Config reference) {
     for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
-      String key =
-          prefix
-              + com.typesafe.config.ConfigUtil.quoteString(e.getKey())
-                  .replaceAll("^\"(.*)\"$", "$1");
+      String key = prefix + ConfigUtil.quoteString(e.getKey()).replaceAll("^\"(.*)\"$", "$1");
       if (e.getValue().valueType() == ConfigValueType.OBJECT) {
-        checkNulls((com.typesafe.config.ConfigObject) e.getValue(), key + ".", reference);
+        checkNulls((ConfigObject) e.getValue(), key + ".", reference);
       } else if (e.getValue().valueType() == ConfigValueType.NULL) {
         checkKnownKey(key, reference);
       }

@@ -1,7 +1,10 @@
 package dev.naturalness.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -55,38 +58,10 @@ public record DatasetCard(
       long testSeed,
       String license) {}
 
-  private static final Map<ExportFormat, String> WHAT =
-      Map.of(
-          ExportFormat.MESSAGES,
-          "TRL's conversational format: `messages`, a list of {role, content} turns (a system turn"
-              + " first where the scored prompt had one, then user and assistant alternating) whose"
-              + " last turn is the selected response. LLaMA-Factory reads it through"
-              + " `dataset_info.json`.",
-          ExportFormat.PROMPT_COMPLETION,
-          "TRL's conversational prompt-completion format: `prompt` (the scored prompt's turns, as"
-              + " they were) and `completion` (the selected response as the assistant's turn).",
-          ExportFormat.SHAREGPT,
-          "ShareGPT: `conversations`, a list of {from, value} (a `system` turn first where the"
-              + " scored prompt had one, then `human` and `gpt` alternating) ending with the"
-              + " selected response. LLaMA-Factory reads it through `dataset_info.json`.",
-          ExportFormat.ALPACA,
-          "Alpaca as LLaMA-Factory reads it: `instruction` (the last user turn), `input` (empty),"
-              + " `output` (the selected response), `system` (null without a system prompt) and"
-              + " `history` (earlier [user, assistant] pairs).",
-          ExportFormat.PAIRS,
-          "Preference pairs in TRL's conversational explicit-prompt form (DPOTrainer): per prompt"
-              + " and student, `prompt` (the scored prompt's turns, as they were), the best"
-              + " candidate by LALP as `chosen` and the worst as `rejected` (one assistant turn"
-              + " each), with both scores and their `margin`.",
-          ExportFormat.PAIRS_SHAREGPT,
-          "Preference pairs in LLaMA-Factory's ranking form (`ranking: true`):"
-              + " `conversations` (the prompt as ShareGPT turns, ending with `human`), `chosen` and"
-              + " `rejected` (one {from: gpt, value} each), from the same choice as `pairs`.");
-
   public String markdown() {
     StringBuilder md = new StringBuilder(yamlHeader());
     md.append("---\n\n# ").append(format.key()).append(" selected by naturalness\n\n");
-    md.append(WHAT.get(format)).append("\n\n");
+    md.append(format.format().description()).append("\n\n");
     md.append("Each row also carries `response_id`, `prompt_id`, `teacher`, `student` and the")
         .append(" scores (`lalp`, `galp`, `margin`); the assistant's text is the scored")
         .append(" response, byte for byte.\n\n## How it was selected\n\n");
@@ -279,8 +254,8 @@ public record DatasetCard(
   /** A text shown in the card as a JSON string in code (its line breaks written as \n). */
   public static String quoted(String s) {
     try {
-      return "`" + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s) + "`";
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return "`" + new ObjectMapper().writeValueAsString(s) + "`";
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -296,7 +271,7 @@ public record DatasetCard(
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20) {
-            out.append(String.format(java.util.Locale.ROOT, "\\x%02x", (int) c));
+            out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
           } else {
             out.append(c);
           }

@@ -1,5 +1,6 @@
 package dev.naturalness.export;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -9,7 +10,8 @@ import java.util.List;
  * the schema the files are written with, never inferred from their rows, so an always-empty list
  * still has its type.
  */
-public record Feature(String name, String dtype, List<Feature> fields, Feature element) {
+public record Feature(String name, String dtype, List<Feature> fields, Feature element)
+    implements Serializable {
   public static Feature value(String name, String dtype) {
     return new Feature(name, dtype, null, null);
   }
@@ -20,6 +22,30 @@ public record Feature(String name, String dtype, List<Feature> fields, Feature e
 
   public static Feature list(String name, Feature element) {
     return new Feature(name, null, null, element);
+  }
+
+  public static Feature string(String name) {
+    return value(name, "string");
+  }
+
+  public static Feature float64(String name) {
+    return value(name, "float64");
+  }
+
+  public static Feature int32(String name) {
+    return value(name, "int32");
+  }
+
+  /**
+   * A turn: a struct of the role's and the text's fields (role/content, or ShareGPT's from/value).
+   */
+  public static Feature turn(String name, String roleField, String textField) {
+    return struct(name, List.of(string(roleField), string(textField)));
+  }
+
+  /** A list of turns. */
+  public static Feature turns(String name, String roleField, String textField) {
+    return list(name, turn(null, roleField, textField));
   }
 
   /**

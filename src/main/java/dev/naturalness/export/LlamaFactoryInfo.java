@@ -19,21 +19,22 @@ public final class LlamaFactoryInfo {
   private final Map<String, Map<String, Object>> entries = new LinkedHashMap<>();
 
   /**
-   * Adds a format's split of one student.
+   * Adds a format's split of one student, when LLaMA-Factory reads the format.
    *
    * @param folder the split's folder relative to export/ (e.g. {@code sharegpt/data/train})
    */
   public void add(
-      ExportFormat format, String student, boolean severalStudents, String split, String folder) {
-    if (!format.llamaFactory()) {
-      return;
-    }
-    String name =
-        "naturalness_"
-            + format.key()
-            + (severalStudents ? "_" + student : "")
-            + (split.equals("train") ? "" : "_" + split);
-    entries.put(name, entry(format, folder));
+      TrainingFormat format, String student, boolean severalStudents, String split, String folder) {
+    format
+        .llamaFactoryEntry(folder)
+        .ifPresent(
+            entry ->
+                entries.put(
+                    "naturalness_"
+                        + format.key()
+                        + (severalStudents ? "_" + student : "")
+                        + (split.equals("train") ? "" : "_" + split),
+                    entry));
   }
 
   public boolean isEmpty() {
@@ -44,59 +45,45 @@ public final class LlamaFactoryInfo {
     return entries;
   }
 
-  /** A format's entry: where its files are and how LLaMA-Factory's converters read them. */
-  static Map<String, Object> entry(ExportFormat format, String folder) {
+  /**
+   * An entry that LLaMA-Factory's sharegpt converter reads: where the files are, whether rows are
+   * preference pairs (ranking), which columns hold the turns, and the turns' tags.
+   */
+  static Map<String, Object> sharegpt(
+      String folder, boolean ranking, Map<String, String> columns, Map<String, String> tags) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("file_name", folder);
-    switch (format) {
-      case MESSAGES -> {
-        e.put("formatting", "sharegpt");
-        e.put("columns", Map.of("messages", "messages"));
-        e.put("tags", tags("role", "content", "user", "assistant", "system"));
-      }
-      case SHAREGPT -> {
-        e.put("formatting", "sharegpt");
-        e.put("columns", Map.of("messages", "conversations"));
-        e.put(
-            "tags",
-            tags("from", "value", TrainingRows.HUMAN, TrainingRows.GPT, TrainingRows.SYSTEM));
-      }
-      case ALPACA -> {
-        e.put("formatting", "alpaca");
-        Map<String, String> columns = new LinkedHashMap<>();
-        columns.put("prompt", "instruction");
-        columns.put("query", "input");
-        columns.put("response", "output");
-        columns.put("system", "system");
-        columns.put("history", "history");
-        e.put("columns", columns);
-      }
-      case PAIRS_SHAREGPT -> {
-        e.put("formatting", "sharegpt");
-        e.put("ranking", true);
-        Map<String, String> columns = new LinkedHashMap<>();
-        columns.put("messages", "conversations");
-        columns.put("chosen", "chosen");
-        columns.put("rejected", "rejected");
-        e.put("columns", columns);
-        e.put(
-            "tags",
-            tags("from", "value", TrainingRows.HUMAN, TrainingRows.GPT, TrainingRows.SYSTEM));
-      }
-      default -> throw new IllegalArgumentException(format.key() + " has no LLaMA-Factory entry");
+    e.put("formatting", "sharegpt");
+    if (ranking) {
+      e.put("ranking", true);
     }
+    e.put("columns", columns);
+    e.put("tags", tags);
     return e;
   }
 
-  private static Map<String, String> tags(
+  /** Names in order, as {@code name, column, name, column, ...}. */
+  static Map<String, String> ordered(String... namesAndColumns) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < namesAndColumns.length; i += 2) {
+      m.put(namesAndColumns[i], namesAndColumns[i + 1]);
+    }
+    return m;
+  }
+
+  /** ShareGPT's tags: from/value, human and gpt, and LLaMA-Factory's system tag. */
+  static Map<String, String> sharegptTags() {
+    return tags("from", "value", TrainingRows.HUMAN, TrainingRows.GPT, TrainingRows.SYSTEM);
+  }
+
+  static Map<String, String> tags(
       String role, String content, String user, String assistant, String system) {
-    Map<String, String> t = new LinkedHashMap<>();
-    t.put("role_tag", role);
-    t.put("content_tag", content);
-    t.put("user_tag", user);
-    t.put("assistant_tag", assistant);
-    t.put("system_tag", system);
-    return t;
+    return ordered(
+        "role_tag", role,
+        "content_tag", content,
+        "user_tag", user,
+        "assistant_tag", assistant,
+        "system_tag", system);
   }
 
   public String json() {

@@ -2,7 +2,9 @@ package dev.naturalness.export;
 
 import dev.naturalness.data.Turn;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a selected response becomes in the training formats trainers load, from its prompt (a chat
@@ -135,5 +137,28 @@ public final class TrainingRows {
       history.add(List.of(turns.get(i).content(), turns.get(i + 1).content()));
     }
     return new Alpaca(turns.get(turns.size() - 1).content(), system, history);
+  }
+
+  /** Turns as the values of a list of turn structs ({@link Feature#turns}). */
+  public static List<Map<String, Object>> values(
+      List<Turn> turns, String roleField, String textField) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Turn t : turns) {
+      out.add(value(t, roleField, textField));
+    }
+    return out;
+  }
+
+  /** A turn as the value of a turn struct. */
+  public static Map<String, Object> value(Turn t, String roleField, String textField) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put(roleField, t.role());
+    v.put(textField, t.content());
+    return v;
+  }
+
+  /** The assistant's turn that holds a response. */
+  public static List<Turn> assistant(String response) {
+    return List.of(new Turn(Turn.ASSISTANT, response));
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +30,7 @@ public record GpuMemory(long totalBytes, long usedBytes) {
       return UNKNOWN;
     }
     try {
-      java.lang.management.MemoryUsage m = CudaUtils.getGpuMemory(device);
+      MemoryUsage m = CudaUtils.getGpuMemory(device);
       return new GpuMemory(m.getMax(), m.getUsed());
     } catch (RuntimeException e) {
       return fromNvidiaSmi(device.getDeviceId());

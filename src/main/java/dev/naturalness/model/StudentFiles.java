@@ -1,6 +1,7 @@
 package dev.naturalness.model;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -47,7 +48,7 @@ public final class StudentFiles {
     String how =
         copy.copied()
             ? String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%s, copied to %s in %.1f s",
                 spec.source(),
                 copy.directory(),

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A student directory's {@code student.conf}: name, format, max-tokens, vocab-size,
@@ -127,8 +128,7 @@ public record StudentManifest(
     return name;
   }
 
-  private static final java.util.regex.Pattern PLAIN_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   private static Config parse(Path conf) {
     try {

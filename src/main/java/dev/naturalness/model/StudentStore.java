@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,7 +61,7 @@ public final class StudentStore {
         System.getenv(), System.getProperty("java.io.tmpdir"), System.getProperty("user.name"));
   }
 
-  static Path defaultRoot(java.util.Map<String, String> env, String javaTmpdir, String user) {
+  static Path defaultRoot(Map<String, String> env, String javaTmpdir, String user) {
     // The NodeManager names each container's process by CONTAINER_ID.
     if (env.containsKey("CONTAINER_ID")) {
       String tmp = env.getOrDefault("TMPDIR", "");

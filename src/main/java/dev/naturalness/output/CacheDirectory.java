@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -241,7 +242,7 @@ public final class CacheDirectory {
       }
       files.sort(Comparator.naturalOrder());
       List<String> good = new ArrayList<>();
-      Map<String, Long> rows = new java.util.HashMap<>();
+      Map<String, Long> rows = new HashMap<>();
       List<Footer> footers = footers(files);
       for (int i = 0; i < files.size(); i++) {
         String problem = footers.get(i).problem();

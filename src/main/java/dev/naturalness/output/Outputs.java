@@ -1,6 +1,7 @@
 package dev.naturalness.output;
 
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.OutputFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,8 +13,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options.Rename;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -56,16 +59,16 @@ public final class Outputs {
   static final String MARKER_SIGNATURE = "\"written_by\": \"naturalness\"";
 
   private final Path root;
-  private final String format;
+  private final OutputFormat format;
   private final Configuration hadoop;
 
-  public Outputs(String path, String format, Configuration hadoop) {
+  public Outputs(String path, OutputFormat format, Configuration hadoop) {
     this.root = new Path(path);
     this.format = format;
     this.hadoop = hadoop;
   }
 
-  public String format() {
+  public OutputFormat format() {
     return format;
   }
 
@@ -276,8 +279,7 @@ public final class Outputs {
       out.write(bytes);
     }
     // HDFS renames atomically, replacing the target, when told to overwrite.
-    org.apache.hadoop.fs.FileContext.getFileContext(file.toUri(), hadoop)
-        .rename(temporary, file, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+    FileContext.getFileContext(file.toUri(), hadoop).rename(temporary, file, Rename.OVERWRITE);
   }
 
   static String read(FileSystem fs, Path file) throws IOException {

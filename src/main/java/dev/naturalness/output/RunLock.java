@@ -1,8 +1,10 @@
 package dev.naturalness.output;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.ConfigError;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -99,11 +104,11 @@ public final class RunLock implements AutoCloseable {
 
   /** A new run's id: when it started (UTC, to the second) and six random hex digits. */
   public static String newRunId(Instant started) {
-    return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
-            .withZone(java.time.ZoneOffset.UTC)
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC)
             .format(started)
         + "-"
-        + String.format(Locale.ROOT, "%06x", new java.security.SecureRandom().nextInt(1 << 24));
+        + String.format(Locale.ROOT, "%06x", new SecureRandom().nextInt(1 << 24));
   }
 
   /** Takes the output's lock for a run, or stops with one line naming the run that holds it. */
@@ -215,9 +220,9 @@ public final class RunLock implements AutoCloseable {
   private Holder holder(FileSystem fs) throws IOException {
     try {
       return Holder.of(Outputs.read(fs, file), fs.getFileStatus(file).getModificationTime());
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return null;
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       // A lock cut short by a crash names nobody alive.
       return new Holder("(unreadable)", "", -1, -1, "", 0);
     }

@@ -1,5 +1,6 @@
 package dev.naturalness.report;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +52,7 @@ public record CostPlan(
     Double deviceHours,
     List<SamplingError> expectedSamplingError,
     String samplingSource)
-    implements java.io.Serializable {
+    implements Serializable {
 
   /** The same plan with the rate its estimate assumes (null: none known) and where it is from. */
   public CostPlan withRate(Double rate, String source) {
@@ -105,5 +106,5 @@ public record CostPlan(
       int steps,
       int responseTokens,
       long modelTokens)
-      implements java.io.Serializable {}
+      implements Serializable {}
 }

@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The report's sections about the run: the selection, where LALP and GALP pick differently, the
@@ -383,7 +385,7 @@ final class RunSections {
           .append(" are gone.</p><table><thead><tr><th>teacher</th>")
           .append(
               "<th>selected, change</th><th>rank before</th><th>rank now</th></tr></thead><tbody>");
-      java.util.Set<String> teachers = new java.util.TreeSet<>(p.selectedByTeacher().keySet());
+      Set<String> teachers = new TreeSet<>(p.selectedByTeacher().keySet());
       teachers.addAll(p.rankChanges().keySet());
       for (String t : teachers) {
         List<Integer> ranks = p.rankChanges().get(t);

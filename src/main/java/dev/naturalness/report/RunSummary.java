@@ -2,6 +2,7 @@ package dev.naturalness.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -237,9 +238,7 @@ public record RunSummary(
   public static RunSummary fromJson(String json) {
     try {
       return JSON.copy()
-          .configure(
-              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-              false)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
           .readValue(json, RunSummary.class);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not a summary.json: " + e.getOriginalMessage(), e);

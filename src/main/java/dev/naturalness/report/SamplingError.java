@@ -1,5 +1,7 @@
 package dev.naturalness.report;
 
+import java.io.Serializable;
+
 /**
  * With sampled steps, how precisely a teacher's mean LALP is known: the standard error that step
  * sampling adds to it (not the spread between responses, which the bootstrap interval measures).
@@ -27,4 +29,4 @@ public record SamplingError(
     long estimated,
     Double standardError,
     Double coveredShare)
-    implements java.io.Serializable {}
+    implements Serializable {}

@@ -60,7 +60,7 @@ public final class CostPlanner {
             : model;
     long control =
         plan.control() && !definition.computes(Metric.GALP)
-            ? model - tokens(definition.withEstimator(ScoreDefinition.PLAIN), response, responseId)
+            ? model - tokens(definition.withEstimator(SampleEstimator.PLAIN), response, responseId)
             : 0;
     return new Cost(
         response.responseIds().length,

@@ -1,5 +1,6 @@
 package dev.naturalness.scoring;
 
+import dev.naturalness.data.Strata;
 import dev.naturalness.text.Span;
 import java.util.List;
 
@@ -41,7 +42,7 @@ public record ResponseScore(
       Double lalp,
       Double dropFirst,
       Double standardError,
-      dev.naturalness.data.Strata strata,
+      Strata strata,
       float[] stepScores,
       Span[] stepSpans,
       int repeatedSteps,

@@ -1,6 +1,7 @@
 package dev.naturalness.scoring;
 
 import dev.naturalness.data.Metric;
+import dev.naturalness.text.Sha256;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,8 +26,8 @@ import java.util.Set;
  *     flat corpus with one response column
  * @param steps the step source: paragraph, line, sentence, column or step-ends
  * @param sampleSteps score a sample of this many steps of longer responses (0: every step)
- * @param estimator with sampling, how the sample estimates the mean: {@code difference} (the GALP
- *     pass's step means as a control variate) or {@code plain}; empty without sampling
+ * @param estimator with sampling, how the sample estimates the mean: the difference estimator (the
+ *     GALP pass's step means as a control variate) or the plain mean; null without sampling
  */
 public record ScoreDefinition(
     StudentIdentity student,
@@ -37,7 +38,7 @@ public record ScoreDefinition(
     int maxTokens,
     Set<Metric> metrics,
     int sampleSteps,
-    String estimator)
+    SampleEstimator estimator)
     implements Serializable {
 
   public ScoreDefinition {
@@ -55,7 +56,7 @@ public record ScoreDefinition(
     }
     windows = List.copyOf(windows);
     metrics = Set.copyOf(metrics);
-    estimator = sampleSteps == 0 || estimator == null ? "" : estimator;
+    estimator = sampleSteps == 0 ? null : estimator;
   }
 
   /** Paragraph steps, window fraction 0.25 with the prompt, both metrics, every step. */
@@ -69,11 +70,8 @@ public record ScoreDefinition(
         maxTokens,
         EnumSet.allOf(Metric.class),
         0,
-        "");
+        null);
   }
-
-  public static final String DIFFERENCE = "difference";
-  public static final String PLAIN = "plain";
 
   /**
    * Whether a sampled response's LALP is the difference estimator: the mean of every step's
@@ -81,7 +79,7 @@ public record ScoreDefinition(
    * mean). Its GALP pass then runs even when GALP is not a metric.
    */
   public boolean differenceEstimator() {
-    return sampleSteps > 0 && computes(Metric.LALP) && estimator.equals(DIFFERENCE);
+    return sampleSteps > 0 && computes(Metric.LALP) && estimator == SampleEstimator.DIFFERENCE;
   }
 
   /** The ranking window: the first. */
@@ -113,8 +111,8 @@ public record ScoreDefinition(
     return toBuilder().sampleSteps(m).build();
   }
 
-  public ScoreDefinition withEstimator(String name) {
-    return toBuilder().estimator(name).build();
+  public ScoreDefinition withEstimator(SampleEstimator e) {
+    return toBuilder().estimator(e).build();
   }
 
   public ScoreDefinition withSteps(String source) {
@@ -168,9 +166,9 @@ public record ScoreDefinition(
     if (!student.chatTemplate().isEmpty()) {
       parts.add("chat-template=" + student.chatTemplate());
     }
-    if (!estimator.isEmpty() && !estimator.equals(PLAIN)) {
+    if (estimator == SampleEstimator.DIFFERENCE) {
       // Plain is what sampling meant before there was a choice.
-      parts.add("sample-estimator=" + estimator);
+      parts.add("sample-estimator=" + estimator.key());
     }
     if (sampleSteps > 0) {
       // Samples drawn by stratum, with each stratum's draws kept for the pooled standard error:
@@ -208,7 +206,7 @@ public record ScoreDefinition(
   }
 
   static String sha256(String text) {
-    return dev.naturalness.text.Sha256.hex(text);
+    return Sha256.hex(text);
   }
 
   /** Builds a definition; a copy changes only what it sets. */
@@ -221,7 +219,7 @@ public record ScoreDefinition(
     private int maxTokens;
     private Set<Metric> metrics;
     private int sampleSteps;
-    private String estimator;
+    private SampleEstimator estimator;
 
     private Builder(ScoreDefinition d) {
       student = d.student;
@@ -275,7 +273,7 @@ public record ScoreDefinition(
       return this;
     }
 
-    public Builder estimator(String v) {
+    public Builder estimator(SampleEstimator v) {
       estimator = v;
       return this;
     }

@@ -40,12 +40,12 @@ public final class StepSample {
       }
       return new Draw(all, covered);
     }
-    int[] allotted = split(steps, covered, m);
+    Allotment allotted = split(steps, covered, m);
     SplittableRandom random = new SplittableRandom(seed(responseId));
     // Uncovered first, then covered: without a covered stratum the draw is the one a plain sample
     // of m of the P steps always made.
-    int[] uncovered = draw(random, covered, steps, allotted[1]);
-    int[] coveredDrawn = draw(random, 0, covered, allotted[0]);
+    int[] uncovered = draw(random, covered, steps, allotted.uncovered());
+    int[] coveredDrawn = draw(random, 0, covered, allotted.covered());
     int[] chosen = new int[coveredDrawn.length + uncovered.length];
     System.arraycopy(coveredDrawn, 0, chosen, 0, coveredDrawn.length);
     System.arraycopy(uncovered, 0, chosen, coveredDrawn.length, uncovered.length);
@@ -59,15 +59,15 @@ public final class StepSample {
    * and proportional allocation is never worse than an unstratified sample), with at least 2 draws
    * in a stratum of more than 2 steps (so its variance can be estimated) and a stratum of at most 2
    * steps scored whole; what one stratum cannot take goes to the other. So m < 4 with two strata of
-   * more than 2 steps draws 4. Returns {covered draws, uncovered draws}.
+   * more than 2 steps draws 4.
    */
-  public static int[] split(int steps, int covered, int m) {
+  public static Allotment split(int steps, int covered, int m) {
     int uncovered = steps - covered;
     if (steps <= m) {
-      return new int[] {covered, uncovered};
+      return new Allotment(covered, uncovered);
     }
     if (covered == 0 || uncovered == 0) {
-      return covered == 0 ? new int[] {0, m} : new int[] {m, 0};
+      return covered == 0 ? new Allotment(0, m) : new Allotment(m, 0);
     }
     int c;
     int u;
@@ -82,8 +82,11 @@ public final class StepSample {
       u = Math.min(uncovered, Math.max(2, m - c));
       c = Math.min(covered, Math.max(c, m - u));
     }
-    return new int[] {c, u};
+    return new Allotment(c, u);
   }
+
+  /** The draws each stratum gets. */
+  public record Allotment(int covered, int uncovered) {}
 
   /** k of the steps [from, to), by a partial Fisher-Yates shuffle (its first k places). */
   private static int[] draw(SplittableRandom random, int from, int to, int k) {

@@ -1,6 +1,8 @@
 package dev.naturalness.scoring;
 
 import dev.naturalness.data.Strata;
+import dev.naturalness.data.Stratum;
+import java.io.Serializable;
 
 /**
  * LALP from sampled steps, stratified by the GALP pass's reach: the covered steps C (those the GALP
@@ -36,88 +38,63 @@ public final class StratifiedEstimate {
    * The per-step variance the strata's draws are pooled with: of L - G over covered steps, of L
    * over uncovered ones (NaN when not known).
    */
-  public record Prior(double covered, double uncovered) implements java.io.Serializable {
+  public record Prior(double covered, double uncovered) implements Serializable {
     public static final Prior NONE = new Prior(Double.NaN, Double.NaN);
   }
 
   /**
-   * Each stratum's draws over many responses (a teacher's, or a corpus's): their squared deviations
-   * and degrees of freedom, from every response that sampled the stratum with at least 2 draws and
-   * not all its steps; what a prior is pooled from.
+   * One stratum's draws summed over many responses: their squared deviations and degrees of
+   * freedom, from every response whose draws tell the stratum's variance ({@link
+   * Stratum#informative}).
    */
-  public static final class Pool implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-    private double coveredSquares;
-    private double coveredFreedom;
-    private double uncoveredSquares;
-    private double uncoveredFreedom;
+  public record Spread(double squares, double freedom) implements Serializable {
+    public static final Spread NONE = new Spread(0, 0);
 
-    public Pool() {}
-
-    /** A pool of sums already added up (a Spark aggregation's). */
-    public Pool(
-        double coveredSquares,
-        double coveredFreedom,
-        double uncoveredSquares,
-        double uncoveredFreedom) {
-      this.coveredSquares = coveredSquares;
-      this.coveredFreedom = coveredFreedom;
-      this.uncoveredSquares = uncoveredSquares;
-      this.uncoveredFreedom = uncoveredFreedom;
+    public Spread add(Stratum s) {
+      return s.informative() ? new Spread(squares + s.squares(), freedom + s.sampled() - 1) : this;
     }
 
-    /** Whether a stratum of this many steps sampled this many times tells its variance. */
-    public static boolean informative(int steps, int sampled) {
-      return sampled >= 2 && sampled < steps;
-    }
-
-    public Pool add(Strata s) {
-      if (informative(s.coveredSteps(), s.coveredSampled())) {
-        coveredSquares += s.coveredSquares();
-        coveredFreedom += s.coveredSampled() - 1;
-      }
-      if (informative(s.uncoveredSteps(), s.uncoveredSampled())) {
-        uncoveredSquares += s.uncoveredSquares();
-        uncoveredFreedom += s.uncoveredSampled() - 1;
-      }
-      return this;
-    }
-
-    public Pool merge(Pool o) {
-      coveredSquares += o.coveredSquares;
-      coveredFreedom += o.coveredFreedom;
-      uncoveredSquares += o.uncoveredSquares;
-      uncoveredFreedom += o.uncoveredFreedom;
-      return this;
+    public Spread merge(Spread o) {
+      return new Spread(squares + o.squares, freedom + o.freedom);
     }
 
     /**
-     * The prior of a teacher whose pool this is: per stratum its own pooled variance when its draws
-     * add up to at least {@link #PRIOR_WEIGHT} degrees of freedom, else the corpus's (null: none),
-     * else its own thin one, else unknown.
+     * The variance a prior takes from this spread: its own when it has at least {@link
+     * #PRIOR_WEIGHT} degrees of freedom, else the corpus's (NONE: none), else its own thin one,
+     * else unknown.
      */
-    public Prior prior(Pool corpus) {
-      return new Prior(
-          pooled(
-              coveredSquares,
-              coveredFreedom,
-              corpus == null ? 0 : corpus.coveredSquares,
-              corpus == null ? 0 : corpus.coveredFreedom),
-          pooled(
-              uncoveredSquares,
-              uncoveredFreedom,
-              corpus == null ? 0 : corpus.uncoveredSquares,
-              corpus == null ? 0 : corpus.uncoveredFreedom));
+    double variance(Spread corpus) {
+      if (freedom >= PRIOR_WEIGHT) {
+        return squares / freedom;
+      }
+      if (corpus.freedom > 0) {
+        return corpus.squares / corpus.freedom;
+      }
+      return freedom > 0 ? squares / freedom : Double.NaN;
+    }
+  }
+
+  /**
+   * Each stratum's spread over many responses (a teacher's, or a corpus's): what a prior is pooled
+   * from. It adds strata and merges with other pools, as a Spark aggregation's partial sums do.
+   */
+  public record Pool(Spread covered, Spread uncovered) implements Serializable {
+    public static final Pool NONE = new Pool(Spread.NONE, Spread.NONE);
+
+    public Pool add(Strata s) {
+      return new Pool(covered.add(s.covered()), uncovered.add(s.uncovered()));
     }
 
-    private static double pooled(double ss, double df, double corpusSs, double corpusDf) {
-      if (df >= PRIOR_WEIGHT) {
-        return ss / df;
-      }
-      if (corpusDf > 0) {
-        return corpusSs / corpusDf;
-      }
-      return df > 0 ? ss / df : Double.NaN;
+    public Pool merge(Pool o) {
+      return new Pool(covered.merge(o.covered), uncovered.merge(o.uncovered));
+    }
+
+    /**
+     * The prior of a teacher whose pool this is, the corpus's pool standing in where it is thin.
+     */
+    public Prior prior(Pool corpus) {
+      Pool c = corpus == null ? NONE : corpus;
+      return new Prior(covered.variance(c.covered), uncovered.variance(c.uncovered));
     }
   }
 
@@ -168,7 +145,8 @@ public final class StratifiedEstimate {
     }
     Strata strata =
         new Strata(
-            mc == 0 ? 0 : covered, mc, squares(d, mc), mu == 0 ? 0 : uncovered, mu, squares(u, mu));
+            new Stratum(mc == 0 ? 0 : covered, mc, squares(d, mc)),
+            new Stratum(mu == 0 ? 0 : uncovered, mu, squares(u, mu)));
     return new Estimate(lalp, strata);
   }
 
@@ -178,28 +156,12 @@ public final class StratifiedEstimate {
    * prior).
    */
   public static Double standardError(Strata s, Prior prior) {
-    double p = s.steps();
-    if (p == 0) {
-      return null;
-    }
-    double variance = 0;
-    double[][] strata = {
-      {s.coveredSteps(), s.coveredSampled(), s.coveredSquares(), prior.covered()},
-      {s.uncoveredSteps(), s.uncoveredSampled(), s.uncoveredSquares(), prior.uncovered()}
-    };
-    for (double[] h : strata) {
-      double steps = h[0];
-      double m = h[1];
-      if (steps == 0 || m >= steps) {
-        continue;
-      }
-      double v = variance(m, h[2], h[3]);
-      if (Double.isNaN(v)) {
-        return null;
-      }
-      variance += (steps / p) * (steps / p) * v / m * (1 - m / steps);
-    }
-    return Math.sqrt(variance);
+    return combined(
+        s,
+        s.covered().sampled(),
+        variance(s.covered(), prior.covered()),
+        s.uncovered().sampled(),
+        variance(s.uncovered(), prior.uncovered()));
   }
 
   /**
@@ -208,31 +170,45 @@ public final class StratifiedEstimate {
    * would split them (0 when the response has at most m steps; null when a variance is unknown).
    */
   public static Double standardErrorAt(Strata s, Prior prior, int m) {
-    int[] split = StepSample.split(s.steps(), s.coveredSteps(), m);
+    StepSample.Allotment allotted = StepSample.split(s.steps(), s.covered().steps(), m);
+    return combined(
+        s,
+        allotted.covered(),
+        variance(s.covered(), prior.covered()),
+        allotted.uncovered(),
+        variance(s.uncovered(), prior.uncovered()));
+  }
+
+  /** se^2 summed over the two strata, each drawn this many times with this variance. */
+  private static Double combined(
+      Strata s,
+      int coveredDraws,
+      double coveredVariance,
+      int uncoveredDraws,
+      double uncoveredVariance) {
     double p = s.steps();
-    double variance = 0;
-    double[][] strata = {
-      {
-        s.coveredSteps(),
-        split[0],
-        variance(s.coveredSampled(), s.coveredSquares(), prior.covered())
-      },
-      {
-        s.uncoveredSteps(),
-        split[1],
-        variance(s.uncoveredSampled(), s.uncoveredSquares(), prior.uncovered())
-      }
-    };
-    for (double[] h : strata) {
-      if (h[0] == 0 || h[1] >= h[0]) {
-        continue;
-      }
-      if (Double.isNaN(h[2])) {
-        return null;
-      }
-      variance += (h[0] / p) * (h[0] / p) * h[2] / h[1] * (1 - h[1] / h[0]);
+    if (p == 0) {
+      return null;
     }
-    return p == 0 ? null : Math.sqrt(variance);
+    double c = term(s.covered().steps(), coveredDraws, coveredVariance, p);
+    double u = term(s.uncovered().steps(), uncoveredDraws, uncoveredVariance, p);
+    return Double.isNaN(c) || Double.isNaN(u) ? null : Math.sqrt(c + u);
+  }
+
+  /**
+   * One stratum's term of se^2: (P_h/P)^2 V_h/m_h (1 - m_h/P_h); 0 when it is scored whole (or
+   * empty), NaN when its variance is unknown.
+   */
+  static double term(int steps, int draws, double variance, double p) {
+    if (steps == 0 || draws >= steps) {
+      return 0;
+    }
+    double share = steps / p;
+    return share * share * variance / draws * (1 - (double) draws / steps);
+  }
+
+  private static double variance(Stratum s, double prior) {
+    return variance(s.sampled(), s.squares(), prior);
   }
 
   /** A stratum's variance: its draws' pooled with the prior, or its draws' alone without one. */

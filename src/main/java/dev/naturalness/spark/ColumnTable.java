@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -52,9 +53,7 @@ final class ColumnTable<R, B> implements Serializable {
   StructType schema() {
     List<StructField> fields = new ArrayList<>();
     for (Column<R, B> c : columns) {
-      fields.add(
-          new StructField(
-              c.name(), c.type(), c.nullable(), org.apache.spark.sql.types.Metadata.empty()));
+      fields.add(new StructField(c.name(), c.type(), c.nullable(), Metadata.empty()));
     }
     return new StructType(fields.toArray(new StructField[0]));
   }

@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -42,6 +44,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -93,8 +96,7 @@ public final class CorpusReader {
         (jsonArray ? text.option("wholetext", "true") : text)
             .textFile(input.path())
             .map(
-                (org.apache.spark.api.java.function.MapFunction<String, String>)
-                    JsonText::replaceUnpairedSurrogates,
+                (MapFunction<String, String>) JsonText::replaceUnpairedSurrogates,
                 Encoders.STRING());
     var json = spark.read().option("mode", "PERMISSIVE");
     StructType inferred = json.json(records).schema();
@@ -311,7 +313,7 @@ public final class CorpusReader {
         t instanceof ArrayType a
             && (texts
                 ? a.elementType().equals(DataTypes.StringType)
-                : a.elementType() instanceof org.apache.spark.sql.types.IntegralType);
+                : a.elementType() instanceof IntegralType);
     if (!fits) {
       throw new ConfigError(
           "input column '"
@@ -339,10 +341,7 @@ public final class CorpusReader {
    * named in {@code rewritten} through {@code rewrite}.
    */
   static Column inputStruct(
-      StructType schema,
-      List<String> left,
-      List<String> rewritten,
-      java.util.function.UnaryOperator<Column> rewrite) {
+      StructType schema, List<String> left, List<String> rewritten, UnaryOperator<Column> rewrite) {
     List<Column> fields = new ArrayList<>();
     for (StructField f : schema.fields()) {
       if (!f.name().equals(Fields.ROW)
@@ -363,8 +362,7 @@ public final class CorpusReader {
     return struct(fields.toArray(new Column[0]));
   }
 
-  private static Column rewriteText(
-      Column value, DataType type, java.util.function.UnaryOperator<Column> rewrite) {
+  private static Column rewriteText(Column value, DataType type, UnaryOperator<Column> rewrite) {
     if (type.equals(DataTypes.StringType)) {
       return rewrite.apply(value);
     }

@@ -16,6 +16,7 @@ import dev.naturalness.scoring.WindowRule;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
 
 /**
  * Scores kept between runs (incremental.cache), stored by part: per response_id and text sha256,
@@ -120,10 +122,12 @@ public final class IncrementalCache {
    * are scored again.
    */
   static List<String> unreadFiles(Dataset<Row> stored, CacheDirectory.Contents contents) {
-    Map<String, Long> read = new java.util.HashMap<>();
+    Map<String, Long> read = new HashMap<>();
     for (Row r : stored.groupBy(col(VERSION), col(FILE)).count().collectAsList()) {
       read.merge(
-          r.getString(0) + "/" + new Path(r.getString(1)).getName(), r.getLong(2), Long::sum);
+          r.<String>getAs(VERSION) + "/" + new Path(r.<String>getAs(FILE)).getName(),
+          r.<Long>getAs("count"),
+          Long::sum);
     }
     List<String> out = new ArrayList<>();
     for (CacheDirectory.Version v : contents.versions()) {
@@ -230,8 +234,7 @@ public final class IncrementalCache {
           newestFirst(old, Fields.RESPONSE_ID, PartRows.PART_HASH)
               .join(
                   next.select(Fields.RESPONSE_ID, PartRows.PART_HASH),
-                  scala.collection.JavaConverters.asScalaBuffer(
-                          List.of(Fields.RESPONSE_ID, PartRows.PART_HASH))
+                  JavaConverters.asScalaBuffer(List.of(Fields.RESPONSE_ID, PartRows.PART_HASH))
                       .toSeq(),
                   "left_anti");
       next = next.unionByName(kept);

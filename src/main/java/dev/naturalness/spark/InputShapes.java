@@ -36,6 +36,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
 
 /**
  * The corpus in the job's standard columns, whatever shape it was published in ({@code
@@ -573,7 +574,7 @@ final class InputShapes {
       prompt.add(RowFactory.create(t.role(), t.content()));
     }
     return RowFactory.create(
-        scala.collection.JavaConverters.asScalaBuffer(prompt).toSeq(),
+        JavaConverters.asScalaBuffer(prompt).toSeq(),
         Conversation.text(s.prompt()),
         ChatTurns.identity(s.prompt()),
         s.response(),

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntUnaryOperator;
 import org.apache.spark.TaskContext;
@@ -49,6 +50,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * Scores one partition with one student: rows sorted by estimated length (so batches are tight),
@@ -240,7 +242,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     }
 
     /** The definition restricted to the parts not stored, or null when every part is. */
-    private ScoreDefinition missing(java.util.Set<String> stored) {
+    private ScoreDefinition missing(Set<String> stored) {
       if (stored.containsAll(needed.keySet())) {
         return null;
       }
@@ -360,7 +362,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   private String device(TaskContext context) {
     List<String> gpus = List.of();
     if (context != null) {
-      scala.Option<ResourceInformation> gpu = context.resources().get("gpu");
+      Option<ResourceInformation> gpu = context.resources().get("gpu");
       if (gpu.isDefined()) {
         gpus = List.of(gpu.get().addresses());
       }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.naturalness.checks.JobChecks;
 import dev.naturalness.checks.ScoredChecks;
 import dev.naturalness.checks.StudentChecks;
+import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.Metric;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -294,9 +296,7 @@ public final class Pipeline {
     String previous =
         settings.plan().previousSummary().isEmpty()
             ? settings.output().path()
-            : new org.apache.hadoop.fs.Path(settings.plan().previousSummary())
-                .getParent()
-                .toString();
+            : new Path(settings.plan().previousSummary()).getParent().toString();
     SamplingErrors.Expected expected =
         SamplingErrors.fromPreviousRun(
             spark,
@@ -560,7 +560,7 @@ public final class Pipeline {
               + ", but its report cannot be moved into place from "
               + Outputs.REPORT_STAGING
               + "/ ("
-              + dev.naturalness.config.ConfigError.firstLine(e.getMessage())
+              + ConfigError.firstLine(e.getMessage())
               + ")");
     }
     try {
@@ -572,7 +572,7 @@ public final class Pipeline {
               + ", but output.publish-pointer "
               + settings.output().publishPointer()
               + " cannot be written ("
-              + dev.naturalness.config.ConfigError.firstLine(e.getMessage())
+              + ConfigError.firstLine(e.getMessage())
               + "): readers that follow it still see the run before");
     }
     return null;

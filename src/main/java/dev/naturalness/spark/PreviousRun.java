@@ -14,10 +14,12 @@ import dev.naturalness.report.RunSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -26,6 +28,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
 
 /**
  * What changed since the run the publish pointer named before this one (a nightly refresh's last
@@ -111,9 +114,7 @@ final class PreviousRun {
     for (Row r :
         now.join(
                 before,
-                scala.collection.JavaConverters.asScalaBuffer(
-                        List.of(Fields.STUDENT, Fields.PROMPT_ID))
-                    .toSeq(),
+                JavaConverters.asScalaBuffer(List.of(Fields.STUDENT, Fields.PROMPT_ID)).toSeq(),
                 "full_outer")
             .collectAsList()) {
       count(r, prompts, delta);
@@ -210,15 +211,15 @@ final class PreviousRun {
     Map<String, List<Integer>> moved = new LinkedHashMap<>();
     for (TeacherSummary t : teachers) {
       Integer was = before.get(t.teacher());
-      if (t.student().equals(student) && !java.util.Objects.equals(was, t.of(Metric.LALP).rank())) {
-        moved.put(t.teacher(), java.util.Arrays.asList(was, t.of(Metric.LALP).rank()));
+      if (t.student().equals(student) && !Objects.equals(was, t.of(Metric.LALP).rank())) {
+        moved.put(t.teacher(), Arrays.asList(was, t.of(Metric.LALP).rank()));
       }
     }
     return moved;
   }
 
   private static Dataset<Row> withStudent(Dataset<Row> d, String firstStudent) {
-    return java.util.Arrays.asList(d.columns()).contains(Fields.STUDENT)
+    return Arrays.asList(d.columns()).contains(Fields.STUDENT)
         ? d
         : d.withColumn(Fields.STUDENT, lit(firstStudent));
   }

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple4;
 import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * One log line at a steady pace while scoring runs: responses scored of the total, model tokens run
@@ -62,7 +63,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   @Override
   public void onExecutorMetricsUpdate(SparkListenerExecutorMetricsUpdate update) {
-    for (Tuple4<Object, Object, Object, scala.collection.Seq<AccumulableInfo>> task :
+    for (Tuple4<Object, Object, Object, Seq<AccumulableInfo>> task :
         JavaConverters.seqAsJavaList(update.accumUpdates())) {
       long[] values = new long[2];
       for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {

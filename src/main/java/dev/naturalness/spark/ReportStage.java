@@ -27,6 +27,7 @@ import dev.naturalness.scoring.ScoreParts;
 import dev.naturalness.text.Span;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public final class ReportStage {
   static final int PAIRS = 15;
   static final int DISAGREEMENT_SAMPLE = 25;
   private static final List<String> HISTOGRAM_METRICS =
-      java.util.Arrays.stream(Metric.values()).map(Metric::key).toList();
+      Arrays.stream(Metric.values()).map(Metric::key).toList();
 
   private ReportStage() {}
 

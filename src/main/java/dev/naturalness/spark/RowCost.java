@@ -17,6 +17,8 @@ import dev.naturalness.text.ResponsePreparer;
 import dev.naturalness.text.StepSource;
 import dev.naturalness.text.TextException;
 import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -32,14 +34,14 @@ final class RowCost implements Serializable {
   private final CanonicalRows rows;
   private transient ResponsePreparer preparer;
   private transient CostPlanner planner;
-  private transient java.util.Map<String, String> needed;
+  private transient Map<String, String> needed;
 
   RowCost(ScoreStage.Task task, StructType canonical) {
     this.task = task;
     this.rows = new CanonicalRows(canonical);
   }
 
-  private java.util.Map<String, String> needed() {
+  private Map<String, String> needed() {
     if (needed == null) {
       needed = IncrementalCache.neededParts(task.student().definition());
     }
@@ -56,7 +58,7 @@ final class RowCost implements Serializable {
     if (RowChecks.problem(row) != null) {
       return null;
     }
-    java.util.List<Row> stored = rows.cachedParts(r);
+    List<Row> stored = rows.cachedParts(r);
     if (stored != null && PartRows.byName(stored, needed()).size() == needed().size()) {
       return null; // every part is stored: the model never sees the row
     }

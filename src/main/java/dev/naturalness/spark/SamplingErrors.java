@@ -9,14 +9,20 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.OutputFormat;
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.RowStatus;
+import dev.naturalness.data.StudentTeacher;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.report.SamplingError;
+import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.StratifiedEstimate;
 import dev.naturalness.scoring.StratifiedEstimate.Pool;
+import dev.naturalness.scoring.StratifiedEstimate.Spread;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +54,16 @@ final class SamplingErrors {
   record Expected(List<SamplingError> errors, String source) {}
 
   /**
-   * The priors: per student and teacher, and per student over the corpus, each stratum's pooled
-   * per-step variance.
+   * The priors: per student and teacher, and per student over the corpus (the teacher's stand-in
+   * where its own draws are few), each stratum's pooled per-step variance.
    */
-  record Pools(Map<String, StratifiedEstimate.Prior> priors) implements java.io.Serializable {
+  record Pools(
+      Map<StudentTeacher, StratifiedEstimate.Prior> teachers,
+      Map<String, StratifiedEstimate.Prior> students)
+      implements Serializable {
     StratifiedEstimate.Prior prior(String student, String teacher) {
-      return priors.getOrDefault(
-          student + "\u0000" + teacher,
-          priors.getOrDefault(student + "\u0000", StratifiedEstimate.Prior.NONE));
+      StratifiedEstimate.Prior own = teachers.get(new StudentTeacher(student, teacher));
+      return own != null ? own : students.getOrDefault(student, StratifiedEstimate.Prior.NONE);
     }
   }
 
@@ -78,25 +86,27 @@ final class SamplingErrors {
               .as(h + "_ss"));
       sums.add(sum(when(informative, m.minus(1)).otherwise(0)).cast("double").as(h + "_df"));
     }
-    Map<String, Pool> teachers = new HashMap<>();
+    Map<StudentTeacher, Pool> teachers = new HashMap<>();
     Map<String, Pool> students = new HashMap<>();
     for (Row r :
         sampled
             .groupBy(col(Fields.STUDENT), col(Fields.TEACHER))
             .agg(sums.get(0), sums.subList(1, sums.size()).toArray(new Column[0]))
             .collectAsList()) {
-      Pool t = new Pool(r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5));
-      teachers.put(r.getString(0) + "\u0000" + r.getString(1), t);
-      students
-          .computeIfAbsent(r.getString(0), k -> new Pool())
-          .merge(new Pool(r.getDouble(2), r.getDouble(3), r.getDouble(4), r.getDouble(5)));
+      Pool pool = new Pool(spread(r, C), spread(r, U));
+      StudentTeacher key = new StudentTeacher(r.getAs(Fields.STUDENT), r.getAs(Fields.TEACHER));
+      teachers.put(key, pool);
+      students.merge(key.student(), pool, Pool::merge);
     }
-    Map<String, StratifiedEstimate.Prior> priors = new HashMap<>();
-    students.forEach((student, all) -> priors.put(student + "\u0000", all.prior(null)));
-    teachers.forEach(
-        (key, t) ->
-            priors.put(key, t.prior(students.get(key.substring(0, key.indexOf('\u0000'))))));
-    return new Pools(priors);
+    Map<String, StratifiedEstimate.Prior> corpus = new HashMap<>();
+    students.forEach((student, all) -> corpus.put(student, all.prior(null)));
+    Map<StudentTeacher, StratifiedEstimate.Prior> own = new HashMap<>();
+    teachers.forEach((key, t) -> own.put(key, t.prior(students.get(key.student()))));
+    return new Pools(own, corpus);
+  }
+
+  private static Spread spread(Row r, String stratum) {
+    return new Spread(r.<Double>getAs(stratum + "_ss"), r.<Double>getAs(stratum + "_df"));
   }
 
   /** The scores with each sampled response's lalp_se pooled with its teacher's prior. */
@@ -120,7 +130,7 @@ final class SamplingErrors {
    * before but has more than m steps), and the share of the sampled responses' steps the GALP pass
    * reached.
    */
-  static List<SamplingError> at(Dataset<Row> scores, int m, String estimator) {
+  static List<SamplingError> at(Dataset<Row> scores, int m, SampleEstimator estimator) {
     Column ok = col(Fields.STATUS).equalTo(RowStatus.OK.code()).and(col(Fields.LALP).isNotNull());
     Pools pools = pools(scores);
     UDF4<Row, String, String, Integer, Double> atM =
@@ -160,7 +170,7 @@ final class SamplingErrors {
           new SamplingError(
               r.getAs(Fields.STUDENT),
               r.getAs(Fields.TEACHER),
-              estimator,
+              estimator.key(),
               m,
               n,
               r.<Long>getAs("sampled"),
@@ -178,7 +188,11 @@ final class SamplingErrors {
    * the same estimator; otherwise none, and why.
    */
   static Expected fromPreviousRun(
-      SparkSession spark, String previousRun, int m, String estimator, Configuration hadoop) {
+      SparkSession spark,
+      String previousRun,
+      int m,
+      SampleEstimator estimator,
+      Configuration hadoop) {
     try {
       Path summary = new Path(previousRun, Outputs.SUMMARY);
       JsonNode node;
@@ -187,28 +201,30 @@ final class SamplingErrors {
       }
       JsonNode scoring = node.path("config").path("scoring");
       int before = scoring.path("sample-steps").asInt(0);
-      String was =
-          scoring.path("sample-estimator").asText(dev.naturalness.scoring.ScoreDefinition.PLAIN);
+      SampleEstimator was =
+          SampleEstimator.of(scoring.path("sample-estimator").asText(SampleEstimator.PLAIN.key()));
       if (before == 0) {
         return new Expected(
             List.of(), previousRun + " scored every step: no sampling error to scale");
       }
-      if (!was.equals(estimator)) {
+      if (was != estimator) {
         return new Expected(
-            List.of(), previousRun + " sampled with the " + was + " estimator, not " + estimator);
+            List.of(),
+            previousRun + " sampled with the " + was.key() + " estimator, not " + estimator.key());
       }
-      String format = node.path("config").path("output").path("format").asText("parquet");
+      OutputFormat format =
+          OutputFormat.of(node.path("config").path("output").path("format").asText("parquet"));
       String scores = new Path(previousRun, "scores").toString();
       Dataset<Row> table =
-          format.equals("json") ? spark.read().json(scores) : spark.read().parquet(scores);
-      if (!java.util.Arrays.asList(table.columns()).contains(Fields.LALP_STRATA)) {
+          format == OutputFormat.JSON ? spark.read().json(scores) : spark.read().parquet(scores);
+      if (!Arrays.asList(table.columns()).contains(Fields.LALP_STRATA)) {
         return new Expected(
             List.of(),
             previousRun + " has no strata in scores/ (written by an earlier version): run once");
       }
       return new Expected(
           at(table, m, estimator),
-          "scaled from " + previousRun + " (" + was + " estimator, m = " + before + ")");
+          "scaled from " + previousRun + " (" + was.key() + " estimator, m = " + before + ")");
     } catch (Exception e) { // Spark's AnalysisException is checked, though nothing declares it
       return new Expected(
           List.of(),

@@ -16,7 +16,7 @@ import org.apache.spark.util.LongAccumulator;
 public final class ScoreStage {
   /** Progress counters fed by the executors: responses done, and the model tokens they ran. */
   public record Counters(LongAccumulator responses, LongAccumulator tokens)
-      implements java.io.Serializable {
+      implements Serializable {
     public static Counters register(SparkSession spark) {
       return new Counters(
           spark.sparkContext().longAccumulator("naturalness.responses"),

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -38,6 +39,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * Per student and prompt, the top-k responses by LALP among the candidates: scored rows (status ok,
@@ -73,8 +76,7 @@ public final class SelectStage {
 
   /** Input columns that the selection's own columns replace. */
   private static final List<String> REPLACED =
-      java.util.stream.Stream.concat(java.util.stream.Stream.of(Fields.RESPONSE_ID), ADDED.stream())
-          .toList();
+      Stream.concat(Stream.of(Fields.RESPONSE_ID), ADDED.stream()).toList();
 
   private SelectStage() {}
 
@@ -115,12 +117,13 @@ public final class SelectStage {
             ? candidates
                 .withColumn(
                     "_candidates",
-                    collect_list(struct(col(Fields.LALP), col(Fields.LALP_SE)))
+                    collect_list(
+                            struct(col(Fields.RESPONSE_ID), col(Fields.LALP), col(Fields.LALP_SE)))
                         .over(Window.partitionBy(Fields.STUDENT, Fields.PROMPT_ID)))
                 .filter(col(Fields.SELECTION_RANK).leq(select.topK()))
                 .withColumn(
                     Fields.SELECTION_CERTAINTY,
-                    when(first, certainty().apply(col("_candidates"), col(Fields.LALP))))
+                    when(first, certainty().apply(col("_candidates"), col(Fields.RESPONSE_ID))))
                 .drop("_candidates")
             : candidates
                 .filter(col(Fields.SELECTION_RANK).leq(select.topK()))
@@ -305,20 +308,21 @@ public final class SelectStage {
    * and standard error ({@link SelectionCertainty}); null when a candidate's error is not known.
    */
   private static UserDefinedFunction certainty() {
-    UDF2<scala.collection.Seq<Row>, Double, Double> f =
-        (all, lalp) -> {
-          List<Row> list = scala.collection.JavaConverters.seqAsJavaList(all);
+    UDF2<Seq<Row>, String, Double> f =
+        (all, selectedId) -> {
+          List<Row> list = JavaConverters.seqAsJavaList(all);
           double[] means = new double[list.size()];
           double[] errors = new double[list.size()];
           int selected = -1;
           for (int i = 0; i < list.size(); i++) {
             Row c = list.get(i);
-            if (c.isNullAt(1)) {
+            Double se = c.getAs(Fields.LALP_SE);
+            if (se == null) {
               return null;
             }
-            means[i] = c.getDouble(0);
-            errors[i] = c.getDouble(1);
-            if (selected < 0 && means[i] == lalp) {
+            means[i] = c.<Double>getAs(Fields.LALP);
+            errors[i] = se;
+            if (selectedId.equals(c.getAs(Fields.RESPONSE_ID))) {
               selected = i;
             }
           }

@@ -1,6 +1,7 @@
 package dev.naturalness.spark;
 
 import dev.naturalness.data.Strata;
+import dev.naturalness.data.Stratum;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * Values between Java and Spark rows: arrays (a Seq in a row read back), maps (a scala Map), and
@@ -25,8 +27,6 @@ final class SparkValues {
 
   private SparkValues() {}
 
-  /** An array column's value as a Java list (a row read back holds a Seq; one built, a list). */
-  @SuppressWarnings("unchecked")
   /** {@link Strata} as a struct (scores/' lalp_strata, a stored part's strata). */
   static final StructType STRATA =
       new StructType()
@@ -41,29 +41,37 @@ final class SparkValues {
     return s == null
         ? null
         : RowFactory.create(
-            s.coveredSteps(),
-            s.coveredSampled(),
-            s.coveredSquares(),
-            s.uncoveredSteps(),
-            s.uncoveredSampled(),
-            s.uncoveredSquares());
+            s.covered().steps(),
+            s.covered().sampled(),
+            s.covered().squares(),
+            s.uncovered().steps(),
+            s.uncovered().sampled(),
+            s.uncovered().squares());
   }
 
   static Strata strata(Object v) {
     if (v == null) {
       return null;
     }
-    // By position, in STRATA's order: a struct built in memory has no schema to look names up in.
+    // A struct built in memory has no schema to look names up in: read it by STRATA's names.
     Row r = (Row) v;
-    return new Strata(
-        r.getInt(0), r.getInt(1), r.getDouble(2), r.getInt(3), r.getInt(4), r.getDouble(5));
+    return new Strata(stratum(r, "covered"), stratum(r, "uncovered"));
   }
 
+  private static Stratum stratum(Row r, String which) {
+    return new Stratum(
+        r.getInt(STRATA.fieldIndex(which + "_steps")),
+        r.getInt(STRATA.fieldIndex(which + "_sampled")),
+        r.getDouble(STRATA.fieldIndex(which + "_squares")));
+  }
+
+  /** An array column's value as a Java list (a row read back holds a Seq; one built, a list). */
+  @SuppressWarnings("unchecked")
   static <T> List<T> list(Object v) {
     if (v == null) {
       return null;
     }
-    if (v instanceof scala.collection.Seq<?> seq) {
+    if (v instanceof Seq<?> seq) {
       return (List<T>) new ArrayList<>(JavaConverters.seqAsJavaList(seq));
     }
     if (v instanceof Object[] array) {
@@ -77,7 +85,7 @@ final class SparkValues {
     if (v == null) {
       return null;
     }
-    if (v instanceof scala.collection.Map<?, ?> m) {
+    if (v instanceof scala.collection.Map<?, ?> m) { // not java.util.Map
       return new LinkedHashMap<>((Map<String, V>) JavaConverters.mapAsJavaMap(m));
     }
     return (Map<String, V>) v;

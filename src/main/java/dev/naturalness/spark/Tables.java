@@ -1,5 +1,6 @@
 package dev.naturalness.spark;
 
+import dev.naturalness.config.OutputFormat;
 import dev.naturalness.output.Outputs;
 import java.io.IOException;
 import org.apache.spark.sql.DataFrameWriter;
@@ -14,7 +15,7 @@ final class Tables {
   static void write(Dataset<Row> table, Outputs outputs, String name) throws IOException {
     String path = outputs.tablePath(name);
     DataFrameWriter<Row> writer = table.write().mode(SaveMode.Overwrite);
-    if (outputs.format().equals("json")) {
+    if (outputs.format() == OutputFormat.JSON) {
       // Null fields kept: every JSON line has every column, as a Parquet row does.
       writer.option("ignoreNullFields", "false").json(path);
     } else {

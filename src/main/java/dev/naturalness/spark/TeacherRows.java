@@ -18,6 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -80,12 +81,7 @@ public final class TeacherRows {
     c.add(col("lalp_no_repeats_mean", DoubleType, true, t -> t.traits().lalpNoRepeatsMean()));
     c.add(col("lalp_drop_first_mean", DoubleType, true, t -> t.traits().lalpDropFirstMean()));
     c.add(col("teacher_family", StringType, true, TeacherSummary::family));
-    c.add(
-        col(
-            "same_family",
-            org.apache.spark.sql.types.DataTypes.BooleanType,
-            true,
-            TeacherSummary::sameFamily));
+    c.add(col("same_family", DataTypes.BooleanType, true, TeacherSummary::sameFamily));
     return c;
   }
 

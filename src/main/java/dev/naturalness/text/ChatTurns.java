@@ -9,6 +9,7 @@ import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.Turn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A chat column's turns read from their JSON text, whatever form each turn's content takes: a
@@ -146,7 +147,7 @@ public final class ChatTurns {
   }
 
   private static String kind(JsonNode node) {
-    return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static String firstLine(String message) {

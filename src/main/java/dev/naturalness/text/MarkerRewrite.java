@@ -2,8 +2,10 @@ package dev.naturalness.text;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -49,7 +51,7 @@ public final class MarkerRewrite implements Serializable {
 
   /** The markers and their replacements, sorted by marker. */
   public Map<String, String> replacements() {
-    return java.util.Collections.unmodifiableMap(replacements);
+    return Collections.unmodifiableMap(replacements);
   }
 
   /** The text with every marker replaced; null stays null. */
@@ -90,7 +92,7 @@ public final class MarkerRewrite implements Serializable {
                 case '\t' -> out.append("\\t");
                 default -> {
                   if (c < 0x20) {
-                    out.append(String.format(java.util.Locale.ROOT, "\\u%04x", c));
+                    out.append(String.format(Locale.ROOT, "\\u%04x", c));
                   } else {
                     out.appendCodePoint(c);
                   }

@@ -2,7 +2,9 @@ package dev.naturalness.text;
 
 import dev.naturalness.data.StepInput;
 import dev.naturalness.data.Turn;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntUnaryOperator;
 
 /** Template, steps and tokenization of one (prompt, response) pair. */
@@ -74,8 +76,8 @@ public final class ResponsePreparer {
    * Seconds spent so far cutting steps, tokenizing (prompt and response), and aligning steps to
    * tokens (with the repetition flags).
    */
-  public java.util.Map<String, Double> seconds() {
-    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+  public Map<String, Double> seconds() {
+    Map<String, Double> out = new LinkedHashMap<>();
     out.put("segment", segmentNanos / 1e9);
     out.put("tokenize", tokenizeNanos / 1e9);
     out.put("align", alignNanos / 1e9);

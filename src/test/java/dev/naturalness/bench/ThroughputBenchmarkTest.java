@@ -10,6 +10,7 @@ import dev.naturalness.scoring.Execution;
 import dev.naturalness.scoring.PackedBatch;
 import dev.naturalness.scoring.Packer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ class ThroughputBenchmarkTest {
             "--sample-steps",
             "2"
           });
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     } finally {
       System.setOut(stdout);

@@ -6,12 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.data.Metric;
+import dev.naturalness.data.RowFlag;
+import dev.naturalness.export.ExportFormat;
 import dev.naturalness.scoring.WindowRule;
+import dev.naturalness.text.ResponseTemplate;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +49,7 @@ class SettingsLoaderTest {
     assertEquals("teacher", s.input().columns().teacher());
     assertEquals(List.of(WindowRule.Fraction.of("0.25")), s.scoring().windows());
     assertTrue(s.scoring().includePrompt());
-    assertEquals(java.util.EnumSet.allOf(Metric.class), s.scoring().metrics());
+    assertEquals(EnumSet.allOf(Metric.class), s.scoring().metrics());
     assertEquals(0, s.scoring().sampleSteps());
     assertEquals(
         List.of("st"),
@@ -268,14 +277,11 @@ class SettingsLoaderTest {
     assertEquals("deepseek_grade", s.input().teachers().get("deepseek-r1").correct());
     assertEquals("", s.input().teachers().get("gemini").correct());
     assertEquals("<think>\n{thinking}\n</think>\n\n{attempt}", s.input().responseTemplate());
-    assertEquals(java.util.Map.of("deepseek-r1", "qwen2"), s.input().teacherFamilies());
+    assertEquals(Map.of("deepseek-r1", "qwen2"), s.input().teacherFamilies());
     assertEquals(
-        java.util.Set.of(
-            dev.naturalness.data.RowFlag.INCORRECT,
-            dev.naturalness.data.RowFlag.CUT_OFF,
-            dev.naturalness.data.RowFlag.DUPLICATE_RESPONSE),
+        Set.of(RowFlag.INCORRECT, RowFlag.CUT_OFF, RowFlag.DUPLICATE_RESPONSE),
         s.select().require());
-    assertEquals(List.of("messages", "pairs"), s.output().export());
+    assertEquals(List.of(ExportFormat.MESSAGES, ExportFormat.PAIRS), s.output().export());
     Settings.Job generations =
         load(
             "--set",
@@ -403,7 +409,7 @@ class SettingsLoaderTest {
     assertEquals("", s.input().teachers().get("z").responseTemplate());
     assertEquals(
         List.of("thinking", "answer"),
-        dev.naturalness.text.ResponseTemplate.columnsInOrder(
+        ResponseTemplate.columnsInOrder(
             s.input().teachers().get("x").responseTemplate(), List.of("answer", "thinking")));
     assertEquals(
         "shape=wide;response-template={a}{b};response-template[x]=<think>{thinking}</think>{answer};"
@@ -434,12 +440,12 @@ class SettingsLoaderTest {
             """);
     Settings.Job s = load("--config", f.toString());
     assertEquals(
-        java.util.Map.of("<|begin_of_thought|>\n\n", "<think>\n", "<|end_of_solution|>", ""),
+        Map.of("<|begin_of_thought|>\n\n", "<think>\n", "<|end_of_solution|>", ""),
         s.input().thinkMarkers());
     assertTrue(s.input().form().contains("think-markers="), s.input().form());
     assertEquals("", load().input().form(), "no markers, nothing in the score definition");
     Settings.Job set = load("--set", "input.think-markers={\"<|end_of_thought|>\" = \"</think>\"}");
-    assertEquals(java.util.Map.of("<|end_of_thought|>", "</think>"), set.input().thinkMarkers());
+    assertEquals(Map.of("<|end_of_thought|>", "</think>"), set.input().thinkMarkers());
   }
 
   @Test
@@ -459,15 +465,15 @@ class SettingsLoaderTest {
 
   /** What loading these arguments writes to standard error. */
   static String warnings(String... args) {
-    java.io.PrintStream err = System.err;
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    System.setErr(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+    PrintStream err = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
       load(args);
     } finally {
       System.setErr(err);
     }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.Processes;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,7 @@ class RuntimeEnvironmentTest {
   void listsWhatAnEnvironmentLacksOrSetsOtherwise() {
     Map<String, String> env = RuntimeEnvironment.environment();
     assertEquals(env.size(), RuntimeEnvironment.missing(Map.of()).size());
-    java.util.HashMap<String, String> wrong = new java.util.HashMap<>(env);
+    HashMap<String, String> wrong = new HashMap<>(env);
     wrong.put("MALLOC_ARENA_MAX", "8");
     assertEquals(
         List.of("MALLOC_ARENA_MAX=" + env.get("MALLOC_ARENA_MAX")),
@@ -39,8 +41,7 @@ class RuntimeEnvironmentTest {
         List.of(),
         RuntimeEnvironment.missing(System.getenv()),
         "the build's surefire environment lacks them");
-    List<String> running =
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+    List<String> running = ManagementFactory.getRuntimeMXBean().getInputArguments();
     for (String option : RuntimeEnvironment.jvmOptions()) {
       assertTrue(running.contains(option), "the test JVM runs without " + option);
     }

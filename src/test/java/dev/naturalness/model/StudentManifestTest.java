@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import com.typesafe.config.ConfigUtil;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.TestStudents;
+import dev.naturalness.data.Turn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StudentManifestTest {
   @TempDir Path tmp;
@@ -91,8 +97,7 @@ class StudentManifestTest {
     assertTrue(e.getMessage().endsWith("does not exist; set student.path"), e.getMessage());
   }
 
-  static final String CHAT_TEMPLATE =
-      dev.naturalness.TestStudents.DEMO_CHAT_TEMPLATE + "family = \"byte-demo\"\n";
+  static final String CHAT_TEMPLATE = TestStudents.DEMO_CHAT_TEMPLATE + "family = \"byte-demo\"\n";
 
   @Test
   void aChatTemplateAndFamilyAreReadAndOneUserTurnMustRenderAsThePromptTemplate()
@@ -106,10 +111,7 @@ class StudentManifestTest {
     assertEquals(
         "System: Be brief.\nProblem: 2+2?\nSolution:\n",
         m.chatTemplate()
-            .render(
-                java.util.List.of(
-                    new dev.naturalness.data.Turn("system", "Be brief."),
-                    new dev.naturalness.data.Turn("user", "2+2?"))));
+            .render(List.of(new Turn("system", "Be brief."), new Turn("user", "2+2?"))));
 
     Files.writeString(conf, demo + CHAT_TEMPLATE.replace("Problem: {content}", "Q: {content}"));
     StudentException e = assertThrows(StudentException.class, () -> StudentManifest.read(dir));
@@ -125,8 +127,8 @@ class StudentManifestTest {
     assertOneLine(e.getMessage());
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "name = \"{0}\" is refused")
-  @org.junit.jupiter.params.provider.ValueSource(
+  @ParameterizedTest(name = "name = \"{0}\" is refused")
+  @ValueSource(
       strings = {"../../../../../../../X", "a/b", "..", ".", "", "with space", "x\\y", "ü"})
   void aStudentNameThatIsNotAPlainNameIsRefusedInOneLine(String name) throws IOException {
     Path dir = copyOfDemo();
@@ -134,9 +136,7 @@ class StudentManifestTest {
     Files.writeString(
         conf,
         Files.readString(conf)
-            .replace(
-                "name = \"demo-student\"",
-                "name = " + com.typesafe.config.ConfigUtil.quoteString(name)));
+            .replace("name = \"demo-student\"", "name = " + ConfigUtil.quoteString(name)));
     StudentException e = assertThrows(StudentException.class, () -> StudentManifest.read(dir));
     assertTrue(e.getMessage().contains("is not a plain name"), e.getMessage());
     assertOneLine(e.getMessage());

@@ -3,6 +3,7 @@ package dev.naturalness.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.naturalness.config.OutputFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * guard refuses a name that could reach outside before anything is written.
  */
 class OutputsTest {
-  static final Outputs OUT = new Outputs("/data/run", "parquet", new Configuration());
+  static final Outputs OUT = new Outputs("/data/run", OutputFormat.PARQUET, new Configuration());
 
   @ParameterizedTest(name = "[{index}] '{0}'")
   @ValueSource(

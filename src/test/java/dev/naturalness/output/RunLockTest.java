@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.OutputFormat;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class RunLockTest {
   @TempDir Path tmp;
 
   Outputs outputs(Path dir) {
-    return new Outputs(dir.toString(), "parquet", new Configuration());
+    return new Outputs(dir.toString(), OutputFormat.PARQUET, new Configuration());
   }
 
   static String lock(String runId, String host, long pid, long pidStarted) {

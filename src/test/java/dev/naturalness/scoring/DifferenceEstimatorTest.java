@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class DifferenceEstimatorTest {
   static final int STEPS = 60;
 
-  static ScoreDefinition definition(int m, String estimator) {
+  static ScoreDefinition definition(int m, SampleEstimator estimator) {
     return ScoreDefinition.defaults(2048).withSampleSteps(m).withEstimator(estimator);
   }
 
@@ -93,7 +93,11 @@ class DifferenceEstimatorTest {
     PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(STEPS));
     assertEquals(STEPS, r.stepCount());
     ResponseScore.WindowScore exact =
-        scorer(student, definition(0, "")).score(List.of(r), List.of("x")).get(0).windows().get(0);
+        scorer(student, definition(0, null))
+            .score(List.of(r), List.of("x"))
+            .get(0)
+            .windows()
+            .get(0);
     double[] l = new double[STEPS];
     for (int k = 0; k < STEPS; k++) {
       l[k] = exact.stepScores()[k];
@@ -112,7 +116,7 @@ class DifferenceEstimatorTest {
       ids.add("seed-" + i);
     }
     List<ResponseScore> sampled =
-        scorer(student, definition(m, ScoreDefinition.DIFFERENCE)).score(same, ids);
+        scorer(student, definition(m, SampleEstimator.DIFFERENCE)).score(same, ids);
     double sum = 0;
     double sumSq = 0;
     double reportedVariance = 0;
@@ -160,9 +164,9 @@ class DifferenceEstimatorTest {
   void aResponseOfAtMostMStepsIsExactWithoutRunningGalpForIt() {
     Student student = GoldenCases.student();
     PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(12));
-    ResponseScore exact = scorer(student, definition(0, "")).score(List.of(r)).get(0);
+    ResponseScore exact = scorer(student, definition(0, null)).score(List.of(r)).get(0);
     ScoreDefinition lalpOnly =
-        definition(12, ScoreDefinition.DIFFERENCE).withMetrics(EnumSet.of(Metric.LALP));
+        definition(12, SampleEstimator.DIFFERENCE).withMetrics(EnumSet.of(Metric.LALP));
     for (int m : new int[] {12, 40}) {
       ResponseScore s =
           scorer(student, lalpOnly.withSampleSteps(m)).score(List.of(r), List.of("r")).get(0);
@@ -179,7 +183,7 @@ class DifferenceEstimatorTest {
   void withoutGalpAsAMetricItsPassStillRunsForTheControlAndIsNotReported() {
     Student student = GoldenCases.student();
     PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(STEPS));
-    ScoreDefinition both = definition(8, ScoreDefinition.DIFFERENCE);
+    ScoreDefinition both = definition(8, SampleEstimator.DIFFERENCE);
     ScoreDefinition lalpOnly = both.withMetrics(EnumSet.of(Metric.LALP));
     ResponseScore a = scorer(student, both).score(List.of(r), List.of("id")).get(0);
     ResponseScore b = scorer(student, lalpOnly).score(List.of(r), List.of("id")).get(0);
@@ -190,7 +194,7 @@ class DifferenceEstimatorTest {
     assertEquals(
         0, new CostPlanner(both, Execution.defaults()).cost(r, "id").controlTokens(), "GALP ran");
     ResponseScore plain =
-        scorer(student, lalpOnly.withEstimator(ScoreDefinition.PLAIN))
+        scorer(student, lalpOnly.withEstimator(SampleEstimator.PLAIN))
             .score(List.of(r), List.of("id"))
             .get(0);
     assertNotEquals(plain.lalp(), b.lalp(), 1e-9, "another estimate of the same sample");
@@ -202,7 +206,7 @@ class DifferenceEstimatorTest {
     PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(STEPS));
     // GALP sees the prompt and about the first third of the response.
     int max = r.prefixIds().length + r.responseIds().length / 3;
-    ScoreDefinition cut = definition(8, ScoreDefinition.DIFFERENCE).withMaxTokens(max);
+    ScoreDefinition cut = definition(8, SampleEstimator.DIFFERENCE).withMaxTokens(max);
     ResponseScore.WindowScore whole =
         scorer(student, cut.withSampleSteps(0))
             .score(List.of(r), List.of("x"))
@@ -252,9 +256,9 @@ class DifferenceEstimatorTest {
           (double) covered / STEPS * (coveredG + differences)
               + (double) (STEPS - covered) / STEPS * uncovered;
       assertEquals(formula, w.lalp(), 1e-4, ids.get(i));
-      assertEquals(covered, w.strata().coveredSteps());
-      assertEquals(STEPS - covered, w.strata().uncoveredSteps());
-      assertEquals(StepSample.split(STEPS, covered, 8)[0], w.strata().coveredSampled());
+      assertEquals(covered, w.strata().covered().steps());
+      assertEquals(STEPS - covered, w.strata().uncovered().steps());
+      assertEquals(StepSample.split(STEPS, covered, 8).covered(), w.strata().covered().sampled());
       sum += w.lalp();
       sumSq += w.lalp() * w.lalp();
     }
@@ -268,22 +272,22 @@ class DifferenceEstimatorTest {
   @Test
   void theEstimatorAndTheStratifiedSampleArePartOfTheDefinition() {
     ScoreDefinition sampled = ScoreDefinition.defaults(2048).withSampleSteps(8);
-    String before = sampled.withEstimator("").hash();
-    assertEquals(before, sampled.withEstimator(ScoreDefinition.PLAIN).hash());
-    assertNotEquals(before, sampled.withEstimator(ScoreDefinition.DIFFERENCE).hash());
+    String before = sampled.withEstimator(null).hash();
+    assertEquals(before, sampled.withEstimator(SampleEstimator.PLAIN).hash());
+    assertNotEquals(before, sampled.withEstimator(SampleEstimator.DIFFERENCE).hash());
     assertTrue(
         sampled.canonicalForm().endsWith("\nsample-strata=galp-reach"),
         "samples drawn by stratum, with their strata kept: stored parts of before are not reused");
     assertNotEquals(
-        sampled.withEstimator(ScoreDefinition.PLAIN).partHash("fraction=0.25"),
-        sampled.withEstimator(ScoreDefinition.DIFFERENCE).partHash("fraction=0.25"));
+        sampled.withEstimator(SampleEstimator.PLAIN).partHash("fraction=0.25"),
+        sampled.withEstimator(SampleEstimator.DIFFERENCE).partHash("fraction=0.25"));
     assertEquals(
-        sampled.withEstimator(ScoreDefinition.PLAIN).partHash(Metric.GALP.key()),
-        sampled.withEstimator(ScoreDefinition.DIFFERENCE).partHash(Metric.GALP.key()),
+        sampled.withEstimator(SampleEstimator.PLAIN).partHash(Metric.GALP.key()),
+        sampled.withEstimator(SampleEstimator.DIFFERENCE).partHash(Metric.GALP.key()),
         "GALP does not depend on how LALP is sampled");
     assertEquals(
         ScoreDefinition.defaults(2048).hash(),
-        ScoreDefinition.defaults(2048).withEstimator(ScoreDefinition.DIFFERENCE).hash(),
+        ScoreDefinition.defaults(2048).withEstimator(SampleEstimator.DIFFERENCE).hash(),
         "without sampling there is no estimator");
   }
 }

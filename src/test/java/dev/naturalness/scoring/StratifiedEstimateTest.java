@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.data.Strata;
+import dev.naturalness.data.Stratum;
 import dev.naturalness.stats.SelectionCertainty;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -78,13 +80,12 @@ class StratifiedEstimateTest {
     double[] df = new double[2];
     for (int i = 0; i < teacher.size(); i++) {
       Strata s = draw(teacher.get(i), "pool-" + i, m).strata();
-      if (s.coveredSampled() >= 2 && s.coveredSampled() < s.coveredSteps()) {
-        ss[0] += s.coveredSquares();
-        df[0] += s.coveredSampled() - 1;
-      }
-      if (s.uncoveredSampled() >= 2 && s.uncoveredSampled() < s.uncoveredSteps()) {
-        ss[1] += s.uncoveredSquares();
-        df[1] += s.uncoveredSampled() - 1;
+      Stratum[] both = {s.covered(), s.uncovered()};
+      for (int h = 0; h < 2; h++) {
+        if (both[h].sampled() >= 2 && both[h].sampled() < both[h].steps()) {
+          ss[h] += both[h].squares();
+          df[h] += both[h].sampled() - 1;
+        }
       }
     }
     return new StratifiedEstimate.Prior(ss[0] / df[0], ss[1] / df[1]);
@@ -234,10 +235,12 @@ class StratifiedEstimateTest {
     // A stratum drawn whole adds nothing; a sample of the other does.
     StratifiedEstimate.Estimate e = draw(p, "id", 6);
     assertEquals(
-        new Strata(5, 3, e.strata().coveredSquares(), 7, 3, e.strata().uncoveredSquares()),
+        new Strata(
+            new Stratum(5, 3, e.strata().covered().squares()),
+            new Stratum(7, 3, e.strata().uncovered().squares())),
         e.strata());
     assertTrue(StratifiedEstimate.standardError(e.strata(), StratifiedEstimate.Prior.NONE) > 0);
-    Strata whole = new Strata(5, 5, 0.3, 7, 7, 0.4);
+    Strata whole = new Strata(new Stratum(5, 5, 0.3), new Stratum(7, 7, 0.4));
     assertEquals(0.0, StratifiedEstimate.standardError(whole, StratifiedEstimate.Prior.NONE), 0);
   }
 
@@ -255,13 +258,13 @@ class StratifiedEstimateTest {
     assertEquals(List.of(7, 2), split(10, 8, 9), "what one stratum cannot take goes to the other");
     // Without a covered stratum the draw is the plain sample the job always drew.
     assertEquals(
-        java.util.Arrays.toString(StepSample.choose("r-1", 50, 6)),
-        java.util.Arrays.toString(StepSample.stratified("r-1", 50, 0, 6).steps()));
+        Arrays.toString(StepSample.choose("r-1", 50, 6)),
+        Arrays.toString(StepSample.stratified("r-1", 50, 0, 6).steps()));
   }
 
   static List<Integer> split(int steps, int covered, int m) {
-    int[] s = StepSample.split(steps, covered, m);
-    return List.of(s[0], s[1]);
+    StepSample.Allotment s = StepSample.split(steps, covered, m);
+    return List.of(s.covered(), s.uncovered());
   }
 
   /**

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,17 +199,17 @@ class BadInputTest extends SparkTestBase {
 
   @Test
   void invalidUtf8InABinaryParquetColumnIsAnErrorRowAndTheRestIsScored() throws Exception {
-    org.apache.spark.sql.types.StructType schema =
-        new org.apache.spark.sql.types.StructType()
+    StructType schema =
+        new StructType()
             .add("prompt_id", "string")
             .add("prompt", "string")
             .add("teacher", "string")
             .add("response", "binary");
     List<Row> rows =
         List.of(
-            org.apache.spark.sql.RowFactory.create(
+            RowFactory.create(
                 "p1", "Add 2 and 3.", "t", "2 + 3 = 5.".getBytes(StandardCharsets.UTF_8)),
-            org.apache.spark.sql.RowFactory.create(
+            RowFactory.create(
                 "p2", "Add 2 and 3.", "t", new byte[] {'c', 'a', 'f', (byte) 0xC3, (byte) 0x28}));
     Path input = tmp.resolve("binary");
     spark().createDataFrame(rows, schema).coalesce(1).write().parquet(input.toString());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
@@ -145,10 +147,8 @@ class BrokenStudentTest {
                         "scoring.max-model-error-share=0.5"))
             .run(Duration.ofMinutes(3));
     assertEquals(0, allowed.exit(), allowed.output());
-    com.fasterxml.jackson.databind.JsonNode counts =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(out.resolve("summary.json").toFile())
-            .get("counts");
+    JsonNode counts =
+        new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("counts");
     assertEquals(3, counts.at("/by_status/model_error").asInt(), counts.toString());
     assertEquals(
         6,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
 import dev.naturalness.S3Server;
 import dev.naturalness.Slow;
@@ -14,6 +15,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -388,14 +391,9 @@ class ClusterTest extends SparkTestBase {
       Path damaged = Files.createDirectories(DIR.resolve("damaged-student"));
       for (String f : new String[] {"student.conf", "tokenizer.json", "model.pt"}) {
         Files.copy(
-            DemoStudent.DIR.resolve(f),
-            damaged.resolve(f),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            DemoStudent.DIR.resolve(f), damaged.resolve(f), StandardCopyOption.REPLACE_EXISTING);
       }
-      Files.write(
-          damaged.resolve("model.pt"),
-          new byte[] {1, 2, 3},
-          java.nio.file.StandardOpenOption.APPEND);
+      Files.write(damaged.resolve("model.pt"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
       s3.upload(damaged, "models", "damaged");
       List<String> args =
           new ArrayList<>(
@@ -412,7 +410,7 @@ class ClusterTest extends SparkTestBase {
                   "student.local-cache=" + DIR.resolve("damaged-cache")));
       args.addAll(s3.settings());
       Processes.Outcome o =
-          Processes.java(null, dev.naturalness.NaturalnessJob.class, args.toArray(new String[0]))
+          Processes.java(null, NaturalnessJob.class, args.toArray(new String[0]))
               .run(Duration.ofMinutes(2));
       assertEquals(2, o.exit(), o.output());
       assertEquals(1, o.stderr().lines().count(), o.stderr());

@@ -8,6 +8,8 @@ import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.ScorePart;
 import dev.naturalness.data.ScoreRecord;
+import dev.naturalness.data.Strata;
+import dev.naturalness.data.Stratum;
 import dev.naturalness.output.CacheDirectory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import scala.collection.JavaConverters;
 
 /**
  * The column tables: a record goes into a row and comes back equal, the columns of scores/ keep
@@ -68,9 +71,7 @@ class ColumnTablesTest {
         v = withSpanSchema;
       }
       values[i] =
-          v instanceof Object[] a
-              ? scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(a)).toSeq()
-              : v;
+          v instanceof Object[] a ? JavaConverters.asScalaBuffer(Arrays.asList(a)).toSeq() : v;
     }
     return new GenericRowWithSchema(values, schema);
   }
@@ -136,7 +137,7 @@ class ColumnTablesTest {
             .nSteps(1)
             .stepScores(new float[] {-1f})
             .stepSpans(new int[] {0, 4})
-            .strata(new dev.naturalness.data.Strata(3, 2, 0.5, 9, 4, 1.5))
+            .strata(new Strata(new Stratum(3, 2, 0.5), new Stratum(9, 4, 1.5)))
             .modelTokens(30)
             .build();
     Row row = withSchema(PartRows.toRow(p, "h1"), PartRows.SCHEMA);

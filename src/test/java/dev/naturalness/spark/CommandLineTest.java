@@ -8,11 +8,21 @@ import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
 import dev.naturalness.Slow;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupWriteSupport;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,8 +94,8 @@ class CommandLineTest {
 
   @Test
   void anEmptyInputStopsTheJob() throws Exception {
-    Path empty = java.nio.file.Files.createDirectories(tmp.resolve("empty"));
-    java.nio.file.Files.writeString(empty.resolve("part-0.jsonl"), "");
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Files.writeString(empty.resolve("part-0.jsonl"), "");
     assertOneLine(run(valid(empty)), "input.path " + empty + " holds no data (no non-empty files)");
   }
 
@@ -102,22 +112,22 @@ class CommandLineTest {
   @Test
   void anOutputPathThatIsNotAnEarlierRunIsRefused() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
-    Path out = java.nio.file.Files.createDirectories(tmp.resolve("out"));
-    java.nio.file.Files.writeString(out.resolve("precious.txt"), "keep me");
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.writeString(out.resolve("precious.txt"), "keep me");
     assertOneLine(
         run(valid(input)),
         "output.path "
             + out
             + " exists and is not the output of an earlier run; "
             + "choose another output.path or remove it");
-    assertEquals("keep me", java.nio.file.Files.readString(out.resolve("precious.txt")));
+    assertEquals("keep me", Files.readString(out.resolve("precious.txt")));
   }
 
   @Test
   void aStudentDirectoryMissingItsTokenizerStopsTheJob() throws Exception {
-    Path student = java.nio.file.Files.createDirectories(tmp.resolve("student"));
+    Path student = Files.createDirectories(tmp.resolve("student"));
     for (String f : new String[] {"student.conf", "model.pt"}) {
-      java.nio.file.Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
+      Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
     }
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     assertOneLine(
@@ -127,12 +137,11 @@ class CommandLineTest {
 
   @Test
   void aStudentWhoseModelFailsItsSha256StopsTheJob() throws Exception {
-    Path student = java.nio.file.Files.createDirectories(tmp.resolve("student"));
+    Path student = Files.createDirectories(tmp.resolve("student"));
     for (String f : new String[] {"student.conf", "model.pt", "tokenizer.json"}) {
-      java.nio.file.Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
+      Files.copy(DemoStudent.DIR.resolve(f), student.resolve(f));
     }
-    java.nio.file.Files.write(
-        student.resolve("model.pt"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    Files.write(student.resolve("model.pt"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
     Outcome o = run(valid(input, "--set", "student.path=" + student));
     assertEquals(NaturalnessJob.EXIT_CONFIG, o.exit(), o.stderr());
@@ -162,23 +171,23 @@ class CommandLineTest {
   @Test
   void aDirectoryHoldingOnlyAFileNamedSummaryJsonIsNotTakenForAnEarlierRun() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
-    Path out = java.nio.file.Files.createDirectories(tmp.resolve("out"));
-    java.nio.file.Files.writeString(out.resolve("summary.json"), "{\"mine\": true}");
-    java.nio.file.Files.createDirectories(out.resolve("scores"));
-    java.nio.file.Files.writeString(out.resolve("scores/notes.txt"), "my notes");
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.writeString(out.resolve("summary.json"), "{\"mine\": true}");
+    Files.createDirectories(out.resolve("scores"));
+    Files.writeString(out.resolve("scores/notes.txt"), "my notes");
     assertOneLine(
         run(valid(input)),
         "output.path "
             + out
             + " exists and is not the output of an earlier run; "
             + "choose another output.path or remove it");
-    assertEquals("{\"mine\": true}", java.nio.file.Files.readString(out.resolve("summary.json")));
-    assertEquals("my notes", java.nio.file.Files.readString(out.resolve("scores/notes.txt")));
+    assertEquals("{\"mine\": true}", Files.readString(out.resolve("summary.json")));
+    assertEquals("my notes", Files.readString(out.resolve("scores/notes.txt")));
   }
 
   @Test
   void aParquetInputWhoseLaterFileHasAnotherTypeStopsTheJobBeforeSparkStarts() throws Exception {
-    Path input = java.nio.file.Files.createDirectories(tmp.resolve("parquet-in"));
+    Path input = Files.createDirectories(tmp.resolve("parquet-in"));
     writeParquet(input.resolve("part-0.parquet"), "string");
     writeParquet(input.resolve("part-1.parquet"), "int");
     Outcome o = run(valid(input));
@@ -194,23 +203,22 @@ class CommandLineTest {
 
   /** A one-row Parquet file whose teacher column has the given type, written without Spark. */
   static void writeParquet(Path file, String teacherType) throws Exception {
-    org.apache.parquet.schema.MessageType schema =
-        org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
             "message row { required binary prompt_id (UTF8); required binary prompt (UTF8); required binary response (UTF8); "
                 + (teacherType.equals("int")
                     ? "required int32 teacher;"
                     : "required binary teacher (UTF8);")
                 + " }");
-    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
-    org.apache.parquet.hadoop.example.GroupWriteSupport.setSchema(schema, conf);
-    try (org.apache.parquet.hadoop.ParquetWriter<org.apache.parquet.example.data.Group> writer =
-        org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(
-                new org.apache.hadoop.fs.Path(file.toUri()))
+    Configuration conf = new Configuration();
+    GroupWriteSupport.setSchema(schema, conf);
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
             .withConf(conf)
             .withType(schema)
             .build()) {
-      org.apache.parquet.example.data.Group g =
-          new org.apache.parquet.example.data.simple.SimpleGroupFactory(schema)
+      Group g =
+          new SimpleGroupFactory(schema)
               .newGroup()
               .append("prompt_id", "p1")
               .append("prompt", "Add 2 and 3.")

@@ -10,8 +10,10 @@ import dev.naturalness.TestStudents;
 import dev.naturalness.checks.StudentChecks;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.Fields;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * The config hash cannot miss a setting: every key of reference.conf is altered in turn, the rows
@@ -132,7 +135,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
 
     Path corpus = Corpora.writeJsonLines(dir, "corpus.jsonl", Corpora.demoSlice(16));
     Path other = TestStudents.make(dir, "other-student", "tiny", Map.of());
-    java.nio.file.Files.copy(corpus, Path.of(alternatives.get("input.path")));
+    Files.copy(corpus, Path.of(alternatives.get("input.path")));
     Settings.Job defaults = settings(corpus, null, null);
     String defaultHash = task(defaults).student().definition().hash();
     Map<String, List<Object>> baseline = score(defaults);
@@ -259,7 +262,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
       return Math.abs(x.doubleValue() - y.doubleValue()) <= 1e-4;
     }
     if (a instanceof Object[] x && b instanceof Object[] y) {
-      return same(java.util.Arrays.asList(x), java.util.Arrays.asList(y));
+      return same(Arrays.asList(x), Arrays.asList(y));
     }
     if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
       return x.keySet().equals(y.keySet())
@@ -279,7 +282,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     if (a instanceof scala.collection.Map<?, ?> x && b instanceof scala.collection.Map<?, ?> y) {
       return same(JavaConverters.mapAsJavaMap(x), JavaConverters.mapAsJavaMap(y));
     }
-    if (a instanceof scala.collection.Seq<?> x && b instanceof scala.collection.Seq<?> y) {
+    if (a instanceof Seq<?> x && b instanceof Seq<?> y) {
       return same(JavaConverters.seqAsJavaList(x), JavaConverters.seqAsJavaList(y));
     }
     if (a instanceof Row x && b instanceof Row y) {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -64,7 +65,7 @@ class DemoRunTest {
     }
     assertTrue(times.size() >= 3, "progress lines:\n" + log);
     for (int i = 1; i < times.size(); i++) {
-      long gap = java.time.Duration.between(times.get(i - 1), times.get(i)).getSeconds();
+      long gap = Duration.between(times.get(i - 1), times.get(i)).getSeconds();
       assertTrue(
           gap >= INTERVAL - 1 && gap <= INTERVAL + 1,
           "gap of " + gap + " s between progress lines:\n" + log);
@@ -116,8 +117,7 @@ class DemoRunTest {
     for (String line : log.split("\n")) {
       assertTrue(
           !line.contains(":CONSOLE")
-              || !(line.contains("Uncaught")
-                  || line.toLowerCase(java.util.Locale.ROOT).contains("error")),
+              || !(line.contains("Uncaught") || line.toLowerCase(Locale.ROOT).contains("error")),
           line);
       assertTrue(!line.contains("net::ERR_"), "a resource failed to load: " + line);
     }

@@ -21,7 +21,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -267,7 +270,7 @@ class ExportConsumersTest extends SparkTestBase {
               "messages", "prompt-completion", "sharegpt", "alpaca", "pairs", "pairs-sharegpt")) {
         checkFormat(db, export.resolve(format), format, selected, testPrompts);
       }
-      Set<Set<String>> distinct = new java.util.HashSet<>(testPrompts.values());
+      Set<Set<String>> distinct = new HashSet<>(testPrompts.values());
       Assertions.assertTrue(
           distinct.size() <= 2, "the same prompts held out in every format: " + testPrompts);
       checkLlamaFactory(report.get("llama_factory"), selected);
@@ -344,7 +347,7 @@ class ExportConsumersTest extends SparkTestBase {
         }
       }
       Assertions.assertTrue(
-          java.util.Collections.disjoint(trainPrompts, heldOut), format + ": splits share prompts");
+          Collections.disjoint(trainPrompts, heldOut), format + ": splits share prompts");
       testPrompts.put(format + "/" + student, heldOut);
     }
   }
@@ -486,7 +489,7 @@ class ExportConsumersTest extends SparkTestBase {
     assertEquals(3, report.get("llama_factory").get("naturalness_sharegpt").get("rows").asInt());
   }
 
-  static List<String> iterate(java.util.Iterator<String> it) {
+  static List<String> iterate(Iterator<String> it) {
     List<String> out = new ArrayList<>();
     it.forEachRemaining(out::add);
     return out;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class FailureLinesTest {
     Assumptions.assumeTrue(
         mount.exit() == 0, "a tmpfs cannot be mounted here: " + mount.output().strip());
     try {
-      List<java.util.Map<String, Object>> rows = Corpora.demoSlice(40);
+      List<Map<String, Object>> rows = Corpora.demoSlice(40);
       Path input = Corpora.writeJsonLines(tmp, "c.jsonl", rows);
       Path output = disk.resolve("run");
       Processes.Outcome o =

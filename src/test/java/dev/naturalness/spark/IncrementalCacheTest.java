@@ -3,9 +3,13 @@ package dev.naturalness.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.naturalness.config.ConfigError;
 import dev.naturalness.report.RunSummary;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,20 +92,20 @@ class IncrementalCacheTest extends SparkTestBase {
   }
 
   /** The cache's complete versions. */
-  static List<Path> versions(Path cache) throws java.io.IOException {
-    try (var files = java.nio.file.Files.list(cache)) {
+  static List<Path> versions(Path cache) throws IOException {
+    try (var files = Files.list(cache)) {
       return files
           .filter(
               f ->
                   f.getFileName().toString().startsWith("v=")
-                      && java.nio.file.Files.exists(f.resolve("_SUCCESS")))
+                      && Files.exists(f.resolve("_SUCCESS")))
           .sorted()
           .toList();
     }
   }
 
-  static List<Path> partFiles(Path version) throws java.io.IOException {
-    try (var files = java.nio.file.Files.list(version)) {
+  static List<Path> partFiles(Path version) throws IOException {
+    try (var files = Files.list(version)) {
       return files.filter(f -> f.getFileName().toString().startsWith("part-")).sorted().toList();
     }
   }
@@ -117,8 +121,8 @@ class IncrementalCacheTest extends SparkTestBase {
     Assertions.assertTrue(parts.size() >= 2, "several files, one of them damaged: " + parts);
     long inDamaged =
         spark().read().parquet(parts.get(0).toString()).select("response_id").distinct().count();
-    byte[] head = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(parts.get(0)), 100);
-    java.nio.file.Files.write(parts.get(0), head);
+    byte[] head = Arrays.copyOf(Files.readAllBytes(parts.get(0)), 100);
+    Files.write(parts.get(0), head);
 
     JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
     RunSummary.Counts second = NaturalnessJobTest.counts(tmp.resolve("n2"));
@@ -140,18 +144,18 @@ class IncrementalCacheTest extends SparkTestBase {
   void aCacheDirectoryThisJobDidNotWriteIsRefusedInOneLineAndLeftAlone() throws Exception {
     Path input = Corpora.writeJsonLines(tmp.resolve("in"), "c.jsonl", Corpora.small());
     Path cache = tmp.resolve("someone-elses");
-    java.nio.file.Files.createDirectories(cache.resolve("v=2020"));
-    java.nio.file.Files.writeString(cache.resolve("v=2020/notes.txt"), "mine");
-    dev.naturalness.config.ConfigError e =
+    Files.createDirectories(cache.resolve("v=2020"));
+    Files.writeString(cache.resolve("v=2020/notes.txt"), "mine");
+    ConfigError e =
         Assertions.assertThrows(
-            dev.naturalness.config.ConfigError.class,
+            ConfigError.class,
             () -> JobRunner.run(spark(), input, tmp.resolve("out"), "incremental.cache=" + cache));
     Assertions.assertTrue(
         e.getMessage()
             .startsWith("incremental.cache " + cache + " holds files but no _naturalness_cache"),
         e.getMessage());
-    assertEquals("mine", java.nio.file.Files.readString(cache.resolve("v=2020/notes.txt")));
-    Assertions.assertFalse(java.nio.file.Files.exists(tmp.resolve("out/scores")));
+    assertEquals("mine", Files.readString(cache.resolve("v=2020/notes.txt")));
+    Assertions.assertFalse(Files.exists(tmp.resolve("out/scores")));
   }
 
   @Test
@@ -166,7 +170,7 @@ class IncrementalCacheTest extends SparkTestBase {
     JobRunner.run(spark(), b, tmp.resolve("rb"), "incremental.cache=" + other);
     // Two runs at once on one cache each leave a version: B's lands beside A's.
     Path moved = versions(other).get(0);
-    java.nio.file.Files.move(moved, cache.resolve(moved.getFileName()));
+    Files.move(moved, cache.resolve(moved.getFileName()));
     assertEquals(2, versions(cache).size());
 
     JobRunner.run(spark(), all, tmp.resolve("rall"), "incremental.cache=" + cache);
@@ -190,13 +194,13 @@ class IncrementalCacheTest extends SparkTestBase {
     Path cache = tmp.resolve("cache");
     JobRunner.run(spark(), input, tmp.resolve("n1"), "incremental.cache=" + cache);
     // As an earlier version of the job left it: versions v=<millis>, no marker.
-    java.nio.file.Files.delete(cache.resolve("_naturalness_cache"));
+    Files.delete(cache.resolve("_naturalness_cache"));
     Path version = versions(cache).get(0);
     Path legacy = cache.resolve("v=1764800000000");
-    java.nio.file.Files.move(version, legacy);
+    Files.move(version, legacy);
     JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
     assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n2")).reused());
-    Assertions.assertTrue(java.nio.file.Files.exists(cache.resolve("_naturalness_cache")));
+    Assertions.assertTrue(Files.exists(cache.resolve("_naturalness_cache")));
 
     // Someone's own Parquet inside a version: left out, named, never read as scores.
     Path current = versions(cache).get(0);
@@ -206,11 +210,10 @@ class IncrementalCacheTest extends SparkTestBase {
         .write()
         .parquet(tmp.resolve("foreign").toString());
     Path foreign = partFiles(tmp.resolve("foreign")).get(0);
-    java.nio.file.Files.copy(foreign, current.resolve("part-99999-foreign.parquet"));
+    Files.copy(foreign, current.resolve("part-99999-foreign.parquet"));
     JobRunner.run(spark(), input, tmp.resolve("n3"), "incremental.cache=" + cache);
     assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n3")).reused());
-    Assertions.assertFalse(
-        java.nio.file.Files.exists(current), "the version read was replaced by the new one");
+    Assertions.assertFalse(Files.exists(current), "the version read was replaced by the new one");
   }
 
   private Map<String, Row> byId(Path table) {

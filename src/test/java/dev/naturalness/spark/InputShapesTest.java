@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.JobArgs;
 import dev.naturalness.TestStudents;
+import dev.naturalness.config.Settings.Input;
 import dev.naturalness.data.RowFlag;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -414,7 +415,7 @@ class InputShapesTest extends SparkTestBase {
     expected.put("all", Arrays.asList(false, false, true, false, null, true, false));
     expected.put("first", Arrays.asList(false, false, true, false, null, true, true));
     for (Map.Entry<String, List<Boolean>> e : expected.entrySet()) {
-      dev.naturalness.config.Settings.Input in =
+      Input in =
           JobArgs.demo(input, dir.resolve("unused"))
               .set("input.shape", "generations")
               .set("input.teacher", "t")

@@ -9,10 +9,12 @@ import dev.naturalness.DemoStudent;
 import dev.naturalness.JobArgs;
 import dev.naturalness.Processes;
 import dev.naturalness.Slow;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,7 +110,7 @@ class LongResponseMemoryTest {
     assertTrue(longRow.get("n_steps").asInt() >= 1_000, longRow.get("n_steps").toString());
     assertTrue(longRow.get("truncated").asBoolean(), "GALP is cut at 8192 tokens");
     System.out.printf(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "40K-token trace: %d tokens, %d sentence steps, max-tokens 8192, -Xmx%s: driver memory (MiB)"
             + " %s, executor heap peak (MiB) %s, %,d model tokens, %.0f s%n",
         longRow.get("n_tokens").asInt(),
@@ -121,7 +123,7 @@ class LongResponseMemoryTest {
   }
 
   /** The scores/ row of the prompt "long", from a JSON Lines run. */
-  static JsonNode longRow(Path run) throws java.io.IOException {
+  static JsonNode longRow(Path run) throws IOException {
     try (var files = Files.list(run.resolve("scores"))) {
       for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
         for (String line : Files.readAllLines(f)) {

@@ -1,5 +1,6 @@
 package dev.naturalness.spark;
 
+import dev.naturalness.JobArgs;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
@@ -34,7 +35,7 @@ class ManyTeachersTest extends SparkTestBase {
               "ok"));
     }
     Settings.Teachers defaults =
-        dev.naturalness.JobArgs.none()
+        JobArgs.none()
             .sets("input.path=x", "output.path=y", "student.path=z")
             .settings()
             .teachers();

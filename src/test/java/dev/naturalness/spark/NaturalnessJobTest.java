@@ -27,6 +27,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.Seq;
 
 /** The job end to end on a small corpus, checked against values computed here from scores/. */
 class NaturalnessJobTest extends SparkTestBase {
@@ -57,8 +58,7 @@ class NaturalnessJobTest extends SparkTestBase {
         assertNotNull(r.getAs("lalp"));
         assertNotNull(r.getAs("galp"));
         Assertions.assertTrue(((Double) r.getAs("lalp")) < 0);
-        assertEquals(
-            r.<scala.collection.Seq<Object>>getAs("step_scores").size(), (int) r.getAs("n_steps"));
+        assertEquals(r.<Seq<Object>>getAs("step_scores").size(), (int) r.getAs("n_steps"));
       }
     }
     // Several scoring tasks, one student load in this JVM.

@@ -2,11 +2,14 @@ package dev.naturalness.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -79,8 +82,7 @@ class NightlyDiffTest extends SparkTestBase {
         delta,
         new ObjectMapper()
             .convertValue(
-                since.get("selected_by_teacher"),
-                new com.fasterxml.jackson.core.type.TypeReference<TreeMap<String, Long>>() {}));
+                since.get("selected_by_teacher"), new TypeReference<TreeMap<String, Long>>() {}));
 
     Map<String, Integer> ranksBefore = ranks(root.resolve("runs/1"));
     Map<String, Integer> ranksAfter = ranks(root.resolve("runs/2"));
@@ -115,9 +117,9 @@ class NightlyDiffTest extends SparkTestBase {
     Map<String, String[]> before = picks(root.resolve("runs/1"));
 
     // The next export names its columns otherwise, and the team switches to JSON output.
-    List<Map<String, Object>> renamed = new java.util.ArrayList<>();
+    List<Map<String, Object>> renamed = new ArrayList<>();
     for (Map<String, Object> r : Corpora.demoSlice(40)) {
-      Map<String, Object> m = new java.util.LinkedHashMap<>(r);
+      Map<String, Object> m = new LinkedHashMap<>(r);
       m.put("model", m.remove("teacher"));
       m.put("qid", m.remove("prompt_id"));
       renamed.add(m);

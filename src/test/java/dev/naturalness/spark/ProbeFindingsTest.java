@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.JobArgs;
@@ -401,8 +402,7 @@ class ProbeFindingsTest extends SparkTestBase {
             .set("select.top-k", 2)
             .set("output.export", "[prompt-completion]"));
     Reconcile.check(spark(), run, rows.size() * 2L);
-    com.fasterxml.jackson.databind.JsonNode warnings =
-        JSON.readTree(run.resolve("summary.json").toFile()).path("warnings");
+    JsonNode warnings = JSON.readTree(run.resolve("summary.json").toFile()).path("warnings");
     assertEquals(1, warnings.size(), warnings.toString());
     Assertions.assertTrue(
         warnings.get(0).asText().startsWith("select.require names correct, but no input row has"),
@@ -465,8 +465,7 @@ class ProbeFindingsTest extends SparkTestBase {
     JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
     Reconcile.check(spark(), tmp.resolve("n2"), rows.size());
     RunSummary second = RunOutputs.summary(tmp.resolve("n2"));
-    com.fasterxml.jackson.databind.JsonNode warnings =
-        JSON.readTree(tmp.resolve("n2/summary.json").toFile()).path("warnings");
+    JsonNode warnings = JSON.readTree(tmp.resolve("n2/summary.json").toFile()).path("warnings");
     assertEquals(1, warnings.size(), warnings.toString());
     String warning = warnings.get(0).asText();
     Assertions.assertTrue(

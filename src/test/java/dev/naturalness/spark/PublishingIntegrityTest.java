@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -405,7 +406,7 @@ class PublishingIntegrityTest extends SparkTestBase {
   }
 
   static void deleteRecursively(Path p) throws IOException {
-    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       try (var children = Files.list(p)) {
         for (Path c : children.toList()) {
           deleteRecursively(c);

@@ -8,6 +8,7 @@ import dev.naturalness.config.Settings;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.report.ReportData;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,7 @@ class ReportStageTest extends SparkTestBase {
               assertArrayEquals(counts, h.counts().get(teacher), metric + " " + teacher));
     }
     long galpCounted =
-        histograms.get("galp").counts().values().stream()
-            .flatMapToLong(java.util.Arrays::stream)
-            .sum();
+        histograms.get("galp").counts().values().stream().flatMapToLong(Arrays::stream).sum();
     assertEquals(320, galpCounted, "rows without GALP are left out");
   }
 

@@ -8,6 +8,8 @@ import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
 import dev.naturalness.Slow;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -54,14 +56,14 @@ class S3PreflightTimeoutTest {
   @Test
   void anEndpointThatAcceptsButNeverAnswersStopsTheJobWithinItsTimeout() throws Exception {
     List<Socket> held = new ArrayList<>();
-    try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread accept =
           new Thread(
               () -> {
                 while (!silent.isClosed()) {
                   try {
                     held.add(silent.accept()); // never read, never answered
-                  } catch (java.io.IOException e) {
+                  } catch (IOException e) {
                     return;
                   }
                 }

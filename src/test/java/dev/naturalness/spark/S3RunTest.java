@@ -18,6 +18,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.security.alias.CredentialProvider;
+import org.apache.hadoop.security.alias.CredentialProviderFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -191,10 +194,9 @@ class S3RunTest {
     // A jceks store holding fs.s3a.access.key and fs.s3a.secret.key, as `hadoop credential` makes.
     Path store = tmp.resolve("s3.jceks");
     String provider = "jceks://file" + store.toAbsolutePath();
-    org.apache.hadoop.conf.Configuration c = new org.apache.hadoop.conf.Configuration();
+    Configuration c = new Configuration();
     c.set("hadoop.security.credential.provider.path", provider);
-    org.apache.hadoop.security.alias.CredentialProvider p =
-        org.apache.hadoop.security.alias.CredentialProviderFactory.getProviders(c).get(0);
+    CredentialProvider p = CredentialProviderFactory.getProviders(c).get(0);
     p.createCredentialEntry("fs.s3a.access.key", ACCESS.toCharArray());
     p.createCredentialEntry("fs.s3a.secret.key", SECRET.toCharArray());
     p.flush();

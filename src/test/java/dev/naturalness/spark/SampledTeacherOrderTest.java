@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.Processes;
+import dev.naturalness.RunOutputs;
 import dev.naturalness.Slow;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,7 +112,7 @@ class SampledTeacherOrderTest extends SparkTestBase {
   /** Each teacher's reported standard error of its sampled mean LALP (summary.json). */
   static Map<String, Double> errors(Path run) throws Exception {
     Map<String, Double> out = new TreeMap<>();
-    for (var e : dev.naturalness.RunOutputs.summary(run).samplingError()) {
+    for (var e : RunOutputs.summary(run).samplingError()) {
       // A teacher none of whose responses had more steps than m is exact: no error.
       out.put(e.teacher(), e.standardError() == null ? 0.0 : e.standardError());
     }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.naturalness.JobArgs;
 import dev.naturalness.RunOutputs;
 import dev.naturalness.report.CostPlan;
+import dev.naturalness.report.RunSummary.Certainty;
 import dev.naturalness.report.SamplingError;
+import dev.naturalness.scoring.StepSample;
+import dev.naturalness.stats.SelectionCertainty;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -111,7 +114,8 @@ class SamplingErrorTest extends SparkTestBase {
     if (s.cSteps() + s.uSteps() == 0) {
       return null; // scored whole before, sampled now: nothing to scale from
     }
-    int[] split = dev.naturalness.scoring.StepSample.split(s.steps(), s.cSteps(), m);
+    StepSample.Allotment allotted = StepSample.split(s.steps(), s.cSteps(), m);
+    int[] split = {allotted.covered(), allotted.uncovered()};
     double p = s.steps();
     double v = 0;
     if (s.cSteps() > split[0]) {
@@ -262,13 +266,11 @@ class SamplingErrorTest extends SparkTestBase {
       for (int i = 0; i < means.length; i++) {
         picked = means[i] == (Double) s.getAs("lalp") ? i : picked;
       }
-      double expected =
-          dev.naturalness.stats.SelectionCertainty.probabilityBest(means, errors, picked);
+      double expected = SelectionCertainty.probabilityBest(means, errors, picked);
       assertEquals(expected, (Double) s.getAs("selection_certainty"), 1e-9);
       below90 += expected < 0.9 ? 1 : 0;
     }
-    dev.naturalness.report.RunSummary.Certainty summary =
-        RunOutputs.summary(run).selectionCertainty().get(0);
+    Certainty summary = RunOutputs.summary(run).selectionCertainty().get(0);
     assertEquals(firsts, summary.prompts());
     assertEquals(below90, summary.below90());
   }

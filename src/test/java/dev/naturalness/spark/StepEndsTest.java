@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.JobArgs;
 import dev.naturalness.Processes;
 import dev.naturalness.Slow;
 import dev.naturalness.checks.InputPreflight;
+import dev.naturalness.config.ConfigError;
+import dev.naturalness.text.StepSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -205,14 +209,14 @@ class StepEndsTest extends SparkTestBase {
       Map<String, Object> row = Corpora.row("q", "t", response, true);
       row.put("step_ends", c[1]);
       Path input = Corpora.writeJsonLines(dir.resolve("pre-" + c[0]), (String) c[0], List.of(row));
-      dev.naturalness.config.ConfigError e =
+      ConfigError e =
           Assertions.assertThrows(
-              dev.naturalness.config.ConfigError.class,
+              ConfigError.class,
               () ->
                   InputPreflight.check(
-                      dev.naturalness.JobArgs.demo(input, dir.resolve("out")).settings().input(),
-                      dev.naturalness.text.StepSource.GIVEN_STEP_ENDS,
-                      new org.apache.hadoop.conf.Configuration()));
+                      JobArgs.demo(input, dir.resolve("out")).settings().input(),
+                      StepSource.GIVEN_STEP_ENDS,
+                      new Configuration()));
       Assertions.assertEquals(
           "input column 'step_ends' (input.columns.step-ends) has type "
               + c[2]
@@ -227,14 +231,14 @@ class StepEndsTest extends SparkTestBase {
                 + " array(1.0d, 2.0d) as step_ends")
         .write()
         .parquet(parquet.toString());
-    dev.naturalness.config.ConfigError e =
+    ConfigError e =
         Assertions.assertThrows(
-            dev.naturalness.config.ConfigError.class,
+            ConfigError.class,
             () ->
                 InputPreflight.check(
-                    dev.naturalness.JobArgs.demo(parquet, dir.resolve("out")).settings().input(),
-                    dev.naturalness.text.StepSource.GIVEN_STEP_ENDS,
-                    new org.apache.hadoop.conf.Configuration()));
+                    JobArgs.demo(parquet, dir.resolve("out")).settings().input(),
+                    StepSource.GIVEN_STEP_ENDS,
+                    new Configuration()));
     Assertions.assertTrue(e.getMessage().contains("has type array<double> in "), e.getMessage());
   }
 }

@@ -10,6 +10,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -137,7 +140,7 @@ class SubmitScriptsTest {
           {"submit/spark-submit.sh", "--dry-run", "--master", "yarn"},
           {"submit/spark-submit-gpu.sh", "--dry-run", "--master", "yarn"},
         }) {
-      String[] args = java.util.Arrays.copyOf(command, command.length + 6);
+      String[] args = Arrays.copyOf(command, command.length + 6);
       System.arraycopy(
           new String[] {
             "--set",
@@ -153,7 +156,7 @@ class SubmitScriptsTest {
           6);
       // The job's own --print-settings runs too (from this build's classes): it masks them as well.
       Map<String, String> env =
-          new java.util.HashMap<>(command[0].contains("local") ? Map.of() : clusterSpark());
+          new HashMap<>(command[0].contains("local") ? Map.of() : clusterSpark());
       env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
       Out o = script(env, args);
       assertEquals(0, o.exit(), o.stderr());
@@ -232,7 +235,7 @@ class SubmitScriptsTest {
   /** submit/spark-submit.sh --dry-run on YARN in cluster deploy mode, with these job arguments. */
   static Out clusterModeDryRun(Map<String, String> env, String... job) throws Exception {
     List<String> command =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "submit/spark-submit.sh",
                 "--dry-run",
@@ -247,7 +250,7 @@ class SubmitScriptsTest {
   @Test
   void inClusterDeployModeConfigFilesTravelAndAPathOfThisMachineIsRefusedBeforeSubmitting()
       throws Exception {
-    Map<String, String> env = new java.util.HashMap<>(clusterSpark());
+    Map<String, String> env = new HashMap<>(clusterSpark());
     env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
     Path conf = Files.writeString(tmp.resolve("night.conf"), "naturalness.select.top-k = 2\n");
     String in = "input.path=hdfs://nn:8020/in";
@@ -292,7 +295,7 @@ class SubmitScriptsTest {
             + " or --deploy-mode client\n",
         local.stderr());
 
-    Map<String, String> keys = new java.util.HashMap<>(env);
+    Map<String, String> keys = new HashMap<>(env);
     keys.put("NATURALNESS_S3_SECRET_KEY", "hunter2");
     keys.put("NATURALNESS_S3_ACCESS_KEY", "AKIA");
     Out secret = clusterModeDryRun(keys, "--set", "input.path=s3a://b/in");
@@ -303,7 +306,7 @@ class SubmitScriptsTest {
 
   @Test
   void onYarnTheGpuScriptAsksForGpusAndGivesTheDriverTheSameLibtorch() throws Exception {
-    Map<String, String> env = new java.util.HashMap<>(clusterSpark());
+    Map<String, String> env = new HashMap<>(clusterSpark());
     env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
     env.put("PYTORCH_LIBRARY_PATH", "/opt/torch/lib");
     Out o =

@@ -10,9 +10,13 @@ import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
 import dev.naturalness.Slow;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,15 +67,14 @@ class TwoRunsOneOutputTest {
   }
 
   /** Rows of a Parquet table, from its files' footers. */
-  static long rows(Path table) throws java.io.IOException {
+  static long rows(Path table) throws IOException {
     long n = 0;
     try (var files = Files.list(table)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList()) {
         try (var reader =
-            org.apache.parquet.hadoop.ParquetFileReader.open(
-                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-                    new org.apache.hadoop.fs.Path(f.toString()),
-                    new org.apache.hadoop.conf.Configuration()))) {
+            ParquetFileReader.open(
+                HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(f.toString()), new Configuration()))) {
           n += reader.getRecordCount();
         }
       }

@@ -2,6 +2,7 @@ package dev.naturalness.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.Settings;
@@ -194,8 +195,7 @@ class WhatScoresRewardTest extends SparkTestBase {
         byTeacher,
         new ObjectMapper()
             .convertValue(
-                composition.get("by_teacher"),
-                new com.fasterxml.jackson.core.type.TypeReference<TreeMap<String, Long>>() {}));
+                composition.get("by_teacher"), new TypeReference<TreeMap<String, Long>>() {}));
     assertEquals(
         pick.size() - byTeacher.getOrDefault(top, 0L),
         composition.get("from_other_teachers").asLong());

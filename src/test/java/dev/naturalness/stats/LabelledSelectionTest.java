@@ -9,6 +9,7 @@ import dev.naturalness.stats.LabelledSelection.Share;
 import dev.naturalness.stats.LabelledSelection.Sums;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LabelledSelectionTest {
@@ -55,7 +56,7 @@ class LabelledSelectionTest {
     Map<Chooser, Sums> sums = new EnumMap<>(Chooser.class);
     sums.put(Chooser.GALP, Sums.NONE);
     sums.put(Chooser.LALP, Sums.NONE.add(0, 0));
-    assertEquals(java.util.Set.of(Chooser.LALP), LabelledSelection.figures(sums).keySet());
+    assertEquals(Set.of(Chooser.LALP), LabelledSelection.figures(sums).keySet());
   }
 
   @Test

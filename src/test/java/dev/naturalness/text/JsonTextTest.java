@@ -3,6 +3,7 @@ package dev.naturalness.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,7 +26,7 @@ class JsonTextTest {
     assertEquals(expected, JsonText.replaceUnpairedSurrogates(json));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void aLineWithoutEscapesIsReturnedAsItIs() {
     String line = "{\"r\":\"plain 🍎 text\"}";
     assertSame(line, JsonText.replaceUnpairedSurrogates(line));

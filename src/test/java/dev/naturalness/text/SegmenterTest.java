@@ -3,6 +3,7 @@ package dev.naturalness.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.naturalness.data.RowStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -67,7 +68,7 @@ class SegmenterTest {
         GivenSteps.spans("abcde", List.of("ab", "", "cde")));
     TextException e =
         assertThrows(TextException.class, () -> GivenSteps.spans("abcde", List.of("ab", "cd")));
-    assertEquals(dev.naturalness.data.RowStatus.STEPS_MISMATCH, e.status());
+    assertEquals(RowStatus.STEPS_MISMATCH, e.status());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.naturalness;
 
 import dev.naturalness.checks.JobChecks;
 import dev.naturalness.checks.StudentChecks;
+import dev.naturalness.config.CommandLine;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
@@ -122,7 +123,7 @@ public final class NaturalnessJob {
    */
   static int printSettings(String[] args) {
     try {
-      SettingsLoader.commandLineValues(args).forEach(System.out::println);
+      CommandLine.shownValues(args).forEach(System.out::println);
       return 0;
     } catch (ConfigError e) {
       System.err.println("naturalness: " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.naturalness.checks;
 
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Messages;
 import dev.naturalness.text.StepSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,7 +107,7 @@ public final class InputPreflight {
               + " cannot be read"
               + where
               + ": "
-              + ConfigError.firstLine(e.getMessage()));
+              + Messages.firstLine(e.getMessage()));
     }
   }
 

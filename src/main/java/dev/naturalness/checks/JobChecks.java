@@ -2,6 +2,7 @@ package dev.naturalness.checks;
 
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Messages;
 import dev.naturalness.model.StudentException;
 import dev.naturalness.output.CacheDirectory;
 import dev.naturalness.output.Outputs;
@@ -96,10 +97,7 @@ public final class JobChecks {
       }
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigError(
-          "spark.event-log "
-              + eventLog
-              + " cannot be read: "
-              + ConfigError.firstLine(e.getMessage()));
+          "spark.event-log " + eventLog + " cannot be read: " + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -161,7 +159,7 @@ public final class JobChecks {
         throw (RuntimeException) e.getCause();
       }
       throw new ConfigError(
-          "the checks before Spark failed: " + ConfigError.firstLine(String.valueOf(e.getCause())));
+          "the checks before Spark failed: " + Messages.firstLine(String.valueOf(e.getCause())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ConfigError("interrupted while checking the input and output");

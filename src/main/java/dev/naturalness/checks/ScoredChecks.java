@@ -1,8 +1,8 @@
 package dev.naturalness.checks;
 
 import dev.naturalness.data.RowStatus;
+import dev.naturalness.data.ScoreTotals;
 import dev.naturalness.output.JobFailure;
-import dev.naturalness.report.ScoreTotals;
 import java.util.Locale;
 
 /**

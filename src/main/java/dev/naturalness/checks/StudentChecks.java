@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Paths;
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Messages;
 import dev.naturalness.model.HadoopStudentSource;
 import dev.naturalness.model.Student;
 import dev.naturalness.model.StudentCheck;
@@ -168,10 +169,7 @@ public final class StudentChecks {
         throw se;
       }
       throw new StudentException(
-          "student "
-              + source.describe()
-              + " cannot be read: "
-              + ConfigError.firstLine(e.getMessage()),
+          "student " + source.describe() + " cannot be read: " + Messages.firstLine(e.getMessage()),
           e);
     }
   }

@@ -22,7 +22,7 @@ final class ConfigReader {
   }
 
   private static String full(String key) {
-    return SettingsLoader.ROOT + "." + key;
+    return ConfigKeys.ROOT + "." + key;
   }
 
   private <T> T read(String key, String expected, Supplier<T> get) {
@@ -46,7 +46,7 @@ final class ConfigReader {
   }
 
   private String describe(String key) {
-    if (SettingsLoader.isSecret(key)) {
+    if (ConfigKeys.isSecret(key)) {
       return "a value that is not shown";
     }
     ConfigValue v = c.getValue(key);

@@ -109,6 +109,15 @@ public final class Settings {
       Map<String, String> thinkMarkers)
       implements Serializable {
 
+    /** Where the corpus's correctness labels would come from, as config names it. */
+    public String correctSource() {
+      return switch (shape) {
+        case GENERATIONS -> "input.generations.correct = " + generations.correct();
+        case WIDE -> "no input.teachers entry names a correct column";
+        default -> "input.columns.correct = '" + columns.correct() + "'";
+      };
+    }
+
     /**
      * How the corpus gives its prompts and responses, as far as it changes what is scored: the
      * shape (a chat row's prompt is rendered from its turns) and a response template; empty for a
@@ -225,7 +234,15 @@ public final class Settings {
       SampleEstimator sampleEstimator,
       double maxModelErrorShare,
       Batching batching)
-      implements Serializable {}
+      implements Serializable {
+
+    /** The windows a run reports LALP for (none when it computes no LALP), as written. */
+    public List<String> reportedWindows() {
+      return metrics.contains(Metric.LALP)
+          ? windows.stream().map(WindowRule::spec).toList()
+          : List.of();
+    }
+  }
 
   /**
    * How an executor batches its work: exact either way, so none of it is in a score's definition.

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
@@ -16,20 +15,13 @@ import dev.naturalness.export.ExportFormat;
 import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.WindowRule;
 import dev.naturalness.text.StepSource;
-import java.io.File;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads the job's settings once: command line ({@code --config FILE}, repeatable, later files win;
@@ -37,115 +29,11 @@ import java.util.regex.Pattern;
  * message names the key.
  */
 public final class SettingsLoader {
-  public static final String ROOT = "naturalness";
-
   private SettingsLoader() {}
 
   /** Parses the command line and resolves the settings. */
   public static Settings.Job fromArgs(String[] args) {
-    return resolve(commandLine(args).user());
-  }
-
-  /**
-   * Each key the command line sets with --set, as {@code naturalness.key = value} with the value as
-   * the job reads it (a HOCON value: strings in quotes, their escapes shown), secrets as ***: what
-   * a launcher's --dry-run prints beside the command.
-   */
-  public static List<String> commandLineValues(String[] args) {
-    CommandLine parsed = commandLine(args);
-    List<String> out = new ArrayList<>();
-    for (String key : parsed.setKeys()) {
-      String value =
-          isSecret(key) || LOOKS_SECRET.matcher(key).matches()
-              ? "***"
-              : parsed.user().hasPathOrNull(key) && !parsed.user().getIsNull(key)
-                  ? parsed.user().getValue(key).render(ConfigRenderOptions.concise())
-                  : "null";
-      out.add(key + " = " + value);
-    }
-    return out;
-  }
-
-  /**
-   * A key that holds a credential by its name, as the launchers mask it (fs.s3a.secret.key, ...).
-   */
-  private static final Pattern LOOKS_SECRET =
-      Pattern.compile("(?i).*(access[-._]?key|secret[-._]?key|session[-._]?token|password).*");
-
-  /** The user's layers (config files, then --set values over them) and the keys --set named. */
-  private record CommandLine(Config user, List<String> setKeys) {}
-
-  private static CommandLine commandLine(String[] args) {
-    List<Config> layers = new ArrayList<>(); // lowest precedence first
-    List<String[]> sets = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--config") || arg.equals("--set")) {
-        if (i + 1 >= args.length) {
-          throw new ConfigError(arg + " needs a value");
-        }
-        String value = args[++i];
-        if (arg.equals("--config")) {
-          layers.add(parseFile(value));
-        } else {
-          int eq = value.indexOf('=');
-          if (eq <= 0) {
-            throw new ConfigError("--set " + value + ": expected key=value");
-          }
-          sets.add(new String[] {value.substring(0, eq).trim(), value.substring(eq + 1)});
-        }
-      } else if (arg.startsWith("--config=")) {
-        layers.add(parseFile(arg.substring("--config=".length())));
-      } else if (arg.equals("--plan-only")) {
-        sets.add(new String[] {"plan.only", "true"});
-      } else {
-        throw new ConfigError(
-            "unknown argument '"
-                + arg
-                + "'; usage: [--plan-only] [--config FILE]... [--set key=value]...");
-      }
-    }
-    Config user = ConfigFactory.empty();
-    for (Config layer : layers) {
-      user = layer.withFallback(user);
-    }
-    List<String> keys = new ArrayList<>();
-    for (String[] kv : sets) {
-      String key = kv[0].startsWith(ROOT + ".") ? kv[0] : ROOT + "." + kv[0];
-      ConfigValue value;
-      try {
-        value = parseValue(kv[1]);
-        user = user.withValue(key, value);
-      } catch (ConfigException e) {
-        throw new ConfigError(
-            "--set " + kv[0] + ": " + (isSecret(key) ? "not a valid value" : e.getMessage()));
-      }
-      user = Paths.absolute(user, key, WORKING_DIRECTORY);
-      warnOfLiteralEscapes(key, kv[1], value);
-      keys.add(key);
-    }
-    return new CommandLine(user, keys);
-  }
-
-  /**
-   * An unquoted --set value stays as written, so a \\n in it is a backslash and an n, not a line
-   * break; when that is likely a mistake (a template, a shell that ate the quotes), say how to
-   * write one. A list or section parsed as HOCON has read its quoted strings' escapes already.
-   */
-  private static void warnOfLiteralEscapes(String key, String raw, ConfigValue parsed) {
-    String v = raw.trim();
-    if (!isSecret(key)
-        && parsed.valueType() == ConfigValueType.STRING
-        && !v.startsWith("\"")
-        && v.matches("(?s).*\\\\[nt].*")) {
-      System.err.println(
-          "naturalness: warning: --set "
-              + key.substring(ROOT.length() + 1)
-              + " holds a backslash and an n or t as written; for a line break or tab, quote the"
-              + " value as a HOCON string: --set '"
-              + key.substring(ROOT.length() + 1)
-              + "=\"...\\n...\"'");
-    }
+    return resolve(CommandLine.parse(args).user());
   }
 
   /** Resolves user settings (already layered) over reference.conf. */
@@ -158,7 +46,7 @@ public final class SettingsLoader {
     } catch (ConfigException e) {
       throw new ConfigError("config: " + e.getMessage());
     }
-    ConfigReader r = new ConfigReader(c.getConfig(ROOT));
+    ConfigReader r = new ConfigReader(c.getConfig(ConfigKeys.ROOT));
     Settings.Input input = InputSettings.read(r);
     Settings.Scoring scoring = scoring(r, user);
     if (input.shape() != Settings.Shape.FLAT && StepSource.isGiven(scoring.segmenter())) {
@@ -316,20 +204,15 @@ public final class SettingsLoader {
     if (r.c.hasPath(key)) {
       return r.string(key);
     }
-    String variable = secretVariable(key);
+    String variable = ConfigKeys.secretVariable(key);
     String value = System.getenv(variable);
     return value == null || value.isEmpty() ? null : value;
   }
 
-  /** NATURALNESS_S3_ACCESS_KEY for s3.access-key. */
-  public static String secretVariable(String key) {
-    return "NATURALNESS_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-  }
-
   /** The resolved config as JSON, secrets shown as ***. */
   private static String shown(Config c) {
-    Config shown = c.getConfig(ROOT);
-    for (String secret : SECRETS) {
+    Config shown = c.getConfig(ConfigKeys.ROOT);
+    for (String secret : ConfigKeys.SECRETS) {
       if (shown.hasPath(secret)) {
         shown = shown.withValue(secret, ConfigValueFactory.fromAnyRef("***"));
       }
@@ -371,8 +254,8 @@ public final class SettingsLoader {
 
   /** scoring.windows, or the one window of scoring.window.steps / fraction. */
   private static List<WindowRule> windows(ConfigReader r, Config user) {
-    boolean userSteps = user.hasPath(ROOT + ".scoring.window.steps");
-    boolean userFraction = user.hasPath(ROOT + ".scoring.window.fraction");
+    boolean userSteps = user.hasPath(ConfigKeys.ROOT + ".scoring.window.steps");
+    boolean userFraction = user.hasPath(ConfigKeys.ROOT + ".scoring.window.fraction");
     if (userSteps && userFraction) {
       throw new ConfigError(
           "config: set only one of naturalness.scoring.window.steps and naturalness.scoring.window.fraction");
@@ -426,114 +309,15 @@ public final class SettingsLoader {
     return metrics;
   }
 
-  /**
-   * The directory relative paths on the command line are resolved against: where the job was
-   * started.
-   */
-  static final Path WORKING_DIRECTORY = Path.of("").toAbsolutePath();
-
-  /** A config file, its relative paths resolved against the file's own directory. */
-  private static Config parseFile(String path) {
-    File file = WORKING_DIRECTORY.resolve(path).toFile();
-    if (!file.isFile()) {
-      throw new ConfigError("--config " + path + ": no such file");
-    }
-    Config config;
-    try {
-      config = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new ConfigError("--config " + path + ": " + e.getMessage());
-    }
-    for (String key : Paths.KEYS) {
-      config = Paths.absolute(config, ROOT + "." + key, file.toPath().toAbsolutePath().getParent());
-    }
-    checkSecretsNotCut(config, path, file);
-    return config;
-  }
-
-  private static final List<String> SECRETS = List.of("s3.access-key", "s3.secret-key");
-
-  /**
-   * A secret written without quotes ends where a '#' or '//' starts a HOCON comment, so a key
-   * holding one would be cut without a word: refuse it, asking for quotes.
-   */
-  private static void checkSecretsNotCut(Config config, String path, File file) {
-    for (String key : SECRETS) {
-      if (!config.hasPath(ROOT + "." + key)) {
-        continue;
-      }
-      int line = config.getValue(ROOT + "." + key).origin().lineNumber();
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(file.toPath());
-      } catch (IOException e) {
-        throw new ConfigError("--config " + path + ": " + e.getMessage());
-      }
-      if (line < 1 || line > lines.size()) {
-        continue;
-      }
-      String name = key.substring(key.lastIndexOf('.') + 1);
-      Matcher m =
-          Pattern.compile(Pattern.quote(name) + "\\s*[=:]\\s*(.*)$").matcher(lines.get(line - 1));
-      if (m.find()
-          && !m.group(1).startsWith("\"")
-          && (m.group(1).contains("#") || m.group(1).contains("//"))) {
-        throw new ConfigError(
-            "--config "
-                + path
-                + " line "
-                + line
-                + ": "
-                + key
-                + " is cut where an unquoted '#' or '//' starts a HOCON comment; write the key in"
-                + " double quotes");
-      }
-    }
-  }
-
-  static boolean isSecret(String key) {
-    return SECRETS.stream().anyMatch(s -> key.endsWith(s.substring(s.indexOf('.') + 1)));
-  }
-
-  /**
-   * A --set value, read as HOCON reads a value after {@code key =}, except that an unquoted text
-   * stays as it is written (so paths keep their //, # and :): surrounding white space is dropped; a
-   * value in double quotes is a HOCON string, its escapes ({@code \\n}, {@code \\"}, {@code
-   * \\u00e9}) read as such; a list ({@code [a, b]}) or a section ({@code {response = a}}) is HOCON;
-   * {@code null} is null.
-   */
-  static ConfigValue parseValue(String raw) {
-    String v = raw.trim();
-    if (v.startsWith("[")) {
-      return ConfigFactory.parseString("v = " + v).getValue("v");
-    }
-    if (v.equals("null")) {
-      return ConfigValueFactory.fromAnyRef(null);
-    }
-    if (v.startsWith("\"")) {
-      ConfigValue quoted = ConfigFactory.parseString("v = " + v).getValue("v");
-      if (quoted.valueType() != ConfigValueType.STRING) {
-        throw new ConfigException.BadValue("v", "a quoted value must be one HOCON string");
-      }
-      return quoted;
-    }
-    if (v.startsWith("{")) {
-      // A section (input.teachers.x={response = a}); a text that merely starts with a brace (a
-      // response template "{reasoning}...") is no HOCON object and stays a string.
-      try {
-        return ConfigFactory.parseString("v = " + v).getValue("v");
-      } catch (ConfigException e) {
-        return ConfigValueFactory.fromAnyRef(v);
-      }
-    }
-    return ConfigValueFactory.fromAnyRef(v);
-  }
-
   private static void checkKnownKeys(Config user, Config reference) {
     for (String top : user.root().keySet()) {
-      if (!top.equals(ROOT)) {
+      if (!top.equals(ConfigKeys.ROOT)) {
         throw new ConfigError(
-            "config: unknown key '" + top + "'; every setting lives under '" + ROOT + "'");
+            "config: unknown key '"
+                + top
+                + "'; every setting lives under '"
+                + ConfigKeys.ROOT
+                + "'");
       }
     }
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
@@ -560,9 +344,9 @@ public final class SettingsLoader {
    */
   private static final List<String> OPEN_SECTIONS =
       List.of(
-          ROOT + ".input.teachers.",
-          ROOT + ".input.teacher-families.",
-          ROOT + ".input.think-markers.");
+          ConfigKeys.ROOT + ".input.teachers.",
+          ConfigKeys.ROOT + ".input.teacher-families.",
+          ConfigKeys.ROOT + ".input.think-markers.");
 
   private static void checkKnownKey(String key, Config reference) {
     if (OPEN_SECTIONS.stream().anyMatch(key::startsWith)) {

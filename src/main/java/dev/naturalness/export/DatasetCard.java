@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -176,7 +175,7 @@ public record DatasetCard(
     StringBuilder y = new StringBuilder("---\nconfigs:\n");
     boolean first = true;
     for (Map.Entry<String, Map<String, Split>> s : students.entrySet()) {
-      y.append("- config_name: ").append(yamlString(configName(s.getKey()))).append('\n');
+      y.append("- config_name: ").append(Yaml.string(configName(s.getKey()))).append('\n');
       if (configPerStudent && first) {
         y.append("  default: true\n");
       }
@@ -186,14 +185,14 @@ public record DatasetCard(
               (split, files) -> {
                 y.append("  - split: ").append(split).append("\n    path:\n");
                 for (String f : files.files()) {
-                  y.append("    - ").append(yamlString(f)).append('\n');
+                  y.append("    - ").append(Yaml.string(f)).append('\n');
                 }
               });
       first = false;
     }
     y.append("dataset_info:\n");
     for (Map.Entry<String, Map<String, Split>> s : students.entrySet()) {
-      y.append("- config_name: ").append(yamlString(configName(s.getKey()))).append('\n');
+      y.append("- config_name: ").append(Yaml.string(configName(s.getKey()))).append('\n');
       y.append("  features:\n");
       for (Feature f : features) {
         f.yaml(y, 2, true);
@@ -214,7 +213,7 @@ public record DatasetCard(
         .append('\n');
     y.append("size_categories:\n- ").append(sizeCategory(largestConfig())).append('\n');
     if (!facts.license().isEmpty()) {
-      y.append("license: ").append(yamlString(facts.license())).append('\n');
+      y.append("license: ").append(Yaml.string(facts.license())).append('\n');
     }
     return y.toString();
   }
@@ -258,26 +257,5 @@ public record DatasetCard(
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** A YAML scalar, double-quoted. */
-  static String yamlString(String s) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 }

@@ -56,7 +56,7 @@ public record Feature(String name, String dtype, List<Feature> fields, Feature e
   void yaml(StringBuilder out, int indent, boolean named) {
     String pad = " ".repeat(indent);
     if (named) {
-      out.append(pad).append("- name: ").append(DatasetCard.yamlString(name)).append('\n');
+      out.append(pad).append("- name: ").append(Yaml.string(name)).append('\n');
       pad = pad + "  ";
       indent += 2;
     }

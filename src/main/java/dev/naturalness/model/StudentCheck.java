@@ -1,5 +1,6 @@
 package dev.naturalness.model;
 
+import dev.naturalness.data.Messages;
 import dev.naturalness.scoring.ModelContractException;
 import dev.naturalness.scoring.PackedBatch;
 import dev.naturalness.text.PromptTemplate;
@@ -49,7 +50,7 @@ public final class StudentCheck {
               + ": model.pt fails on a check of "
               + n
               + " tokens: "
-              + firstLine(e.getMessage()),
+              + Messages.firstLine(e.getMessage()),
           e);
     }
     for (int t = 0; t < n - 1; t++) {
@@ -78,13 +79,5 @@ public final class StudentCheck {
         positions,
         new int[ids.length],
         new PackedBatch.Placement[] {new PackedBatch.Placement(0, 0, 0, ids.length)});
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

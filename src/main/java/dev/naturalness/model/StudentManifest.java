@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import dev.naturalness.data.Messages;
 import dev.naturalness.data.Turn;
 import dev.naturalness.scoring.StudentIdentity;
 import dev.naturalness.text.ChatTemplate;
@@ -108,7 +109,7 @@ public record StudentManifest(
           sha256(dir.resolve(TOKENIZER)),
           sha256(conf));
     } catch (ConfigException e) {
-      throw new StudentException(conf + ": " + oneLine(e.getMessage()));
+      throw new StudentException(conf + ": " + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -135,7 +136,8 @@ public record StudentManifest(
       return ConfigFactory.parseFile(
           conf.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
     } catch (ConfigException e) {
-      throw new StudentException(conf + " is not valid HOCON: " + oneLine(e.getMessage()));
+      throw new StudentException(
+          conf + " is not valid HOCON: " + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -255,13 +257,5 @@ public record StudentManifest(
     if (!Files.isReadable(p)) {
       throw new StudentException(p + " is not readable");
     }
-  }
-
-  private static String oneLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

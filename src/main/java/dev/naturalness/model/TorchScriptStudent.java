@@ -10,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.naturalness.data.Messages;
 import dev.naturalness.scoring.ModelContractException;
 import dev.naturalness.scoring.PackedBatch;
 import dev.naturalness.scoring.TokenLogProbModel;
@@ -49,7 +50,10 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw new StudentException(
-          manifest.modelPath() + " cannot be loaded as TorchScript: " + oneLine(e.getMessage()), e);
+          manifest.modelPath()
+              + " cannot be loaded as TorchScript: "
+              + Messages.firstLine(e.getMessage()),
+          e);
     }
     return new TorchScriptStudent(model, device, manifest.vocabSize());
   }
@@ -173,13 +177,5 @@ public final class TorchScriptStudent implements TokenLogProbModel, AutoCloseabl
   @Override
   public void close() {
     model.close();
-  }
-
-  private static String oneLine(String message) {
-    if (message == null) {
-      return "(no message)";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

@@ -2,6 +2,7 @@ package dev.naturalness.output;
 
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.data.Fields;
+import dev.naturalness.data.Messages;
 import dev.naturalness.data.ScorePart;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,10 +133,7 @@ public final class CacheDirectory {
       return contents;
     } catch (IOException e) {
       throw new ConfigError(
-          "incremental.cache "
-              + root
-              + " cannot be read: "
-              + ConfigError.firstLine(e.getMessage()));
+          "incremental.cache " + root + " cannot be read: " + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -188,7 +186,7 @@ public final class CacheDirectory {
           "incremental.cache "
               + root
               + " cannot be written: "
-              + ConfigError.firstLine(e.getMessage()));
+              + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -316,7 +314,7 @@ public final class CacheDirectory {
       return new Footer(reader.getRecordCount(), null);
     } catch (IOException | RuntimeException e) {
       return new Footer(
-          0, "is damaged (" + ConfigError.firstLine(String.valueOf(e.getMessage())) + ")");
+          0, "is damaged (" + Messages.firstLine(String.valueOf(e.getMessage())) + ")");
     }
   }
 }

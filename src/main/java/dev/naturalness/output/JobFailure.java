@@ -1,5 +1,7 @@
 package dev.naturalness.output;
 
+import dev.naturalness.data.Messages;
+
 /**
  * A run that cannot be right and stops without publishing; the message is the one line users see.
  */
@@ -21,8 +23,7 @@ public class JobFailure extends RuntimeException {
       root = root.getCause();
     }
     String message = root.getMessage();
-    int nl = message == null ? -1 : message.indexOf('\n');
     return root.getClass().getSimpleName()
-        + (message == null ? "" : ": " + (nl < 0 ? message : message.substring(0, nl)).trim());
+        + (message == null ? "" : ": " + Messages.firstLine(message).trim());
   }
 }

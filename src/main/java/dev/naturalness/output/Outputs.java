@@ -2,6 +2,7 @@ package dev.naturalness.output;
 
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.OutputFormat;
+import dev.naturalness.data.Messages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,7 +96,7 @@ public final class Outputs {
       }
     } catch (IOException e) {
       throw new ConfigError(
-          "output.path " + root + " cannot be read: " + ConfigError.firstLine(e.getMessage()));
+          "output.path " + root + " cannot be read: " + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -142,7 +143,7 @@ public final class Outputs {
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw new ConfigError(
-          "output.path " + root + " cannot be written: " + ConfigError.firstLine(e.getMessage()));
+          "output.path " + root + " cannot be written: " + Messages.firstLine(e.getMessage()));
     }
   }
 

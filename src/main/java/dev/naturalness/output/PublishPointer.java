@@ -2,6 +2,7 @@ package dev.naturalness.output;
 
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
+import dev.naturalness.data.Messages;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -55,7 +56,7 @@ public final class PublishPointer {
           "output.publish-pointer "
               + pointer
               + " cannot be read: "
-              + ConfigError.firstLine(e.getMessage()));
+              + Messages.firstLine(e.getMessage()));
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.data.Messages;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -166,7 +167,7 @@ public final class RunLock implements AutoCloseable {
               + " cannot be locked ("
               + FILE
               + "): "
-              + ConfigError.firstLine(e.getMessage()));
+              + Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -255,7 +256,7 @@ public final class RunLock implements AutoCloseable {
       }
       Outputs.writeFile(file.toString(), content, outputs.configuration());
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot refresh {}: {}", file, ConfigError.firstLine(e.getMessage()));
+      LOG.warn("cannot refresh {}: {}", file, Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -298,7 +299,7 @@ public final class RunLock implements AutoCloseable {
         fs.delete(file, false);
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot remove {}: {}", file, ConfigError.firstLine(e.getMessage()));
+      LOG.warn("cannot remove {}: {}", file, Messages.firstLine(e.getMessage()));
     }
   }
 

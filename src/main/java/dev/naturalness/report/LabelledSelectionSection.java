@@ -19,9 +19,9 @@ public final class LabelledSelectionSection {
           + " made without the labels (select.require aside), random is its exact expectation";
 
   /** The console's table, after the leaderboard; empty without labels. */
-  public static String console(List<RunSummary.SelectionVsLabels> all) {
+  public static String console(List<SelectionVsLabels> all) {
     StringBuilder out = new StringBuilder();
-    for (RunSummary.SelectionVsLabels s : all) {
+    for (SelectionVsLabels s : all) {
       out.append(
               String.format(
                   Locale.ROOT,
@@ -39,7 +39,7 @@ public final class LabelledSelectionSection {
                   "correct",
                   "95% interval",
                   "against random (points)"));
-      for (RunSummary.Choice c : s.choices()) {
+      for (SelectionVsLabels.Choice c : s.choices()) {
         out.append(
             String.format(
                 Locale.ROOT,
@@ -62,12 +62,12 @@ public final class LabelledSelectionSection {
         .append(" each way of choosing one response per prompt picks a correct one, ")
         .append(esc(EXPLAINED))
         .append(". Intervals are 95%, over prompts.</p>");
-    for (RunSummary.SelectionVsLabels v : s.selectionVsLabels()) {
+    for (SelectionVsLabels v : s.selectionVsLabels()) {
       h.append("<table class=\"board\"><thead><tr><th>student ")
           .append(esc(v.student()))
           .append(": choosing by</th><th>prompts</th><th>correct</th><th>95% interval</th>")
           .append("<th>against random (points)</th></tr></thead><tbody>");
-      for (RunSummary.Choice c : v.choices()) {
+      for (SelectionVsLabels.Choice c : v.choices()) {
         h.append("<tr><td class=\"name\">")
             .append(esc(c.chooser()))
             .append("</td><td>")
@@ -92,12 +92,12 @@ public final class LabelledSelectionSection {
     h.append("</section>\n");
   }
 
-  private static void teachers(StringBuilder h, RunSummary.SelectionVsLabels v) {
+  private static void teachers(StringBuilder h, SelectionVsLabels v) {
     h.append("<table><thead><tr><th>teacher</th><th>labelled responses</th><th>correct</th>")
         .append("<th>95% interval</th><th>LALP picks (correct)</th><th>GALP picks (correct)</th>")
         .append("</tr></thead><tbody>");
     int shown = 0;
-    for (RunSummary.TeacherLabels t : v.teachers()) {
+    for (SelectionVsLabels.TeacherLabels t : v.teachers()) {
       if (shown++ == ReportHtml.TABLE_TEACHERS) {
         break;
       }
@@ -118,7 +118,7 @@ public final class LabelledSelectionSection {
     h.append("</tbody></table>");
   }
 
-  private static String picks(RunSummary.Picks p) {
+  private static String picks(SelectionVsLabels.Picks p) {
     return p == null ? "0" : p.picks() + " (" + p.correct() + ")";
   }
 

@@ -60,7 +60,7 @@ public final class ReportHtml {
               TeacherSections.windowTable(h, student, teachers, d.windows(), byStudent.size() > 1));
     }
     byStudent.forEach((student, teachers) -> ChartSections.intervals(h, student, teachers));
-    RunSections.samplingError(h, d.summary());
+    SamplingSection.html(h, d.summary());
     ChartSections.distributions(h, d, byStudent);
     TeacherSections.rewarding(h, d, byStudent);
     RunSections.funnel(h, d.summary());

@@ -22,65 +22,6 @@ import java.util.TreeSet;
 final class RunSections {
   private RunSections() {}
 
-  /** With sampled steps: how much of each teacher's interval is sampling, not the teacher. */
-  static void samplingError(StringBuilder h, RunSummary s) {
-    if (s.samplingError() == null || s.samplingError().isEmpty()) {
-      return;
-    }
-    SamplingError first = s.samplingError().get(0);
-    h.append("<section id=\"sampling\"><h2>Sampled steps</h2><p>LALP was estimated from ")
-        .append(first.sampleSteps())
-        .append(" sampled steps of longer responses (")
-        .append(esc(first.estimator()))
-        .append(" estimator). The standard error sampling adds to each teacher's mean LALP:")
-        .append(" compare it with the gaps between teachers before trusting their order. Steps")
-        .append(" covered: the share of the sampled responses' steps the GALP pass reached, where")
-        .append(" its step means serve as a control; the rest are estimated from their own")
-        .append(" draws. Each response's error pools its few draws with its teacher's per-step")
-        .append(" variance.</p>")
-        .append("<table><thead><tr><th>student</th><th>teacher</th><th>responses</th>")
-        .append("<th>sampled</th><th>steps covered</th><th>standard error</th></tr></thead>")
-        .append("<tbody>");
-    int shown = 0;
-    for (SamplingError e : s.samplingError()) {
-      if (shown++ == ReportHtml.TABLE_TEACHERS) {
-        break;
-      }
-      h.append("<tr><td class=\"name\">")
-          .append(esc(e.student()))
-          .append("</td><td class=\"name\">")
-          .append(esc(e.teacher()))
-          .append("</td><td>")
-          .append(e.responses())
-          .append("</td><td>")
-          .append(e.sampled())
-          .append("</td><td>")
-          .append(e.coveredShare() == null ? "-" : pct(e.coveredShare()))
-          .append("</td><td>")
-          .append(
-              e.standardError() == null
-                  ? "-"
-                  : String.format(Locale.ROOT, "%.4f", e.standardError()))
-          .append("</td></tr>");
-    }
-    h.append("</tbody></table>");
-    for (RunSummary.Certainty c : s.selectionCertainty()) {
-      h.append("<p>Student ")
-          .append(esc(c.student()))
-          .append(": of ")
-          .append(c.prompts())
-          .append(" prompts' first picks, ")
-          .append(c.below90())
-          .append(" are less than 90% and ")
-          .append(c.below99())
-          .append(" less than 99% likely to be the prompt's best under the sampled scores'")
-          .append(" errors (mean ")
-          .append(c.mean() == null ? "-" : pct(c.mean()))
-          .append("; per row in selected/'s selection_certainty).</p>");
-    }
-    h.append("</section>");
-  }
-
   /** What the run warned of, first on the page: it did not stop the run, but it matters. */
   static void warnings(StringBuilder h, RunSummary s) {
     if (s.warnings() == null || s.warnings().isEmpty()) {

@@ -3,6 +3,7 @@ package dev.naturalness.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.data.Metric;
+import dev.naturalness.data.ScoreTotals;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.model.StudentManifest;
 import dev.naturalness.model.StudentSpec;

@@ -1,5 +1,6 @@
 package dev.naturalness.scoring;
 
+import dev.naturalness.data.Messages;
 import dev.naturalness.data.Metric;
 import dev.naturalness.text.PreparedResponse;
 import dev.naturalness.text.Span;
@@ -145,7 +146,10 @@ public final class ResponseScorer {
         throw e;
       } catch (RuntimeException e) {
         failure =
-            "model failed: " + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
+            "model failed: "
+                + e.getClass().getSimpleName()
+                + ": "
+                + Messages.firstLine(e.getMessage());
       }
       if (failure == null) {
         long folding = System.nanoTime();
@@ -175,14 +179,6 @@ public final class ResponseScorer {
       }
     }
     return null;
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 
   /**

@@ -11,32 +11,26 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
-import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.RowStatus;
-import dev.naturalness.data.Turn;
 import dev.naturalness.text.ChatTurns;
 import dev.naturalness.text.Conversation;
 import dev.naturalness.text.MarkerRewrite;
 import dev.naturalness.text.ResponseTemplate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.JavaConverters;
 
 /**
  * The corpus in the job's standard columns, whatever shape it was published in ({@code
@@ -48,12 +42,6 @@ import scala.collection.JavaConverters;
  * sha256 of that text.
  */
 final class InputShapes {
-  /** A prompt turn, as {@link Fields#TURNS} holds it. */
-  static final StructType TURN =
-      new StructType()
-          .add("role", DataTypes.StringType, false)
-          .add("content", DataTypes.StringType, false);
-
   private InputShapes() {}
 
   /**
@@ -95,7 +83,7 @@ final class InputShapes {
     }
 
     Dataset<Row> flat() {
-      Column prompt = CorpusReader.text(schema, c.prompt(), "input.columns.prompt");
+      Column prompt = RawColumns.text(schema, c.prompt(), "input.columns.prompt");
       return select(
           raw,
           new Parts(
@@ -105,10 +93,10 @@ final class InputShapes {
               given(c.responseId(), "input.columns.response_id"),
               Labels.parse(schema, c.correct(), "input.columns.correct"),
               null,
-              CorpusReader.readProblem(schema),
+              RawColumns.readProblem(schema),
               null,
               // selected/ holds the input row: with think-markers, its response as scored.
-              CorpusReader.inputStruct(
+              RawColumns.inputStruct(
                   schema, List.of(), concatList(c.steps(), c.response()), this::rewrite),
               null,
               null,
@@ -123,15 +111,15 @@ final class InputShapes {
      */
     Dataset<Row> chat(String column, String roleField, String contentField, String system) {
       Column turnsJson =
-          CorpusReader.isRawJson(schema, column)
-              ? col(CorpusReader.quoted(column))
-              : to_json(col(CorpusReader.quoted(column)));
-      if (!CorpusReader.isRawJson(schema, column)) {
-        requireTurnList(column, roleField, contentField);
+          RawColumns.isRawJson(schema, column)
+              ? col(RawColumns.quoted(column))
+              : to_json(col(RawColumns.quoted(column)));
+      if (!RawColumns.isRawJson(schema, column)) {
+        ChatSplit.requireTurnList(schema, column, roleField, contentField, input.shape().key());
       }
       Column systemText =
           system != null && schema.getFieldIndex(system).isDefined()
-              ? CorpusReader.text(schema, system, "input.columns.system")
+              ? RawColumns.text(schema, system, "input.columns.system")
               : lit(null).cast(DataTypes.StringType);
       boolean responseGiven =
           c.response().stream().allMatch(r -> schema.getFieldIndex(r).isDefined());
@@ -139,7 +127,7 @@ final class InputShapes {
           responseGiven
               ? response(c.response(), input.responseTemplate(), "input.columns.response")
               : lit(null).cast(DataTypes.StringType);
-      UserDefinedFunction split = splitter(roleField, contentField, responseGiven);
+      UserDefinedFunction split = ChatSplit.splitter(roleField, contentField, responseGiven);
       Dataset<Row> withSplit = raw.withColumn("_split", split.apply(turnsJson, systemText, given));
       return select(
           withSplit,
@@ -151,53 +139,20 @@ final class InputShapes {
               Labels.parse(schema, c.correct(), "input.columns.correct"),
               col("_split.turns"),
               coalesce(
-                  CorpusReader.readProblem(schema),
+                  RawColumns.readProblem(schema),
                   when(col("_split.status").isNotNull(), col("_split.reason"))),
               col("_split.status"),
-              CorpusReader.inputStruct(schema, List.of()),
+              RawColumns.inputStruct(schema, List.of()),
               null,
               null,
               col("_split.identity")));
-    }
-
-    /**
-     * A Parquet chat column must be a list of {role, content} whose content is text, or a list of
-     * parts with their type and text.
-     */
-    private void requireTurnList(String column, String roleField, String contentField) {
-      DataType t = type(column);
-      boolean fits =
-          t instanceof ArrayType a
-              && a.elementType() instanceof StructType e
-              && has(e, roleField)
-              && has(e, contentField)
-              && (e.apply(contentField).dataType().equals(DataTypes.StringType)
-                  || e.apply(contentField).dataType() instanceof ArrayType parts
-                      && parts.elementType() instanceof StructType part
-                      && has(part, "type"));
-      if (!fits) {
-        throw new ConfigError(
-            "input column '"
-                + column
-                + "' has type "
-                + (t == null ? "(missing)" : t.simpleString())
-                + "; input.shape = "
-                + input.shape().key()
-                + " expects a list of {"
-                + roleField
-                + ", "
-                + contentField
-                + "} whose "
-                + contentField
-                + " is a string or a list of {type, text} parts");
-      }
     }
 
     /** One row per generation; aligned lists give each its label, completeness and finish. */
     Dataset<Row> generations() {
       Settings.Generations g = input.generations();
       String list = c.generations();
-      requireList(list, "input.columns.generations", DataTypes.StringType);
+      RawColumns.requireList(schema, list, "input.columns.generations", DataTypes.StringType);
       List<String> aligned = new ArrayList<>(g.correct());
       for (String extra : List.of(g.complete(), g.finishReasons())) {
         if (!extra.isEmpty()) {
@@ -205,16 +160,16 @@ final class InputShapes {
         }
       }
       for (String a : aligned) {
-        requireList(a, "input.generations", null);
+        RawColumns.requireList(schema, a, "input.generations", null);
       }
       Dataset<Row> exploded =
           raw.select(
               col("*"),
-              posexplode_outer(col(CorpusReader.quoted(list))).as(new String[] {"_i", "_g"}));
-      Column generations = col(CorpusReader.quoted(list));
+              posexplode_outer(col(RawColumns.quoted(list))).as(new String[] {"_i", "_g"}));
+      Column generations = col(RawColumns.quoted(list));
       Column misaligned = generations.isNotNull().and(misaligned(list, aligned));
       Column empty = col("_g").isNull().and(col("_i").isNull());
-      Column prompt = CorpusReader.text(schema, c.prompt(), "input.columns.prompt");
+      Column prompt = RawColumns.text(schema, c.prompt(), "input.columns.prompt");
       Column i = col("_i").cast(DataTypes.StringType);
       // A row without a prompt_id still gives each generation an id of its own.
       Column responseId =
@@ -231,13 +186,13 @@ final class InputShapes {
               correct(g),
               null,
               coalesce(
-                  CorpusReader.readProblem(schema),
+                  RawColumns.readProblem(schema),
                   when(generations.isNull(), lit("the generations list (" + list + ") is null")),
                   when(empty, lit("the generations list (" + list + ") is empty")),
                   when(misaligned, lit("the lists " + aligned + " are not as long as " + list))),
               when(empty, lit(RowStatus.MISSING_FIELD.code()))
                   .when(misaligned, lit(RowStatus.MISALIGNED_LISTS.code())),
-              CorpusReader.inputStruct(schema, concatList(list, aligned)),
+              RawColumns.inputStruct(schema, concatList(list, aligned)),
               g.complete().isEmpty() ? null : element(g.complete()).cast(DataTypes.BooleanType),
               g.finishReasons().isEmpty()
                   ? null
@@ -249,17 +204,16 @@ final class InputShapes {
     private Column misaligned(String list, List<String> aligned) {
       Column misaligned = lit(false);
       for (String a : aligned) {
-        Column l = col(CorpusReader.quoted(a));
+        Column l = col(RawColumns.quoted(a));
         misaligned =
-            misaligned.or(
-                l.isNotNull().and(size(l).notEqual(size(col(CorpusReader.quoted(list))))));
+            misaligned.or(l.isNotNull().and(size(l).notEqual(size(col(RawColumns.quoted(list))))));
       }
       return misaligned;
     }
 
     /** One row per named teacher of each input row. */
     Dataset<Row> wide() {
-      Column prompt = CorpusReader.text(schema, c.prompt(), "input.columns.prompt");
+      Column prompt = RawColumns.text(schema, c.prompt(), "input.columns.prompt");
       Dataset<Row> all = null;
       for (Map.Entry<String, Settings.WideTeacher> t : input.teachers().entrySet()) {
         List<String> missing =
@@ -273,7 +227,7 @@ final class InputShapes {
                     t.getValue().responseTemplate(),
                     "input.teachers." + t.getKey() + ".response")
                 : lit(null).cast(DataTypes.StringType);
-        Column[] correct =
+        Labels.Label correct =
             t.getValue().correct().isEmpty()
                 ? Labels.none()
                 : Labels.parse(
@@ -289,7 +243,7 @@ final class InputShapes {
                     correct,
                     null,
                     missing.isEmpty()
-                        ? CorpusReader.readProblem(schema)
+                        ? RawColumns.readProblem(schema)
                         : lit(
                             "input has no column "
                                 + missing
@@ -297,7 +251,7 @@ final class InputShapes {
                                 + t.getKey()
                                 + ".response)"),
                     missing.isEmpty() ? null : lit(RowStatus.MISSING_COLUMN.code()),
-                    CorpusReader.inputStruct(schema, List.of()),
+                    RawColumns.inputStruct(schema, List.of()),
                     null,
                     null,
                     null));
@@ -316,9 +270,9 @@ final class InputShapes {
       cols.add(p.teacher().as(Fields.TEACHER));
       cols.add(rewrite(p.response()).as(Fields.RESPONSE));
       cols.add(p.responseId().as(Fields.RESPONSE_ID));
-      cols.add(p.correct()[0].as(Fields.CORRECT));
-      cols.add(p.correct()[1].as(Fields.CORRECT_UNRECOGNIZED));
-      cols.add(orNull(p.turns(), DataTypes.createArrayType(TURN)).as(Fields.TURNS));
+      cols.add(p.correct().value().as(Fields.CORRECT));
+      cols.add(p.correct().unrecognized().as(Fields.CORRECT_UNRECOGNIZED));
+      cols.add(orNull(p.turns(), DataTypes.createArrayType(ChatSplit.TURN)).as(Fields.TURNS));
       cols.add(
           (p.complete() != null ? p.complete() : optional(c.complete(), DataTypes.BooleanType))
               .as(Fields.COMPLETE));
@@ -347,13 +301,13 @@ final class InputShapes {
      */
     private Column promptId(Column identity) {
       return schema.getFieldIndex(c.promptId()).isDefined()
-          ? CorpusReader.text(schema, c.promptId(), "input.columns.prompt_id")
+          ? RawColumns.text(schema, c.promptId(), "input.columns.prompt_id")
           : sha2(identity, 256);
     }
 
     private Column teacher() {
       return input.teacher().isEmpty()
-          ? CorpusReader.text(schema, c.teacher(), "input.columns.teacher")
+          ? RawColumns.text(schema, c.teacher(), "input.columns.teacher")
           : lit(input.teacher());
     }
 
@@ -362,7 +316,7 @@ final class InputShapes {
       if (!schema.getFieldIndex(column).isDefined()) {
         return lit(null).cast(DataTypes.StringType);
       }
-      return CorpusReader.responseIdColumn(schema, column, key);
+      return RawColumns.responseIdColumn(schema, column, key);
     }
 
     /**
@@ -371,12 +325,12 @@ final class InputShapes {
      */
     private Column response(List<String> columns, String template, String key) {
       if (columns.size() == 1 && template.isEmpty()) {
-        return CorpusReader.text(schema, columns.get(0), key);
+        return RawColumns.text(schema, columns.get(0), key);
       }
       List<Column> parts = new ArrayList<>();
       if (template.isEmpty()) {
         for (String name : columns) {
-          parts.add(CorpusReader.text(schema, name, key));
+          parts.add(RawColumns.text(schema, name, key));
         }
         return concat(parts.toArray(new Column[0]));
       }
@@ -387,7 +341,7 @@ final class InputShapes {
         String placeholder = "{" + placeholders.get(i) + "}";
         int at = rest.indexOf(placeholder);
         parts.add(lit(rest.substring(0, at)));
-        parts.add(CorpusReader.text(schema, filling.get(i), key));
+        parts.add(RawColumns.text(schema, filling.get(i), key));
         rest = rest.substring(at + placeholder.length());
       }
       parts.add(lit(rest));
@@ -397,7 +351,7 @@ final class InputShapes {
     private Column optional(String column, DataType type) {
       return column.isEmpty() || !schema.getFieldIndex(column).isDefined()
           ? lit(null).cast(type)
-          : col(CorpusReader.quoted(column)).cast(type);
+          : col(RawColumns.quoted(column)).cast(type);
     }
 
     /** The teacher's family: its column, else input.teacher-families, else null. */
@@ -408,70 +362,25 @@ final class InputShapes {
       }
       return c.teacherFamily().isEmpty() || !schema.getFieldIndex(c.teacherFamily()).isDefined()
           ? known
-          : coalesce(col(CorpusReader.quoted(c.teacherFamily())).cast(DataTypes.StringType), known);
+          : coalesce(col(RawColumns.quoted(c.teacherFamily())).cast(DataTypes.StringType), known);
     }
 
     /** The generation's element of an aligned list. */
     private Column element(String list) {
-      return element_at(col(CorpusReader.quoted(list)), col("_i").plus(1));
+      return element_at(col(RawColumns.quoted(list)), col("_i").plus(1));
     }
 
-    /**
-     * correct from the aligned label lists, combined by input.generations.correct-rule over the
-     * lists that know (a null list or label says nothing): any: true when one says true, else false
-     * when one says false; all: false when one says false, else true when one says true; first: the
-     * first that knows.
-     */
-    private Column[] correct(Settings.Generations g) {
+    /** correct from the aligned label lists, by input.generations.correct-rule ({@link Labels}). */
+    private Labels.Label correct(Settings.Generations g) {
       if (g.correct().isEmpty()) {
         return Labels.none();
       }
-      List<Column> values = new ArrayList<>();
-      Column unrecognized = lit(false);
+      List<Labels.Label> lists = new ArrayList<>();
       for (String list : g.correct()) {
         DataType element = ((ArrayType) schema.apply(list).dataType()).elementType();
-        Column[] parsed = Labels.parse(element(list), element, "input.generations.correct");
-        values.add(parsed[0]);
-        unrecognized = unrecognized.or(parsed[1]);
+        lists.add(Labels.parse(element(list), element, "input.generations.correct"));
       }
-      Column anyTrue = lit(false);
-      Column anyFalse = lit(false);
-      for (Column v : values) {
-        anyTrue = anyTrue.or(coalesce(v, lit(false)));
-        anyFalse = anyFalse.or(coalesce(functions.not(v), lit(false)));
-      }
-      Column none = lit(null).cast(DataTypes.BooleanType);
-      Column value =
-          switch (g.correctRule()) {
-            case "all" -> when(anyFalse, lit(false)).when(anyTrue, lit(true)).otherwise(none);
-            case "first" -> coalesce(values.toArray(new Column[0]));
-            default -> when(anyTrue, lit(true)).when(anyFalse, lit(false)).otherwise(none);
-          };
-      return new Column[] {value, unrecognized};
-    }
-
-    private void requireList(String column, String key, DataType element) {
-      DataType t = type(column);
-      boolean fits =
-          t instanceof ArrayType a
-              && (element == null
-                  || a.elementType().equals(element)
-                  || a.elementType().equals(DataTypes.BinaryType));
-      if (!fits) {
-        throw new ConfigError(
-            "input column '"
-                + column
-                + "' ("
-                + key
-                + ") has type "
-                + (t == null ? "(missing)" : t.simpleString())
-                + "; input.shape = generations expects a list"
-                + (element == null ? "" : " of " + element.simpleString()));
-      }
-    }
-
-    private DataType type(String column) {
-      return schema.getFieldIndex(column).isDefined() ? schema.apply(column).dataType() : null;
+      return Labels.combined(lists, g.correctRule());
     }
   }
 
@@ -484,7 +393,7 @@ final class InputShapes {
       Column response,
       Column teacher,
       Column responseId,
-      Column[] correct,
+      Labels.Label correct,
       Column turns,
       Column problem,
       Column status,
@@ -507,82 +416,5 @@ final class InputShapes {
     List<String> out = new ArrayList<>(List.of(first));
     out.addAll(rest);
     return out;
-  }
-
-  private static boolean has(StructType t, String field) {
-    return Arrays.asList(t.fieldNames()).contains(field);
-  }
-
-  /**
-   * The split of a chat row, for Spark: its prompt turns, text and identity (for its prompt_id),
-   * its response, or a problem.
-   */
-  static final StructType SPLIT =
-      new StructType()
-          .add("turns", DataTypes.createArrayType(TURN), true)
-          .add("prompt", DataTypes.StringType, true)
-          .add("identity", DataTypes.StringType, true)
-          .add("response", DataTypes.StringType, true)
-          .add("status", DataTypes.StringType, true)
-          .add("reason", DataTypes.StringType, true);
-
-  private static UserDefinedFunction splitter(
-      String roleField, String contentField, boolean responseGiven) {
-    UDF3<String, String, String, Row> f =
-        (json, system, response) -> {
-          try {
-            return split(
-                json,
-                roleField,
-                contentField,
-                system,
-                responseGiven ? response : null,
-                responseGiven);
-          } catch (RuntimeException e) {
-            // No row may end a run: one that cannot be read is an error row.
-            return problem(
-                RowStatus.BAD_RECORD,
-                "the turns cannot be read: "
-                    + e.getClass().getSimpleName()
-                    + ": "
-                    + ConfigError.firstLine(String.valueOf(e.getMessage())));
-          }
-        };
-    return functions.udf(f, SPLIT);
-  }
-
-  private static Row split(
-      String json,
-      String roleField,
-      String contentField,
-      String system,
-      String response,
-      boolean responseGiven) {
-    ChatTurns.Parsed parsed = ChatTurns.parse(json, roleField, contentField);
-    if (!parsed.ok()) {
-      return problem(parsed.problem(), parsed.reason());
-    }
-    Conversation.Split s =
-        responseGiven
-            ? Conversation.withResponse(parsed.turns(), system, response)
-            : Conversation.split(parsed.turns(), system);
-    if (!s.ok()) {
-      return problem(s.problem(), s.reason());
-    }
-    List<Row> prompt = new ArrayList<>();
-    for (Turn t : s.prompt()) {
-      prompt.add(RowFactory.create(t.role(), t.content()));
-    }
-    return RowFactory.create(
-        JavaConverters.asScalaBuffer(prompt).toSeq(),
-        Conversation.text(s.prompt()),
-        ChatTurns.identity(s.prompt()),
-        s.response(),
-        null,
-        null);
-  }
-
-  private static Row problem(RowStatus status, String reason) {
-    return RowFactory.create(null, null, null, null, status.code(), reason);
   }
 }

@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.naturalness.data.Fields;
 import dev.naturalness.data.RowStatus;
-import dev.naturalness.report.RunSummary;
+import dev.naturalness.report.SelectionVsLabels;
 import dev.naturalness.stats.LabelledSelection;
 import dev.naturalness.stats.LabelledSelection.Chooser;
 import dev.naturalness.stats.LabelledSelection.Sums;
@@ -40,11 +40,11 @@ public final class LabelledSelectionStage {
   private LabelledSelectionStage() {}
 
   /** Per student, the figures; empty when no prompt qualifies (no labels). */
-  public static List<RunSummary.SelectionVsLabels> measure(Dataset<Row> scores) {
+  public static List<SelectionVsLabels> measure(Dataset<Row> scores) {
     Dataset<Row> prompts = prompts(scores).cache();
     try {
-      Map<String, RunSummary.SelectionVsLabels> out = new TreeMap<>();
-      Map<String, List<RunSummary.TeacherLabels>> teachers = teachers(scores, prompts);
+      Map<String, SelectionVsLabels> out = new TreeMap<>();
+      Map<String, List<SelectionVsLabels.TeacherLabels>> teachers = teachers(scores, prompts);
       for (Row r : totals(prompts).collectAsList()) {
         String student = r.getAs(Fields.STUDENT);
         out.put(student, summary(r, teachers.getOrDefault(student, List.of())));
@@ -116,8 +116,7 @@ public final class LabelledSelectionStage {
     return when(label, 1.0).when(label.isNotNull(), 0.0);
   }
 
-  private static RunSummary.SelectionVsLabels summary(
-      Row r, List<RunSummary.TeacherLabels> teachers) {
+  private static SelectionVsLabels summary(Row r, List<SelectionVsLabels.TeacherLabels> teachers) {
     Map<Chooser, Sums> sums = new EnumMap<>(Chooser.class);
     for (Chooser c : Chooser.values()) {
       String k = c.name();
@@ -130,15 +129,15 @@ public final class LabelledSelectionStage {
               number(r, k + "_diff"),
               number(r, k + "_diff_squares")));
     }
-    List<RunSummary.Choice> choices = new ArrayList<>();
+    List<SelectionVsLabels.Choice> choices = new ArrayList<>();
     LabelledSelection.figures(sums)
         .forEach(
             (chooser, f) ->
                 choices.add(
-                    new RunSummary.Choice(
+                    new SelectionVsLabels.Choice(
                         chooser.key(), sums.get(chooser).prompts(), f.rate(), f.vsRandom())));
     long prompts = r.getAs("prompts");
-    return new RunSummary.SelectionVsLabels(
+    return new SelectionVsLabels(
         r.getAs(Fields.STUDENT),
         prompts,
         r.<Long>getAs("n"),
@@ -156,9 +155,9 @@ public final class LabelledSelectionStage {
   private record StudentTeacher(String student, String teacher) {}
 
   /** Per student and teacher: its labelled candidates' correct rate, and the picks it won. */
-  private static Map<String, List<RunSummary.TeacherLabels>> teachers(
+  private static Map<String, List<SelectionVsLabels.TeacherLabels>> teachers(
       Dataset<Row> scores, Dataset<Row> prompts) {
-    Map<StudentTeacher, Map<String, RunSummary.Picks>> won = new HashMap<>();
+    Map<StudentTeacher, Map<String, SelectionVsLabels.Picks>> won = new HashMap<>();
     for (Chooser chooser : List.of(Chooser.LALP, Chooser.GALP)) {
       String pick = chooser.name();
       for (Row r :
@@ -172,7 +171,7 @@ public final class LabelledSelectionStage {
         won.computeIfAbsent(
                 new StudentTeacher(r.getAs(Fields.STUDENT), r.getAs(Fields.TEACHER)),
                 k -> new TreeMap<>())
-            .put(chooser.key(), new RunSummary.Picks(r.getAs("picks"), r.getAs("correct")));
+            .put(chooser.key(), new SelectionVsLabels.Picks(r.getAs("picks"), r.getAs("correct")));
       }
     }
     Dataset<Row> labelled =
@@ -184,13 +183,13 @@ public final class LabelledSelectionStage {
                 count(lit(1)).as("responses"),
                 sum(when(col(Fields.CORRECT), 1).otherwise(0)).as("correct"))
             .orderBy(col(Fields.STUDENT), col(Fields.TEACHER));
-    Map<String, List<RunSummary.TeacherLabels>> out = new HashMap<>();
+    Map<String, List<SelectionVsLabels.TeacherLabels>> out = new HashMap<>();
     for (Row r : labelled.collectAsList()) {
       StudentTeacher key = new StudentTeacher(r.getAs(Fields.STUDENT), r.getAs(Fields.TEACHER));
       long responses = r.getAs("responses");
       out.computeIfAbsent(key.student(), s -> new ArrayList<>())
           .add(
-              new RunSummary.TeacherLabels(
+              new SelectionVsLabels.TeacherLabels(
                   key.teacher(),
                   responses,
                   LabelledSelection.proportion(r.<Long>getAs("correct"), responses),

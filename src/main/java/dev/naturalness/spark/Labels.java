@@ -4,10 +4,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import dev.naturalness.config.ConfigError;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataType;
@@ -26,22 +28,25 @@ final class Labels {
 
   private Labels() {}
 
+  /** A label as a boolean or null, and whether a label was there but not understood. */
+  record Label(Column value, Column unrecognized) {}
+
   /** No label: unknown, and nothing not understood. */
-  static Column[] none() {
-    return new Column[] {lit(null).cast(DataTypes.BooleanType), lit(false)};
+  static Label none() {
+    return new Label(lit(null).cast(DataTypes.BooleanType), lit(false));
   }
 
-  /** {the column's label as a boolean or null, whether a label was there but not understood}. */
-  static Column[] parse(StructType schema, String column, String key) {
+  /** A column's label. */
+  static Label parse(StructType schema, String column, String key) {
     if (column.isEmpty() || !schema.getFieldIndex(column).isDefined()) {
       return none();
     }
-    return parse(col(CorpusReader.quoted(column)), schema.apply(column).dataType(), key);
+    return parse(col(RawColumns.quoted(column)), schema.apply(column).dataType(), key);
   }
 
-  static Column[] parse(Column v, DataType t, String key) {
+  static Label parse(Column v, DataType t, String key) {
     if (t.equals(DataTypes.BooleanType)) {
-      return new Column[] {v, lit(false)};
+      return new Label(v, lit(false));
     }
     Column word;
     if (t.equals(DataTypes.StringType)) {
@@ -62,6 +67,32 @@ final class Labels {
             .when(word.isin(FALSE.toArray()), lit(false))
             .otherwise(lit(null).cast(DataTypes.BooleanType));
     Column unrecognized = v.isNotNull().and(word.notEqual("")).and(parsed.isNull());
-    return new Column[] {parsed, coalesce(unrecognized, lit(false))};
+    return new Label(parsed, coalesce(unrecognized, lit(false)));
+  }
+
+  /**
+   * Several lists' labels combined by a rule over the lists that know (a null list or label says
+   * nothing): any: true when one says true, else false when one says false; all: false when one
+   * says false, else true when one says true; first: the first that knows.
+   */
+  static Label combined(List<Label> labels, String rule) {
+    Column anyTrue = lit(false);
+    Column anyFalse = lit(false);
+    Column unrecognized = lit(false);
+    List<Column> values = new ArrayList<>();
+    for (Label l : labels) {
+      values.add(l.value());
+      anyTrue = anyTrue.or(coalesce(l.value(), lit(false)));
+      anyFalse = anyFalse.or(coalesce(not(l.value()), lit(false)));
+      unrecognized = unrecognized.or(l.unrecognized());
+    }
+    Column none = lit(null).cast(DataTypes.BooleanType);
+    Column value =
+        switch (rule) {
+          case "all" -> when(anyFalse, lit(false)).when(anyTrue, lit(true)).otherwise(none);
+          case "first" -> coalesce(values.toArray(new Column[0]));
+          default -> when(anyTrue, lit(true)).when(anyFalse, lit(false)).otherwise(none);
+        };
+    return new Label(value, unrecognized);
   }
 }

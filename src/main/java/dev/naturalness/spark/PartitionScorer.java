@@ -63,11 +63,11 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   private static final AtomicBoolean CPU_FALLBACK_LOGGED = new AtomicBoolean();
   private static final AtomicBoolean FIRST_BATCH_LOGGED = new AtomicBoolean();
 
-  private final ScoreStage.Task task;
+  private final ScoringTask task;
   private final CanonicalRows rows;
-  private final ScoreStage.Counters counters;
+  private final ScoreCounters counters;
 
-  PartitionScorer(ScoreStage.Task task, StructType canonical, ScoreStage.Counters counters) {
+  PartitionScorer(ScoringTask task, StructType canonical, ScoreCounters counters) {
     this.task = task;
     this.rows = new CanonicalRows(canonical);
     this.counters = counters;

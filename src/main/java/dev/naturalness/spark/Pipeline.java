@@ -1,19 +1,15 @@
 package dev.naturalness.spark;
 
-import static org.apache.spark.sql.functions.col;
-
 import dev.naturalness.checks.JobChecks;
 import dev.naturalness.checks.ScoredChecks;
 import dev.naturalness.checks.StudentChecks;
-import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.Settings;
-import dev.naturalness.data.Fields;
-import dev.naturalness.data.Metric;
+import dev.naturalness.data.ScoreTotals;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.output.Committers;
 import dev.naturalness.output.JobFailure;
 import dev.naturalness.output.Outputs;
-import dev.naturalness.output.PublishPointer;
+import dev.naturalness.output.Publishing;
 import dev.naturalness.output.RunLock;
 import dev.naturalness.report.CardFacts;
 import dev.naturalness.report.CorpusCounts;
@@ -21,18 +17,13 @@ import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.CostPlans;
 import dev.naturalness.report.RunSummaries;
 import dev.naturalness.report.RunSummary;
-import dev.naturalness.report.SamplingError;
-import dev.naturalness.report.ScoreTotals;
-import dev.naturalness.scoring.WindowRule;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -60,7 +51,7 @@ public final class Pipeline {
   /** One student's rows to score (with what the cache holds), and their plan. */
   record Planned(
       StudentChecks.Prepared student,
-      ScoreStage.Task task,
+      ScoringTask task,
       Dataset<Row> rows,
       PlanStage.Planned plan,
       CostPlan cost) {}
@@ -83,8 +74,8 @@ public final class Pipeline {
   /** What the run warns of (logged as it is found, kept for summary.json and the report). */
   private final List<String> warnings = new ArrayList<>();
 
-  /** The incremental cache's stored parts, once read (empty: the cache held none). */
-  private Optional<Dataset<Row>> storedParts;
+  /** The incremental cache, when the run has one. */
+  private final RunCache cache;
 
   private Pipeline(SparkSession spark, JobChecks.Checked checked, RunLock lock) {
     this.spark = spark;
@@ -96,6 +87,7 @@ public final class Pipeline {
     settings.s3().applyTo(hadoop);
     this.outputs = new Outputs(settings.output().path(), settings.output().format(), hadoop);
     this.stages = new Stages(spark);
+    this.cache = new RunCache(spark, checked, stages, hadoop, this::warn);
   }
 
   /** Runs every stage on an existing session; summary.json (or plan.json) is written last. */
@@ -138,7 +130,7 @@ public final class Pipeline {
                 summarize(
                         corpus, scored, costs, totals, selection, teachers, since, funnel, exports)
                     .toBuilder()
-                    .samplingError(samplingErrors(scored.scores()))
+                    .samplingError(SamplingErrors.forRun(scored.scores(), settings.scoring()))
                     .selectionCertainty(
                         settings.scoring().sampleSteps() > 0
                             ? SelectStage.certainty(selection.rows())
@@ -150,7 +142,7 @@ public final class Pipeline {
                     .warnings(List.copyOf(warnings))
                     .build());
     stages.run("report", () -> report(corpus, scored, selection, teachers, summary));
-    updateCache(scored);
+    cache.update(scored.scores());
     RunSummary finished =
         summary.toBuilder()
             .stageSeconds(stages.seconds())
@@ -158,7 +150,12 @@ public final class Pipeline {
             .wallSeconds(RunSummaries.seconds(started, Instant.now()))
             .memory(Memory.driver(), Memory.executors(spark))
             .build();
-    stages.run("publish", () -> publish(finished));
+    stages.run(
+        "publish",
+        () -> {
+          Publishing.publish(outputs, lock, finished.toJson(), settings, hadoop);
+          return null;
+        });
     return new Result(finished, teachers, costs, settings.output().path());
   }
 
@@ -197,15 +194,6 @@ public final class Pipeline {
             settings.resolvedJson()));
   }
 
-  /** With sampled steps, the standard error sampling adds to each teacher's mean LALP. */
-  private List<SamplingError> samplingErrors(Dataset<Row> scores) {
-    Settings.Scoring s = settings.scoring();
-    if (s.sampleSteps() == 0 || !s.metrics().contains(Metric.LALP)) {
-      return List.of();
-    }
-    return SamplingErrors.at(scores, s.sampleSteps(), s.sampleEstimator());
-  }
-
   /** A SQL setting for this run (S3A's committers for an s3a:// output), or its removal (null). */
   private void set(String key, String value) {
     if (value == null) {
@@ -237,7 +225,7 @@ public final class Pipeline {
     if (counts.labelled() == 0 && settings.select().requireCorrect()) {
       warn(
           "select.require names correct, but no input row has a correctness label ("
-              + correctSource()
+              + settings.input().correctSource()
               + "): the check passes every row; leave correct out of select.require to say so");
     }
     if (counts.correctUnrecognized() > 0) {
@@ -255,20 +243,10 @@ public final class Pipeline {
     warnings.add(warning);
   }
 
-  /** Where the corpus's correctness labels would come from, as config names it. */
-  private String correctSource() {
-    Settings.Input in = settings.input();
-    return switch (in.shape()) {
-      case GENERATIONS -> "input.generations.correct = " + in.generations().correct();
-      case WIDE -> "no input.teachers entry names a correct column";
-      default -> "input.columns.correct = '" + in.columns().correct() + "'";
-    };
-  }
-
   /** One student's rows, with what the cache holds for them, and what scoring them will cost. */
   private Planned plan(Corpus corpus, StudentChecks.Prepared student) {
-    ScoreStage.Task task = ScoreStage.Task.of(settings, student.spec());
-    Dataset<Row> rows = stages.run("reuse cached", () -> withCachedParts(corpus.canonical(), task));
+    ScoringTask task = ScoringTask.of(settings, student.spec());
+    Dataset<Row> rows = stages.run("reuse cached", () -> cache.attach(corpus.canonical(), task));
     PlanStage.Planned plan = stages.run("plan", () -> PlanStage.plan(rows, task));
     CostPlan rated =
         CostPlans.withRate(
@@ -278,7 +256,8 @@ public final class Pipeline {
             hadoop);
     CostPlan cost =
         task.student().definition().sampleSteps() > 0
-            ? stages.run("plan", () -> withExpectedSampling(rated, task))
+            ? stages.run(
+                "plan", () -> SamplingErrors.expectedIn(rated, task, settings, spark, hadoop))
             : rated;
     CostPlans.log(cost);
     if (!CostPlans.sampling(cost).isEmpty()) {
@@ -286,61 +265,6 @@ public final class Pipeline {
           "plan for student {}:\n{}", cost.student(), CostPlans.sampling(cost).stripTrailing());
     }
     return new Planned(student, task, rows, plan, cost);
-  }
-
-  /**
-   * The plan with each teacher's expected sampling error at this run's m, scaled from the previous
-   * run (plan.previous-summary's, else output.path's).
-   */
-  private CostPlan withExpectedSampling(CostPlan cost, ScoreStage.Task task) {
-    String previous =
-        settings.plan().previousSummary().isEmpty()
-            ? settings.output().path()
-            : new Path(settings.plan().previousSummary()).getParent().toString();
-    SamplingErrors.Expected expected =
-        SamplingErrors.fromPreviousRun(
-            spark,
-            previous,
-            task.student().definition().sampleSteps(),
-            task.student().definition().estimator(),
-            hadoop);
-    return cost.withSampling(
-        expected.errors().stream().filter(e -> e.student().equals(cost.student())).toList(),
-        expected.source());
-  }
-
-  private Dataset<Row> withCachedParts(Dataset<Row> canonical, ScoreStage.Task task)
-      throws IOException {
-    JobChecks.Cache cache = checked.cache();
-    if (cache == null) {
-      return canonical;
-    }
-    Dataset<Row> rows =
-        stages.keep(
-            IncrementalCache.attachParts(
-                canonical,
-                IncrementalCache.neededParts(task.student().definition()),
-                storedParts(cache)));
-    LOG.info(
-        "incremental cache {}: {} rows have stored scores for student {}",
-        settings.incremental().cache(),
-        rows.filter(col(Fields.CACHED_PARTS).isNotNull()).count(),
-        task.student().name());
-    return rows;
-  }
-
-  /**
-   * The parts the incremental cache stored, read once for the run (every student's attach and the
-   * update use them), with a warning for each file that could not be read whole.
-   */
-  private Dataset<Row> storedParts(JobChecks.Cache cache) throws IOException {
-    if (storedParts == null) {
-      Dataset<Row> stored = IncrementalCache.stored(spark, cache.contents(), hadoop);
-      storedParts = stored == null ? Optional.empty() : Optional.of(stages.keep(stored));
-      storedParts.ifPresent(
-          parts -> IncrementalCache.unreadFiles(parts, cache.contents()).forEach(this::warn));
-    }
-    return storedParts.orElse(null);
   }
 
   private Void publishPlan(List<CostPlan> costs) throws IOException {
@@ -392,7 +316,7 @@ public final class Pipeline {
         Math.round(cut.tokensPerPartition()));
     JavaRDD<Row> partitioned =
         TokenPartitioning.partition(p.rows(), cut, new RowCost(p.task(), p.rows().schema()));
-    ScoreStage.Counters counters = ScoreStage.Counters.register(spark);
+    ScoreCounters counters = ScoreCounters.register(spark);
     try (ProgressReporter progress =
         new ProgressReporter(
             spark,
@@ -430,7 +354,8 @@ public final class Pipeline {
     }
     List<TeacherSummary> teachers =
         TeacherStage.withFamilies(
-            TeacherStage.aggregateTeachers(scores, settings.teachers(), windows()),
+            TeacherStage.aggregateTeachers(
+                scores, settings.teachers(), settings.scoring().reportedWindows()),
             TeacherStage.teacherFamilies(corpus.canonical()),
             studentFamilies);
     Tables.write(TeacherRows.table(spark, teachers), outputs, "teachers");
@@ -513,68 +438,8 @@ public final class Pipeline {
         teachers,
         summary,
         settings,
-        windows(),
+        settings.scoring().reportedWindows(),
         outputs);
-    return null;
-  }
-
-  private void updateCache(Scored scored) {
-    JobChecks.Cache cache = checked.cache();
-    if (cache != null) {
-      stages.run(
-          "update cache",
-          () -> {
-            IncrementalCache.update(
-                scored.scores(),
-                storedParts(cache),
-                cache.directory(),
-                cache.contents(),
-                cache.directory().newVersion(started.toEpochMilli(), checked.runId()));
-            return null;
-          });
-    }
-  }
-
-  private List<String> windows() {
-    return settings.scoring().metrics().contains(Metric.LALP)
-        ? settings.scoring().windows().stream().map(WindowRule::spec).toList()
-        : List.of();
-  }
-
-  /**
-   * summary.json, whole; then the report moved into place; then the pointer, so readers that follow
-   * it only ever see finished runs. Nothing is published by a run that no longer holds its output.
-   */
-  private Void publish(RunSummary summary) throws IOException {
-    if (settings.testing().failBeforePublish()) {
-      throw new JobFailure("testing.fail-before-publish: the run stops before it publishes");
-    }
-    lock.checkStillOurs();
-    outputs.writeText(Outputs.SUMMARY, summary.toJson());
-    try {
-      outputs.publishReport();
-    } catch (IOException e) {
-      throw new JobFailure(
-          "the run is complete in "
-              + settings.output().path()
-              + ", but its report cannot be moved into place from "
-              + Outputs.REPORT_STAGING
-              + "/ ("
-              + ConfigError.firstLine(e.getMessage())
-              + ")");
-    }
-    try {
-      PublishPointer.of(settings.output(), hadoop).publish(settings.output().path());
-    } catch (IOException e) {
-      throw new JobFailure(
-          "the run is complete in "
-              + settings.output().path()
-              + ", but output.publish-pointer "
-              + settings.output().publishPointer()
-              + " cannot be written ("
-              + ConfigError.firstLine(e.getMessage())
-              + "): readers that follow it still see the run before");
-    }
     return null;
   }
 }

@@ -33,7 +33,7 @@ public final class PlanStage {
    */
   public record Planned(Totals totals, long[] partitionWeights) {}
 
-  public static Planned plan(Dataset<Row> rows, ScoreStage.Task task) {
+  public static Planned plan(Dataset<Row> rows, ScoringTask task) {
     RowCost cost = new RowCost(task, rows.schema());
     List<Totals> perPartition =
         rows.javaRDD()

@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.naturalness.config.ConfigError;
 import dev.naturalness.data.Fields;
+import dev.naturalness.data.Messages;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.output.Outputs;
@@ -63,7 +63,7 @@ final class PreviousRun {
       String format = writtenFormat(previous, hadoop);
       return new Comparison(compare(spark, previous, format, selected, teachers), null);
     } catch (Exception e) { // Spark's AnalysisException is checked, though nothing declares it
-      String reason = ConfigError.firstLine(String.valueOf(e.getMessage()));
+      String reason = Messages.firstLine(String.valueOf(e.getMessage()));
       LOG.warn(
           "not compared with the previous run {}: {}; this run publishes without the comparison",
           previous,

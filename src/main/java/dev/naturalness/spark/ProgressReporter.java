@@ -31,7 +31,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
   private final SparkSession spark;
-  private final ScoreStage.Counters counters;
+  private final ScoreCounters counters;
   private final long totalResponses;
   private final long plannedTokens;
   private final long startNanos = System.nanoTime();
@@ -41,7 +41,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
 
   public ProgressReporter(
       SparkSession spark,
-      ScoreStage.Counters counters,
+      ScoreCounters counters,
       long totalResponses,
       long plannedTokens,
       double intervalSeconds) {

@@ -30,13 +30,13 @@ import org.apache.spark.sql.types.StructType;
  */
 final class RowCost implements Serializable {
   private static final long serialVersionUID = 1L;
-  private final ScoreStage.Task task;
+  private final ScoringTask task;
   private final CanonicalRows rows;
   private transient ResponsePreparer preparer;
   private transient CostPlanner planner;
   private transient Map<String, String> needed;
 
-  RowCost(ScoreStage.Task task, StructType canonical) {
+  RowCost(ScoringTask task, StructType canonical) {
     this.task = task;
     this.rows = new CanonicalRows(canonical);
   }

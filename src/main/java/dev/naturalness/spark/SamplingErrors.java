@@ -8,12 +8,15 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.naturalness.config.ConfigError;
 import dev.naturalness.config.OutputFormat;
+import dev.naturalness.config.Settings;
 import dev.naturalness.data.Fields;
+import dev.naturalness.data.Messages;
+import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.StudentTeacher;
 import dev.naturalness.output.Outputs;
+import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.SamplingError;
 import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.StratifiedEstimate;
@@ -231,7 +234,41 @@ final class SamplingErrors {
           "no previous run to scale from at "
               + previousRun
               + ": "
-              + ConfigError.firstLine(String.valueOf(e.getMessage())));
+              + Messages.firstLine(String.valueOf(e.getMessage())));
     }
+  }
+
+  /**
+   * The plan with each teacher's expected sampling error at this run's m, scaled from the previous
+   * run (plan.previous-summary's, else output.path's).
+   */
+  static CostPlan expectedIn(
+      CostPlan cost,
+      ScoringTask task,
+      Settings.Job settings,
+      SparkSession spark,
+      Configuration hadoop) {
+    String previous =
+        settings.plan().previousSummary().isEmpty()
+            ? settings.output().path()
+            : new Path(settings.plan().previousSummary()).getParent().toString();
+    Expected expected =
+        fromPreviousRun(
+            spark,
+            previous,
+            task.student().definition().sampleSteps(),
+            task.student().definition().estimator(),
+            hadoop);
+    return cost.withSampling(
+        expected.errors().stream().filter(e -> e.student().equals(cost.student())).toList(),
+        expected.source());
+  }
+
+  /** With sampled steps, the standard error sampling adds to each teacher's mean LALP. */
+  static List<SamplingError> forRun(Dataset<Row> scores, Settings.Scoring s) {
+    if (s.sampleSteps() == 0 || !s.metrics().contains(Metric.LALP)) {
+      return List.of();
+    }
+    return at(scores, s.sampleSteps(), s.sampleEstimator());
   }
 }

@@ -133,7 +133,7 @@ public final class SelectStage {
       joined =
           ranked
               .withColumn(PROMPT_TEXT, lit(null).cast(DataTypes.StringType))
-              .withColumn(Fields.TURNS, lit(null).cast(DataTypes.createArrayType(InputShapes.TURN)))
+              .withColumn(Fields.TURNS, lit(null).cast(DataTypes.createArrayType(ChatSplit.TURN)))
               .withColumn(RESPONSE_TEXT, lit(null).cast(DataTypes.StringType));
     } else {
       Dataset<Row> texts = texts(canonical);
@@ -152,7 +152,7 @@ public final class SelectStage {
     List<String> inputColumns = Arrays.asList(input.fieldNames());
     for (String c : inputColumns) {
       if (!REPLACED.contains(c)) {
-        out.add(col(Fields.INPUT + "." + CorpusReader.quoted(c)).as(c));
+        out.add(col(Fields.INPUT + "." + RawColumns.quoted(c)).as(c));
       }
     }
     // The id the job used: the input's where it has one, else derived (written as response_id).

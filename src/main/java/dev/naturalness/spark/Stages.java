@@ -1,6 +1,7 @@
 package dev.naturalness.spark;
 
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.data.Messages;
 import dev.naturalness.model.StudentException;
 import dev.naturalness.output.JobFailure;
 import java.io.IOException;
@@ -70,7 +71,7 @@ public final class Stages implements AutoCloseable {
             + " failed: "
             + e.getClass().getSimpleName()
             + ": "
-            + ConfigError.firstLine(e.getMessage()).trim()
+            + Messages.firstLine(e.getMessage()).trim()
             + "; nothing was published");
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.naturalness.data.Messages;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.Turn;
 import java.util.ArrayList;
@@ -52,7 +53,8 @@ public final class ChatTurns {
       list = JSON.readTree(json);
     } catch (JsonProcessingException e) {
       return Parsed.failed(
-          RowStatus.BAD_RECORD, "the turns are not JSON: " + firstLine(e.getOriginalMessage()));
+          RowStatus.BAD_RECORD,
+          "the turns are not JSON: " + Messages.firstLine(e.getOriginalMessage()));
     }
     if (list == null || list.isNull()) {
       return new Parsed(null, null, null);
@@ -148,13 +150,5 @@ public final class ChatTurns {
 
   private static String kind(JsonNode node) {
     return node.getNodeType().name().toLowerCase(Locale.ROOT);
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

@@ -247,7 +247,7 @@ class SettingsLoaderTest {
         "jceks://file/tmp/s3.jceks",
         s3.hadoopSettings().get("hadoop.security.credential.provider.path"));
     assertFalse(s3.hadoopSettings().containsKey("fs.s3a.secret.key"));
-    assertEquals("NATURALNESS_S3_SECRET_KEY", SettingsLoader.secretVariable("s3.secret-key"));
+    assertEquals("NATURALNESS_S3_SECRET_KEY", ConfigKeys.secretVariable("s3.secret-key"));
   }
 
   @Test
@@ -380,7 +380,7 @@ class SettingsLoaderTest {
             "naturalness.input.path = \"" + Path.of("in").toAbsolutePath() + "\"",
             "naturalness.input.response-template = \"a\\nb\"",
             "naturalness.s3.secret-key = ***"),
-        SettingsLoader.commandLineValues(
+        CommandLine.shownValues(
             new String[] {
               "--set",
               "input.path=in",

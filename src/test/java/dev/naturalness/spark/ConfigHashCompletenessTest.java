@@ -144,7 +144,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     for (String key : keys) {
       String value = key.equals("student.path") ? other.toString() : alternatives.get(key);
       Settings.Job altered = settings(corpus, key, value);
-      ScoreStage.Task task = task(altered);
+      ScoringTask task = task(altered);
       Map<String, List<Object>> scores = score(altered);
       if (!same(scores, baseline)) {
         changedScores.add(key);
@@ -210,10 +210,10 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     return args.settings();
   }
 
-  static ScoreStage.Task task(Settings.Job settings) {
+  static ScoringTask task(Settings.Job settings) {
     List<StudentChecks.Prepared> students =
         StudentChecks.prepare(settings, new Configuration(), false);
-    return ScoreStage.Task.of(settings, students.get(0).spec());
+    return ScoringTask.of(settings, students.get(0).spec());
   }
 
   /** Per response, every column of scores/ but the hash and flags, as the executor writes them. */
@@ -225,7 +225,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
             settings.scoring().segmenter());
     StructType schema = canonical.schema();
     PartitionScorer scorer =
-        new PartitionScorer(task(settings), schema, ScoreStage.Counters.register(spark()));
+        new PartitionScorer(task(settings), schema, ScoreCounters.register(spark()));
     StructType all = ScoreRows.schema((StructType) schema.apply(Fields.INPUT).dataType());
     Map<String, List<Object>> out = new TreeMap<>();
     Iterator<Row> scored = scorer.call(canonical.collectAsList().iterator());

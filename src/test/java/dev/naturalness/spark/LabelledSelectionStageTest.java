@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.data.Fields;
-import dev.naturalness.report.RunSummary;
+import dev.naturalness.report.SelectionVsLabels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,13 +59,13 @@ class LabelledSelectionStageTest extends SparkTestBase {
     rows.add(made("j", "p5", "y", -2.0, null, false, 4));
     rows.add(new ScoreFixtures.Made("k", "p5", "z", null, null, "model_error").withCorrect(true));
 
-    List<RunSummary.SelectionVsLabels> all = LabelledSelectionStage.measure(scores(rows));
+    List<SelectionVsLabels> all = LabelledSelectionStage.measure(scores(rows));
     assertEquals(1, all.size());
-    RunSummary.SelectionVsLabels s = all.get(0);
+    SelectionVsLabels s = all.get(0);
     assertEquals(3, s.prompts());
     assertEquals(7, s.candidates());
     assertEquals(3.0 / 7, s.pool().value(), 1e-12);
-    Map<String, RunSummary.Choice> c = new HashMap<>();
+    Map<String, SelectionVsLabels.Choice> c = new HashMap<>();
     s.choices().forEach(x -> c.put(x.chooser(), x));
     double random = (2.0 / 3 + 0.5 + 0) / 3;
     assertEquals(1.0 / 3, c.get("lalp").rate().value(), 1e-12);
@@ -79,16 +79,16 @@ class LabelledSelectionStageTest extends SparkTestBase {
     assertEquals(2.0 / 3, c.get("best-possible").rate().value(), 1e-12);
     assertEquals(
         List.of("lalp", "galp", "random", "shortest", "longest", "best-possible"),
-        s.choices().stream().map(RunSummary.Choice::chooser).toList());
+        s.choices().stream().map(SelectionVsLabels.Choice::chooser).toList());
 
-    Map<String, RunSummary.TeacherLabels> t = new HashMap<>();
+    Map<String, SelectionVsLabels.TeacherLabels> t = new HashMap<>();
     s.teachers().forEach(x -> t.put(x.teacher(), x));
     // Teacher x: labelled ok rows a, e, f, g, i (4 correct); its LALP picks a, i; GALP pick e.
     assertEquals(5, t.get("x").responses());
     assertEquals(0.8, t.get("x").correct().value(), 1e-12);
-    assertEquals(new RunSummary.Picks(2, 1), t.get("x").picks().get("lalp"));
-    assertEquals(new RunSummary.Picks(1, 1), t.get("x").picks().get("galp"));
-    assertEquals(new RunSummary.Picks(1, 0), t.get("y").picks().get("lalp"));
+    assertEquals(new SelectionVsLabels.Picks(2, 1), t.get("x").picks().get("lalp"));
+    assertEquals(new SelectionVsLabels.Picks(1, 1), t.get("x").picks().get("galp"));
+    assertEquals(new SelectionVsLabels.Picks(1, 0), t.get("y").picks().get("lalp"));
     assertTrue(t.get("z").picks().isEmpty());
   }
 

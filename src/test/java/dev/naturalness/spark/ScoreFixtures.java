@@ -171,7 +171,7 @@ final class ScoreFixtures {
         new StructType()
             .add(Fields.RESPONSE_ID, DataTypes.StringType)
             .add(Fields.PROMPT, DataTypes.StringType)
-            .add(Fields.TURNS, DataTypes.createArrayType(InputShapes.TURN))
+            .add(Fields.TURNS, DataTypes.createArrayType(ChatSplit.TURN))
             .add(Fields.RESPONSE, DataTypes.StringType)
             .add(Fields.DUPLICATE, DataTypes.StringType);
     List<Row> out = new ArrayList<>();

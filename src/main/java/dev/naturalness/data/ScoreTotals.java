@@ -1,6 +1,5 @@
-package dev.naturalness.report;
+package dev.naturalness.data;
 
-import dev.naturalness.data.RowStatus;
 import java.util.Map;
 
 /**

@@ -13,4 +13,9 @@ public final class RunOutputs {
   public static RunSummary summary(Path run) throws IOException {
     return RunSummary.fromJson(Files.readString(run.resolve("summary.json")));
   }
+
+  /** A finished run's counts, from its summary.json. */
+  public static RunSummary.Counts counts(Path output) throws Exception {
+    return summary(output).counts();
+  }
 }

@@ -28,8 +28,19 @@ public final class SelectionCertainty {
     if (sigma == 0) {
       return winsAt(mu, means, errors, selected);
     }
+    // An exact rival is a step in the integrand: integrate from it, where the integrand is smooth,
+    // rather than across it (Simpson's rule across a step is off by a share of a step's width).
     double from = mu - 8 * sigma;
-    double h = 16 * sigma / INTERVALS;
+    double to = mu + 8 * sigma;
+    for (int j = 0; j < means.length; j++) {
+      if (j != selected && errors[j] == 0) {
+        from = Math.max(from, means[j]);
+      }
+    }
+    if (from >= to) {
+      return 0;
+    }
+    double h = (to - from) / INTERVALS;
     double total = 0;
     for (int i = 0; i <= INTERVALS; i++) {
       double x = from + i * h;

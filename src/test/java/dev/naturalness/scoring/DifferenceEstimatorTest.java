@@ -90,7 +90,7 @@ class DifferenceEstimatorTest {
   @Test
   void overManySamplesTheEstimateIsUnbiasedAndItsStandardErrorIsItsSpread() {
     Student student = GoldenCases.student();
-    PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(STEPS));
+    PreparedResponse r = LongResponses.prepare(student, LongResponses.longResponse(STEPS));
     assertEquals(STEPS, r.stepCount());
     ResponseScore.WindowScore exact =
         scorer(student, definition(0, null))
@@ -163,7 +163,7 @@ class DifferenceEstimatorTest {
   @Test
   void aResponseOfAtMostMStepsIsExactWithoutRunningGalpForIt() {
     Student student = GoldenCases.student();
-    PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(12));
+    PreparedResponse r = LongResponses.prepare(student, LongResponses.longResponse(12));
     ResponseScore exact = scorer(student, definition(0, null)).score(List.of(r)).get(0);
     ScoreDefinition lalpOnly =
         definition(12, SampleEstimator.DIFFERENCE).withMetrics(EnumSet.of(Metric.LALP));
@@ -182,7 +182,7 @@ class DifferenceEstimatorTest {
   @Test
   void withoutGalpAsAMetricItsPassStillRunsForTheControlAndIsNotReported() {
     Student student = GoldenCases.student();
-    PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(STEPS));
+    PreparedResponse r = LongResponses.prepare(student, LongResponses.longResponse(STEPS));
     ScoreDefinition both = definition(8, SampleEstimator.DIFFERENCE);
     ScoreDefinition lalpOnly = both.withMetrics(EnumSet.of(Metric.LALP));
     ResponseScore a = scorer(student, both).score(List.of(r), List.of("id")).get(0);
@@ -203,7 +203,7 @@ class DifferenceEstimatorTest {
   @Test
   void stepsTheGalpPassDidNotSeeAreAStratumOfTheirOwnAndTheEstimateIsUnbiased() {
     Student student = GoldenCases.student();
-    PreparedResponse r = SampledStepsTest.prepare(student, SampledStepsTest.longResponse(STEPS));
+    PreparedResponse r = LongResponses.prepare(student, LongResponses.longResponse(STEPS));
     // GALP sees the prompt and about the first third of the response.
     int max = r.prefixIds().length + r.responseIds().length / 3;
     ScoreDefinition cut = definition(8, SampleEstimator.DIFFERENCE).withMaxTokens(max);

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.naturalness.data.StepInput;
 import dev.naturalness.model.Student;
 import dev.naturalness.text.PreparedResponse;
-import dev.naturalness.text.PromptTemplate;
-import dev.naturalness.text.ResponsePreparer;
-import dev.naturalness.text.StepSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -24,38 +20,6 @@ import org.junit.jupiter.api.Test;
  * same sample for the same response_id every time.
  */
 class SampledStepsTest {
-  static final String PROMPT =
-      "Mia has 12 apples. She buys 7 more each day. How many after a while?";
-
-  /** A long response of {@code steps} paragraphs of varied arithmetic. */
-  static String longResponse(int steps) {
-    StringBuilder out = new StringBuilder();
-    int total = 12;
-    for (int i = 0; i < steps; i++) {
-      int add = 3 + (i * 7) % 11;
-      out.append(i > 0 ? "\n\n" : "");
-      switch (i % 3) {
-        case 0 ->
-            out.append("Day ").append(i + 1).append(": ").append(total).append(" + ").append(add);
-        case 1 ->
-            out.append("Mia buys ").append(add).append(" more, so she has ").append(total + add);
-        default -> out.append("After that, ").append(total).append(" + ").append(add).append(" = ");
-      }
-      total += add;
-      out.append(i % 3 == 2 ? total + "." : ".");
-    }
-    return out.toString();
-  }
-
-  static PreparedResponse prepare(Student student, String response) {
-    return new ResponsePreparer(
-            new PromptTemplate(student.manifest().promptTemplate()),
-            StepSource.named("paragraph"),
-            student.tokenizer(),
-            student.manifest().bosId())
-        .prepare(PROMPT, response, new StepInput(null, null));
-  }
-
   static ScoreDefinition definition(int m) {
     return ScoreDefinition.defaults(2048).withSampleSteps(m);
   }
@@ -70,7 +34,7 @@ class SampledStepsTest {
   @Test
   void aResponseWithAtMostMStepsIsScoredExactly() {
     Student student = GoldenCases.student();
-    PreparedResponse r = prepare(student, longResponse(12));
+    PreparedResponse r = LongResponses.prepare(student, LongResponses.longResponse(12));
     ResponseScore.WindowScore exact = score(student, 0, r, "r1");
     for (int m : new int[] {12, 40}) {
       ResponseScore.WindowScore sampled = score(student, m, r, "r1");
@@ -86,7 +50,7 @@ class SampledStepsTest {
     Student student = GoldenCases.student();
     int steps = 60;
     int m = 8;
-    PreparedResponse r = prepare(student, longResponse(steps));
+    PreparedResponse r = LongResponses.prepare(student, LongResponses.longResponse(steps));
     ResponseScore.WindowScore exact = score(student, 0, r, "exact");
     assertEquals(steps, exact.stepsScored());
     int draws = 150;
@@ -144,14 +108,17 @@ class SampledStepsTest {
   @Test
   void theSameResponseIdDrawsTheSameStepsInAnyBatchAndAnotherIdOtherSteps() {
     Student student = GoldenCases.student();
-    PreparedResponse r = prepare(student, longResponse(50));
+    PreparedResponse r = LongResponses.prepare(student, LongResponses.longResponse(50));
     ResponseScore.WindowScore alone = score(student, 10, r, "resp-42");
     ResponseScorer scorer =
         new ResponseScorer(
             definition(10), Execution.defaults().withBatch(2048, 256), student.model());
     List<ResponseScore> inBatch =
         scorer.score(
-            List.of(prepare(student, longResponse(30)), r, prepare(student, longResponse(7))),
+            List.of(
+                LongResponses.prepare(student, LongResponses.longResponse(30)),
+                r,
+                LongResponses.prepare(student, LongResponses.longResponse(7))),
             List.of("other", "resp-42", "third"));
     ResponseScore.WindowScore again = inBatch.get(1).windows().get(0);
     assertEquals(alone.lalp(), again.lalp(), 1e-6);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.JobArgs;
+import dev.naturalness.NaturalnessJob;
+import dev.naturalness.RunOutputs;
 import dev.naturalness.report.RunSummary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,7 +108,7 @@ class BadInputTest extends SparkTestBase {
     JobRunner.run(spark(), input, out, "partition.min-partitions=2");
     List<Row> scores = spark().read().parquet(out.resolve("scores").toString()).collectAsList();
     assertEquals(rows.size() + 2, scores.size(), "rows read = rows in scores/");
-    RunSummary.Counts counts = NaturalnessJobTest.counts(out);
+    RunSummary.Counts counts = RunOutputs.counts(out);
     assertEquals(rows.size() + 2, counts.read());
 
     // Which input row is which: by response text and prompt id.
@@ -293,5 +296,40 @@ class BadInputTest extends SparkTestBase {
       }
     }
     throw new AssertionError("no input row for " + s);
+  }
+
+  @Test
+  void anUnpairedSurrogateIsInvalidTextNotAQuestionMark() throws Exception {
+    Path input = tmp.resolve("surrogate.jsonl");
+    Files.writeString(
+        input,
+        "{\"prompt_id\":\"p\",\"prompt\":\"What is 2+2?\",\"teacher\":\"t\","
+            + "\"response\":\"It is \\ud800 4.\"}\n"
+            + "{\"prompt_id\":\"p\",\"prompt\":\"What is 2+2?\",\"teacher\":\"u\","
+            + "\"response\":\"It is \\ud83d\\ude00 4.\"}\n");
+    Path run = tmp.resolve("surrogate-run");
+    JobRunner.run(spark(), input, run);
+    assertEquals(Map.of("ok", 1L, "invalid_text", 1L), Reconcile.check(spark(), run, 2));
+    Row bad =
+        Reconcile.table(spark(), run, "scores").filter("teacher = 't'").collectAsList().get(0);
+    Assertions.assertTrue(
+        ((String) bad.getAs("error")).startsWith("response holds U+FFFD"), bad.toString());
+  }
+
+  @Test
+  void anEventLogDirectoryThatIsNotThereStopsTheJobBeforeSparkInOneLine() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "small.jsonl", Corpora.small());
+    Path missing = tmp.resolve("no-such-dir");
+    JobRunner.Exit exit =
+        JobRunner.exit(
+            JobArgs.demo(input, tmp.resolve("out")).set("spark.event-log", missing.toString()));
+    assertEquals(NaturalnessJob.EXIT_CONFIG, exit.code(), exit.stderr());
+    assertEquals(
+        "naturalness: spark.event-log "
+            + missing
+            + " is not a directory; create it (Spark writes one file per run there) or set"
+            + " spark.event-log = \"\"\n",
+        exit.stderr());
+    Assertions.assertFalse(Files.exists(tmp.resolve("out")), "nothing was claimed");
   }
 }

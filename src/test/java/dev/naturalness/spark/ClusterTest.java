@@ -12,7 +12,6 @@ import dev.naturalness.Processes;
 import dev.naturalness.S3Server;
 import dev.naturalness.Slow;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,8 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,14 +58,14 @@ class ClusterTest extends SparkTestBase {
   @BeforeAll
   static void startCluster() throws Exception {
     long t = System.nanoTime();
-    startFresh(SCRIPT, DIR, Duration.ofMinutes(3));
+    TestClusters.startFresh(SCRIPT, DIR, Duration.ofMinutes(3));
     master = Files.readString(DIR.resolve("master-url")).trim();
     System.out.printf(
         Locale.ROOT,
         "cluster: master and 2 workers up in %.1f s at %s%n",
         (System.nanoTime() - t) / 1e9,
         master);
-    appJar = applicationJar(DIR.resolve("naturalness-app.jar"));
+    appJar = TestClusters.applicationJar(DIR.resolve("naturalness-app.jar"));
   }
 
   @AfterAll
@@ -76,34 +73,6 @@ class ClusterTest extends SparkTestBase {
     Processes.command("bash", SCRIPT.toString(), "stop", DIR.toString()).run(Duration.ofMinutes(1));
     System.out.printf(
         Locale.ROOT, "cluster tests: %.0f s in all%n", (System.nanoTime() - STARTED) / 1e9);
-  }
-
-  /**
-   * A test cluster of two workers started by its script in an empty {@code dir}, after whatever an
-   * earlier run left there was stopped (a run killed before its @AfterAll).
-   */
-  static Processes.Outcome startFresh(Path script, Path dir, Duration timeout) throws Exception {
-    Processes.command("bash", script.toString(), "stop", dir.toString()).run(Duration.ofMinutes(1));
-    PublishingIntegrityTest.deleteRecursively(dir);
-    Processes.Outcome started =
-        Processes.command("bash", script.toString(), "start", dir.toString(), "2").run(timeout);
-    assertEquals(0, started.exit(), started.output());
-    return started;
-  }
-
-  /** The application jar as `mvn package` makes it: the project's classes and resources. */
-  static Path applicationJar(Path jar) throws IOException {
-    Path classes = Path.of("target", "classes");
-    try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file);
-        Stream<Path> walk = Files.walk(classes)) {
-      for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
-        out.putNextEntry(new JarEntry(classes.relativize(p).toString().replace('\\', '/')));
-        Files.copy(p, out);
-        out.closeEntry();
-      }
-    }
-    return jar;
   }
 
   /** The job submitted to the cluster as users submit it. */

@@ -3,9 +3,13 @@ package dev.naturalness.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.RunOutputs;
 import dev.naturalness.config.ConfigError;
 import dev.naturalness.report.RunSummary;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -39,13 +44,13 @@ class IncrementalCacheTest extends SparkTestBase {
     String cache = "incremental.cache=" + tmp.resolve("cache");
 
     JobRunner.run(spark(), inputA, tmp.resolve("night1"), cache);
-    RunSummary.Counts first = NaturalnessJobTest.counts(tmp.resolve("night1"));
+    RunSummary.Counts first = RunOutputs.counts(tmp.resolve("night1"));
     assertEquals(
         a.size() - 1, first.scoredNow()); // the empty response is an error row, not model work
     assertEquals(0L, first.reused());
 
     JobRunner.run(spark(), inputAB, tmp.resolve("night2"), cache);
-    RunSummary.Counts second = NaturalnessJobTest.counts(tmp.resolve("night2"));
+    RunSummary.Counts second = RunOutputs.counts(tmp.resolve("night2"));
     assertEquals(b.size(), second.scoredNow(), "exactly the new rows are scored");
     assertEquals(a.size() - 1, second.reused());
     assertEquals(all.size(), second.read());
@@ -83,12 +88,12 @@ class IncrementalCacheTest extends SparkTestBase {
     }
 
     JobRunner.run(spark(), inputAB, tmp.resolve("night3"), cache);
-    RunSummary.Counts third = NaturalnessJobTest.counts(tmp.resolve("night3"));
+    RunSummary.Counts third = RunOutputs.counts(tmp.resolve("night3"));
     assertEquals(0L, third.scoredNow(), "nothing new: nothing scored");
 
     // Other settings give other scores: the cache does not serve them.
     JobRunner.run(spark(), inputAB, tmp.resolve("steps"), cache, "scoring.window.steps=1");
-    assertEquals(all.size() - 1, NaturalnessJobTest.counts(tmp.resolve("steps")).scoredNow());
+    assertEquals(all.size() - 1, RunOutputs.counts(tmp.resolve("steps")).scoredNow());
   }
 
   /** The cache's complete versions. */
@@ -125,7 +130,7 @@ class IncrementalCacheTest extends SparkTestBase {
     Files.write(parts.get(0), head);
 
     JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
-    RunSummary.Counts second = NaturalnessJobTest.counts(tmp.resolve("n2"));
+    RunSummary.Counts second = RunOutputs.counts(tmp.resolve("n2"));
     assertEquals(inDamaged, second.scoredNow(), "the damaged file's responses, again");
     assertEquals(rows.size() - inDamaged, second.reused());
     Map<String, Row> before = byId(tmp.resolve("n1/scores"));
@@ -137,7 +142,7 @@ class IncrementalCacheTest extends SparkTestBase {
     assertEquals(1, versions(cache).size(), "the damaged version was replaced");
 
     JobRunner.run(spark(), input, tmp.resolve("n3"), "incremental.cache=" + cache);
-    assertEquals(0L, NaturalnessJobTest.counts(tmp.resolve("n3")).scoredNow());
+    assertEquals(0L, RunOutputs.counts(tmp.resolve("n3")).scoredNow());
   }
 
   @Test
@@ -174,7 +179,7 @@ class IncrementalCacheTest extends SparkTestBase {
     assertEquals(2, versions(cache).size());
 
     JobRunner.run(spark(), all, tmp.resolve("rall"), "incremental.cache=" + cache);
-    RunSummary.Counts counts = NaturalnessJobTest.counts(tmp.resolve("rall"));
+    RunSummary.Counts counts = RunOutputs.counts(tmp.resolve("rall"));
     assertEquals(0L, counts.scoredNow(), "both versions served");
     assertEquals(16L, counts.reused());
     assertEquals(1, versions(cache).size(), "merged into one");
@@ -199,7 +204,7 @@ class IncrementalCacheTest extends SparkTestBase {
     Path legacy = cache.resolve("v=1764800000000");
     Files.move(version, legacy);
     JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
-    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n2")).reused());
+    assertEquals(8L, RunOutputs.counts(tmp.resolve("n2")).reused());
     Assertions.assertTrue(Files.exists(cache.resolve("_naturalness_cache")));
 
     // Someone's own Parquet inside a version: left out, named, never read as scores.
@@ -212,7 +217,7 @@ class IncrementalCacheTest extends SparkTestBase {
     Path foreign = partFiles(tmp.resolve("foreign")).get(0);
     Files.copy(foreign, current.resolve("part-99999-foreign.parquet"));
     JobRunner.run(spark(), input, tmp.resolve("n3"), "incremental.cache=" + cache);
-    assertEquals(8L, NaturalnessJobTest.counts(tmp.resolve("n3")).reused());
+    assertEquals(8L, RunOutputs.counts(tmp.resolve("n3")).reused());
     Assertions.assertFalse(Files.exists(current), "the version read was replaced by the new one");
   }
 
@@ -238,5 +243,59 @@ class IncrementalCacheTest extends SparkTestBase {
       out.put(r.getAs("teacher"), r);
     }
     return out;
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aCacheFileDamagedInItsBodyIsOneWarningAndItsResponsesAreScoredAgain() throws Exception {
+    List<Map<String, Object>> rows = Corpora.demoSlice(24);
+    Path input = Corpora.writeJsonLines(tmp.resolve("in"), "c.jsonl", rows);
+    Path cache = tmp.resolve("cache");
+    JobRunner.run(spark(), input, tmp.resolve("n1"), "incremental.cache=" + cache);
+    Path version;
+    try (Stream<Path> versions = Files.list(cache)) {
+      version = versions.filter(v -> v.getFileName().toString().startsWith("v=")).findFirst().get();
+    }
+    Path damaged;
+    try (Stream<Path> files = Files.list(version)) {
+      damaged =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("part-"))
+              .sorted()
+              .findFirst()
+              .get();
+    }
+    // Bytes inside the first column chunk, the footer left whole: only reading finds it.
+    byte[] bytes = Files.readAllBytes(damaged);
+    for (int i = 8; i < 40; i++) {
+      bytes[i] = (byte) ~bytes[i];
+    }
+    Files.write(damaged, bytes);
+
+    JobRunner.run(spark(), input, tmp.resolve("n2"), "incremental.cache=" + cache);
+    Reconcile.check(spark(), tmp.resolve("n2"), rows.size());
+    RunSummary second = RunOutputs.summary(tmp.resolve("n2"));
+    JsonNode warnings = JSON.readTree(tmp.resolve("n2/summary.json").toFile()).path("warnings");
+    assertEquals(1, warnings.size(), warnings.toString());
+    String warning = warnings.get(0).asText();
+    Assertions.assertTrue(
+        warning.startsWith(
+            "incremental cache file "
+                + damaged.getFileName()
+                + " in "
+                + version.getFileName()
+                + " could not be read whole ("),
+        warning);
+    Assertions.assertTrue(second.counts().scoredNow() > 0, "its responses were scored again");
+    assertEquals(rows.size(), second.counts().scoredNow() + second.counts().reused());
+    Assertions.assertTrue(
+        new String(
+                Files.readAllBytes(Path.of("src/main/resources/log4j2.properties")),
+                StandardCharsets.UTF_8)
+            .contains(
+                "logger.filescan.name = org.apache.spark.sql.execution.datasources.FileScanRDD\n"
+                    + "logger.filescan.level = error"),
+        "Spark's own stack trace for the skipped file stays out of the job's log");
   }
 }

@@ -2,6 +2,9 @@ package dev.naturalness.spark;
 
 import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -15,5 +18,21 @@ final class JobRunner {
 
   static Pipeline.Result run(SparkSession spark, JobArgs args) {
     return NaturalnessJob.runOn(spark, args.settings());
+  }
+
+  /**
+   * The job run in this JVM as the command line runs it: its exit code and what it wrote to stderr.
+   */
+  record Exit(int code, String stderr) {}
+
+  static Exit exit(JobArgs args) {
+    PrintStream before = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      return new Exit(NaturalnessJob.run(args.toArray()), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(before);
+    }
   }
 }

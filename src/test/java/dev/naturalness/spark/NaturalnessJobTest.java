@@ -45,7 +45,7 @@ class NaturalnessJobTest extends SparkTestBase {
     Dataset<Row> scores = spark().read().parquet(output.resolve("scores").toString());
     List<Row> scoreRows = scores.collectAsList();
     assertEquals(10, scoreRows.size());
-    RunSummary.Counts summaryCounts = counts(output);
+    RunSummary.Counts summaryCounts = RunOutputs.counts(output);
     assertEquals(10L, summaryCounts.read());
     assertEquals(9L, summaryCounts.scored());
     assertEquals(1L, summaryCounts.errored());
@@ -137,10 +137,6 @@ class NaturalnessJobTest extends SparkTestBase {
       out.put(r.getAs("response_id"), v == null ? null : ((Number) v).doubleValue());
     }
     return out;
-  }
-
-  static RunSummary.Counts counts(Path output) throws Exception {
-    return RunOutputs.summary(output).counts();
   }
 
   /** Mean, median and win rate per teacher, computed here from the scored rows. */

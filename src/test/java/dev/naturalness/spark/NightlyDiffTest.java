@@ -1,10 +1,14 @@
 package dev.naturalness.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.RunOutputs;
+import dev.naturalness.TestFiles;
+import dev.naturalness.report.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,7 +146,7 @@ class NightlyDiffTest extends SparkTestBase {
     assertEquals(0, since.get("selected_by_teacher").size());
 
     // A previous run that cannot be read is left out with its reason; the run still publishes.
-    PublishingIntegrityTest.deleteRecursively(root.resolve("runs/2/selected"));
+    TestFiles.deleteRecursively(root.resolve("runs/2/selected"));
     JobRunner.run(
         spark(),
         Corpora.writeJsonLines(root, "night3.jsonl", Corpora.demoSlice(40)),
@@ -176,5 +180,21 @@ class NightlyDiffTest extends SparkTestBase {
       out.put(r.getAs("teacher"), r.getAs("lalp_rank"));
     }
     return out;
+  }
+
+  @Test
+  void aNightlyWrittenAsJsonIsComparedWithTheNextNight() throws Exception {
+    Path input = Corpora.writeJsonLines(root, "small.jsonl", Corpora.small());
+    Path pointer = root.resolve("LATEST");
+    String[] nightly = {"output.format=json", "output.publish-pointer=" + pointer};
+    JobRunner.run(spark(), input, root.resolve("runs/1"), nightly);
+    JobRunner.run(spark(), input, root.resolve("runs/2"), nightly);
+    RunSummary second = RunOutputs.summary(root.resolve("runs/2"));
+    assertNull(second.sincePreviousSkipped(), second.sincePreviousSkipped());
+    RunSummary.SincePrevious since = second.sincePrevious().get(0);
+    assertEquals(3, since.promptsCompared());
+    assertEquals(0, since.promptsChanged());
+    Assertions.assertTrue(since.rankChanges().isEmpty(), since.rankChanges().toString());
+    Reconcile.check(spark(), root.resolve("runs/2"), Corpora.small().size());
   }
 }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
+import dev.naturalness.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -386,7 +386,7 @@ class PublishingIntegrityTest extends SparkTestBase {
     Files.writeString(outsideDir.resolve("teachers.json"), "keep me too");
     Files.delete(out.resolve("report.html"));
     Files.createSymbolicLink(out.resolve("report.html"), outsideFile);
-    deleteRecursively(out.resolve("report_data"));
+    TestFiles.deleteRecursively(out.resolve("report_data"));
     Files.createSymbolicLink(out.resolve("report_data"), outsideDir);
     Files.delete(out.resolve("summary.json"));
     Files.createSymbolicLink(out.resolve("summary.json"), outsideFile);
@@ -403,16 +403,5 @@ class PublishingIntegrityTest extends SparkTestBase {
     Assertions.assertTrue(
         Files.readString(out.resolve("report.html")).contains("Teacher leaderboard"));
     Assertions.assertTrue(Files.isRegularFile(out.resolve("report_data/teachers.json")));
-  }
-
-  static void deleteRecursively(Path p) throws IOException {
-    if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      try (var children = Files.list(p)) {
-        for (Path c : children.toList()) {
-          deleteRecursively(c);
-        }
-      }
-    }
-    Files.deleteIfExists(p);
   }
 }

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -40,8 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * run of the same corpus; a container is killed by its JVM's process id, found by the container ids
  * its command line names.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Slow
+// In a random order (JUnit logs the seed): each test brings what it needs.
+@TestMethodOrder(MethodOrderer.Random.class)
 class YarnTest extends SparkTestBase {
   static final Path DIR = Path.of("target", "test-yarn").toAbsolutePath();
   static final Path SCRIPT = Path.of("src/test/scripts/yarn-cluster.sh");
@@ -61,7 +61,7 @@ class YarnTest extends SparkTestBase {
   @BeforeAll
   static void startCluster() throws Exception {
     long t = System.nanoTime();
-    Processes.Outcome started = ClusterTest.startFresh(SCRIPT, DIR, Duration.ofMinutes(4));
+    Processes.Outcome started = TestClusters.startFresh(SCRIPT, DIR, Duration.ofMinutes(4));
     conf = Path.of(started.stdout().strip().lines().reduce((a, b) -> b).orElseThrow());
     Map<String, String> ready = new HashMap<>();
     for (String line : Files.readAllLines(DIR.resolve("ready"))) {
@@ -74,7 +74,7 @@ class YarnTest extends SparkTestBase {
         "yarn: ResourceManager, 2 NodeManagers and HDFS up in %.1f s (%s)%n",
         (System.nanoTime() - t) / 1e9,
         hdfs);
-    appJar = ClusterTest.applicationJar(DIR.resolve("naturalness-app.jar"));
+    appJar = TestClusters.applicationJar(DIR.resolve("naturalness-app.jar"));
     corpus = Corpora.writeJsonLines(DIR, "corpus.jsonl", Corpora.demoSlice(ROWS));
     try (FileSystem fs = FileSystem.newInstance(URI.create(hdfs), new Configuration())) {
       fs.copyFromLocalFile(
@@ -280,7 +280,6 @@ class YarnTest extends SparkTestBase {
   }
 
   @Test
-  @Order(1)
   void clientModeWithALocalStudentShippedByTheScriptScoresAsLocalMode() throws Exception {
     long t = System.nanoTime();
     Processes.Outcome o =
@@ -307,7 +306,6 @@ class YarnTest extends SparkTestBase {
   }
 
   @Test
-  @Order(2)
   void anExecutorContainerKilledMidRunStillPublishesTheSameAndASecondRunIsRefused()
       throws Exception {
     Processes.Running first =
@@ -356,7 +354,6 @@ class YarnTest extends SparkTestBase {
   }
 
   @Test
-  @Order(3)
   void aDriverKilledInClusterModePublishesNothingAndTheRerunScoresAsLocalMode() throws Exception {
     // A config file of this machine travels with the submission: the driver reads it by name.
     Path conf =
@@ -364,15 +361,17 @@ class YarnTest extends SparkTestBase {
     String[] args = job("/runs/cluster", hdfs + "/students/demo", "--config", conf.toString());
     Processes.Running run = submit("cluster", args).start();
     String application = await(run, APPLICATION, "the application").group(1);
-    // The driver runs in the application master's container: kill it once it is scoring.
+    // The driver runs in the application master's container: kill it once it is scoring and an
+    // executor has brought the student into the node's cache (so this test needs no other first).
     long until = System.currentTimeMillis() + 300_000;
-    while (!driverLogSays(application, "scoring with student")
+    while (!(driverLogSays(application, "scoring with student")
+            && !studentLoads(application).isEmpty())
         && System.currentTimeMillis() < until) {
       Thread.sleep(200);
     }
     Assertions.assertTrue(
-        driverLogSays(application, "scoring with student"),
-        "the driver never started scoring:\n" + run.outputSoFar());
+        driverLogSays(application, "scoring with student") && !studentLoads(application).isEmpty(),
+        "the driver never started scoring with a loaded student:\n" + run.outputSoFar());
     ProcessHandle driver =
         containerProcess(application, "org.apache.spark.deploy.yarn.ApplicationMaster")
             .orElseThrow(() -> new AssertionError("no driver container:\n" + run.outputSoFar()));
@@ -386,7 +385,7 @@ class YarnTest extends SparkTestBase {
     Processes.Outcome rerun = submit("cluster", args).run(Duration.ofMinutes(6));
     assertEquals(0, rerun.exit(), rerun.output());
     System.out.printf(Locale.ROOT, "  cluster mode rerun: %.1f s%n", (System.nanoTime() - t) / 1e9);
-    // The earlier runs left the student in this node's cache: no executor copies it again.
+    // The killed run left the student in this node's cache: no executor copies it again.
     Matcher rerunApp = APPLICATION.matcher(rerun.output());
     Assertions.assertTrue(rerunApp.find(), rerun.output());
     List<String> loads = studentLoads(rerunApp.group(1));

@@ -998,11 +998,11 @@ public final class ThroughputBenchmark {
           runs,
           f -> f.get("response.tokens") / f.get("l.seconds"));
     }
+    line("(b) scorer (useful tokens/s)", runs, f -> f.get("b.useful") / f.get("b.seconds"));
     line(
-        "(b) scorer, LALP and GALP (response tokens/s)",
+        "    (b) LALP and GALP, response tokens/s",
         runs,
         f -> f.get("response.tokens") / f.get("b.seconds"));
-    line("(b) scorer (useful tokens/s)", runs, f -> f.get("b.useful") / f.get("b.seconds"));
     line("    (b) share of batch positions used", runs, f -> f.get("b.useful") / f.get("b.cells"));
     line("    (b) cross-block share of attention work", runs, f -> f.get("b.cross"));
     line("    (b) share of time in the model", runs, f -> f.get("b.model") / f.get("b.seconds"));

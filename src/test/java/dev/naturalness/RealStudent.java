@@ -45,6 +45,8 @@ public final class RealStudent {
     boolean there =
         Files.isRegularFile(dir().resolve("model.pt"))
             && Files.isRegularFile(hfDir().resolve("config.json"))
+            && !python().isEmpty()
+            && Files.isRegularFile(Path.of(python()))
             && Files.isExecutable(Path.of(python()));
     if (System.getenv("NATURALNESS_REQUIRE_SMOLLM2") == null) {
       Assumptions.assumeTrue(

@@ -89,6 +89,22 @@ public final class CardFacts {
    */
   static String rendering(StudentManifest m, Settings.Shape shape) {
     ChatTemplate chat = m.chatTemplate();
+    String trainer =
+        chat == null
+            ? ""
+            : chat.defaultSystemContent()
+                .map(
+                    text ->
+                        "; a conversation without a system turn was scored with this default system"
+                            + " text, so give a trainer's template the same (LLaMA-Factory:"
+                            + " `default_system: "
+                            + DatasetCard.quoted(text).replace("`", "")
+                            + "`, whose own templates may differ)")
+                .orElse("");
+    return renderingOf(m, shape, chat) + trainer;
+  }
+
+  private static String renderingOf(StudentManifest m, Settings.Shape shape, ChatTemplate chat) {
     String template = "prompt-template " + DatasetCard.quoted(m.promptTemplate());
     if (shape == Settings.Shape.MESSAGES || shape == Settings.Shape.CONVERSATIONS) {
       if (chat != null) {

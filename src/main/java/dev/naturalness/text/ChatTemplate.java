@@ -4,6 +4,7 @@ import dev.naturalness.data.Turn;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A student's chat template as pieces (student.conf's chat-template): per role a text with
@@ -24,6 +25,25 @@ public record ChatTemplate(
         throw new IllegalArgumentException("its " + role + " piece has no " + CONTENT);
       }
     }
+  }
+
+  /**
+   * The default system text as a system turn's content (what a trainer's template must be given as
+   * its default system to render a conversation without one as this template does), or empty when
+   * the template adds none or adds it otherwise than as a system turn.
+   */
+  public Optional<String> defaultSystemContent() {
+    int at = system.indexOf(CONTENT);
+    String before = system.substring(0, at);
+    String after = system.substring(at + CONTENT.length());
+    if (defaultSystem.isEmpty()
+        || !defaultSystem.startsWith(before)
+        || !defaultSystem.endsWith(after)
+        || defaultSystem.length() < before.length() + after.length()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        defaultSystem.substring(before.length(), defaultSystem.length() - after.length()));
   }
 
   /** The prompt turns rendered, the generation prompt last. */

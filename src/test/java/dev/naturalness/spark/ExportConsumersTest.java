@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.JobArgs;
 import dev.naturalness.Processes;
+import dev.naturalness.RealStudent;
 import dev.naturalness.RunOutputs;
 import dev.naturalness.Slow;
-import dev.naturalness.TestStudents;
 import dev.naturalness.report.RunSummary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,12 +37,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exports read as their consumers read them, with readers that share no code with the writer:
- * Parquet through DuckDB, JSON Lines and the cards' YAML through Python (json, python3-yaml), and
- * LLaMA-Factory's, TRL's, axolotl's and {@code datasets}' own loading rules restated in {@code
- * src/test/python/check_exports.py} (each citing the file and function it restates). Two students,
- * a held-out split, chats whose prompts LLaMA-Factory's formats cannot all hold, a prompt with one
- * response (no pair).
+ * The exports read by their consumers' own code (src/test/python/consumers.py, in the project's
+ * Python environment: datasets.load_dataset on each export folder, LLaMA-Factory's get_dataset on
+ * dataset_info.json, TRL's SFTTrainer and DPOTrainer training two steps, pyarrow on the tables) and
+ * by a reader that shares no code with the writer (DuckDB): two students (the demo student and the
+ * real SmolLM2 student, whose chat template LLaMA-Factory's must render as the job scored), a
+ * held-out split, chats whose prompts LLaMA-Factory's formats cannot all hold, a prompt with one
+ * response (no pair). axolotl's reading stays restated (it cannot share the environment; see
+ * docs/outputs.md).
  */
 @Slow
 class ExportConsumersTest extends SparkTestBase {
@@ -52,6 +54,7 @@ class ExportConsumersTest extends SparkTestBase {
   static final String ALL =
       "[messages, prompt-completion, sharegpt, alpaca, pairs, pairs-sharegpt]";
   static final double TEST_SHARE = 0.3;
+  static final String SMOLLM2 = "smollm2-135m-instruct";
   static final long SEED = 11;
 
   static Map<String, Object> turn(String role, String content) {
@@ -197,7 +200,7 @@ class ExportConsumersTest extends SparkTestBase {
   static JsonNode cardYaml(Path card) throws Exception {
     Processes.Outcome o =
         Processes.command(
-                "/usr/bin/python3",
+                RealStudent.python(),
                 "-c",
                 "import json, sys, yaml; t = open(sys.argv[1]).read(); "
                     + "print(json.dumps(yaml.safe_load(t[4:t.index('\\n---\\n', 4)])))",
@@ -207,39 +210,27 @@ class ExportConsumersTest extends SparkTestBase {
     return JSON.readTree(o.stdout());
   }
 
-  /** Every data file of an export as JSON Lines under the same relative path, for Python. */
-  static Path rowsMirror(Connection db, Path export, Path mirror) throws Exception {
-    try (Stream<Path> files = Files.walk(export)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
-        Path out = mirror.resolve(export.relativize(f).toString());
-        Files.createDirectories(out.getParent());
-        StringBuilder lines = new StringBuilder();
-        for (JsonNode row : duckdb(db, f)) {
-          lines.append(JSON.writeValueAsString(row)).append('\n');
-        }
-        Files.writeString(out, lines.toString());
-      }
-    }
-    return mirror;
-  }
-
-  static JsonNode consumers(Path export, Path rows) throws Exception {
+  /** The run's outputs read by their consumers (consumers.py's report). */
+  static JsonNode consumers(Path run) throws Exception {
+    Path report = run.resolveSibling(run.getFileName() + "-consumers.json");
     Processes.Outcome o =
         Processes.command(
-                "/usr/bin/python3",
-                "src/test/python/check_exports.py",
-                export.toString(),
-                rows.toString())
-            .run(Duration.ofMinutes(2));
+                RealStudent.python(),
+                "src/test/python/consumers.py",
+                run.toString(),
+                report.toString(),
+                RealStudent.dir().toString())
+            .run(Duration.ofMinutes(10));
     assertEquals(0, o.exit(), o.output());
-    return JSON.readTree(o.stdout());
+    return JSON.readTree(report.toFile());
   }
 
   @Test
   void everyFormatOfTwoStudentsLoadsInItsConsumersAsTheScoredConversation() throws Exception {
+    RealStudent.require();
     List<Map<String, Object>> rows = chats();
     Path input = Corpora.writeJsonLines(tmp, "chats.jsonl", rows);
-    Path other = TestStudents.demoCopy(tmp, "second-student", "");
+    Path other = RealStudent.dir();
     Path run = tmp.resolve("run");
     JobRunner.run(
         spark(),
@@ -261,8 +252,9 @@ class ExportConsumersTest extends SparkTestBase {
         selected.put(s.get("student").asText() + "/" + s.get("response_id").asText(), s);
       }
       assertEquals(2 * PROMPTS.size(), selected.size());
-      JsonNode report = consumers(export, rowsMirror(db, export, tmp.resolve("rows")));
+      JsonNode report = consumers(run);
       assertEquals(List.of(), list(report.get("problems")), "what a consumer would refuse");
+      System.out.println("consumers: " + report.get("versions"));
 
       Map<String, Set<String>> testPrompts = new TreeMap<>();
       for (String format :
@@ -274,6 +266,9 @@ class ExportConsumersTest extends SparkTestBase {
       Assertions.assertTrue(
           distinct.size() <= 2, "the same prompts held out in every format: " + testPrompts);
       checkLlamaFactory(report.get("llama_factory"), selected);
+      checkDatasets(report.get("datasets"), selected);
+      checkTrl(report.get("trl"));
+      checkTypes(report.get("pyarrow"));
     }
     RunSummary summary = RunOutputs.summary(run);
     Map<String, RunSummary.Export> exports = new HashMap<>();
@@ -282,7 +277,7 @@ class ExportConsumersTest extends SparkTestBase {
         Map.of(
             "demo-student",
             Map.of("starts_with_assistant", 1L, "system_turn_not_first", 1L),
-            "second-student",
+            SMOLLM2,
             Map.of("starts_with_assistant", 1L, "system_turn_not_first", 1L)),
         exports.get("sharegpt").leftOut(),
         "counted by reason, per student");
@@ -404,20 +399,25 @@ class ExportConsumersTest extends SparkTestBase {
         names.containsAll(
             List.of(
                 "naturalness_messages_demo-student",
-                "naturalness_sharegpt_second-student",
+                "naturalness_sharegpt_" + SMOLLM2,
                 "naturalness_alpaca_demo-student",
                 "naturalness_pairs-sharegpt_demo-student")),
         names.toString());
     for (String name : names) {
       JsonNode entry = entries.get(name);
-      assertEquals(0, entry.get("broken").asInt(), name);
+      assertEquals(0, entry.get("dropped").asInt(), name + ": LLaMA-Factory drops no row");
+      assertEquals(entry.get("file_rows").asInt(), entry.get("kept").asInt(), name);
+      if (name.contains(SMOLLM2)) {
+        assertEquals(0, entry.get("rendered_differ").asInt(), name + ": renders the scored prompt");
+        Assertions.assertTrue(entry.get("rendered_equal").asInt() > 0, name + ": " + entry);
+      }
       if (name.contains("pairs")) {
         for (JsonNode c : entry.get("converted")) {
           assertEquals(2, c.get("response").size(), name + ": chosen and rejected");
         }
         continue;
       }
-      String student = name.contains("second-student") ? "second-student" : "demo-student";
+      String student = name.contains(SMOLLM2) ? SMOLLM2 : "demo-student";
       for (JsonNode c : entry.get("converted")) {
         JsonNode s = selected.get(student + "/" + c.get("response_id").asText());
         List<List<String>> prompt = merged(PROMPTS.get(s.get("kind").asText()));
@@ -480,18 +480,69 @@ class ExportConsumersTest extends SparkTestBase {
           summary.warnings().toString());
     }
     assertEquals(3, exports.get("sharegpt").rows());
-    JsonNode report = consumers(run.resolve("export"), run.resolve("export"));
+    RealStudent.require();
+    JsonNode report = consumers(run);
     assertEquals(List.of(), list(report.get("problems")));
+    assertEquals(
+        3, report.get("datasets").get("sharegpt").get("default").get("train").get("rows").asInt());
     assertEquals(
         Set.of("naturalness_sharegpt"),
         Set.copyOf(iterate(report.get("llama_factory").fieldNames())),
         "no entry for a format that was not written");
-    assertEquals(3, report.get("llama_factory").get("naturalness_sharegpt").get("rows").asInt());
+    assertEquals(3, report.get("llama_factory").get("naturalness_sharegpt").get("kept").asInt());
   }
 
   static List<String> iterate(Iterator<String> it) {
     List<String> out = new ArrayList<>();
     it.forEachRemaining(out::add);
     return out;
+  }
+
+  /** datasets read every format's every config and split, as many rows as DuckDB reads there. */
+  static void checkDatasets(JsonNode formats, Map<String, JsonNode> selected) {
+    for (String format :
+        List.of("messages", "prompt-completion", "sharegpt", "alpaca", "pairs", "pairs-sharegpt")) {
+      JsonNode configs = formats.get(format);
+      Assertions.assertNotNull(configs, format + " not loaded");
+      assertEquals(Set.of("demo-student", SMOLLM2), Set.copyOf(iterate(configs.fieldNames())));
+      configs.forEach(
+          c -> {
+            assertEquals(Set.of("train", "test"), Set.copyOf(iterate(c.fieldNames())), format);
+            Assertions.assertTrue(c.get("train").get("rows").asInt() > 0, format);
+          });
+    }
+    long prompts =
+        selected.values().stream().filter(s -> s.get("student").asText().equals(SMOLLM2)).count();
+    JsonNode pc = formats.get("prompt-completion").get(SMOLLM2);
+    assertEquals(
+        prompts,
+        pc.get("train").get("rows").asLong() + pc.get("test").get("rows").asLong(),
+        "prompt-completion holds every selected prompt");
+  }
+
+  /** Two optimizer steps of each trainer on our rows, with finite losses. */
+  static void checkTrl(JsonNode trl) {
+    for (String kind : List.of("sft", "dpo")) {
+      JsonNode t = trl.get(kind);
+      Assertions.assertNotNull(t, kind + " did not train");
+      assertEquals(t.get("rows").asInt(), t.get("prepared").asInt(), kind + ": every row prepared");
+      assertEquals(2, t.get("losses").size(), kind);
+      t.get("losses").forEach(l -> Assertions.assertTrue(Double.isFinite(l.asDouble()), kind));
+      Assertions.assertTrue(t.get("second_batch_is_ours").asBoolean(), kind);
+      System.out.println("  " + kind + " losses " + t.get("losses"));
+    }
+  }
+
+  /** pyarrow reads every table's columns with the types docs/outputs.md promises. */
+  static void checkTypes(JsonNode pyarrow) throws Exception {
+    Map<String, Map<String, String>> promised = DocumentedTypes.read();
+    promised.forEach(
+        (table, columns) ->
+            columns.forEach(
+                (column, type) -> {
+                  JsonNode got = pyarrow.get(table).get(column);
+                  Assertions.assertNotNull(got, table + "." + column + " is not in the files");
+                  assertEquals(type, got.asText(), table + "." + column);
+                }));
   }
 }

@@ -1,5 +1,7 @@
-# Shared by the submit/ scripts. Source it; it sets ROOT, APP_JAR, CLUSTER_JAR and SPARK_JAVA_OPTS,
-# and defines build_if_stale and spark_submit_command.
+# Shared by the submit/ scripts. Source it; it sets ROOT, APP_JAR, CLUSTER_JAR and the JVM settings
+# below, and defines the functions the scripts build their commands from. A function that computes
+# a list prints it, one NUL-terminated word each (read it with mapfile -d ''); none sets a variable
+# of its caller's.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 APP_JAR="$ROOT/target/naturalness.jar"
 CLUSTER_JAR="$ROOT/target/naturalness-cluster.jar"
@@ -61,123 +63,114 @@ build_if_stale() {
   fi
 }
 
-# The spark-submit launcher as an array in SUBMIT: a cluster's spark-submit when there is one
-# (SPARK_HOME or PATH), else Spark's SparkSubmit class run from the project's classpath (no Spark
-# installation needed; local mode). NATURALNESS_CLASSPATH replaces the project's classpath (tests).
-# Sets PRIMARY to the application jar to submit.
-spark_submit_command() {
-  local want_cluster_jar=$1 dry_run=$2 in_process=false
+# The launcher, one word each: a cluster's spark-submit when there is one (SPARK_HOME or PATH),
+# else Spark's SparkSubmit class run from the project's classpath (no Spark installation needed;
+# local mode). NATURALNESS_CLASSPATH replaces the project's classpath (tests). $1: whether this is a
+# dry run (nothing is built then).
+launcher() {
+  local dry_run=$1 cp
   if [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
-    SUBMIT=("$SPARK_HOME/bin/spark-submit")
-  elif command -v spark-submit >/dev/null 2>&1; then
-    SUBMIT=(spark-submit)
-  else
-    local cp
-    if [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
-      cp="$NATURALNESS_CLASSPATH"
-    elif $dry_run; then
-      [ -f "$CLASSPATH_FILE" ] && cp="$APP_JAR:$(cat "$CLASSPATH_FILE")" || cp='$APP_CLASSPATH'
-    else
-      build_if_stale
-      cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
-    fi
-    export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-    # A cluster's Hadoop configuration (YARN, HDFS) on the classpath, as Spark's launcher puts it.
-    cp="${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}${YARN_CONF_DIR:+$YARN_CONF_DIR:}$cp"
-    # shellcheck disable=SC2206
-    SUBMIT=(java ${NATURALNESS_DRIVER_MEMORY:+-Xmx$NATURALNESS_DRIVER_MEMORY} $SPARK_JAVA_OPTS -cp "$cp" org.apache.spark.deploy.SparkSubmit)
-    in_process=true
+    printf '%s\0' "$SPARK_HOME/bin/spark-submit"
+    return
   fi
-  if $in_process && [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
-    PRIMARY=spark-internal # the classes are on the launcher's classpath already
-  elif $in_process; then
-    PRIMARY="$APP_JAR"
-  elif $want_cluster_jar; then
-    PRIMARY="$CLUSTER_JAR"
+  if command -v spark-submit >/dev/null 2>&1; then
+    printf '%s\0' spark-submit
+    return
+  fi
+  if [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
+    cp="$NATURALNESS_CLASSPATH"
+  elif $dry_run; then
+    [ -f "$CLASSPATH_FILE" ] && cp="$APP_JAR:$(cat "$CLASSPATH_FILE")" || cp='$APP_CLASSPATH'
   else
-    PRIMARY="$APP_JAR"
+    build_if_stale
+    cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
+  fi
+  # A cluster's Hadoop configuration (YARN, HDFS) on the classpath, as Spark's launcher puts it.
+  cp="${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}${YARN_CONF_DIR:+$YARN_CONF_DIR:}$cp"
+  printf '%s\0' java ${NATURALNESS_DRIVER_MEMORY:+-Xmx$NATURALNESS_DRIVER_MEMORY} $SPARK_JAVA_OPTS -cp "$cp" \
+    org.apache.spark.deploy.SparkSubmit
+}
+
+# What the launcher submits: the application jar (the cluster jar when $2 is true and a real
+# spark-submit runs), or spark-internal when the launcher's classpath holds the classes already.
+primary_resource() {
+  local first=$1 want_cluster_jar=$2
+  if [ "$first" = java ] && [ -n "${NATURALNESS_CLASSPATH:-}" ]; then
+    echo spark-internal
+  elif [ "$first" = java ] || ! $want_cluster_jar; then
+    echo "${NATURALNESS_APP_JAR:-$APP_JAR}"
+  else
+    echo "$CLUSTER_JAR"
   fi
 }
 
-# Reads the cluster scripts' own options into dry_run (--dry-run), master (--master URL, default
-# $NATURALNESS_MASTER or yarn) and deploy_mode (--deploy-mode client|cluster, default
-# $NATURALNESS_DEPLOY_MODE or client); every other argument is the job's, in args (S3 keys taken
-# out of them: see take_secret).
-parse_submit_args() {
-  dry_run=false
-  master="${NATURALNESS_MASTER:-yarn}"
-  deploy_mode="${NATURALNESS_DEPLOY_MODE:-client}"
-  args=()
+# The head every script's command starts with, one word each: the launcher, the master, the job's
+# class, the JVM options of the driver and the executors and the executors' environment.
+# $1: the master; $2: whether this is a dry run.
+command_head() {
+  local master=$1 dry_run=$2 kv
+  launcher "$dry_run"
+  printf '%s\0' --master "$master" --class dev.naturalness.NaturalnessJob \
+    --conf spark.driver.extraJavaOptions="$SYSTEM_PROPERTY_OPTS" \
+    --conf spark.executor.extraJavaOptions="$SYSTEM_PROPERTY_OPTS"
+  for kv in "${EXECUTOR_ENV[@]}"; do
+    printf '%s\0' --conf "spark.executorEnv.$kv"
+  done
+}
+
+# The cluster scripts' own options, then the job's arguments, one word each: whether --dry-run was
+# given, the master (--master URL, default $NATURALNESS_MASTER or yarn), the deploy mode
+# (--deploy-mode client|cluster, default $NATURALNESS_DEPLOY_MODE or client), then every other
+# argument as given.
+split_submit_args() {
+  local dry_run=false master="${NATURALNESS_MASTER:-yarn}" deploy_mode="${NATURALNESS_DEPLOY_MODE:-client}"
+  local rest=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --dry-run) dry_run=true ;;
       --master) master="$2"; shift ;;
       --deploy-mode) deploy_mode="$2"; shift ;;
-      --set) if take_secret "${2:-}"; then shift; else args+=("$1"); fi ;;
-      *) args+=("$1") ;;
+      *) rest+=("$1") ;;
     esac
     shift
   done
+  printf '%s\0' "$dry_run" "$master" "$deploy_mode" "${rest[@]+"${rest[@]}"}"
 }
 
-# An S3 key given as --set s3.access-key=... or s3.secret-key=... (spaces around = allowed, as the
-# job allows them; a value in double quotes is a HOCON string) goes to the job through the
-# environment (NATURALNESS_S3_ACCESS_KEY, NATURALNESS_S3_SECRET_KEY), never on the JVM's command line
-# where any user of the machine can read it. Returns 0 when $1 was such a key.
-take_secret() {
-  local key value
-  case "$1" in *=*) ;; *) return 1 ;; esac
-  key="${1%%=*}"
-  value="${1#*=}"
-  key="${key#"${key%%[![:space:]]*}"}"
-  key="${key%"${key##*[![:space:]]}"}"
-  key="${key#naturalness.}"
-  case "$key" in
-    s3.access-key|s3.secret-key) ;;
-    *) return 1 ;;
-  esac
-  value="${value#"${value%%[![:space:]]*}"}"
-  value="${value%"${value##*[![:space:]]}"}"
-  local variable=NATURALNESS_S3_ACCESS_KEY
-  [ "$key" = s3.secret-key ] && variable=NATURALNESS_S3_SECRET_KEY
-  if [[ "$value" == \"*\" && ${#value} -ge 2 ]]; then
-    value="${value:1:${#value}-2}"
-    if [[ "$value" == *\\* || "$value" == *\"* ]]; then
-      echo "naturalness: --set $key: a quoted key with escapes cannot be passed on safely; set $variable in the environment instead" >&2
-      exit 2
-    fi
-  fi
-  export "$variable=$value"
+# The job's arguments as the job reads them from its environment (NATURALNESS_JOB_ARGS): each
+# base64-encoded, separated by spaces. A process's environment is readable by its user alone, its
+# command line by anyone on the machine: no argument (an S3 key in whatever spelling) is put on a
+# command line. Spaces stand for no argument at all.
+job_args_environment() {
+  local a out=""
+  for a in "$@"; do
+    out="$out$(printf '%s' "$a" | base64 -w0) "
+  done
+  printf '%s' "$out"
 }
 
-# On YARN: the job's runtime environment for the application master too (the driver, in cluster
-# deploy mode), and one attempt per application: an attempt restarted in the middle of a run would
-# redo the whole run behind its lock; rerun the command instead. Adds to cmd.
-yarn_args() {
+# On YARN, one word each: the job's runtime environment for the application master too (the driver,
+# in cluster deploy mode), and one attempt per application: an attempt restarted in the middle of a
+# run would redo the whole run behind its lock; rerun the command instead.
+yarn_confs() {
   [ "$1" = yarn ] || return 0
   local kv
   for kv in "${EXECUTOR_ENV[@]}"; do
-    cmd+=(--conf "spark.yarn.appMasterEnv.$kv")
+    printf '%s\0' --conf "spark.yarn.appMasterEnv.$kv"
   done
-  cmd+=(--conf spark.yarn.maxAppAttempts="${NATURALNESS_MAX_APP_ATTEMPTS:-1}")
+  printf '%s\0' --conf spark.yarn.maxAppAttempts="${NATURALNESS_MAX_APP_ATTEMPTS:-1}"
 }
 
-# In cluster deploy mode the driver runs on a cluster node, not here: the job's config files travel
-# with the submission (CLUSTER_FILES, for --files; the driver reads each by its name in its working
-# directory), and a path only this machine has, or S3 keys from this machine's environment, are
-# refused here in one line before anything is submitted. The driver's container is sized like an
-# executor's: NATURALNESS_DRIVER_MEMORY (4g) for its heap, NATURALNESS_DRIVER_OVERHEAD (2g) for
-# libtorch when it checks the student (student.check). Rewrites args, adds to cmd, sets CLUSTER_FILES.
-prepare_cluster_driver() {
-  CLUSTER_FILES=""
-  cmd+=(--driver-memory "${NATURALNESS_DRIVER_MEMORY:-4g}"
-    --conf spark.driver.memoryOverhead="${NATURALNESS_DRIVER_OVERHEAD:-2g}")
-  if [ -n "${NATURALNESS_S3_ACCESS_KEY:-}${NATURALNESS_S3_SECRET_KEY:-}" ]; then
-    echo "naturalness: S3 keys from this machine's environment cannot reach a driver in cluster deploy mode without showing them; use s3.credential-providers (a Hadoop credential store on HDFS) or the cluster's own credentials, or --deploy-mode client" >&2
-    exit 2
-  fi
+# In cluster deploy mode the driver runs on a cluster node and gets its arguments on its command
+# line: the job's own check refuses, in one line, S3 keys from any source (they would travel in the
+# clear) and a path only this machine has (check_cluster_driver), before anything is submitted.
+# Prints, one word each, the options that size the driver's container (NATURALNESS_DRIVER_MEMORY 4g
+# for its heap, NATURALNESS_DRIVER_OVERHEAD 2g for libtorch when it checks the student), the config
+# files to send with --files (one word, comma-separated, empty when none) and then the job's
+# arguments with each --config FILE named by its name, as the driver finds it in its directory.
+cluster_driver() {
   check_cluster_driver "$@"
-  local out=() names=" " name file
+  local out=() names=" " files="" name file
   while [ $# -gt 0 ]; do
     if [ "$1" = --config ] && [ $# -ge 2 ]; then
       file="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
@@ -186,7 +179,7 @@ prepare_cluster_driver() {
         *" $name "*) echo "naturalness: two --config files are named $name; in cluster deploy mode each travels by its name: rename one" >&2; exit 2 ;;
       esac
       names="$names$name "
-      CLUSTER_FILES="${CLUSTER_FILES:+$CLUSTER_FILES,}$file"
+      files="${files:+$files,}$file"
       out+=(--config "$name")
       shift 2
     else
@@ -194,40 +187,73 @@ prepare_cluster_driver() {
       shift
     fi
   done
-  args=("${out[@]+"${out[@]}"}")
+  printf '%s\0' --driver-memory "${NATURALNESS_DRIVER_MEMORY:-4g}" \
+    --conf spark.driver.memoryOverhead="${NATURALNESS_DRIVER_OVERHEAD:-2g}" "$files" \
+    "${out[@]+"${out[@]}"}"
 }
 
-# The job's own check, here, of what a driver in the cluster could not read (--check-cluster-driver);
-# skipped, with a note, when the jar is not built here.
+# The job's own check, here, of what a driver in the cluster could not read or should not be sent
+# (--check-cluster-driver); skipped, with a note, when the jar is not built here. The arguments
+# reach it through its environment.
 check_cluster_driver() {
   local cp="${NATURALNESS_CLASSPATH:-}"
   if [ -z "$cp" ]; then
     if ! jar_is_fresh; then
-      echo "# (the jar is not built here: paths are not checked for a driver in the cluster)" >&2
+      echo "# (the jar is not built here: paths and keys are not checked for a driver in the cluster)" >&2
       return 0
     fi
     cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
   fi
   # shellcheck disable=SC2086
-  if ! java $SPARK_JAVA_OPTS -cp "$cp" dev.naturalness.NaturalnessJob --check-cluster-driver "$@"; then
+  if ! NATURALNESS_JOB_ARGS="$(job_args_environment "$@")" \
+    java $SPARK_JAVA_OPTS -cp "$cp" dev.naturalness.NaturalnessJob --check-cluster-driver; then
     exit 2
   fi
 }
 
-# With --dry-run prints the command, then what the job reads from each --set (JOB_ARGS: the job's
-# own arguments), and exits; otherwise becomes the command.
+# Runs the command with the job's arguments in its environment, or, on a dry run ($1), prints it,
+# then what the job reads from each --set, and exits. The words after -- are the job's arguments.
 run_or_print() {
+  local dry_run=$1 cmd=() job=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do cmd+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  job=("$@")
   if $dry_run; then
-    print_command "$@"
-    print_job_settings "${JOB_ARGS[@]+"${JOB_ARGS[@]}"}"
+    print_command "${cmd[@]}"
+    print_job_arguments "${job[@]+"${job[@]}"}"
     exit 0
   fi
-  exec "$@"
+  if [ ${#job[@]} -gt 0 ]; then
+    NATURALNESS_JOB_ARGS="$(job_args_environment "${job[@]}")"
+    export NATURALNESS_JOB_ARGS
+  fi
+  exec "${cmd[@]}"
 }
 
-# Prints, as comment lines, each key the job's arguments set and the value the job reads (HOCON:
-# quoted strings with their escapes; secrets as ***), when the jar is built here.
-print_job_settings() {
+# Prints, as comment lines, the job's arguments without their values (--config FILE and --set KEY)
+# and then each key they set with the value the job reads (HOCON: quoted strings with their escapes;
+# every secret, however it was spelled, as ***), when the jar is built here.
+print_job_arguments() {
+  [ $# -gt 0 ] || return 0
+  local a shown=() next=""
+  for a in "$@"; do
+    case "$next:$a" in
+      set:*=*) shown+=("${a%%=*}") ;;
+      set:*) shown+=("(no key=value)") ;;
+      config:*) shown+=("$a") ;;
+      :--set|:--config) shown+=("$a") ;;
+      :--set=*=*) shown+=("${a%%=*}=$(a=${a#*=}; printf '%s' "${a%%=*}")") ;;
+      :--config=*|:--plan-only) shown+=("$a") ;;
+      *) shown+=("(an argument the job does not know)") ;;
+    esac
+    case "$next:$a" in
+      :--set) next=set ;;
+      :--config) next=config ;;
+      *) next="" ;;
+    esac
+  done
+  echo "# the job's arguments, in its environment (NATURALNESS_JOB_ARGS), values as the job reads them below: ${shown[*]}"
   local cp="${NATURALNESS_CLASSPATH:-}"
   if [ -z "$cp" ]; then
     if ! jar_is_fresh; then
@@ -237,16 +263,15 @@ print_job_settings() {
     cp="$APP_JAR:$(cat "$CLASSPATH_FILE")"
   fi
   # shellcheck disable=SC2086
-  java $SPARK_JAVA_OPTS -cp "$cp" dev.naturalness.NaturalnessJob --print-settings "$@" 2>&1 \
+  NATURALNESS_JOB_ARGS="$(job_args_environment "$@")" \
+    java $SPARK_JAVA_OPTS -cp "$cp" dev.naturalness.NaturalnessJob --print-settings 2>&1 \
     | sed 's/^/# /' || true
 }
 
-# Prints a command as a shell would read it back, every secret shown as ***: the S3 keys the job
-# takes from the environment, and any argument that sets a key (…access-key=, …secret.key=, …).
+# Prints a command as a shell would read it back, any argument that sets a credential
+# (…access-key=, …secret.key=, …) shown as ***.
 print_command() {
   local a
-  [ -n "${NATURALNESS_S3_ACCESS_KEY:-}" ] && printf 'NATURALNESS_S3_ACCESS_KEY=*** '
-  [ -n "${NATURALNESS_S3_SECRET_KEY:-}" ] && printf 'NATURALNESS_S3_SECRET_KEY=*** '
   for a in "$@"; do
     if [[ "$a" =~ ^([^=]*([Aa]ccess[-._]?[Kk]ey|[Ss]ecret[-._]?[Kk]ey|[Ss]ession[-._]?[Tt]oken|[Pp]assword)[[:space:]]*)= ]]; then
       a="${BASH_REMATCH[1]}=***"

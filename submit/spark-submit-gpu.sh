@@ -17,26 +17,20 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-parse_submit_args "$@"
+mapfile -d '' parsed < <(split_submit_args "$@")
+dry_run=${parsed[0]} master=${parsed[1]} deploy_mode=${parsed[2]}
+args=(--config "$ROOT/conf/cluster-gpu.conf" "${parsed[@]:3}")
 
-spark_submit_command true $dry_run
-if [ "$PRIMARY" = "$CLUSTER_JAR" ] && [ ! -f "$CLUSTER_JAR" ] && ! $dry_run; then
+mapfile -d '' cmd < <(command_head "$master" $dry_run)
+primary=$(primary_resource "${cmd[0]}" true)
+if [ "$primary" = "$CLUSTER_JAR" ] && [ ! -f "$CLUSTER_JAR" ] && ! $dry_run; then
   echo "building $CLUSTER_JAR ..." >&2
   (cd "$ROOT" && mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -Pcluster package) >&2
 fi
 
 libtorch="${PYTORCH_LIBRARY_PATH:-/opt/libtorch/lib}"
-cmd=("${SUBMIT[@]}"
-  --master "$master"
-  --class dev.naturalness.NaturalnessJob
-  --conf spark.driver.extraJavaOptions="$SYSTEM_PROPERTY_OPTS"
-  --conf spark.executor.extraJavaOptions="$SYSTEM_PROPERTY_OPTS")
-for kv in "${EXECUTOR_ENV[@]}"; do
-  cmd+=(--conf "spark.executorEnv.$kv")
-done
-JOB_ARGS=(--config "$ROOT/conf/cluster-gpu.conf" "${args[@]+"${args[@]}"}")
-args=("${JOB_ARGS[@]}")
 files="$ROOT/submit/gpu-discovery.sh"
+on_argv=false
 case "$master" in
   local*) ;; # local mode schedules no GPUs; student.device = auto falls back to the CPU
   *)
@@ -53,7 +47,8 @@ case "$master" in
       --conf spark.executorEnv.PYTORCH_VERSION=2.7.1
       --conf spark.executorEnv.PYTORCH_FLAVOR=cu128
       --conf spark.executorEnv.LD_LIBRARY_PATH="$libtorch")
-    yarn_args "$master"
+    mapfile -d '' yarn < <(yarn_confs "$master")
+    cmd+=("${yarn[@]+"${yarn[@]}"}")
     if [ "$master" = yarn ]; then
       # The driver's JVM (the application master's, in cluster deploy mode) checks the student
       # with the same libtorch.
@@ -63,12 +58,18 @@ case "$master" in
         --conf spark.yarn.appMasterEnv.LD_LIBRARY_PATH="$libtorch")
     fi
     if [ "$deploy_mode" = cluster ]; then
-      prepare_cluster_driver "${args[@]}"
-      [ -n "$CLUSTER_FILES" ] && files="$files,$CLUSTER_FILES"
+      mapfile -d '' driver < <(cluster_driver "${args[@]}")
+      [ ${#driver[@]} -gt 0 ] || exit 2
+      cmd+=("${driver[@]:0:4}")
+      [ -n "${driver[4]}" ] && files="$files,${driver[4]}"
+      args=("${driver[@]:5}")
+      on_argv=true
     fi
     cmd+=(--files "$files")
     ;;
 esac
-cmd+=("$PRIMARY" "${args[@]}")
-
-run_or_print "${cmd[@]}"
+if $on_argv; then
+  run_or_print $dry_run "${cmd[@]}" "$primary" "${args[@]}" --
+else
+  run_or_print $dry_run "${cmd[@]}" "$primary" -- "${args[@]}"
+fi

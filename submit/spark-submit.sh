@@ -15,30 +15,26 @@
 # stale). On YARN an application is attempted once (a rerun takes the output over; see
 # docs/cluster-and-s3.md). In cluster deploy mode the config files travel with the submission, a
 # path only this machine has is refused before submitting, and the driver's container has
-# NATURALNESS_DRIVER_MEMORY (4g) and NATURALNESS_DRIVER_OVERHEAD (2g).
+# NATURALNESS_DRIVER_MEMORY (4g) and NATURALNESS_DRIVER_OVERHEAD (2g). The job's arguments reach a
+# driver on this machine in its environment, never on a command line; in cluster deploy mode they
+# go with the submission, and S3 keys from any source are refused (see docs/cluster-and-s3.md).
 # Relative paths are resolved against the directory you run it from (the script never changes it).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-parse_submit_args "$@"
+mapfile -d '' parsed < <(split_submit_args "$@")
+dry_run=${parsed[0]} master=${parsed[1]} deploy_mode=${parsed[2]}
+args=("${parsed[@]:3}")
 
 if [ -z "${NATURALNESS_APP_JAR:-}" ] && ! $dry_run; then
   build_if_stale
 fi
-spark_submit_command false $dry_run
-app_jar="${NATURALNESS_APP_JAR:-$APP_JAR}"
+mapfile -d '' cmd < <(command_head "$master" $dry_run)
+primary=$(primary_resource "${cmd[0]}" false)
 jars=""
 [ -f "$APP_JARS_FILE" ] && jars="$(tr ':' ',' < "$APP_JARS_FILE")"
-cmd=("${SUBMIT[@]}"
-  --master "$master"
-  --class dev.naturalness.NaturalnessJob
-  --jars "${jars:-\$APP_JARS}"
-  --conf spark.driver.extraJavaOptions="$SYSTEM_PROPERTY_OPTS"
-  --conf spark.executor.extraJavaOptions="$SYSTEM_PROPERTY_OPTS")
-for kv in "${EXECUTOR_ENV[@]}"; do
-  cmd+=(--conf "spark.executorEnv.$kv")
-done
-JOB_ARGS=("${args[@]+"${args[@]}"}")
+cmd+=(--jars "${jars:-\$APP_JARS}")
+on_argv=false
 case "$master" in
   local*) ;;
   *)
@@ -47,13 +43,21 @@ case "$master" in
       --conf spark.executor.cores="${NATURALNESS_EXECUTOR_CORES:-1}"
       --executor-memory "${NATURALNESS_EXECUTOR_MEMORY:-4g}"
       --conf spark.executor.memoryOverhead="${NATURALNESS_EXECUTOR_OVERHEAD:-2g}")
-    yarn_args "$master"
+    mapfile -d '' yarn < <(yarn_confs "$master")
+    cmd+=("${yarn[@]+"${yarn[@]}"}")
     if [ "$deploy_mode" = cluster ]; then
-      prepare_cluster_driver "${args[@]+"${args[@]}"}"
-      [ -n "$CLUSTER_FILES" ] && cmd+=(--files "$CLUSTER_FILES")
+      mapfile -d '' driver < <(cluster_driver "${args[@]+"${args[@]}"}")
+      [ ${#driver[@]} -gt 0 ] || exit 2
+      cmd+=("${driver[@]:0:4}")
+      [ -n "${driver[4]}" ] && cmd+=(--files "${driver[4]}")
+      args=("${driver[@]:5}")
+      on_argv=true
     fi
     ;;
 esac
-cmd+=("$app_jar" "${args[@]+"${args[@]}"}")
-
-run_or_print "${cmd[@]}"
+if $on_argv; then
+  # The driver is on a cluster node: its arguments go with the submission (checked to hold no key).
+  run_or_print $dry_run "${cmd[@]}" "$primary" "${args[@]+"${args[@]}"}" --
+else
+  run_or_print $dry_run "${cmd[@]}" "$primary" -- "${args[@]+"${args[@]}"}"
+fi

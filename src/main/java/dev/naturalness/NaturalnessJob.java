@@ -4,6 +4,7 @@ import dev.naturalness.checks.JobChecks;
 import dev.naturalness.checks.StudentChecks;
 import dev.naturalness.config.CommandLine;
 import dev.naturalness.config.ConfigError;
+import dev.naturalness.config.ConfigKeys;
 import dev.naturalness.config.Settings;
 import dev.naturalness.config.SettingsLoader;
 import dev.naturalness.model.RuntimeEnvironment;
@@ -49,7 +50,13 @@ public final class NaturalnessJob {
   private NaturalnessJob() {}
 
   public static void main(String[] args) {
-    int code = run(args);
+    int code;
+    try {
+      code = run(CommandLine.withEnvironment(args, System.getenv(CommandLine.ENVIRONMENT)));
+    } catch (ConfigError e) {
+      System.err.println("naturalness: " + e.getMessage());
+      code = EXIT_CONFIG;
+    }
     if (code != 0) {
       System.exit(code);
     }
@@ -138,7 +145,20 @@ public final class NaturalnessJob {
    */
   static int checkClusterDriver(String[] args) {
     try {
-      for (String problem : SettingsLoader.fromArgs(args).localPaths()) {
+      Settings.Job settings = SettingsLoader.fromArgs(args);
+      if (settings.s3().accessKey() != null) {
+        System.err.println(
+            "naturalness: S3 keys are set (s3.access-key and s3.secret-key, "
+                + (System.getenv(ConfigKeys.secretVariable("s3.access-key")) != null
+                    ? "from this machine's environment"
+                    : "by --set or a --config file")
+                + "); in cluster deploy mode they would travel in the clear to the driver's node (its"
+                + " command line, the files it is sent, YARN's launch context): use"
+                + " s3.credential-providers (a Hadoop credential store on HDFS), the cluster's"
+                + " instance roles, or --deploy-mode client");
+        return EXIT_CONFIG;
+      }
+      for (String problem : settings.localPaths()) {
         System.err.println(
             "naturalness: "
                 + problem

@@ -10,9 +10,11 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,17 +36,58 @@ public record CommandLine(Config user, List<String> setKeys) {
    */
   public static List<String> shownValues(String[] args) {
     CommandLine parsed = parse(args);
+    // Masked as the job resolves keys, however they were spelled: a secret set inside a section
+    // (s3={secret-key=...}) or by a quoted path (s3."secret-key") is the same key.
+    Config shown = ConfigKeys.masked(parsed.user());
     List<String> out = new ArrayList<>();
     for (String key : parsed.setKeys()) {
       String value =
           ConfigKeys.looksSecret(key)
               ? "***"
-              : parsed.user().hasPathOrNull(key) && !parsed.user().getIsNull(key)
-                  ? parsed.user().getValue(key).render(ConfigRenderOptions.concise())
+              : shown.hasPathOrNull(key) && !shown.getIsNull(key)
+                  ? shown.getValue(key).render(ConfigRenderOptions.concise())
                   : "null";
       out.add(key + " = " + value);
     }
     return out;
+  }
+
+  /** Where the launchers put the job's arguments, so that none is on a command line. */
+  public static final String ENVIRONMENT = "NATURALNESS_JOB_ARGS";
+
+  /**
+   * The arguments the launcher left in {@link #ENVIRONMENT} (each base64-encoded, separated by
+   * spaces: the environment of a process is readable by its user alone, its command line by anyone)
+   * before those of the command line; a first argument that names a mode of the job
+   * (--print-settings) stays first.
+   */
+  public static String[] withEnvironment(String[] argv, String environment) {
+    if (environment == null || environment.isBlank()) {
+      return argv;
+    }
+    List<String> out = new ArrayList<>();
+    int from = 0;
+    if (argv.length > 0 && argv[0].startsWith("--") && !isJobArgument(argv[0])) {
+      out.add(argv[0]);
+      from = 1;
+    }
+    for (String token : environment.trim().split(" +")) {
+      try {
+        out.add(new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigError(ENVIRONMENT + " holds a word that is not base64");
+      }
+    }
+    out.addAll(List.of(argv).subList(from, argv.length));
+    return out.toArray(new String[0]);
+  }
+
+  private static boolean isJobArgument(String arg) {
+    return arg.equals("--set")
+        || arg.equals("--config")
+        || arg.startsWith("--set=")
+        || arg.startsWith("--config=")
+        || arg.equals("--plan-only");
   }
 
   static CommandLine parse(String[] args) {
@@ -60,20 +103,18 @@ public record CommandLine(Config user, List<String> setKeys) {
         if (arg.equals("--config")) {
           layers.add(parseFile(value));
         } else {
-          int eq = value.indexOf('=');
-          if (eq <= 0) {
-            throw new ConfigError("--set " + value + ": expected key=value");
-          }
-          sets.add(new String[] {value.substring(0, eq).trim(), value.substring(eq + 1)});
+          sets.add(keyAndValue(value));
         }
       } else if (arg.startsWith("--config=")) {
         layers.add(parseFile(arg.substring("--config=".length())));
+      } else if (arg.startsWith("--set=")) {
+        sets.add(keyAndValue(arg.substring("--set=".length())));
       } else if (arg.equals("--plan-only")) {
         sets.add(new String[] {"plan.only", "true"});
       } else {
         throw new ConfigError(
             "unknown argument '"
-                + arg
+                + withoutValue(arg)
                 + "'; usage: [--plan-only] [--config FILE]... [--set key=value]...");
       }
     }
@@ -89,11 +130,12 @@ public record CommandLine(Config user, List<String> setKeys) {
         value = parseValue(kv[1]);
         user = user.withValue(key, value);
       } catch (ConfigException e) {
+        // Never the value: it may be a secret, whatever its key is called.
         throw new ConfigError(
             "--set "
                 + kv[0]
-                + ": "
-                + (ConfigKeys.isSecret(key) ? "not a valid value" : e.getMessage()));
+                + ": its value is not a HOCON value (write a text with special characters in"
+                + " double quotes)");
       }
       user = Paths.absolute(user, key, WORKING_DIRECTORY);
       warnOfLiteralEscapes(key, kv[1], value);
@@ -220,5 +262,22 @@ public record CommandLine(Config user, List<String> setKeys) {
       }
     }
     return ConfigValueFactory.fromAnyRef(v);
+  }
+
+  /** A --set argument's key and value; one without '=' is refused without echoing it. */
+  private static String[] keyAndValue(String arg) {
+    int eq = arg.indexOf('=');
+    if (eq <= 0) {
+      throw new ConfigError(
+          "--set needs key=value; an argument of --set has no key before an '=' (it is not"
+              + " shown: it may be a secret)");
+    }
+    return new String[] {arg.substring(0, eq).trim(), arg.substring(eq + 1)};
+  }
+
+  /** An argument as an error may show it: up to its first '=', never what follows. */
+  static String withoutValue(String arg) {
+    int eq = arg.indexOf('=');
+    return eq < 0 ? arg : arg.substring(0, eq + 1) + "...";
   }
 }

@@ -1,7 +1,11 @@
 package dev.naturalness.config;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -36,5 +40,20 @@ public final class ConfigKeys {
   /** NATURALNESS_S3_ACCESS_KEY for s3.access-key. */
   public static String secretVariable(String key) {
     return "NATURALNESS_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /**
+   * The config with every secret's value shown as ***: the keys of {@link #SECRETS} and any key
+   * whose name says it holds a credential, wherever it was set.
+   */
+  public static Config masked(Config c) {
+    Config out = c;
+    for (Map.Entry<String, ConfigValue> e : c.entrySet()) {
+      String key = e.getKey();
+      if (isSecret(key) || LOOKS_SECRET.matcher(key).matches()) {
+        out = out.withValue(key, ConfigValueFactory.fromAnyRef("***"));
+      }
+    }
+    return out;
   }
 }

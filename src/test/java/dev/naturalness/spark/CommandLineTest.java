@@ -8,6 +8,7 @@ import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
 import dev.naturalness.Slow;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -229,6 +230,57 @@ class CommandLineTest {
         g.append("teacher", "t");
       }
       writer.write(g);
+    }
+  }
+
+  /**
+   * A run started by a launcher keeps its S3 keys off every command line: read back from
+   * /proc/PID/cmdline of the running JVM (which any user of the machine can read), whatever the
+   * spelling; the job reads them from its environment, and neither its log nor its outputs show
+   * them.
+   */
+  @Test
+  void s3KeysNeverReachTheRunningJvmsCommandLine() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.demoSlice(40));
+    Path out = tmp.resolve("run");
+    Processes.Running running =
+        Processes.command(
+                "submit/local.sh",
+                "--set",
+                "input.path=" + input,
+                "--set",
+                "output.path=" + out,
+                "--set",
+                "s3={access-key=AKIAPROCFILE, secret-key=proc-secret-one}",
+                "--set=s3.\"secret-key\"=proc-secret-two")
+            .unsetEnv("NATURALNESS_CLASSPATH")
+            .start();
+    List<String> seen = new ArrayList<>();
+    long until = System.currentTimeMillis() + 120_000;
+    while (running.process().isAlive() && System.currentTimeMillis() < until) {
+      // local.sh execs the JVM: its process id is the script's.
+      Path cmdline = Path.of("/proc", String.valueOf(running.process().pid()), "cmdline");
+      if (Files.exists(cmdline)) {
+        String args = new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8);
+        if (args.contains("SparkSubmit")) {
+          seen.add(args.replace('\0', ' '));
+        }
+      }
+      Thread.sleep(250);
+    }
+    Processes.Outcome o = running.await(Duration.ofMinutes(3));
+    assertEquals(0, o.exit(), o.output());
+    assertTrue(!seen.isEmpty(), "the JVM's command line was never read");
+    for (String args : seen) {
+      for (String secret : List.of("AKIAPROCFILE", "proc-secret-one", "proc-secret-two")) {
+        assertTrue(!args.contains(secret), "the JVM's command line holds " + secret + ": " + args);
+      }
+      assertTrue(!args.contains("input.path"), "no job argument on the command line: " + args);
+    }
+    String summary = Files.readString(out.resolve("summary.json"));
+    for (String secret : List.of("AKIAPROCFILE", "proc-secret-one", "proc-secret-two")) {
+      assertTrue(!o.output().contains(secret), "the log holds " + secret);
+      assertTrue(!summary.contains(secret), "summary.json holds " + secret);
     }
   }
 }

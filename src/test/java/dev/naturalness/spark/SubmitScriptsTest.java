@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,14 +79,15 @@ class SubmitScriptsTest {
         "--conf spark.executorEnv.DJL_OFFLINE=true",
         "--conf spark.executorEnv.PYTORCH_LIBRARY_PATH=/opt/libtorch/lib",
         "--conf spark.executorEnv.PYTORCH_FLAVOR=cu128",
-        root
-            + "/target/naturalness-cluster.jar --config "
+        root + "/target/naturalness-cluster.jar \n",
+        "# the job's arguments, in its environment (NATURALNESS_JOB_ARGS), values as the job reads"
+            + " them below: --config "
             + root
-            + "/conf/cluster-gpu.conf --set input.path=s3a://b/in --config my.conf");
+            + "/conf/cluster-gpu.conf --set input.path --config my.conf\n");
     assertTrue(
         o.stdout().endsWith("\n")
             && o.stdout().lines().filter(l -> !l.startsWith("# ")).count() == 1,
-        "one command, then what the job reads from --set as comments:\n" + o.stdout());
+        "one command, then the job's arguments as comments:\n" + o.stdout());
   }
 
   @Test
@@ -98,16 +98,19 @@ class SubmitScriptsTest {
         o.stdout(),
         "org.apache.spark.deploy.SparkSubmit --master local\\[\\*\\] --class dev.naturalness.NaturalnessJob",
         "-Dai.djl.offline=true",
-        "target/naturalness.jar --config "
+        "target/naturalness.jar \n",
+        "values as the job reads them below: --config "
             + Path.of("").toAbsolutePath()
-            + "/conf/local.conf --set select.top-k=2");
+            + "/conf/local.conf --set select.top-k\n");
   }
 
   @Test
   void theNightlyScriptWritesADatedRunUnderTheRootAndKeepsTheCacheBesideIt() throws Exception {
+    Map<String, String> env = new HashMap<>(clusterSpark());
+    env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
     Out o =
         script(
-            clusterSpark(),
+            env,
             "submit/nightly-refresh.sh",
             "--dry-run",
             "--input",
@@ -122,89 +125,97 @@ class SubmitScriptsTest {
         o.stdout(),
         "--conf spark.executor.resource.gpu.amount=1",
         "/conf/cluster-gpu.conf --config ",
-        "conf/nightly-s3.conf --set input.path=s3a://lake/corpus/ --set output.path=s3a://lake/naturalness/runs/"
-            + today
-            + "/",
-        " --set incremental.cache=s3a://lake/naturalness/cache --set output.publish-pointer=s3a://lake/naturalness/LATEST"
-            + " --set student.path=/models/student");
+        "conf/nightly-s3.conf --set input.path --set output.path --set incremental.cache --set"
+            + " output.publish-pointer --set student.path\n",
+        "# naturalness.input.path = \"s3a://lake/corpus/\"\n",
+        "# naturalness.output.path = \"s3a://lake/naturalness/runs/" + today + "/",
+        "# naturalness.incremental.cache = \"s3a://lake/naturalness/cache\"\n",
+        "# naturalness.output.publish-pointer = \"s3a://lake/naturalness/LATEST\"\n");
     Out usage = script(Map.of(), "submit/nightly-refresh.sh", "--dry-run");
     assertEquals(2, usage.exit());
     assertTrue(usage.stderr().startsWith("usage: "), usage.stderr());
   }
 
+  /** An S3 key in every spelling the job accepts (and one it refuses), each with its own value. */
+  static final String[][] SECRET_SPELLINGS = {
+    {"--set", "s3.access-key=AKIA-plain"},
+    {"--set", "s3.secret-key = spaced-secret"},
+    {"--set", "s3={access-key=AKIA-section, secret-key=section-secret}"},
+    {"--set", "s3.\"secret-key\"=quoted-path-secret"},
+    {"--set", "\"s3.secret-key\"=quoted-key-secret"},
+    {"--set=s3.secret-key=typo-secret"},
+    {"--set", "s3.secret-key=\"a\\\"escaped-secret\""},
+    {"--set", "spark.hadoop.fs.s3a.secret.key=hadoop-secret"},
+  };
+
+  static final List<String> SECRETS =
+      List.of(
+          "AKIA-plain",
+          "spaced-secret",
+          "AKIA-section",
+          "section-secret",
+          "quoted-path-secret",
+          "quoted-key-secret",
+          "typo-secret",
+          "escaped-secret",
+          "hadoop-secret");
+
   @Test
-  void s3KeysGivenToAScriptTravelInTheEnvironmentAndArePrintedAsStars() throws Exception {
+  void noKeyIsOnTheCommandLineAndTheDryRunMasksItHoweverItIsSpelled() throws Exception {
     for (String[] command :
         new String[][] {
           {"submit/local.sh", "--dry-run"},
           {"submit/spark-submit.sh", "--dry-run", "--master", "yarn"},
           {"submit/spark-submit-gpu.sh", "--dry-run", "--master", "yarn"},
         }) {
-      String[] args = Arrays.copyOf(command, command.length + 6);
-      System.arraycopy(
-          new String[] {
-            "--set",
-            "s3.access-key=AKIA-hidden",
-            "--set",
-            "s3.secret-key=hunter2#x",
-            "--set",
-            "spark.hadoop.fs.s3a.secret.key=hunter3"
-          },
-          0,
-          args,
-          command.length,
-          6);
-      // The job's own --print-settings runs too (from this build's classes): it masks them as well.
+      List<String> args = new ArrayList<>(List.of(command));
+      for (String[] spelling : SECRET_SPELLINGS) {
+        args.addAll(List.of(spelling));
+      }
+      args.addAll(List.of("--set", "input.path=/data/in"));
+      // The job's own --print-settings runs too (from this build's classes): it masks by key.
       Map<String, String> env =
           new HashMap<>(command[0].contains("local") ? Map.of() : clusterSpark());
       env.put("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
-      Out o = script(env, args);
+      Out o = script(env, args.toArray(new String[0]));
       assertEquals(0, o.exit(), o.stderr());
-      for (String secret : new String[] {"AKIA-hidden", "hunter2", "hunter3"}) {
-        assertTrue(!o.stdout().contains(secret), command[0] + " printed a key:\n" + o.stdout());
+      for (String secret : SECRETS) {
+        assertTrue(
+            !(o.stdout() + o.stderr()).contains(secret),
+            command[0] + " printed " + secret + ":\n" + o.stdout() + o.stderr());
       }
+      String commandLine = o.stdout().lines().filter(l -> !l.startsWith("# ")).findFirst().get();
       assertTrue(
-          o.stdout().startsWith("NATURALNESS_S3_ACCESS_KEY=*** NATURALNESS_S3_SECRET_KEY=*** "),
-          o.stdout());
-      assertTrue(!o.stdout().contains("s3.secret-key"), "the key is not on the command line");
-      assertTrue(o.stdout().contains("spark.hadoop.fs.s3a.secret.key=\\*\\*\\*"), o.stdout());
-      assertTrue(
-          o.stdout().contains("# naturalness.spark.hadoop.fs.s3a.secret.key = ***"), o.stdout());
+          !commandLine.contains("s3"), "no job argument on the command line: " + commandLine);
+      assertHas(
+          o.stdout(),
+          "# naturalness.s3.access-key = ***\n",
+          "# naturalness.s3 = {\"access-key\":\"***\",\"secret-key\":\"***\"}\n",
+          "# naturalness.spark.hadoop.fs.s3a.secret.key = ***\n",
+          "# naturalness.input.path = \"/data/in\"\n");
     }
   }
 
   @Test
-  void aKeyWrittenWithSpacesOrQuotesIsTakenOutOfTheCommandLineToo() throws Exception {
-    for (String spelling :
-        new String[] {
-          "s3.secret-key = spaced-secret",
-          " naturalness.s3.secret-key=spaced-secret ",
-          "s3.secret-key=\"spaced-secret\"",
-          "s3.secret-key =\"spaced-secret\""
+  void aMalformedArgumentsErrorNamesItsKeyNeverItsValue() throws Exception {
+    Map<String, String> env =
+        Map.of("NATURALNESS_CLASSPATH", System.getProperty("java.class.path"));
+    for (String[] bad :
+        new String[][] {
+          {"--set", "s3.secret-key=[unclosed-secret"},
+          {"--set", "just-a-secret-value"},
+          {"--sett=s3.secret-key=unknown-argument-secret"},
         }) {
-      Out o =
-          script(
-              Map.of("NATURALNESS_CLASSPATH", System.getProperty("java.class.path")),
-              "submit/local.sh",
-              "--dry-run",
-              "--set",
-              spelling,
-              "--set",
-              "input.path=/data/in");
-      assertEquals(0, o.exit(), o.stderr());
-      assertTrue(
-          !(o.stdout() + o.stderr()).contains("spaced-secret"),
-          "'" + spelling + "' was printed:\n" + o.stdout() + o.stderr());
-      assertTrue(o.stdout().contains("NATURALNESS_S3_SECRET_KEY=*** "), o.stdout());
-      assertTrue(o.stdout().contains("# naturalness.input.path = \"/data/in\"\n"), o.stdout());
+      List<String> args = new ArrayList<>(List.of("submit/local.sh", "--dry-run"));
+      args.addAll(List.of(bad));
+      Out o = script(env, args.toArray(new String[0]));
+      String all = o.stdout() + o.stderr();
+      for (String secret :
+          List.of("unclosed-secret", "just-a-secret-value", "unknown-argument-secret")) {
+        assertTrue(!all.contains(secret), "printed " + secret + ":\n" + all);
+      }
+      assertTrue(all.contains("naturalness: "), all);
     }
-    Out escaped =
-        script(Map.of(), "submit/local.sh", "--dry-run", "--set", "s3.secret-key=\"a\\\"b\"");
-    assertEquals(2, escaped.exit(), escaped.stdout());
-    assertEquals(
-        "naturalness: --set s3.secret-key: a quoted key with escapes cannot be passed on safely;"
-            + " set NATURALNESS_S3_SECRET_KEY in the environment instead\n",
-        escaped.stderr());
   }
 
   @Test
@@ -295,13 +306,45 @@ class SubmitScriptsTest {
             + " or --deploy-mode client\n",
         local.stderr());
 
+    // S3 keys from any source would travel in the clear: refused in one line, before submitting.
     Map<String, String> keys = new HashMap<>(env);
     keys.put("NATURALNESS_S3_SECRET_KEY", "hunter2");
     keys.put("NATURALNESS_S3_ACCESS_KEY", "AKIA");
-    Out secret = clusterModeDryRun(keys, "--set", "input.path=s3a://b/in");
-    assertEquals(2, secret.exit());
-    assertTrue(secret.stderr().startsWith("naturalness: S3 keys from this machine's environment"));
-    assertTrue(!(secret.stdout() + secret.stderr()).contains("hunter2"));
+    Path secretConf =
+        Files.writeString(
+            tmp.resolve("keys.conf"),
+            "naturalness.s3.access-key = \"AKIA\"\nnaturalness.s3.secret-key = \"hunter2\"\n");
+    String student = "student.path=hdfs://nn:8020/students/s";
+    for (Out secret :
+        List.of(
+            clusterModeDryRun(keys, "--set", in, "--set", out, "--set", student),
+            clusterModeDryRun(
+                env,
+                "--config",
+                secretConf.toString(),
+                "--set",
+                in,
+                "--set",
+                out,
+                "--set",
+                student),
+            clusterModeDryRun(
+                env,
+                "--set",
+                "s3={access-key=AKIA, secret-key=hunter2}",
+                "--set",
+                in,
+                "--set",
+                out,
+                "--set",
+                student))) {
+      assertEquals(2, secret.exit(), secret.stdout() + secret.stderr());
+      assertEquals("", secret.stdout(), "nothing submitted");
+      assertEquals(1, secret.stderr().lines().count(), secret.stderr());
+      assertTrue(secret.stderr().startsWith("naturalness: S3 keys are set ("), secret.stderr());
+      assertTrue(secret.stderr().contains("s3.credential-providers"), secret.stderr());
+      assertTrue(!(secret.stdout() + secret.stderr()).contains("hunter2"));
+    }
   }
 
   @Test

@@ -77,12 +77,13 @@ public final class InputPreflight {
       Map<String, String> columns = null;
       boolean array = false;
       if (format.equals("parquet")) {
-        for (Map.Entry<Path, Map<String, String>> footer :
-            parquetColumns(hadoop, files).entrySet()) {
+        Map<Path, Map<String, String>> footers = parquetColumns(hadoop, files);
+        for (Map.Entry<Path, Map<String, String>> footer : footers.entrySet()) {
           requireColumns(input, footer.getValue().keySet());
           requireTypes(input, stepSource, footer.getValue(), " in " + footer.getKey());
           columns = columns == null ? footer.getValue() : columns;
         }
+        requireOneTypePerColumn(input, footers);
       } else {
         array = JsonSample.isArray(fs, files.get(0).getPath());
         columns = JsonSample.columns(fs, files.get(0).getPath(), array, JSON_LINES_SAMPLED);
@@ -167,6 +168,77 @@ public final class InputPreflight {
               + "; expected boolean, a string such as true/false or yes/no, or 1/0");
     }
     requireStepColumn(c, stepSource, types, where);
+  }
+
+  /**
+   * Every column the job reads has one type in every file: Spark reads the files as one table with
+   * one file's schema, and a file that gives a column another type (a label as boolean here and as
+   * yes/no text there, an id as int64 here and as text there) fails the read after Spark starts.
+   */
+  private static void requireOneTypePerColumn(
+      Settings.Input input, Map<Path, Map<String, String>> footers) {
+    for (String[] kv : readColumns(input)) {
+      Path firstFile = null;
+      String firstType = null;
+      for (Map.Entry<Path, Map<String, String>> footer : footers.entrySet()) {
+        String type = footer.getValue().get(kv[1]);
+        if (type == null) {
+          continue;
+        }
+        if (firstType == null) {
+          firstFile = footer.getKey();
+          firstType = type;
+        } else if (!firstType.equals(type)) {
+          throw new ConfigError(
+              "input column '"
+                  + kv[1]
+                  + "' ("
+                  + kv[0]
+                  + ") has type "
+                  + firstType
+                  + " in "
+                  + firstFile
+                  + " and "
+                  + type
+                  + " in "
+                  + footer.getKey()
+                  + "; Spark reads the files as one table: write the column with one type in"
+                  + " every file");
+        }
+      }
+    }
+  }
+
+  /** The input columns the job reads, each with the setting that names it. */
+  private static List<String[]> readColumns(Settings.Input input) {
+    Settings.Columns c = input.columns();
+    List<String[]> out = new ArrayList<>(input.required());
+    String[][] optional = {
+      {"input.columns.prompt_id", c.promptId()},
+      {"input.columns.response_id", c.responseId()},
+      {"input.columns.correct", c.correct()},
+      {"input.columns.steps", c.steps()},
+      {"input.columns.step-ends", c.stepEnds()},
+      {"input.columns.system", c.system()},
+      {"input.columns.complete", c.complete()},
+      {"input.columns.finish-reason", c.finishReason()},
+      {"input.columns.teacher-family", c.teacherFamily()},
+      {"input.generations.complete", input.generations().complete()},
+      {"input.generations.finish-reasons", input.generations().finishReasons()}
+    };
+    out.addAll(List.of(optional));
+    for (String correct : input.generations().correct()) {
+      out.add(new String[] {"input.generations.correct", correct});
+    }
+    for (Map.Entry<String, Settings.WideTeacher> t : input.teachers().entrySet()) {
+      String key = "input.teachers." + t.getKey();
+      for (String response : t.getValue().response()) {
+        out.add(new String[] {key + ".response", response});
+      }
+      out.add(new String[] {key + ".correct", t.getValue().correct()});
+    }
+    out.removeIf(kv -> kv[1] == null || kv[1].isEmpty());
+    return out;
   }
 
   /** The column the step source reads the steps from: there, and an array of the right type. */

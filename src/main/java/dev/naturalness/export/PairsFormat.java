@@ -23,7 +23,9 @@ final class PairsFormat implements PairFormat {
     return "Preference pairs in TRL's conversational explicit-prompt form (DPOTrainer): per prompt"
         + " and student, `prompt` (the scored prompt's turns, as they were), the best"
         + " candidate by LALP as `chosen` and the worst as `rejected` (one assistant turn"
-        + " each), with both scores and their `margin`.";
+        + " each), with both scores and their `margin`. A prompt whose best and worst are the"
+        + " same text, or within the scores' precision (1e-4), gives no pair: the card counts it"
+        + " as left out.";
   }
 
   @Override

@@ -32,6 +32,23 @@ public record ResponsePair(
           Feature.float64("rejected_lalp"),
           Feature.float64("rejected_galp"));
 
+  /**
+   * The smallest margin a pair may have: the scores' documented precision (a response scores the
+   * same within 1e-4 however it is packed), below which "better" is packing noise.
+   */
+  public static final double PRECISION = 1e-4;
+
+  /** Why this pair teaches no preference, or null when it does. */
+  public String whyNotAPair() {
+    if (chosen.response().equals(rejected.response())) {
+      return "chosen and rejected are the same text";
+    }
+    if (!(margin() > PRECISION)) {
+      return "margin within the scores' precision (1e-4)";
+    }
+    return null;
+  }
+
   /** The chosen's LALP over the rejected's. */
   public double margin() {
     return chosen.lalp() - rejected.lalp();

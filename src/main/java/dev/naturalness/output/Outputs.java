@@ -104,7 +104,12 @@ public final class Outputs {
     if (fs.exists(new Path(root, RunLock.FILE))) {
       return true; // a run has it now (whether that run may be replaced is the lock's question)
     }
-    Path marker = new Path(root, MARKER);
+    return isRun(fs, root);
+  }
+
+  /** Whether {@code dir} holds a run's marker: a directory this job wrote. */
+  static boolean isRun(FileSystem fs, Path dir) throws IOException {
+    Path marker = new Path(dir, MARKER);
     if (!fs.exists(marker) || !fs.getFileStatus(marker).isFile()) {
       return false;
     }

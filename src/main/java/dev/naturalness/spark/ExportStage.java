@@ -123,7 +123,7 @@ final class ExportStage {
     Function<Row, Row> shape;
     Dataset<Row> from;
     if (format instanceof PairFormat pairs) {
-      shape = r -> written(schema, pairs.row(SelectPairs.of(r)));
+      shape = r -> written(schema, pairs.rowOfPair(SelectPairs.of(r)));
       from = SelectPairs.pairs(scores, canonical, settings.select());
     } else {
       ResponseFormat responses = (ResponseFormat) format;

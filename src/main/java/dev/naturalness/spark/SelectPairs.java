@@ -19,8 +19,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * The preference pairs beside the selection: per student and prompt with at least two candidates
- * (as the selection counts them) of different LALP, the best as chosen and the worst as rejected,
- * with the chosen's prompt and both texts.
+ * (as the selection counts them), the best as chosen and the worst as rejected, with the chosen's
+ * prompt and both texts. A pair whose sides teach no preference (the same text, or a margin within
+ * the scores' precision) is a row the export leaves out and counts ({@code
+ * ResponsePair#whyNotAPair}).
  */
 final class SelectPairs {
   private static final String BEST = "_best";
@@ -44,7 +46,7 @@ final class SelectPairs {
             .filter(SelectStage.candidate(select))
             .groupBy(col(Fields.STUDENT), col(Fields.PROMPT_ID))
             .agg(min(key).as(BEST), max(key).as(WORST), count("*").as("n"))
-            .filter(col("n").geq(2).and(col(BEST + ".lalp").gt(col(WORST + ".lalp"))));
+            .filter(col("n").geq(2));
     Dataset<Row> texts = SelectStage.texts(canonical);
     Dataset<Row> chosen =
         texts.select(

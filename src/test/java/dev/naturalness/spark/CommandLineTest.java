@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -200,6 +201,89 @@ class CommandLineTest {
         o.stderr());
     assertTrue(o.stderr().contains("part-1.parquet"), o.stderr());
     assertEquals(1, o.stderr().lines().count());
+  }
+
+  /**
+   * A column the job reads that two files give two types (a label as boolean and as yes/no text, an
+   * id as int64 and as text) is refused before Spark starts, in one line naming the column, both
+   * types and a file of each.
+   */
+  @Test
+  void aColumnThatTwoFilesGiveTwoTypesIsRefusedNamingBothBeforeSparkStarts() throws Exception {
+    String[][] cases = {
+      {
+        "correct",
+        "required boolean correct;",
+        "required binary correct (UTF8);",
+        "boolean",
+        "string"
+      },
+      {
+        "response_id",
+        "required int64 response_id;",
+        "required binary response_id (UTF8);",
+        "int64",
+        "string"
+      }
+    };
+    for (String[] c : cases) {
+      Path input = Files.createDirectories(tmp.resolve("clash-" + c[0]));
+      writeParquetWith(input.resolve("part-0.parquet"), c[1], g -> appendFirst(g, c[0], c[3]));
+      writeParquetWith(input.resolve("part-1.parquet"), c[2], g -> g.append(c[0], "yes"));
+      Outcome o = run(valid(input));
+      assertEquals(NaturalnessJob.EXIT_CONFIG, o.exit(), o.stderr());
+      assertEquals(1, o.stderr().lines().count(), o.stderr());
+      assertTrue(
+          o.stderr()
+              .startsWith(
+                  "naturalness: input column '"
+                      + c[0]
+                      + "' (input.columns."
+                      + c[0]
+                      + ") has type "
+                      + c[3]
+                      + " in "),
+          o.stderr());
+      assertTrue(
+          o.stderr().contains("part-0.parquet and " + c[4] + " in ")
+              && o.stderr().contains("part-1.parquet;"),
+          o.stderr());
+    }
+  }
+
+  private static void appendFirst(Group g, String column, String type) {
+    if (type.equals("boolean")) {
+      g.append(column, true);
+    } else {
+      g.append(column, 17L);
+    }
+  }
+
+  /** A one-row Parquet file of a flat corpus with one more column, written without Spark. */
+  static void writeParquetWith(Path file, String column, Consumer<Group> value) throws Exception {
+    MessageType schema =
+        MessageTypeParser.parseMessageType(
+            "message row { required binary prompt_id (UTF8); required binary prompt (UTF8);"
+                + " required binary response (UTF8); required binary teacher (UTF8); "
+                + column
+                + " }");
+    Configuration conf = new Configuration();
+    GroupWriteSupport.setSchema(schema, conf);
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(new org.apache.hadoop.fs.Path(file.toUri()))
+            .withConf(conf)
+            .withType(schema)
+            .build()) {
+      Group g =
+          new SimpleGroupFactory(schema)
+              .newGroup()
+              .append("prompt_id", "p1")
+              .append("prompt", "Add 2 and 3.")
+              .append("response", "2 + 3 = 5.")
+              .append("teacher", "t");
+      value.accept(g);
+      writer.write(g);
+    }
   }
 
   /** A one-row Parquet file whose teacher column has the given type, written without Spark. */

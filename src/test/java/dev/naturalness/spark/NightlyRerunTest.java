@@ -15,7 +15,9 @@ import dev.naturalness.Slow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,5 +141,59 @@ class NightlyRerunTest {
     assertEquals(NaturalnessJob.EXIT_CONFIG, again.exit(), again.output());
     assertTrue(again.stderr().contains("publishes"), again.stderr());
     assertEquals(summary, Files.readString(out.resolve("summary.json")));
+  }
+
+  /**
+   * A file at output.publish-pointer that the job did not write as a pointer (a copy of the corpus,
+   * a note, a line naming a directory that is not a run, a directory) is refused in one line before
+   * Spark starts, and left byte for byte as it was.
+   */
+  @Test
+  void aFileThatIsNotAPointerIsRefusedInOneLineAndLeftAsItIs() throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small());
+    Path notARun = Files.createDirectories(tmp.resolve("not-a-run"));
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put("a copy of the corpus", Files.readString(input));
+    cases.put("a note", "remember to refresh the data\n");
+    cases.put("a relative path", "runs/2026-12-01\n");
+    cases.put("a directory that is not a run", notARun.toAbsolutePath() + "\n");
+    cases.put("a run that is gone", tmp.resolve("gone").toAbsolutePath() + "\n");
+    cases.put("two lines", notARun.toAbsolutePath() + "\nmore\n");
+    cases.put("a directory", null);
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Path pointer = tmp.resolve("pointers").resolve(c.getKey().replace(' ', '-'));
+      if (c.getValue() == null) {
+        Files.createDirectories(pointer.resolve("inside"));
+      } else {
+        Files.createDirectories(pointer.getParent());
+        Files.writeString(pointer, c.getValue());
+      }
+      Path out = tmp.resolve("out-" + c.getKey().replace(' ', '-'));
+      Processes.Outcome o =
+          Processes.java(
+                  "1g",
+                  NaturalnessJob.class,
+                  JobArgs.none()
+                      .set("input.path", input)
+                      .set("output.path", out)
+                      .set("student.path", DemoStudent.DIR)
+                      .set("output.publish-pointer", pointer)
+                      .set("spark.default-master", "local[2]")
+                      .toArray())
+              .run(Duration.ofMinutes(2));
+      assertEquals(NaturalnessJob.EXIT_CONFIG, o.exit(), c.getKey() + ": " + o.output());
+      assertEquals(1, o.stderr().lines().count(), c.getKey() + ": " + o.stderr());
+      assertTrue(
+          o.stderr().startsWith("naturalness: output.publish-pointer " + pointer)
+              && o.stderr().contains("it is not a pointer this job wrote, and it is left as it is"),
+          c.getKey() + ": " + o.stderr());
+      if (c.getValue() == null) {
+        assertTrue(Files.isDirectory(pointer.resolve("inside")), c.getKey());
+      } else {
+        assertEquals(
+            c.getValue(), Files.readString(pointer), c.getKey() + ": the file is as it was");
+      }
+      assertFalse(Files.exists(out.resolve("scores")), c.getKey() + ": nothing was scored");
+    }
   }
 }

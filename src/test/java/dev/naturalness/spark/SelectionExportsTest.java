@@ -284,6 +284,47 @@ class SelectionExportsTest extends SparkTestBase {
     assertEquals(chosen.get("prompt").asText(), pair.get("prompt").get(0).get("content").asText());
   }
 
+  /**
+   * Three teachers that gave one prompt the same response make no pair, however packing noise set
+   * their scores; the prompt is counted as left out, by reason, in summary.json and the card.
+   */
+  @Test
+  void teachersThatGaveTheSameTextMakeNoPairAndThePromptIsCountedAsLeftOut() throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String teacher : List.of("a", "b", "c")) {
+      rows.add(Corpora.row("same", teacher, "4 + 1 = 5.\n\nAva has 5 apples.", true));
+    }
+    rows.add(Corpora.row("apart", "a", "5 + 3 = 8.\n\nAva has 8 apples.", true));
+    rows.add(Corpora.row("apart", "b", "Apples: 5, plus 3.\n\nSo 8, I guess? Maybe 9.", true));
+    Path input = Corpora.writeJsonLines(dir, "same.jsonl", rows);
+    Path run = dir.resolve("run");
+    JobRunner.run(
+        spark(),
+        JobArgs.demo(input, run)
+            .set("output.format", "json")
+            .set("output.export", "[pairs, pairs-sharegpt]"));
+    for (String format : List.of("pairs", "pairs-sharegpt")) {
+      RunSummary.Export e =
+          RunOutputs.summary(run).exports().stream()
+              .filter(x -> x.format().equals(format))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(1, e.rows(), format);
+      assertEquals(
+          Map.of("demo-student", Map.of("chosen and rejected are the same text", 1L)),
+          e.leftOut(),
+          format);
+      Path folder = run.resolve("export").resolve(format);
+      List<JsonNode> pairs = jsonLines(folder.resolve("data/train/train-00000-of-00001.jsonl"));
+      assertEquals(1, pairs.size(), format);
+      assertEquals("apart", pairs.get(0).get("prompt_id").asText(), format);
+      Assertions.assertTrue(
+          Files.readString(folder.resolve("README.md"))
+              .contains("chosen and rejected are the same text"),
+          format + ": the card counts the prompt");
+    }
+  }
+
   @Test
   void aTeacherOfTheStudentsOwnFamilyIsMarkedAndEachStudentHasItsOwnExport() throws Exception {
     Path input = Corpora.writeJsonLines(dir, "demo.jsonl", Corpora.demoSlice(16));

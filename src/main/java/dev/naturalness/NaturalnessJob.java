@@ -18,6 +18,7 @@ import dev.naturalness.report.LabelledSelectionSection;
 import dev.naturalness.report.Leaderboard;
 import dev.naturalness.spark.Pipeline;
 import dev.naturalness.spark.ShippedStudents;
+import dev.naturalness.spark.SignalStop;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -79,7 +80,9 @@ public final class NaturalnessJob {
       return EXIT_CONFIG;
     }
     SparkSession spark = null;
-    try (lock) {
+    SignalStop signal = SignalStop.watch();
+    try (lock;
+        signal) {
       spark = session(checked);
       Pipeline.Result result = Pipeline.run(spark, checked, lock);
       System.out.println();
@@ -96,22 +99,30 @@ public final class NaturalnessJob {
       }
       return 0;
     } catch (JobFailure e) {
-      System.err.println("naturalness: " + e.getMessage());
+      say(signal, "naturalness: " + e.getMessage());
       return EXIT_FAILED;
     } catch (ConfigError | StudentException e) {
-      System.err.println("naturalness: " + e.getMessage());
+      say(signal, "naturalness: " + e.getMessage());
       return EXIT_CONFIG;
     } catch (RuntimeException | Error e) {
       // Anything else, wherever it happened after the checks: one line, and nothing published
       // (summary.json, the only mark of a finished run, is written last).
       LOG.debug("the run failed", e);
-      System.err.println(
+      say(
+          signal,
           "naturalness: the run failed: " + JobFailure.rootCause(e) + "; nothing was published");
       return EXIT_FAILED;
     } finally {
       if (spark != null) {
         stop(spark);
       }
+    }
+  }
+
+  /** A failed run's line, unless a signal stopped it (which said its own line). */
+  private static void say(SignalStop signal, String line) {
+    if (!signal.stopped()) {
+      System.err.println(line);
     }
   }
 

@@ -57,18 +57,7 @@ public final class InputPreflight {
       if (!fs.exists(root)) {
         throw new ConfigError("input.path " + input.path() + " does not exist");
       }
-      List<FileStatus> files = new ArrayList<>();
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-      while (it.hasNext()) {
-        LocatedFileStatus f = it.next();
-        String name = f.getPath().getName();
-        if (!name.startsWith("_")
-            && !name.startsWith(".")
-            && f.getLen() > 0
-            && !hiddenParent(root, f.getPath())) {
-          files.add(f);
-        }
-      }
+      List<FileStatus> files = dataFiles(fs, root);
       if (files.isEmpty()) {
         throw new ConfigError("input.path " + input.path() + " holds no data (no non-empty files)");
       }
@@ -85,8 +74,9 @@ public final class InputPreflight {
         }
         requireOneTypePerColumn(input, footers);
       } else {
-        array = JsonSample.isArray(fs, files.get(0).getPath());
-        columns = JsonSample.columns(fs, files.get(0).getPath(), array, JSON_LINES_SAMPLED);
+        Path sampled = firstWithRecords(fs, files, input);
+        array = JsonSample.isArray(fs, sampled);
+        columns = JsonSample.columns(fs, sampled, array, JSON_LINES_SAMPLED);
         requireColumns(input, columns.keySet());
         requireTypes(input, stepSource, columns, "");
       }
@@ -110,6 +100,42 @@ public final class InputPreflight {
               + ": "
               + Messages.firstLine(e.getMessage()));
     }
+  }
+
+  /** The files Spark reads under the input: not empty, and none hidden ('_' or '.'). */
+  private static List<FileStatus> dataFiles(FileSystem fs, Path root) throws IOException {
+    List<FileStatus> files = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    while (it.hasNext()) {
+      LocatedFileStatus f = it.next();
+      String name = f.getPath().getName();
+      if (!name.startsWith("_")
+          && !name.startsWith(".")
+          && f.getLen() > 0
+          && !hiddenParent(root, f.getPath())) {
+        files.add(f);
+      }
+    }
+    return files;
+  }
+
+  /**
+   * The first JSON file that holds a record (its columns are the corpus's); none holding one is a
+   * corpus of no rows, said so rather than as a missing column.
+   */
+  private static Path firstWithRecords(FileSystem fs, List<FileStatus> files, Settings.Input input)
+      throws IOException {
+    for (FileStatus f : files) {
+      if (JsonSample.hasRecord(fs, f.getPath(), JsonSample.isArray(fs, f.getPath()))) {
+        return f.getPath();
+      }
+    }
+    throw new ConfigError(
+        "input.path "
+            + input.path()
+            + " holds no rows: "
+            + (files.size() == 1 ? "its file holds" : "its " + files.size() + " files hold")
+            + " only blank lines (or an empty JSON array)");
   }
 
   /** The missing-column message, shared with the full schema check after Spark reads. */

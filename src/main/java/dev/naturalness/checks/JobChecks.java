@@ -63,6 +63,7 @@ public final class JobChecks {
         withinS3Deadline(
             settings,
             () -> {
+              requireApart(settings.input().path(), output.path(), hadoop);
               new Outputs(output.path(), output.format(), hadoop).checkClaimable();
               return PublishPointer.of(output, hadoop).named();
             });
@@ -75,6 +76,45 @@ public final class JobChecks {
     Instant started = Instant.now();
     return new Checked(
         settings, students, input, cluster, previous, cache, RunLock.newRunId(started), started);
+  }
+
+  /**
+   * The output is neither inside the input (a later run would read this run's outputs as its
+   * corpus) nor around it (claiming the output removes what the run reads).
+   */
+  static void requireApart(String input, String output, Configuration hadoop) {
+    String in;
+    String out;
+    try {
+      in = qualified(input, hadoop);
+      out = qualified(output, hadoop);
+    } catch (IOException | IllegalArgumentException e) {
+      return; // the input's and the output's own checks say what is wrong with either
+    }
+    if (out.equals(in) || out.startsWith(in + "/")) {
+      throw new ConfigError(
+          "output.path "
+              + output
+              + " is inside input.path "
+              + input
+              + ": a later run would read this run's outputs as its corpus; write the outputs"
+              + " outside the input");
+    }
+    if (in.startsWith(out + "/")) {
+      throw new ConfigError(
+          "input.path "
+              + input
+              + " is inside output.path "
+              + output
+              + ": the run would remove what it reads when it claims the output; write the"
+              + " outputs elsewhere");
+    }
+  }
+
+  private static String qualified(String path, Configuration hadoop) throws IOException {
+    Path p = new Path(path);
+    String q = p.getFileSystem(hadoop).makeQualified(p).toString();
+    return q.endsWith("/") ? q.substring(0, q.length() - 1) : q;
   }
 
   /**

@@ -37,6 +37,24 @@ final class JsonSample {
     }
   }
 
+  /** Whether the file holds a record: a line that is not blank, or an array's first element. */
+  static boolean hasRecord(FileSystem fs, Path file, boolean array) throws IOException {
+    try (InputStream in = open(fs, file)) {
+      if (array) {
+        JsonParser parser = new ObjectMapper().getFactory().createParser(in);
+        return parser.nextToken() == JsonToken.START_ARRAY
+            && parser.nextToken() != JsonToken.END_ARRAY;
+      }
+      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (!line.isBlank()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /** Column -> the type of its sampled values ("string" when every non-null one is a string). */
   static Map<String, String> columns(FileSystem fs, Path file, boolean array, int records)
       throws IOException {

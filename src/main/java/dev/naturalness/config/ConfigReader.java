@@ -142,8 +142,28 @@ final class ConfigReader {
     return v;
   }
 
+  /**
+   * A whole number in Java's long range, exactly: Typesafe Config reads a longer one as text and
+   * saturates it to the range's end, and truncates 1.5, where the job must refuse both.
+   */
   long longValue(String key) {
-    return read(key, "a whole number", () -> c.getLong(key));
+    String expected = "a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE;
+    return read(
+        key,
+        expected,
+        () -> {
+          ConfigValue v = c.getValue(key);
+          Object raw = v.unwrapped();
+          if (raw instanceof Integer || raw instanceof Long) {
+            return ((Number) raw).longValue();
+          }
+          try {
+            return new BigDecimal(raw instanceof String t ? t.trim() : String.valueOf(raw))
+                .longValueExact();
+          } catch (NumberFormatException | ArithmeticException e) {
+            throw new ConfigException.WrongType(v.origin(), key, expected, v.valueType().name());
+          }
+        });
   }
 
   BigDecimal decimal(String key) {

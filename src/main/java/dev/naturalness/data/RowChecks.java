@@ -37,11 +37,28 @@ public final class RowChecks {
     if (row.response() == null) {
       return new RowProblem(RowStatus.MISSING_FIELD, "response is null");
     }
-    if (row.response().isBlank()) {
-      return new RowProblem(RowStatus.EMPTY_RESPONSE, "response is empty or only white space");
+    if (invisible(row.response())) {
+      return new RowProblem(
+          RowStatus.EMPTY_RESPONSE,
+          "response is empty or only white space and invisible format characters (zero-width"
+              + " spaces and joiners, bidirectional marks)");
     }
     RowProblem prompt = invalidText("prompt", row.prompt());
     return prompt != null ? prompt : invalidText("response", row.response());
+  }
+
+  /**
+   * Whether a text shows nothing: white space and Unicode format characters (Cf: zero-width spaces
+   * and joiners, bidirectional marks, the byte order mark) only. Such a response is no reasoning to
+   * learn from, though a tokenizer gives it tokens.
+   */
+  static boolean invisible(String s) {
+    return s.codePoints()
+        .allMatch(
+            c ->
+                Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)
+                    || Character.getType(c) == Character.FORMAT);
   }
 
   private static boolean blank(String s) {

@@ -2,6 +2,7 @@ package dev.naturalness.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.naturalness.data.ShownText;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +113,7 @@ public record DatasetCard(
     empty.forEach(
         (student, why) ->
             md.append("\nStudent `")
-                .append(student)
+                .append(ShownText.visible(student))
                 .append("`: no rows, ")
                 .append(why)
                 .append(".\n"));
@@ -134,15 +135,7 @@ public record DatasetCard(
         .append("| student | reason | rows |\n| --- | --- | --- |\n");
     leftOut.forEach(
         (student, reasons) ->
-            reasons.forEach(
-                (reason, n) ->
-                    md.append("| ")
-                        .append(student)
-                        .append(" | ")
-                        .append(reason)
-                        .append(" | ")
-                        .append(n)
-                        .append(" |\n")));
+            reasons.forEach((reason, n) -> md.append(row(student, reason, String.valueOf(n)))));
   }
 
   private void funnelTable(StringBuilder md) {
@@ -151,19 +144,16 @@ public record DatasetCard(
         .funnel()
         .forEach(
             (student, steps) ->
-                steps.forEach(
-                    (step, n) ->
-                        md.append("| ")
-                            .append(student)
-                            .append(" | ")
-                            .append(step)
-                            .append(" | ")
-                            .append(n)
-                            .append(" |\n")));
+                steps.forEach((step, n) -> md.append(row(student, step, String.valueOf(n)))));
   }
 
+  /** A table row; every cell shown as {@link ShownText#markdownCell}. */
   private static String row(String... cells) {
-    return "| " + String.join(" | ", cells) + " |\n";
+    StringBuilder out = new StringBuilder("|");
+    for (String c : cells) {
+      out.append(' ').append(ShownText.markdownCell(c)).append(" |");
+    }
+    return out.append('\n').toString();
   }
 
   /**

@@ -118,18 +118,19 @@ public record StudentManifest(
    * comes from a file other people write: it must be a plain name, never a path.
    */
   static String plainName(Path conf, String name) {
-    if (!PLAIN_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+    if (!PLAIN_NAME.matcher(name).matches()) {
       throw new StudentException(
           conf
               + ": name = \""
               + name.replace("\n", "\\n")
-              + "\" is not a plain name; use 1 to 100 letters, digits, '.', '_' or '-' (no path"
-              + " separators, not '.' or '..')");
+              + "\" is not a plain name; use 1 to 100 letters, digits, '.', '_' or '-', beginning"
+              + " with a letter or a digit (no path separators; a name beginning with '.' would"
+              + " make hidden folders)");
     }
     return name;
   }
 
-  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   private static Config parse(Path conf) {
     try {

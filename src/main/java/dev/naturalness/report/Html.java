@@ -1,5 +1,6 @@
 package dev.naturalness.report;
 
+import dev.naturalness.data.ShownText;
 import java.util.Locale;
 
 /**
@@ -100,7 +101,7 @@ final class Html {
       return "";
     }
     StringBuilder out = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
+    for (char c : ShownText.visible(s).toCharArray()) {
       switch (c) {
         case '<' -> out.append("&lt;");
         case '>' -> out.append("&gt;");

@@ -211,29 +211,7 @@ public final class Pipeline {
                 settings.input(),
                 settings.scoring().segmenter()));
     CorpusCounts counts = CountStage.corpus(canonical);
-    LOG.info(
-        "read {} rows from {} ({})",
-        counts.rows(),
-        settings.input().path(),
-        checked.input().format());
-    if (counts.duplicateIdsWithOtherText() > 0) {
-      LOG.warn(
-          "{} rows reuse a response_id that an earlier row has with another prompt, response or"
-              + " steps; only the first is scored (status duplicate)",
-          counts.duplicateIdsWithOtherText());
-    }
-    if (counts.labelled() == 0 && settings.select().requireCorrect()) {
-      warn(
-          "select.require names correct, but no input row has a correctness label ("
-              + settings.input().correctSource()
-              + "): the check passes every row; leave correct out of select.require to say so");
-    }
-    if (counts.correctUnrecognized() > 0) {
-      LOG.warn(
-          "{} rows have a correct label that is not a boolean, true/false, yes/no, 1/0, t/f or"
-              + " y/n; it counts as unknown and the rows are scored",
-          counts.correctUnrecognized());
-    }
+    CorpusNotes.tell(counts, settings, checked.input().format(), this::warn);
     return new Corpus(canonical, counts);
   }
 
@@ -278,7 +256,17 @@ public final class Pipeline {
     List<Dataset<Row>> perStudent = new ArrayList<>();
     int partitions = 0;
     double seconds = 0;
+    long runTokens = planned.stream().mapToLong(p -> p.plan().totals().modelTokens()).sum();
+    long tokensBefore = 0;
     for (Planned p : planned) {
+      ProgressReporter.Position at =
+          new ProgressReporter.Position(
+              p.task().student().name(),
+              perStudent.size() + 1,
+              planned.size(),
+              tokensBefore,
+              runTokens);
+      tokensBefore += p.plan().totals().modelTokens();
       TokenPartitioning.Plan cut =
           TokenPartitioning.plan(
               p.plan().partitionWeights(),
@@ -289,7 +277,7 @@ public final class Pipeline {
                   : spark.sparkContext().defaultParallelism());
       partitions = Math.max(partitions, cut.partitions());
       long t = System.nanoTime();
-      perStudent.add(stages.run("score", () -> scoreStudent(p, cut, corpus.counts().rows())));
+      perStudent.add(stages.run("score", () -> scoreStudent(p, cut, corpus.counts().rows(), at)));
       seconds += (System.nanoTime() - t) / 1e9;
     }
     Dataset<Row> scores = perStudent.get(0);
@@ -308,7 +296,8 @@ public final class Pipeline {
     return new Scored(scores, partitions, seconds);
   }
 
-  private Dataset<Row> scoreStudent(Planned p, TokenPartitioning.Plan cut, long total) {
+  private Dataset<Row> scoreStudent(
+      Planned p, TokenPartitioning.Plan cut, long total, ProgressReporter.Position at) {
     LOG.info(
         "scoring with student {} in {} partitions of about {} planned model tokens",
         p.task().student().name(),
@@ -323,6 +312,7 @@ public final class Pipeline {
             counters,
             total,
             p.plan().totals().modelTokens(),
+            at,
             settings.progress().intervalSeconds())) {
       Dataset<Row> scores =
           stages.keep(

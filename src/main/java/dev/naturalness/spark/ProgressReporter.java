@@ -30,10 +30,18 @@ import scala.collection.Seq;
 public final class ProgressReporter extends SparkListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
+  /**
+   * Where this student's scoring stands in the run: its name, its place among the students (1 of
+   * 2), the planned model tokens of the students before it and of the whole run.
+   */
+  public record Position(
+      String student, int index, int students, long tokensBefore, long runPlannedTokens) {}
+
   private final SparkSession spark;
   private final ScoreCounters counters;
   private final long totalResponses;
   private final long plannedTokens;
+  private final Position at;
   private final long startNanos = System.nanoTime();
   private final Map<Long, long[]> running = new ConcurrentHashMap<>();
   private final AtomicInteger tasks = new AtomicInteger();
@@ -44,8 +52,10 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
       ScoreCounters counters,
       long totalResponses,
       long plannedTokens,
+      Position at,
       double intervalSeconds) {
     this.spark = spark;
+    this.at = at;
     this.counters = counters;
     this.totalResponses = totalResponses;
     this.plannedTokens = plannedTokens;
@@ -99,31 +109,47 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     return new long[] {Math.min(responses, totalResponses), tokens};
   }
 
+  /**
+   * With several students the line says which one is scoring, and counts the run's tokens and its
+   * ETA over every student's plan (each student scores the corpus in turn).
+   */
   public String line() {
     long[] p = progress();
     double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
     double rate = p[1] / seconds;
+    boolean several = at.students() > 1;
+    long runDone = at.tokensBefore() + p[1];
+    long planned = several ? at.runPlannedTokens() : plannedTokens;
+    long done = several ? runDone : p[1];
     String eta;
-    if (plannedTokens > 0 && p[1] > 0) {
-      eta = clock(Duration.ofSeconds((long) (Math.max(0, plannedTokens - p[1]) / rate)));
-    } else if (p[0] > 0) {
+    if (planned > 0 && p[1] > 0) {
+      eta = clock(Duration.ofSeconds((long) (Math.max(0, planned - done) / rate)));
+    } else if (p[0] > 0 && !several) {
       eta = clock(Duration.ofSeconds((long) ((totalResponses - p[0]) * seconds / p[0])));
     } else {
       eta = "unknown";
     }
     return String.format(
         Locale.ROOT,
-        "progress: %,d/%,d responses (%.1f%%), %,d of %,d planned model tokens, %,.0f tokens/s, "
-            + "%d tasks running, elapsed %s, ETA %s",
+        "progress: %,d/%,d responses (%.1f%%)%s, %,d of %,d planned model tokens%s, %,.0f"
+            + " tokens/s, %d tasks running, elapsed %s, ETA %s%s",
         p[0],
         totalResponses,
         100.0 * p[0] / Math.max(1, totalResponses),
+        several
+            ? String.format(
+                Locale.ROOT, " of student %s (%d of %d)", at.student(), at.index(), at.students())
+            : "",
         p[1],
         plannedTokens,
+        several
+            ? String.format(Locale.ROOT, " (run: %,d of %,d)", runDone, at.runPlannedTokens())
+            : "",
         rate,
         Math.max(0, tasks.get()),
         clock(Duration.ofSeconds((long) seconds)),
-        eta);
+        eta,
+        several ? " for the run" : "");
   }
 
   private static String clock(Duration d) {

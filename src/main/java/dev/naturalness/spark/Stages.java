@@ -33,6 +33,12 @@ public final class Stages implements AutoCloseable {
     T run() throws IOException;
   }
 
+  /**
+   * The stage the driver is in, for the line a run stopped by a signal prints (a driver JVM runs
+   * one run; the shutdown hook that reads it has no other way in).
+   */
+  private static volatile String current;
+
   private final SparkSession spark;
   private final Map<String, Double> seconds = new LinkedHashMap<>();
   private final List<Dataset<Row>> keptForRun = new ArrayList<>();
@@ -41,8 +47,18 @@ public final class Stages implements AutoCloseable {
     this.spark = spark;
   }
 
+  /** The stage the driver is in now (null: none yet, or between stages). */
+  public static String current() {
+    return current;
+  }
+
   public <T> T run(String name, Body<T> body) {
     spark.sparkContext().setJobDescription("naturalness: " + name);
+    String outer = current;
+    current = name;
+    if (outer == null) {
+      LOG.info("stage {}", name);
+    }
     long started = System.nanoTime();
     try {
       return body.run();
@@ -56,6 +72,7 @@ public final class Stages implements AutoCloseable {
     } catch (Exception e) { // Spark's AnalysisException is checked, though nothing declares it
       throw isPathProblem(e) ? ioFailure(name, e) : failure(name, e);
     } finally {
+      current = outer;
       double s = (System.nanoTime() - started) / 1e9;
       seconds.merge(name.replace(' ', '_'), Math.round(s * 1000) / 1000.0, Double::sum);
       spark.sparkContext().setJobDescription(null);

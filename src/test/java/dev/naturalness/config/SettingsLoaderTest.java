@@ -121,6 +121,24 @@ class SettingsLoaderTest {
         error("--set", "output.step-scores=perhaps"));
   }
 
+  /** A seed past the long range, or with a fraction, is refused, not saturated or truncated. */
+  @Test
+  void aSeedOutsideTheLongRangeIsRefusedNotSaturated() {
+    String range = " must be a whole number from -9223372036854775808 to 9223372036854775807, got ";
+    assertEquals(
+        "config: naturalness.output.export-test-seed"
+            + range
+            + "string \"99999999999999999999999\"",
+        error("--set", "output.export-test-seed=99999999999999999999999"));
+    assertEquals(
+        "config: naturalness.teachers.seed" + range + "string \"1.5\"",
+        error("--set", "teachers.seed=1.5"));
+    assertEquals(
+        Long.MAX_VALUE,
+        load("--set", "output.export-test-seed=9223372036854775807").output().exportTestSeed());
+    assertEquals(-7, load("--set", "teachers.seed=-7").teachers().seed());
+  }
+
   @Test
   void aMissingRequiredValueStopsWithOneLineNamingTheKey() {
     ConfigError e =

@@ -97,4 +97,25 @@ class DatasetCardTest {
   void yamlStringsAreQuotedAndEscaped() {
     assertEquals("\"a\\\"b\\\\c\\nd\\x01\"", Yaml.string("a\"b\\c\nd\u0001"));
   }
+
+  /**
+   * A teacher named with a right-to-left override, a zero-width space or a pipe stays one cell of
+   * its own row, its invisible characters written out.
+   */
+  @Test
+  void aNameThatWouldReorderOrSplitItsRowIsShownAsItIs() {
+    Map<String, DatasetCard.Split> splits = new LinkedHashMap<>();
+    Map<String, Long> byTeacher = new LinkedHashMap<>();
+    byTeacher.put("evil\u202Eeman", 2L);
+    byTeacher.put("gpt\u200B-4", 1L);
+    byTeacher.put("a|b\nc", 1L);
+    splits.put(
+        "train",
+        new DatasetCard.Split(List.of("data/train/train-00000-of-00001.parquet"), byTeacher));
+    String md = card(ExportFormat.MESSAGES, Map.of("a", splits), false).markdown();
+    assertTrue(md.contains("| a | train | evil<U+202E>eman | 2 |\n"), md);
+    assertTrue(md.contains("| a | train | gpt<U+200B>-4 | 1 |\n"), md);
+    assertTrue(md.contains("| a | train | a\\|b c | 1 |\n"), md);
+    assertFalse(md.contains("\u202E"), md);
+  }
 }

@@ -129,7 +129,18 @@ class StudentManifestTest {
 
   @ParameterizedTest(name = "name = \"{0}\" is refused")
   @ValueSource(
-      strings = {"../../../../../../../X", "a/b", "..", ".", "", "with space", "x\\y", "ü"})
+      strings = {
+        "../../../../../../../X",
+        "a/b",
+        "..",
+        ".",
+        "",
+        "with space",
+        "x\\y",
+        "ü",
+        ".hidden",
+        "-flag"
+      })
   void aStudentNameThatIsNotAPlainNameIsRefusedInOneLine(String name) throws IOException {
     Path dir = copyOfDemo();
     Path conf = dir.resolve(StudentManifest.CONF);

@@ -1,6 +1,7 @@
 package dev.naturalness.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.naturalness.DemoStudent;
@@ -92,6 +93,64 @@ class CommandLineTest {
     assertOneLine(
         run(valid(tmp.resolve("nothing-here"))),
         "input.path " + tmp.resolve("nothing-here") + " does not exist");
+  }
+
+  @Test
+  void anInputOfBlankLinesSaysItHoldsNoRows() throws Exception {
+    Path blank = Files.createDirectories(tmp.resolve("blank"));
+    Files.writeString(blank.resolve("part-0.jsonl"), "\n\n   \n\t\n");
+    Files.writeString(blank.resolve("part-1.json"), "  []\n");
+    assertOneLine(
+        run(valid(blank)),
+        "input.path "
+            + blank
+            + " holds no rows: its 2 files hold only blank lines (or an empty JSON array)");
+    // A first file of blank lines does not hide the columns of the next.
+    Files.writeString(
+        blank.resolve("part-2.jsonl"),
+        Files.readString(Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.small())));
+    Outcome o = run(valid(blank));
+    assertTrue(o.stderr().contains("no-such-master"), "the checks passed: " + o.stderr());
+  }
+
+  /**
+   * An output inside the input would be read as corpus by the next run; an input inside the output
+   * would be removed when the run claims it: both refused before Spark.
+   */
+  @Test
+  void anOutputInsideTheInputOrAroundItIsRefused() throws Exception {
+    Path corpus = Files.createDirectories(tmp.resolve("corpus"));
+    Corpora.writeJsonLines(corpus, "c.jsonl", Corpora.small());
+    Path inside = corpus.resolve("runs/one");
+    assertOneLine(
+        run(
+            "--set",
+            "input.path=" + corpus,
+            "--set",
+            "output.path=" + inside,
+            "--set",
+            "student.path=" + DemoStudent.DIR),
+        "output.path "
+            + inside
+            + " is inside input.path "
+            + corpus
+            + ": a later run would read this run's outputs as its corpus; write the outputs"
+            + " outside the input");
+    assertOneLine(
+        run(
+            "--set",
+            "input.path=" + corpus.resolve("c.jsonl"),
+            "--set",
+            "output.path=" + corpus,
+            "--set",
+            "student.path=" + DemoStudent.DIR),
+        "input.path "
+            + corpus.resolve("c.jsonl")
+            + " is inside output.path "
+            + corpus
+            + ": the run would remove what it reads when it claims the output; write the outputs"
+            + " elsewhere");
+    assertFalse(Files.exists(inside), "nothing written");
   }
 
   @Test

@@ -11,10 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A failure after Spark starts ends the job, in its own JVM as users run it, with one line naming
@@ -56,5 +60,60 @@ class FailureLinesTest {
     } finally {
       Processes.command("umount", disk.toString()).run(Duration.ofSeconds(30));
     }
+  }
+
+  /**
+   * A run stopped by SIGTERM (a scheduler's stop, Ctrl-C) in the selection, the export or the
+   * report ends with one line naming the stage it was in, and no trace of Spark's shutdown after
+   * it; nothing is published.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"select", "export", "report"})
+  void aRunStoppedBySigtermSaysWhichStageInOneLineAndPublishesNothing(String stage)
+      throws Exception {
+    Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.demoSlice(200));
+    Path output = tmp.resolve("run-" + stage);
+    Processes.Running running =
+        Processes.job(
+                "1g",
+                JobArgs.demo(input, output)
+                    .set("spark.default-master", "local[2]")
+                    .set(
+                        "output.export",
+                        "[messages, prompt-completion, sharegpt, alpaca, pairs, pairs-sharegpt]"))
+            .start();
+    String started = "Stages: stage " + stage + "\n";
+    Assertions.assertTrue(
+        running.awaitOutput(o -> o.contains(started), Duration.ofMinutes(4)),
+        running.outputSoFar());
+    // SIGTERM by kill(1): Process.destroy() would close the pipes that carry the final line.
+    Processes.command("kill", "-TERM", String.valueOf(running.process().pid()))
+        .run(Duration.ofSeconds(10));
+    Processes.Outcome o = running.await(Duration.ofMinutes(1));
+    Assertions.assertNotEquals(0, o.exit(), o.output());
+    List<String> lines = o.stderr().strip().lines().toList();
+    String last = lines.get(lines.size() - 1);
+    Matcher m =
+        Pattern.compile(
+                "naturalness: stopped by a signal during stage ([a-z ]+); nothing was published")
+            .matcher(last);
+    Assertions.assertTrue(m.matches(), o.stderr());
+    String lastStarted = null;
+    for (String line : lines) {
+      int at = line.indexOf("Stages: stage ");
+      if (at >= 0) {
+        lastStarted = line.substring(at + "Stages: stage ".length());
+      }
+    }
+    assertEquals(lastStarted, m.group(1), "the line names the stage the run was in");
+    List<String> after =
+        lines.subList(
+            lines.indexOf(
+                lines.stream().filter(l -> l.endsWith(started.strip())).findFirst().orElseThrow()),
+            lines.size());
+    Assertions.assertTrue(
+        after.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")),
+        "no trace after the stage began:\n" + String.join("\n", after));
+    Assertions.assertFalse(Files.exists(output.resolve("summary.json")));
   }
 }

@@ -17,9 +17,11 @@ Three steps, each checked before the next:
 The GGUF must be the model it claims to be: every entry of EXPECTED is checked, and a file of
 another shape stops the command in one line naming the key, what was expected and what was found.
 OUT_DIR gets a .gguf-build stamp; a second run with the same inputs and scripts finds it and
-returns at once.
+returns at once. Standard output is the student's directory alone (progress goes to stderr), so
+`student.path=$(submit/student-smollm2.sh)` works.
 """
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -257,7 +259,8 @@ def main(argv=None):
         stamp = os.path.join(out_dir, ".gguf-build")
         if os.path.exists(stamp) and open(stamp, encoding="utf-8").read().strip() == key \
                 and os.path.exists(os.path.join(hf_dir, "config.json")):
-            print(f"{out_dir}: already built from this GGUF with these scripts")
+            print(f"{out_dir}: already built from this GGUF with these scripts", file=sys.stderr)
+            print(out_dir)
             return
         meta, _ = read_gguf(gguf_path)
         check_shape(meta)
@@ -269,10 +272,12 @@ def main(argv=None):
         sys.exit(f"gguf_student: {e}")
     import export_hf_student
     shutil.rmtree(out_dir, ignore_errors=True)
-    export_hf_student.main([hf_dir, out_dir, "--device", "cpu", "--dtype", "float32", "--name", STUDENT_NAME])
+    with contextlib.redirect_stdout(sys.stderr):  # stdout is the student's directory alone
+        export_hf_student.main([hf_dir, out_dir, "--device", "cpu", "--dtype", "float32", "--name", STUDENT_NAME])
     with open(os.path.join(out_dir, ".gguf-build"), "w", encoding="utf-8") as f:
         f.write(key + "\n")
-    print(f"student {out_dir} (Hugging Face directory {hf_dir})")
+    print(f"student {out_dir} (Hugging Face directory {hf_dir})", file=sys.stderr)
+    print(out_dir)
 
 
 if __name__ == "__main__":

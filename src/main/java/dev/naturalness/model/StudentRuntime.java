@@ -49,6 +49,11 @@ public record StudentRuntime(
         device.toString(), dtype, engine.getVersion(), build, path, total, free);
   }
 
+  /** Whether the student runs on a GPU (DJL names devices {@code gpu(0)}, {@code cpu()}). */
+  public boolean onGpu() {
+    return device.startsWith("gpu");
+  }
+
   /** One line: device, dtype, libtorch, and GPU memory where there is a GPU. */
   public String describe() {
     String line =

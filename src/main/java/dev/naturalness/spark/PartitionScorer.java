@@ -381,8 +381,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
   }
 
   /**
-   * The batch budget resolved where the student runs: auto follows the GPU's free memory, or 4096
-   * on a CPU.
+   * The batch budget resolved where the student runs: auto follows the GPU's free memory, or on a
+   * CPU the student's vocabulary ({@link BatchBudget#forCpu}).
    */
   static Execution execution(Settings.Batching scoring, Student student) {
     int batch;

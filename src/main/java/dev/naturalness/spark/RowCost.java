@@ -97,7 +97,7 @@ final class RowCost implements Serializable {
             StepSource.named(definition.steps()),
             TokenizerCache.get(manifest.tokenizerPath()),
             manifest.bosId());
-    planner = new CostPlanner(definition, execution(task.batching(), gpu()));
+    planner = new CostPlanner(definition, execution(task.batching(), gpu(), manifest));
   }
 
   /** Whether Spark gave this task a GPU (or the student must run on one). */
@@ -110,14 +110,18 @@ final class RowCost implements Serializable {
   }
 
   /**
-   * The packing a scorer will use, without its model: a fixed budget as given; auto is 4096 on a
-   * CPU and on a GPU at least a row, so that a unit is then as long as a row.
+   * The packing a scorer will use, without its model: a fixed budget as given; auto is the CPU's
+   * budget for this student's vocabulary on a CPU, and on a GPU at least a row, so that a unit is
+   * then as long as a row.
    */
-  static Execution execution(Settings.Batching scoring, boolean gpu) {
+  static Execution execution(Settings.Batching scoring, boolean gpu, StudentManifest manifest) {
+    int rowTokens = scoring.rowTokens();
     int batch =
         scoring.batch() instanceof Settings.BatchSize.Fixed f
             ? f.tokens()
-            : gpu ? Math.max(scoring.rowTokens(), BatchBudget.CPU_TOKENS) : BatchBudget.CPU_TOKENS;
+            : gpu
+                ? Math.max(rowTokens, BatchBudget.CPU_TOKENS)
+                : BatchBudget.forCpu(manifest.vocabSize(), manifest.dtype(), rowTokens);
     return new Execution(batch, scoring.rowTokens(), scoring.pack(), true);
   }
 }

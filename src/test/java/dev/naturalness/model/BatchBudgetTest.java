@@ -42,6 +42,20 @@ class BatchBudgetTest {
   }
 
   @Test
+  void cpuBatchesKeepTheirLogitsSmall() {
+    // The demo student's byte vocabulary: the measured best, 4096.
+    assertEquals(BatchBudget.CPU_TOKENS, BatchBudget.forCpu(259, "float32", 512));
+    // SmolLM2's 49,152 tokens in float32: 1365 tokens fit 256 MiB, two rows of 512.
+    assertEquals(1024, BatchBudget.forCpu(49_152, "float32", 512));
+    assertTrue(1024L * 49_152 * 4 <= BatchBudget.CPU_LOGITS_BYTES);
+    // Qwen's 151,936 tokens: one row, whatever it holds.
+    assertEquals(512, BatchBudget.forCpu(151_936, "float32", 512));
+    assertEquals(2048, BatchBudget.forCpu(151_936, "float32", 2048));
+    // Rows longer than the cap: one row.
+    assertEquals(8192, BatchBudget.forCpu(259, "float32", 8192));
+  }
+
+  @Test
   void unknownDtype() {
     assertThrows(IllegalArgumentException.class, () -> BatchBudget.dtypeBytes("int8"));
   }

@@ -224,6 +224,20 @@ public final class NaturalnessJob {
     }
   }
 
+  /**
+   * The executors' Java options: the user's, and the job's system properties where the user set
+   * none of the same name (executors must never try to download libtorch or phone home).
+   */
+  static String executorJavaOptions(SparkConf conf) {
+    String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+    for (String option : RuntimeEnvironment.systemPropertyOptions()) {
+      if (!executorOptions.contains(option.substring(0, option.indexOf('=') + 1))) {
+        executorOptions = (executorOptions + " " + option).trim();
+      }
+    }
+    return executorOptions;
+  }
+
   static SparkSession session(JobChecks.Checked checked) {
     Settings.Job job = checked.settings();
     SparkConf conf = new SparkConf();
@@ -232,14 +246,7 @@ public final class NaturalnessJob {
       builder.master(job.spark().defaultMaster());
     }
     job.s3().hadoopSettings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
-    // Executors must never try to download libtorch or phone home, and need the allocator settings.
-    String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
-    for (String option : RuntimeEnvironment.systemPropertyOptions()) {
-      if (!executorOptions.contains(option.substring(0, option.indexOf('=') + 1))) {
-        executorOptions = (executorOptions + " " + option).trim();
-      }
-    }
-    builder.config("spark.executor.extraJavaOptions", executorOptions);
+    builder.config("spark.executor.extraJavaOptions", executorJavaOptions(conf));
     RuntimeEnvironment.environment()
         .forEach(
             (name, value) -> {

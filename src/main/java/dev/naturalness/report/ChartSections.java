@@ -139,26 +139,32 @@ final class ChartSections {
       if (counts == null) {
         continue;
       }
-      long max = 1;
-      for (long c : counts) {
-        max = Math.max(max, c);
-      }
-      for (int b = 0; b < counts.length; b++) {
-        double bh = (panel - 10) * counts[b] / (double) max;
-        if (counts[b] > 0) {
-          h.append(
-              String.format(
-                  Locale.ROOT,
-                  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%d</title></rect>",
-                  left + b * binW,
-                  base - bh,
-                  Math.max(binW - 1, 0.5),
-                  bh,
-                  COLORS[i % COLORS.length],
-                  counts[b]));
-        }
-      }
+      bars(h, counts, left, binW, base, panel - 10, COLORS[i % COLORS.length]);
     }
     h.append("</svg></figure>");
+  }
+
+  /** One teacher's bars, the tallest {@code tallest} high, standing on {@code base}. */
+  private static void bars(
+      StringBuilder h, long[] counts, int left, double binW, int base, int tallest, String color) {
+    long max = 1;
+    for (long c : counts) {
+      max = Math.max(max, c);
+    }
+    for (int b = 0; b < counts.length; b++) {
+      double bh = tallest * counts[b] / (double) max;
+      if (counts[b] > 0) {
+        h.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%d</title></rect>",
+                left + b * binW,
+                base - bh,
+                Math.max(binW - 1, 0.5),
+                bh,
+                color,
+                counts[b]));
+      }
+    }
   }
 }

@@ -208,31 +208,35 @@ final class TeacherSections {
     h.append("<th>repeated steps</th><th>LALP without them</th>")
         .append("<th>LALP without first tokens</th><th>LALP</th></tr></thead><tbody>");
     for (TeacherSummary t : teachers) {
-      TeacherSummary.Traits x = t.traits();
-      h.append("<tr><td class=\"name\">")
-          .append(esc(t.teacher()))
-          .append("</td><td>")
-          .append(whole(x.meanChars()))
-          .append("</td><td>")
-          .append(whole(x.meanStepChars()))
-          .append("</td>");
-      for (Metric m : Metric.values()) {
-        h.append("<td>")
-            .append(corr(x.lengthCorrelation().get(m)))
-            .append("</td><td>")
-            .append(corr(x.stepLengthCorrelation().get(m)))
-            .append("</td>");
-      }
-      h.append("<td>")
-          .append(pct(x.repeatedStepShare()))
-          .append("</td><td>")
-          .append(num(x.lalpNoRepeatsMean()))
-          .append("</td><td>")
-          .append(num(x.lalpDropFirstMean()))
-          .append("</td><td>")
-          .append(num(t.of(Metric.LALP).mean()))
-          .append("</td></tr>");
+      traitsRow(h, t);
     }
     h.append("</tbody></table>");
+  }
+
+  private static void traitsRow(StringBuilder h, TeacherSummary t) {
+    TeacherSummary.Traits x = t.traits();
+    h.append("<tr><td class=\"name\">")
+        .append(esc(t.teacher()))
+        .append("</td><td>")
+        .append(whole(x.meanChars()))
+        .append("</td><td>")
+        .append(whole(x.meanStepChars()))
+        .append("</td>");
+    for (Metric m : Metric.values()) {
+      h.append("<td>")
+          .append(corr(x.lengthCorrelation().get(m)))
+          .append("</td><td>")
+          .append(corr(x.stepLengthCorrelation().get(m)))
+          .append("</td>");
+    }
+    h.append("<td>")
+        .append(pct(x.repeatedStepShare()))
+        .append("</td><td>")
+        .append(num(x.lalpNoRepeatsMean()))
+        .append("</td><td>")
+        .append(num(x.lalpDropFirstMean()))
+        .append("</td><td>")
+        .append(num(t.of(Metric.LALP).mean()))
+        .append("</td></tr>");
   }
 }

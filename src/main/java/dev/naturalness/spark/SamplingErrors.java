@@ -22,6 +22,7 @@ import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.StratifiedEstimate;
 import dev.naturalness.scoring.StratifiedEstimate.Pool;
 import dev.naturalness.scoring.StratifiedEstimate.Spread;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -186,6 +187,13 @@ final class SamplingErrors {
     return out;
   }
 
+  private static JsonNode summaryOf(String run, Configuration hadoop) throws IOException {
+    Path summary = new Path(run, Outputs.SUMMARY);
+    try (InputStream in = summary.getFileSystem(hadoop).open(summary)) {
+      return new ObjectMapper().readTree(in);
+    }
+  }
+
   /**
    * From the run in {@code previousRun} (its scores/, read as it wrote them), when it sampled with
    * the same estimator; otherwise none, and why.
@@ -197,11 +205,7 @@ final class SamplingErrors {
       SampleEstimator estimator,
       Configuration hadoop) {
     try {
-      Path summary = new Path(previousRun, Outputs.SUMMARY);
-      JsonNode node;
-      try (InputStream in = summary.getFileSystem(hadoop).open(summary)) {
-        node = new ObjectMapper().readTree(in);
-      }
+      JsonNode node = summaryOf(previousRun, hadoop);
       JsonNode scoring = node.path("config").path("scoring");
       int before = scoring.path("sample-steps").asInt(0);
       SampleEstimator was =

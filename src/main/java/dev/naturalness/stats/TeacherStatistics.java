@@ -44,25 +44,33 @@ public final class TeacherStatistics {
     double low = Double.NaN;
     double high = Double.NaN;
     if (bootstrapSamples > 0) {
-      List<double[]> prompts = new ArrayList<>(byPrompt.values());
-      int n = prompts.size();
-      double[] means = new double[bootstrapSamples];
-      SplittableRandom random = new SplittableRandom(seed);
-      for (int b = 0; b < bootstrapSamples; b++) {
-        double s = 0;
-        double c = 0;
-        for (int i = 0; i < n; i++) {
-          double[] p = prompts.get(random.nextInt(n));
-          s += p[0];
-          c += p[1];
-        }
-        means[b] = s / c;
-      }
-      Arrays.sort(means);
+      double[] means = promptBootstrap(new ArrayList<>(byPrompt.values()), bootstrapSamples, seed);
       low = percentile(means, 0.025);
       high = percentile(means, 0.975);
     }
     return new Summary(values.length, byPrompt.size(), mean, median, low, high);
+  }
+
+  /**
+   * Means of {@code samples} resamples of whole prompts (each a sum and a count of its responses),
+   * sorted.
+   */
+  private static double[] promptBootstrap(List<double[]> prompts, int samples, long seed) {
+    int n = prompts.size();
+    double[] means = new double[samples];
+    SplittableRandom random = new SplittableRandom(seed);
+    for (int b = 0; b < samples; b++) {
+      double s = 0;
+      double c = 0;
+      for (int i = 0; i < n; i++) {
+        double[] p = prompts.get(random.nextInt(n));
+        s += p[0];
+        c += p[1];
+      }
+      means[b] = s / c;
+    }
+    Arrays.sort(means);
+    return means;
   }
 
   /** Linear interpolation between closest ranks (numpy's default) over sorted values. */

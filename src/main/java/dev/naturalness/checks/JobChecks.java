@@ -64,6 +64,7 @@ public final class JobChecks {
             settings,
             () -> {
               requireApart(settings.input().path(), output.path(), hadoop);
+              requireStatusApart(settings, hadoop);
               new Outputs(output.path(), output.format(), hadoop).checkClaimable();
               return PublishPointer.of(output, hadoop).named();
             });
@@ -108,6 +109,37 @@ public final class JobChecks {
               + output
               + ": the run would remove what it reads when it claims the output; write the"
               + " outputs elsewhere");
+    }
+  }
+
+  /**
+   * The status file is in neither the output (claiming it removes the file, and it is no output)
+   * nor the input (a later run would read it as a corpus file).
+   */
+  static void requireStatusApart(Settings.Job settings, Configuration hadoop) {
+    String status = settings.progress().statusFile();
+    if (status.isEmpty()) {
+      return;
+    }
+    try {
+      String file = qualified(status, hadoop);
+      for (String key : List.of("output.path", "input.path")) {
+        String dir = key.equals("output.path") ? settings.output().path() : settings.input().path();
+        String around = qualified(dir, hadoop);
+        if (file.equals(around) || file.startsWith(around + "/")) {
+          throw new ConfigError(
+              "progress.status-file "
+                  + status
+                  + " is inside "
+                  + key
+                  + " "
+                  + dir
+                  + ": keep the status file outside the run's input and output");
+        }
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigError(
+          "progress.status-file " + status + " is not a path: " + Messages.firstLine(e.toString()));
     }
   }
 

@@ -27,6 +27,7 @@ public final class Paths {
           "student.local-cache",
           "incremental.cache",
           "spark.event-log",
+          "progress.status-file",
           "plan.previous-summary");
 
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");

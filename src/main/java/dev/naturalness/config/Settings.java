@@ -267,7 +267,11 @@ public final class Settings {
 
   public record Partition(long tokensPerPartition, int minPartitions) implements Serializable {}
 
-  public record Progress(double intervalSeconds) implements Serializable {}
+  /**
+   * {@code progress}: how often the driver says where the run stands, and the file it keeps that
+   * status in for an orchestrator to poll (empty = none).
+   */
+  public record Progress(double intervalSeconds, String statusFile) implements Serializable {}
 
   /** {@code cache}: where scores are kept between runs; empty = off. */
   public record Incremental(String cache) implements Serializable {}
@@ -389,6 +393,7 @@ public final class Settings {
       local(out, "student.path", student.paths());
       local(out, "incremental.cache", List.of(incremental.cache()));
       local(out, "spark.event-log", List.of(spark.eventLog()));
+      local(out, "progress.status-file", List.of(progress.statusFile()));
       local(out, "plan.previous-summary", List.of(plan.previousSummary()));
       return out;
     }

@@ -75,7 +75,8 @@ public final class SettingsLoader {
         new Settings.Partition(
             r.longAtLeast("partition.tokens-per-partition", 1),
             r.intAtLeast("partition.min-partitions", 0)),
-        new Settings.Progress(positive(r, "progress.interval-seconds")),
+        new Settings.Progress(
+            positive(r, "progress.interval-seconds"), r.string("progress.status-file").trim()),
         new Settings.Incremental(r.string("incremental.cache").trim()),
         plan(r),
         s3(r),

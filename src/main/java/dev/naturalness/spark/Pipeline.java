@@ -93,8 +93,21 @@ public final class Pipeline {
   /** Runs every stage on an existing session; summary.json (or plan.json) is written last. */
   public static Result run(SparkSession spark, JobChecks.Checked checked, RunLock lock) {
     Pipeline pipeline = new Pipeline(spark, checked, lock);
-    try (Stages stages = pipeline.stages) {
-      return pipeline.run();
+    RunStatus status =
+        new RunStatus(
+            spark,
+            checked.runId(),
+            checked.settings().progress(),
+            pipeline.hadoop,
+            checked.started());
+    try (Stages stages = pipeline.stages;
+        status) {
+      Result result = pipeline.run();
+      status.finish(RunStatus.State.SUCCEEDED, null);
+      return result;
+    } catch (RuntimeException | Error e) {
+      status.finish(RunStatus.State.FAILED, String.valueOf(e.getMessage()));
+      throw e;
     }
   }
 

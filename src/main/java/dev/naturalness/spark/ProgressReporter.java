@@ -47,6 +47,9 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   private final AtomicInteger tasks = new AtomicInteger();
   private final ScheduledExecutorService clock;
 
+  /** The reporter of the scoring that runs now, if any (a driver JVM runs one run). */
+  private static volatile ProgressReporter active;
+
   public ProgressReporter(
       SparkSession spark,
       ScoreCounters counters,
@@ -60,6 +63,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     this.totalResponses = totalResponses;
     this.plannedTokens = plannedTokens;
     spark.sparkContext().addSparkListener(this);
+    active = this;
     clock =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -98,6 +102,34 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     running.remove(end.taskInfo().taskId());
   }
 
+  /** The scoring that runs now, or null. */
+  static ProgressReporter active() {
+    return active;
+  }
+
+  long totalResponses() {
+    return totalResponses;
+  }
+
+  /**
+   * Seconds left: by the planned tokens left at the rate so far (the run's plan with several
+   * students), else by the responses left; -1 while nothing tells.
+   */
+  long etaSeconds() {
+    long[] p = progress();
+    double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
+    boolean several = at.students() > 1;
+    long planned = several ? at.runPlannedTokens() : plannedTokens;
+    long done = several ? at.tokensBefore() + p[1] : p[1];
+    if (planned > 0 && p[1] > 0) {
+      return (long) (Math.max(0, planned - done) / (p[1] / seconds));
+    }
+    if (p[0] > 0 && !several) {
+      return (long) ((totalResponses - p[0]) * seconds / p[0]);
+    }
+    return -1;
+  }
+
   /** responses, tokens: finished tasks plus what running tasks last reported. */
   public long[] progress() {
     long responses = counters.responses().value();
@@ -119,16 +151,8 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     double rate = p[1] / seconds;
     boolean several = at.students() > 1;
     long runDone = at.tokensBefore() + p[1];
-    long planned = several ? at.runPlannedTokens() : plannedTokens;
-    long done = several ? runDone : p[1];
-    String eta;
-    if (planned > 0 && p[1] > 0) {
-      eta = clock(Duration.ofSeconds((long) (Math.max(0, planned - done) / rate)));
-    } else if (p[0] > 0 && !several) {
-      eta = clock(Duration.ofSeconds((long) ((totalResponses - p[0]) * seconds / p[0])));
-    } else {
-      eta = "unknown";
-    }
+    long left = etaSeconds();
+    String eta = left < 0 ? "unknown" : clock(Duration.ofSeconds(left));
     return String.format(
         Locale.ROOT,
         "progress: %,d/%,d responses (%.1f%%)%s, %,d of %,d planned model tokens%s, %,.0f"
@@ -152,7 +176,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
         several ? " for the run" : "");
   }
 
-  private static String clock(Duration d) {
+  static String clock(Duration d) {
     long s = d.getSeconds();
     return s >= 3600
         ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
@@ -162,6 +186,9 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
   @Override
   public void close() {
     clock.shutdownNow();
+    if (active == this) {
+      active = null;
+    }
     spark.sparkContext().removeSparkListener(this);
   }
 }

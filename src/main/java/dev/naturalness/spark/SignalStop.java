@@ -50,6 +50,7 @@ public final class SignalStop implements AutoCloseable {
     Configurator.setAllLevels(LogManager.ROOT_LOGGER_NAME, Level.OFF);
     System.err.println(line(stage));
     System.err.flush();
+    RunStatus.stoppedBySignal(line(stage));
   }
 
   /** Whether a signal stopped the run (its line is said; the job says nothing more). */

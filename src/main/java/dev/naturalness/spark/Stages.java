@@ -39,12 +39,16 @@ public final class Stages implements AutoCloseable {
    */
   private static volatile String current;
 
+  /** The stage begun last, which a run that ends between stages ends in. */
+  private static volatile String latest;
+
   private final SparkSession spark;
   private final Map<String, Double> seconds = new LinkedHashMap<>();
   private final List<Dataset<Row>> keptForRun = new ArrayList<>();
 
   public Stages(SparkSession spark) {
     this.spark = spark;
+    latest = null;
   }
 
   /** The stage the driver is in now (null: none yet, or between stages). */
@@ -52,11 +56,18 @@ public final class Stages implements AutoCloseable {
     return current;
   }
 
+  /** The stage the driver is in, or else the one it was in last (null: none yet). */
+  public static String latest() {
+    String now = current;
+    return now != null ? now : latest;
+  }
+
   public <T> T run(String name, Body<T> body) {
     spark.sparkContext().setJobDescription("naturalness: " + name);
     String outer = current;
     current = name;
     if (outer == null) {
+      latest = name;
       LOG.info("stage {}", name);
     }
     long started = System.nanoTime();

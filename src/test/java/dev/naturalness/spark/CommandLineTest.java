@@ -153,6 +153,33 @@ class CommandLineTest {
     assertFalse(Files.exists(inside), "nothing written");
   }
 
+  /** A status file inside the output or the input would be swept by the claim or read as corpus. */
+  @Test
+  void aStatusFileInsideTheOutputOrTheInputIsRefused() throws Exception {
+    Path corpus = Files.createDirectories(tmp.resolve("corpus"));
+    Corpora.writeJsonLines(corpus, "c.jsonl", Corpora.small());
+    Path output = tmp.resolve("run");
+    for (Path status : List.of(output.resolve("status.json"), corpus.resolve("status.json"))) {
+      String key = status.startsWith(output) ? "output.path " + output : "input.path " + corpus;
+      assertOneLine(
+          run(
+              "--set",
+              "input.path=" + corpus,
+              "--set",
+              "output.path=" + output,
+              "--set",
+              "student.path=" + DemoStudent.DIR,
+              "--set",
+              "progress.status-file=" + status),
+          "progress.status-file "
+              + status
+              + " is inside "
+              + key
+              + ": keep the status file outside the run's input and output");
+      assertFalse(Files.exists(status), "nothing written");
+    }
+  }
+
   @Test
   void anEmptyInputStopsTheJob() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));

@@ -116,6 +116,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("s3.committer", "directory");
     a.put("s3.preflight-timeout-seconds", "5");
     a.put("progress.interval-seconds", "3");
+    a.put("progress.status-file", dir.resolve("status.json").toString());
     a.put("spark.app-name", "other");
     a.put("spark.default-master", "local[1]");
     a.put("spark.event-log", dir.resolve("events").toString());

@@ -2,6 +2,8 @@ package dev.naturalness.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.JobArgs;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
@@ -73,11 +75,13 @@ class FailureLinesTest {
       throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.demoSlice(200));
     Path output = tmp.resolve("run-" + stage);
+    Path status = tmp.resolve("status-" + stage + ".json");
     Processes.Running running =
         Processes.job(
                 "1g",
                 JobArgs.demo(input, output)
                     .set("spark.default-master", "local[2]")
+                    .set("progress.status-file", status)
                     .set(
                         "output.export",
                         "[messages, prompt-completion, sharegpt, alpaca, pairs, pairs-sharegpt]"))
@@ -115,5 +119,9 @@ class FailureLinesTest {
         after.stream().noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception")),
         "no trace after the stage began:\n" + String.join("\n", after));
     Assertions.assertFalse(Files.exists(output.resolve("summary.json")));
+    JsonNode end = new ObjectMapper().readTree(Files.readString(status));
+    assertEquals("stopped", end.path("state").asText(), end.toString());
+    assertEquals(m.group(1), end.path("stage").asText(), "the status names the stage too");
+    assertEquals(last, end.path("error").asText());
   }
 }

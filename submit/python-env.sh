@@ -3,7 +3,9 @@
 # prints its python:  submit/python-env.sh src/main/python/requirements-student.txt
 # The environment lives in $NATURALNESS_CACHE/python/<file name>-<sha256 of the file and what it
 # includes> (NATURALNESS_CACHE defaults to ~/.cache/naturalness), so a changed pin makes a new one and
-# an unchanged file reuses the old one at once. Progress goes to stderr; only the path to stdout.
+# an unchanged file reuses the old one at once. Each environment holds PyPI's torch with its CUDA
+# libraries (5-6 GB), so a new one replaces those made before from a file of the same name: a checkout
+# with other pins makes its own again when it runs. Progress goes to stderr; only the path to stdout.
 set -euo pipefail
 requirements=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [ -f "$requirements" ] || { echo "python-env: no requirements file $1" >&2; exit 2; }
@@ -25,5 +27,11 @@ if [ ! -f "$env_dir/.complete" ]; then
   "$env_dir/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
   touch "$env_dir/.complete"
   echo "python-env: ready in $((SECONDS - start)) s" >&2
+  for old in "$cache/python/$(basename "$requirements" .txt)"-*; do
+    if [ "$old" != "$env_dir" ] && [ -d "$old" ]; then
+      echo "python-env: removing the environment it replaces, $old" >&2
+      rm -rf "$old"
+    fi
+  done
 fi
 echo "$env_dir/bin/python"

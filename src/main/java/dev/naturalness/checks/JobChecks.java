@@ -92,7 +92,7 @@ public final class JobChecks {
     } catch (IOException | IllegalArgumentException e) {
       return; // the input's and the output's own checks say what is wrong with either
     }
-    if (out.equals(in) || out.startsWith(in + "/")) {
+    if (within(out, in)) {
       throw new ConfigError(
           "output.path "
               + output
@@ -101,7 +101,7 @@ public final class JobChecks {
               + ": a later run would read this run's outputs as its corpus; write the outputs"
               + " outside the input");
     }
-    if (in.startsWith(out + "/")) {
+    if (within(in, out)) {
       throw new ConfigError(
           "input.path "
               + input
@@ -122,25 +122,31 @@ public final class JobChecks {
       return;
     }
     try {
-      String file = qualified(status, hadoop);
-      for (String key : List.of("output.path", "input.path")) {
-        String dir = key.equals("output.path") ? settings.output().path() : settings.input().path();
-        String around = qualified(dir, hadoop);
-        if (file.equals(around) || file.startsWith(around + "/")) {
-          throw new ConfigError(
-              "progress.status-file "
-                  + status
-                  + " is inside "
-                  + key
-                  + " "
-                  + dir
-                  + ": keep the status file outside the run's input and output");
-        }
-      }
+      refuseStatusInside(status, "output.path", settings.output().path(), hadoop);
+      refuseStatusInside(status, "input.path", settings.input().path(), hadoop);
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigError(
           "progress.status-file " + status + " is not a path: " + Messages.firstLine(e.toString()));
     }
+  }
+
+  private static void refuseStatusInside(
+      String status, String key, String dir, Configuration hadoop) throws IOException {
+    if (within(qualified(status, hadoop), qualified(dir, hadoop))) {
+      throw new ConfigError(
+          "progress.status-file "
+              + status
+              + " is inside "
+              + key
+              + " "
+              + dir
+              + ": keep the status file outside the run's input and output");
+    }
+  }
+
+  /** Whether a qualified path is {@code dir} or below it. */
+  private static boolean within(String path, String dir) {
+    return path.equals(dir) || path.startsWith(dir + "/");
   }
 
   private static String qualified(String path, Configuration hadoop) throws IOException {

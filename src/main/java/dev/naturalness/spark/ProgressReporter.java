@@ -64,15 +64,7 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
     this.plannedTokens = plannedTokens;
     spark.sparkContext().addSparkListener(this);
     active = this;
-    clock =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "naturalness-progress");
-              t.setDaemon(true);
-              return t;
-            });
-    long millis = Math.max(100, (long) (intervalSeconds * 1000));
-    clock.scheduleAtFixedRate(() -> LOG.info(line()), millis, millis, TimeUnit.MILLISECONDS);
+    clock = everyInterval("naturalness-progress", intervalSeconds, false, () -> LOG.info(line()));
   }
 
   @Override
@@ -174,6 +166,24 @@ public final class ProgressReporter extends SparkListener implements AutoCloseab
         clock(Duration.ofSeconds((long) seconds)),
         eta,
         several ? " for the run" : "");
+  }
+
+  /**
+   * Runs {@code task} on a daemon thread of its own every interval (at least 100 ms), the first
+   * time at once or after one interval.
+   */
+  static ScheduledExecutorService everyInterval(
+      String thread, double intervalSeconds, boolean now, Runnable task) {
+    ScheduledExecutorService clock =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, thread);
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = Math.max(100, (long) (intervalSeconds * 1000));
+    clock.scheduleAtFixedRate(task, now ? 0 : millis, millis, TimeUnit.MILLISECONDS);
+    return clock;
   }
 
   static String clock(Duration d) {

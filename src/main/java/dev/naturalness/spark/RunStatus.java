@@ -9,9 +9,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.SparkStatusTracker;
@@ -78,14 +76,8 @@ public final class RunStatus implements AutoCloseable {
     this.started = started;
     current = this;
     clock =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "naturalness-status");
-              t.setDaemon(true);
-              return t;
-            });
-    long millis = Math.max(100, (long) (progress.intervalSeconds() * 1000));
-    clock.scheduleAtFixedRate(this::tick, 0, millis, TimeUnit.MILLISECONDS);
+        ProgressReporter.everyInterval(
+            "naturalness-status", progress.intervalSeconds(), true, this::tick);
   }
 
   /** The run ended as {@code state}; {@code error} says why where it failed. */

@@ -68,6 +68,16 @@ class StatusFileTest {
     }
   }
 
+  /** The demo job on {@code input}, its status kept in {@code status} at a short interval. */
+  private Processes.Command job(Path input, Path status) {
+    return Processes.job(
+        "1g",
+        JobArgs.demo(input, tmp.resolve("run"))
+            .set("spark.default-master", "local[2]")
+            .set("progress.interval-seconds", INTERVAL)
+            .set("progress.status-file", status));
+  }
+
   private static Set<String> stages(List<JsonNode> statuses) {
     Set<String> out = new LinkedHashSet<>();
     statuses.forEach(s -> out.add(s.path("stage").asText()));
@@ -78,14 +88,7 @@ class StatusFileTest {
   void theStatusMovesEveryIntervalFromReadingToPublishingAndEndsSucceeded() throws Exception {
     Path input = Corpora.writeJsonLines(tmp, "c.jsonl", Corpora.demoSlice(200));
     Path status = tmp.resolve("status").resolve("run.json");
-    Processes.Running running =
-        Processes.job(
-                "1g",
-                JobArgs.demo(input, tmp.resolve("run"))
-                    .set("spark.default-master", "local[2]")
-                    .set("progress.interval-seconds", INTERVAL)
-                    .set("progress.status-file", status))
-            .start();
+    Processes.Running running = job(input, status).start();
     Seen seen = poll(running, status);
     Processes.Outcome o = running.await(Duration.ofMinutes(1));
     System.out.printf(
@@ -138,14 +141,7 @@ class StatusFileTest {
     }
     Path input = Corpora.writeJsonLines(tmp, "empty.jsonl", rows);
     Path status = tmp.resolve("run.status.json");
-    Processes.Outcome o =
-        Processes.job(
-                "1g",
-                JobArgs.demo(input, tmp.resolve("run"))
-                    .set("spark.default-master", "local[2]")
-                    .set("progress.interval-seconds", INTERVAL)
-                    .set("progress.status-file", status))
-            .run(Duration.ofMinutes(3));
+    Processes.Outcome o = job(input, status).run(Duration.ofMinutes(3));
     assertTrue(o.exit() != 0, o.output());
     JsonNode end = JSON.readTree(Files.readString(status));
     assertEquals("failed", end.path("state").asText(), end.toString());

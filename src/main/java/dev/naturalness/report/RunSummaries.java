@@ -21,6 +21,7 @@ public final class RunSummaries {
   public record Parts(
       CorpusCounts corpus,
       ScoreTotals totals,
+      long reusedFromUnfinishedRun,
       long selected,
       Map<String, Double> stageSeconds,
       double scoringSeconds,
@@ -50,6 +51,7 @@ public final class RunSummaries {
             t.byStatus(),
             t.scoredNow(),
             t.reused(),
+            p.reusedFromUnfinishedRun(),
             p.corpus().duplicateIdsWithOtherText(),
             p.corpus().correctUnrecognized());
     Instant now = Instant.now();

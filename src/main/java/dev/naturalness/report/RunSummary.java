@@ -74,6 +74,9 @@ public record RunSummary(
    * @param scored rows with status ok; {@code errored} the rest
    * @param scoredNow rows the model scored in this run with status ok (the rest were reused or
    *     failed)
+   * @param reused rows whose scores were stored (in the incremental cache, or in the work area of
+   *     an unfinished run on the same output); {@code reusedFromUnfinishedRun} those of the work
+   *     area
    * @param duplicateIdsWithOtherText rows whose response_id an earlier row has with another text
    * @param correctUnrecognized rows whose correct label was not understood (taken as unknown)
    */
@@ -86,6 +89,7 @@ public record RunSummary(
       Map<String, Long> byStatus,
       long scoredNow,
       long reused,
+      long reusedFromUnfinishedRun,
       long duplicateIdsWithOtherText,
       long correctUnrecognized) {}
 

@@ -1,10 +1,13 @@
 package dev.naturalness.spark;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 
@@ -52,6 +55,10 @@ public final class IncrementalCache {
 
   private static final String VERSION = "_version";
   private static final String FILE = "_file";
+  private static final String RESUMED_VERSION = "_resume";
+
+  /** Marks the parts read from a work area. */
+  static final String FROM_RESUME = "_from_resume";
 
   private IncrementalCache() {}
 
@@ -114,6 +121,50 @@ public final class IncrementalCache {
       all = all == null ? rows : all.unionByName(rows);
     }
     return all;
+  }
+
+  /**
+   * The parts committed to a work area ({@link dev.naturalness.output.ResumeArea}), marked {@link
+   * #FROM_RESUME}: each file a finished task's whole, so a file that cannot be read is skipped (its
+   * responses are scored again).
+   */
+  static Dataset<Row> resumed(SparkSession spark, List<String> files) {
+    return spark
+        .read()
+        .schema(STORED)
+        .option("ignoreCorruptFiles", "true")
+        .option("ignoreMissingFiles", "true")
+        .parquet(files.toArray(new String[0]))
+        .withColumn(VERSION, lit(RESUMED_VERSION))
+        .withColumn(FILE, input_file_name())
+        .withColumn(FROM_RESUME, lit(true));
+  }
+
+  /**
+   * How many of the canonical rows that get stored parts get every needed part, at least one of
+   * them from a work area (the rows a rerun reuses from the run it resumes rather than the cache).
+   */
+  static long resumedRows(Dataset<Row> canonical, Map<String, String> needed, Dataset<Row> all) {
+    Dataset<Row> stored =
+        all.filter(
+            col(PartRows.PART_HASH)
+                .isin(needed.values().toArray())
+                .and(col("status").isin(PartRows.REUSABLE.toArray())));
+    return canonical
+        .filter(col(Fields.DUPLICATE).equalTo("NONE").and(col(Fields.READ_PROBLEM).isNull()))
+        .select(Fields.ROW, Fields.RESPONSE_ID, Fields.TEXT_SHA)
+        .alias("c")
+        .join(
+            stored.alias("k"),
+            col("c." + Fields.RESPONSE_ID)
+                .equalTo(col("k." + Fields.RESPONSE_ID))
+                .and(col("c." + Fields.TEXT_SHA).equalTo(col("k." + TEXT_SHA))))
+        .groupBy(col("c." + Fields.ROW))
+        .agg(
+            countDistinct(col("k.part")).as("_parts"),
+            max(coalesce(col("k." + FROM_RESUME), lit(false))).as("_resumed"))
+        .filter(col("_parts").equalTo(needed.size()).and(col("_resumed")))
+        .count();
   }
 
   /**

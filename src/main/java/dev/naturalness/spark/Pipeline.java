@@ -112,7 +112,7 @@ public final class Pipeline {
   }
 
   private Result run() {
-    Committers.settings(settings).forEach((key, value) -> set(key, value));
+    stages.configure(Committers.settings(settings));
     Corpus corpus = stages.run("read", this::read);
     List<Planned> planned = new ArrayList<>();
     for (StudentChecks.Prepared student : checked.students()) {
@@ -141,19 +141,7 @@ public final class Pipeline {
             "count",
             () ->
                 summarize(
-                        corpus, scored, costs, totals, selection, teachers, since, funnel, exports)
-                    .toBuilder()
-                    .samplingError(SamplingErrors.forRun(scored.scores(), settings.scoring()))
-                    .selectionCertainty(
-                        settings.scoring().sampleSteps() > 0
-                            ? SelectStage.certainty(selection.rows())
-                            : List.of())
-                    .selectionVsLabels(
-                        corpus.counts().labelled() > 0
-                            ? LabelledSelectionStage.measure(scored.scores())
-                            : List.of())
-                    .warnings(List.copyOf(warnings))
-                    .build());
+                    corpus, scored, costs, totals, selection, teachers, since, funnel, exports));
     stages.run("report", () -> report(corpus, scored, selection, teachers, summary));
     cache.update(scored.scores());
     RunSummary finished =
@@ -167,12 +155,13 @@ public final class Pipeline {
         "publish",
         () -> {
           Publishing.publish(outputs, lock, finished.toJson(), settings, hadoop);
+          cache.published();
           return null;
         });
     return new Result(finished, teachers, costs, settings.output().path());
   }
 
-  /** summary.json's parts, from what the stages found. */
+  /** summary.json, from what the stages found (less what the last stages add). */
   private RunSummary summarize(
       Corpus corpus,
       Scored scored,
@@ -184,36 +173,40 @@ public final class Pipeline {
       List<RunSummary.Funnel> funnel,
       List<RunSummary.Export> exports) {
     return RunSummaries.of(
-        new RunSummaries.Parts(
-            corpus.counts(),
-            totals,
-            selection.written(),
-            stages.seconds(),
-            scored.seconds(),
-            scored.partitions(),
-            checked.students().stream()
-                .map(s -> RunSummaries.student(s.spec(), s.manifest()))
-                .toList(),
-            costs,
-            selection.composition(),
-            CountStage.lengths(scored.scores()),
-            teachers,
-            since.students(),
-            since.skipped(),
-            settings.input().form(),
-            funnel,
-            exports,
-            started,
-            settings.resolvedJson()));
-  }
-
-  /** A SQL setting for this run (S3A's committers for an s3a:// output), or its removal (null). */
-  private void set(String key, String value) {
-    if (value == null) {
-      spark.conf().unset(key);
-    } else {
-      spark.conf().set(key, value);
-    }
+            new RunSummaries.Parts(
+                corpus.counts(),
+                totals,
+                cache.resumedRows(),
+                selection.written(),
+                stages.seconds(),
+                scored.seconds(),
+                scored.partitions(),
+                checked.students().stream()
+                    .map(s -> RunSummaries.student(s.spec(), s.manifest()))
+                    .toList(),
+                costs,
+                selection.composition(),
+                CountStage.lengths(scored.scores()),
+                teachers,
+                since.students(),
+                since.skipped(),
+                settings.input().form(),
+                funnel,
+                exports,
+                started,
+                settings.resolvedJson()))
+        .toBuilder()
+        .samplingError(SamplingErrors.forRun(scored.scores(), settings.scoring()))
+        .selectionCertainty(
+            settings.scoring().sampleSteps() > 0
+                ? SelectStage.certainty(selection.rows())
+                : List.of())
+        .selectionVsLabels(
+            corpus.counts().labelled() > 0
+                ? LabelledSelectionStage.measure(scored.scores())
+                : List.of())
+        .warnings(List.copyOf(warnings))
+        .build();
   }
 
   private Corpus read() {
@@ -329,7 +322,13 @@ public final class Pipeline {
             settings.progress().intervalSeconds())) {
       Dataset<Row> scores =
           stages.keep(
-              ScoreStage.scoreResponses(spark, partitioned, p.rows().schema(), p.task(), counters));
+              ScoreStage.scoreResponses(
+                  spark,
+                  partitioned,
+                  p.rows().schema(),
+                  p.task(),
+                  counters,
+                  cache.target(at.index() - 1)));
       long scored = scores.count();
       if (scored != total) {
         throw new JobFailure(

@@ -134,6 +134,21 @@ public final class Stages implements AutoCloseable {
   }
 
   /** Caches a dataset that later stages use, until the run ends. */
+  /**
+   * SQL settings for this run (S3A's committers for an s3a:// output); a null value unsets the key,
+   * so that a session reused across runs does not keep the last one's.
+   */
+  public void configure(Map<String, String> settings) {
+    settings.forEach(
+        (key, value) -> {
+          if (value == null) {
+            spark.conf().unset(key);
+          } else {
+            spark.conf().set(key, value);
+          }
+        });
+  }
+
   public Dataset<Row> keep(Dataset<Row> d) {
     Dataset<Row> persisted = d.persist(StorageLevel.MEMORY_AND_DISK());
     keptForRun.add(persisted);

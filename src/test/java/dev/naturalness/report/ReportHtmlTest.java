@@ -66,6 +66,7 @@ class ReportHtmlTest {
                 999_850,
                 0,
                 0,
+                0,
                 0))
         .stageSeconds(new LinkedHashMap<>(Map.of("read", 1.0)))
         .tokens(new RunSummary.Tokens(1, 2))

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.naturalness.DemoStudent;
 import dev.naturalness.NaturalnessJob;
 import dev.naturalness.Processes;
+import dev.naturalness.RunOutputs;
 import dev.naturalness.S3Server;
 import dev.naturalness.Slow;
+import dev.naturalness.output.ResumeArea;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -434,7 +436,14 @@ class ClusterTest extends SparkTestBase {
     Path pointer = DIR.resolve("LATEST-driver-killed");
     String[] args = demoArgs(out, "--set", "output.publish-pointer=" + pointer);
     Processes.Running killed = startAndAwaitScoring(args);
+    // Killed once a scoring task on an executor JVM has committed its rows to the work area.
+    Path parts = out.resolve(ResumeArea.DIRECTORY).resolve("parts");
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    while (!hasFiles(parts) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     killed.kill();
+    Assertions.assertTrue(hasFiles(parts), "no task committed:\n" + killed.outputSoFar());
     assertFalse(Files.exists(out.resolve("summary.json")), "the killed run looks complete");
     assertFalse(Files.exists(pointer), "the pointer names the killed run");
     Assertions.assertTrue(
@@ -444,6 +453,18 @@ class ClusterTest extends SparkTestBase {
     assertNotNull(new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("counts"));
     assertEquals(out.toString(), Files.readString(pointer).trim());
     assertScoresEqualTheLocalRun(out);
+    Assertions.assertTrue(
+        RunOutputs.counts(out).reusedFromUnfinishedRun() > 0,
+        "the rerun reused what the killed run's tasks committed: " + RunOutputs.counts(out));
+  }
+
+  static boolean hasFiles(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(f -> f.toString().endsWith(".parquet"));
+    }
   }
 
   static int count(String text, String part) {

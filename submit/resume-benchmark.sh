@@ -44,12 +44,13 @@ setsid "$ROOT/submit/local.sh" "${common[@]}" --set "output.path=$resumed" >"$wo
 group=$!
 t2=$(now)
 partitions=""
+done_tasks=0
 while kill -0 "$group" 2>/dev/null; do
   if [ -z "$partitions" ]; then
     partitions=$(grep -oP 'in \K[0-9]+(?= partitions of about)' "$work/killed.log" | head -1 || true)
   fi
   if [ -n "$partitions" ]; then
-    done_tasks=$(find "$resumed/_resume/parts" -name '*.parquet' 2>/dev/null | wc -l)
+    done_tasks=$(find "$resumed/_resume/parts" -name '*.parquet' 2>/dev/null | wc -l || true)
     if awk -v d="$done_tasks" -v p="$partitions" -v s="$kill_at" 'BEGIN { exit !(d >= s * p) }'; then
       kill -KILL -- "-$group"
       break

@@ -12,9 +12,14 @@ import java.util.Locale;
 public final class ScoredChecks {
   private ScoredChecks() {}
 
-  /** Fails when more of the rows the model ran for are model_error than the config allows. */
-  public static void failOnModelErrors(ScoreTotals totals, double maxShare) {
-    long ran = 0;
+  /**
+   * Fails when more of the rows the model ran for are model_error than the config allows. The rows
+   * the model ran for count those of the unfinished run this one resumes ({@code resumed}): the
+   * same student scored them with the same settings, and a rerun would otherwise judge the student
+   * on the rows left over, which are the ones it failed on.
+   */
+  public static void failOnModelErrors(ScoreTotals totals, double maxShare, long resumed) {
+    long ran = resumed;
     for (RowStatus status : RowStatus.values()) {
       if (status.modelRan()) {
         ran += totals.byStatusNow().getOrDefault(status.code(), 0L);
@@ -25,10 +30,11 @@ public final class ScoredChecks {
       throw new JobFailure(
           String.format(
               Locale.ROOT,
-              "%d of the %d rows the student scored (%.1f%%) are model_error, above "
+              "%d of the %d rows the student scored%s (%.1f%%) are model_error, above "
                   + "scoring.max-model-error-share = %s; nothing was published. The first: %s",
               errors,
               ran,
+              resumed > 0 ? " (" + resumed + " of them in the run this one resumes)" : "",
               100.0 * errors / ran,
               maxShare,
               totals.firstModelError()));

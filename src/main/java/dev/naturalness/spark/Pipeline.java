@@ -125,7 +125,8 @@ public final class Pipeline {
     }
     Scored scored = score(corpus, planned);
     ScoreTotals totals = stages.run("check", () -> CountStage.totals(scored.scores()));
-    ScoredChecks.failOnModelErrors(totals, settings.scoring().maxModelErrorShare());
+    ScoredChecks.failOnModelErrors(
+        totals, settings.scoring().maxModelErrorShare(), cache.resumedRows());
     ScoredChecks.failWhenNothingScored(totals);
     stages.run("write scores", () -> writeScores(scored.scores()));
     List<TeacherSummary> teachers =

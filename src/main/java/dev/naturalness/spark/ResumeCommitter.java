@@ -4,11 +4,11 @@ import dev.naturalness.data.Fields;
 import dev.naturalness.model.HadoopStudentSource;
 import dev.naturalness.output.ResumeArea;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * run's work area ({@link ResumeArea}) when the task has given its last row: written to a staging
  * file as the rows go by, renamed into {@code parts/} whole at the end, so that a file there holds
  * all of a finished task's rows or does not exist. A task that fails leaves nothing; a row whose
- * scores were all reused is not written again (it is where it was found).
+ * scores were all reused is not written again (it is where it was found). A work area that cannot
+ * be written (a full disk, a store that refuses) costs the task its commit, never its scores.
  */
 final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
   private static final long serialVersionUID = 1L;
@@ -82,6 +83,7 @@ final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
     private ParquetRows writer;
     private long rows;
     private boolean done;
+    private boolean failed;
 
     Commit(String name, Configuration conf) {
       this.staging = new Path(target.staging(), name);
@@ -90,7 +92,7 @@ final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
     }
 
     void add(Row r) {
-      if (Boolean.TRUE.equals(r.getAs(scores.fieldIndex(Fields.REUSED)))) {
+      if (failed || Boolean.TRUE.equals(r.getAs(scores.fieldIndex(Fields.REUSED)))) {
         return;
       }
       List<Row> parts = SparkValues.list(r.get(scores.fieldIndex(ScoreRows.PARTS)));
@@ -104,8 +106,15 @@ final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
             write(r, part);
           }
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("work area " + staging + " cannot be written", e);
+      } catch (IOException | RuntimeException | FSError e) {
+        // The scores are what the task is for: the run goes on without this task's commit, and
+        // its rows are only scored again if the run is killed.
+        LOG.warn(
+            "work area: {} cannot be written ({}); this task commits nothing",
+            staging,
+            e.getMessage());
+        failed = true;
+        abandon();
       }
     }
 
@@ -142,7 +151,7 @@ final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
           throw new IOException("rename to " + committed + " failed");
         }
         LOG.info("work area: committed {} score parts as {}", rows, committed.getName());
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException | FSError e) {
         // The run goes on: these rows are only scored again if it is killed.
         LOG.warn("work area: a task's scores could not be committed ({})", e.getMessage());
         abandon();
@@ -154,7 +163,7 @@ final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
       if (writer != null) {
         try {
           writer.close();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | FSError e) {
           LOG.debug("work area: closing an abandoned file", e);
         }
         writer = null;
@@ -162,7 +171,7 @@ final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
       if (!done || rowsLeftInStaging()) {
         try {
           staging.getFileSystem(conf).delete(staging, false);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | FSError e) {
           LOG.debug("work area: removing an abandoned file", e);
         }
       }
@@ -171,7 +180,7 @@ final class ResumeCommitter implements FlatMapFunction<Iterator<Row>, Row> {
     private boolean rowsLeftInStaging() {
       try {
         return staging.getFileSystem(conf).exists(staging);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException | FSError e) {
         return false;
       }
     }

@@ -133,7 +133,8 @@ class BrokenStudentTest {
     assertTrue(failed.output().contains("model_error"), failed.output());
     assertFalse(Files.exists(out.resolve("summary.json")), "a failed run published summary.json");
 
-    // Allowed a larger share, the same run completes; scored_now counts only the rows scored.
+    // Allowed a larger share, the same run completes, reusing the 6 rows the failed run scored
+    // (its finished tasks committed them) and judging the student on all 9 it ran for.
     Processes.Outcome allowed =
         Processes.job(
                 "2g",
@@ -150,9 +151,8 @@ class BrokenStudentTest {
     JsonNode counts =
         new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("counts");
     assertEquals(3, counts.at("/by_status/model_error").asInt(), counts.toString());
-    assertEquals(
-        6,
-        counts.get("scored_now").asInt(),
-        counts.toString()); // 10 rows: 3 model errors, 1 empty response
+    // 10 rows: 3 model errors, 1 empty response, 6 scored (by the failed run, reused now)
+    assertEquals(6, counts.get("reused_from_unfinished_run").asInt(), counts.toString());
+    assertEquals(0, counts.get("scored_now").asInt(), counts.toString());
   }
 }

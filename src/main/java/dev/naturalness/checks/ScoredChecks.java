@@ -30,12 +30,12 @@ public final class ScoredChecks {
       throw new JobFailure(
           String.format(
               Locale.ROOT,
-              "%d of the %d rows the student scored%s (%.1f%%) are model_error, above "
+              "%d of the %d rows the student scored (%.1f%%%s) are model_error, above "
                   + "scoring.max-model-error-share = %s; nothing was published. The first: %s",
               errors,
               ran,
-              resumed > 0 ? " (" + resumed + " of them in the run this one resumes)" : "",
               100.0 * errors / ran,
+              resumed > 0 ? "; " + resumed + " of them in the run this one resumes" : "",
               maxShare,
               totals.firstModelError()));
     }

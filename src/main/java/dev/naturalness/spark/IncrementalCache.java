@@ -145,20 +145,7 @@ public final class IncrementalCache {
    * them from a work area (the rows a rerun reuses from the run it resumes rather than the cache).
    */
   static long resumedRows(Dataset<Row> canonical, Map<String, String> needed, Dataset<Row> all) {
-    Dataset<Row> stored =
-        all.filter(
-            col(PartRows.PART_HASH)
-                .isin(needed.values().toArray())
-                .and(col("status").isin(PartRows.REUSABLE.toArray())));
-    return canonical
-        .filter(col(Fields.DUPLICATE).equalTo("NONE").and(col(Fields.READ_PROBLEM).isNull()))
-        .select(Fields.ROW, Fields.RESPONSE_ID, Fields.TEXT_SHA)
-        .alias("c")
-        .join(
-            stored.alias("k"),
-            col("c." + Fields.RESPONSE_ID)
-                .equalTo(col("k." + Fields.RESPONSE_ID))
-                .and(col("c." + Fields.TEXT_SHA).equalTo(col("k." + TEXT_SHA))))
+    return matches(canonical, needed, all)
         .groupBy(col("c." + Fields.ROW))
         .agg(
             countDistinct(col("k.part")).as("_parts"),
@@ -215,25 +202,10 @@ public final class IncrementalCache {
       return canonical.withColumn(
           Fields.CACHED_PARTS, lit(null).cast(DataTypes.createArrayType(PartRows.SCHEMA)));
     }
-    // Two versions may hold the same part: either is right (same text, same definition), and a
-    // row's parts are taken by name.
-    Dataset<Row> stored =
-        all.filter(
-            col(PartRows.PART_HASH)
-                .isin(needed.values().toArray())
-                .and(col("status").isin(PartRows.REUSABLE.toArray())));
     Column[] part =
         Arrays.stream(PartRows.SCHEMA.fieldNames()).map(f -> col("k." + f)).toArray(Column[]::new);
     Dataset<Row> hits =
-        canonical
-            .filter(col(Fields.DUPLICATE).equalTo("NONE").and(col(Fields.READ_PROBLEM).isNull()))
-            .select(Fields.ROW, Fields.RESPONSE_ID, Fields.TEXT_SHA)
-            .alias("c")
-            .join(
-                stored.alias("k"),
-                col("c." + Fields.RESPONSE_ID)
-                    .equalTo(col("k." + Fields.RESPONSE_ID))
-                    .and(col("c." + Fields.TEXT_SHA).equalTo(col("k." + TEXT_SHA))))
+        matches(canonical, needed, all)
             .groupBy(col("c." + Fields.ROW).as("_hit_row"))
             .agg(collect_list(struct(part)).as(Fields.CACHED_PARTS));
     // The job caches what comes of this join: as many partitions as the canonical rows have
@@ -242,6 +214,29 @@ public final class IncrementalCache {
         .join(hits, canonical.col(Fields.ROW).equalTo(hits.col("_hit_row")), "left")
         .drop("_hit_row")
         .repartition(CachedPartitions.like(canonical));
+  }
+
+  /**
+   * Each canonical row ({@code c}) that may take stored parts, joined to every stored part ({@code
+   * k}) of its id and text under a needed hash with a reusable status. Two versions may hold the
+   * same part: either is right (same text, same definition), and a row's parts are taken by name.
+   */
+  private static Dataset<Row> matches(
+      Dataset<Row> canonical, Map<String, String> needed, Dataset<Row> all) {
+    Dataset<Row> stored =
+        all.filter(
+            col(PartRows.PART_HASH)
+                .isin(needed.values().toArray())
+                .and(col("status").isin(PartRows.REUSABLE.toArray())));
+    return canonical
+        .filter(col(Fields.DUPLICATE).equalTo("NONE").and(col(Fields.READ_PROBLEM).isNull()))
+        .select(Fields.ROW, Fields.RESPONSE_ID, Fields.TEXT_SHA)
+        .alias("c")
+        .join(
+            stored.alias("k"),
+            col("c." + Fields.RESPONSE_ID)
+                .equalTo(col("k." + Fields.RESPONSE_ID))
+                .and(col("c." + Fields.TEXT_SHA).equalTo(col("k." + TEXT_SHA))));
   }
 
   /** One row per key: the one from the newest version (two runs at once leave two versions). */

@@ -224,6 +224,8 @@ public final class Settings {
    * @param maxModelErrorShare the run fails when a larger share of the rows it scores are
    *     model_error
    * @param batching how executors batch the work (changes no score)
+   * @param exactCheckShare with sampled steps, the share of prompts (chosen by a seeded hash of
+   *     their ids) also scored exactly, to measure how the sampled scores err (0: none)
    */
   public record Scoring(
       String segmenter,
@@ -233,7 +235,8 @@ public final class Settings {
       int sampleSteps,
       SampleEstimator sampleEstimator,
       double maxModelErrorShare,
-      Batching batching)
+      Batching batching,
+      double exactCheckShare)
       implements Serializable {
 
     /** The windows a run reports LALP for (none when it computes no LALP), as written. */

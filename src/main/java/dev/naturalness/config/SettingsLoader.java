@@ -239,7 +239,25 @@ public final class SettingsLoader {
             r.batchSize("scoring.batch.max-tokens", 2),
             r.intAtLeast("scoring.batch.row-tokens", 2),
             r.bool("scoring.batch.pack"),
-            r.intAtLeast("scoring.responses-per-group", 1)));
+            r.intAtLeast("scoring.responses-per-group", 1)),
+        exactCheckShare(r));
+  }
+
+  /** A share in [0, 1], and only where steps are sampled (exact scores need no check). */
+  private static double exactCheckShare(ConfigReader r) {
+    double share = r.decimal("scoring.exact-check-share").doubleValue();
+    if (share < 0 || share > 1) {
+      throw new ConfigError(
+          "config: naturalness.scoring.exact-check-share must be in [0, 1], got " + share);
+    }
+    if (share > 0 && r.intAtLeast("scoring.sample-steps", 0) == 0) {
+      throw new ConfigError(
+          "config: naturalness.scoring.exact-check-share = "
+              + share
+              + " checks sampled scores against exact ones, but naturalness.scoring.sample-steps"
+              + " = 0 scores every step already: set sample-steps, or the share to 0");
+    }
+    return share;
   }
 
   /** 0 (every step) or a sample of at least 2 steps: a standard error needs two. */

@@ -35,6 +35,10 @@ public final class ResumeArea {
   static final String KEY_FILE = "_resume.json";
   static final String PARTS = "parts";
   static final String STAGING = "_staging";
+
+  /** The exact check's scores: in the area (removed with it), never among the reusable parts. */
+  static final String CHECK = "exact-check";
+
   private static final String SIGNATURE = "\"written_by\": \"naturalness\"";
 
   /**
@@ -67,6 +71,17 @@ public final class ResumeArea {
         new Path(root, PARTS).toString(),
         new Path(root, STAGING).toString(),
         "run-" + runId + "-s" + student);
+  }
+
+  /**
+   * Where the exact check's scoring tasks of the run's {@code student}-th student write: beside the
+   * parts a rerun reuses, never among them (a rerun scores its check again).
+   */
+  public Target checkTarget(String runId, int student) {
+    return new Target(
+        new Path(root, CHECK).toString(),
+        new Path(root, STAGING).toString(),
+        "check-" + runId + "-s" + student);
   }
 
   /**

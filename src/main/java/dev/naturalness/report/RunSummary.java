@@ -149,9 +149,27 @@ public record RunSummary(
 
   /**
    * One student's selections from sampled scores: how many prompts, how many of their first picks
-   * are less than 90% and 99% likely to be the best, and the mean likelihood.
+   * are less than 90% and 99% likely to be the best, the mean likelihood, and the exact check's
+   * figures (null without one).
    */
-  public record Certainty(String student, long prompts, long below90, long below99, Double mean) {}
+  public record Certainty(
+      String student,
+      long prompts,
+      long below90,
+      long below99,
+      Double mean,
+      ExactCheck exactCheck) {}
+
+  /**
+   * The prompts scored exactly as well (scoring.exact-check-share): how many, the share whose
+   * sampled pick is exact's against the mean certainty of those picks, how the sampled scores erred
+   * (the error model fit to them), and per certainty bin of width 0.2 the same two figures.
+   */
+  public record ExactCheck(
+      long prompts, double agreement, double certainty, String errors, List<Bin> bins) {}
+
+  /** A bin of certainty [from, to): its prompts, their mean certainty and agreement with exact. */
+  public record Bin(double from, double to, long prompts, double certainty, double agreement) {}
 
   /**
    * An export: its format, where it is (null when not written), its rows, per student how many each

@@ -6,7 +6,8 @@ import static dev.naturalness.report.Html.pct;
 import java.util.Locale;
 
 /**
- * The report's section on sampled steps: each teacher's sampling error and the picks' certainty.
+ * The report's section on sampled steps: each teacher's sampling error, the picks' certainty and,
+ * with an exact check, how often picks of each certainty agree with exact.
  */
 final class SamplingSection {
   private SamplingSection() {}
@@ -66,6 +67,7 @@ final class SamplingSection {
           .append(" errors (mean ")
           .append(c.mean() == null ? "-" : pct(c.mean()))
           .append("; per row in selected/'s selection_certainty).</p>");
+      ReliabilityDiagram.html(h, c);
     }
     h.append("</section>");
   }

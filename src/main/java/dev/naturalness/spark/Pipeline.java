@@ -7,7 +7,6 @@ import dev.naturalness.config.Settings;
 import dev.naturalness.data.ScoreTotals;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.output.Committers;
-import dev.naturalness.output.JobFailure;
 import dev.naturalness.output.Outputs;
 import dev.naturalness.output.Publishing;
 import dev.naturalness.output.RunLock;
@@ -24,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -59,8 +57,12 @@ public final class Pipeline {
   /** Every student's scores, kept for the run, and what scoring them took. */
   record Scored(Dataset<Row> scores, int partitions, double seconds) {}
 
-  /** The selected rows (kept for the report), how many were written, and what they took. */
-  record Selection(Dataset<Row> rows, long written, List<RunSummary.Composition> composition) {}
+  /** The selected rows (kept for the report), how many were written, their make-up and check. */
+  record Selection(
+      Dataset<Row> rows,
+      long written,
+      List<RunSummary.Composition> composition,
+      ExactCheck.Result check) {}
 
   private final SparkSession spark;
   private final JobChecks.Checked checked;
@@ -129,9 +131,10 @@ public final class Pipeline {
         totals, settings.scoring().maxModelErrorShare(), cache.resumedRows());
     ScoredChecks.failWhenNothingScored(totals);
     stages.run("write scores", () -> writeScores(scored.scores()));
+    ExactCheck.Result check = check(corpus, planned, scored);
     List<TeacherSummary> teachers =
         stages.run("teachers", () -> writeTeachers(corpus, scored.scores()));
-    Selection selection = select(corpus, scored, teachers);
+    Selection selection = select(corpus, scored, teachers, check);
     PreviousRun.Comparison since = compare(selection, teachers);
     List<RunSummary.Funnel> funnel =
         stages.run(
@@ -200,7 +203,10 @@ public final class Pipeline {
         .samplingError(SamplingErrors.forRun(scored.scores(), settings.scoring()))
         .selectionCertainty(
             settings.scoring().sampleSteps() > 0
-                ? SelectStage.certainty(selection.rows())
+                ? SelectStage.certainty(
+                    selection.rows(),
+                    ExactCheck.agreement(
+                        selection.rows(), scored.scores(), selection.check(), settings.select()))
                 : List.of())
         .selectionVsLabels(
             corpus.counts().labelled() > 0
@@ -260,84 +266,7 @@ public final class Pipeline {
 
   /** Every student in turn, one Spark stage each, so that one student at a time is resident. */
   private Scored score(Corpus corpus, List<Planned> planned) {
-    List<Dataset<Row>> perStudent = new ArrayList<>();
-    int partitions = 0;
-    double seconds = 0;
-    long runTokens = planned.stream().mapToLong(p -> p.plan().totals().modelTokens()).sum();
-    long tokensBefore = 0;
-    for (Planned p : planned) {
-      ProgressReporter.Position at =
-          new ProgressReporter.Position(
-              p.task().student().name(),
-              perStudent.size() + 1,
-              planned.size(),
-              tokensBefore,
-              runTokens);
-      tokensBefore += p.plan().totals().modelTokens();
-      TokenPartitioning.Plan cut =
-          TokenPartitioning.plan(
-              p.plan().partitionWeights(),
-              p.plan().totals().rows(),
-              settings.partition().tokensPerPartition(),
-              settings.partition().minPartitions() > 0
-                  ? settings.partition().minPartitions()
-                  : spark.sparkContext().defaultParallelism());
-      partitions = Math.max(partitions, cut.partitions());
-      long t = System.nanoTime();
-      perStudent.add(stages.run("score", () -> scoreStudent(p, cut, corpus.counts().rows(), at)));
-      seconds += (System.nanoTime() - t) / 1e9;
-    }
-    Dataset<Row> scores = perStudent.get(0);
-    for (Dataset<Row> more : perStudent.subList(1, perStudent.size())) {
-      scores = scores.unionByName(more);
-    }
-    if (settings.scoring().sampleSteps() > 0) {
-      Dataset<Row> sampled = scores;
-      scores =
-          stages.run(
-              "sampling error",
-              () ->
-                  stages.keep(
-                      SamplingErrors.withPooledErrors(sampled, SamplingErrors.pools(sampled))));
-    }
-    return new Scored(scores, partitions, seconds);
-  }
-
-  private Dataset<Row> scoreStudent(
-      Planned p, TokenPartitioning.Plan cut, long total, ProgressReporter.Position at) {
-    LOG.info(
-        "scoring with student {} in {} partitions of about {} planned model tokens",
-        p.task().student().name(),
-        cut.partitions(),
-        Math.round(cut.tokensPerPartition()));
-    JavaRDD<Row> partitioned =
-        TokenPartitioning.partition(p.rows(), cut, new RowCost(p.task(), p.rows().schema()));
-    ScoreCounters counters = ScoreCounters.register(spark);
-    try (ProgressReporter progress =
-        new ProgressReporter(
-            spark,
-            counters,
-            total,
-            p.plan().totals().modelTokens(),
-            at,
-            settings.progress().intervalSeconds())) {
-      Dataset<Row> scores =
-          stages.keep(
-              ScoreStage.scoreResponses(
-                  spark,
-                  partitioned,
-                  p.rows().schema(),
-                  p.task(),
-                  counters,
-                  cache.target(at.index() - 1)));
-      long scored = scores.count();
-      if (scored != total) {
-        throw new JobFailure(
-            "scored " + scored + " rows of " + total + " read; nothing was published");
-      }
-      LOG.info("scoring done: " + progress.line().substring("progress: ".length()));
-      return scores;
-    }
+    return new StudentScoring(spark, settings, stages, cache).score(corpus, planned);
   }
 
   private Void writeScores(Dataset<Row> scores) throws IOException {
@@ -355,17 +284,31 @@ public final class Pipeline {
     for (StudentChecks.Prepared s : checked.students()) {
       studentFamilies.put(s.spec().name(), s.manifest().family());
     }
-    List<TeacherSummary> teachers =
-        TeacherStage.withFamilies(
-            TeacherStage.aggregateTeachers(
-                scores, settings.teachers(), settings.scoring().reportedWindows()),
-            TeacherStage.teacherFamilies(corpus.canonical()),
-            studentFamilies);
-    Tables.write(TeacherRows.table(spark, teachers), outputs, "teachers");
-    return teachers;
+    return TeacherStage.write(
+        spark, corpus.canonical(), scores, settings, studentFamilies, outputs);
   }
 
-  private Selection select(Corpus corpus, Scored scored, List<TeacherSummary> teachers) {
+  /** With sampled steps and scoring.exact-check-share: the checked prompts scored exactly. */
+  private ExactCheck.Result check(Corpus corpus, List<Planned> planned, Scored scored) {
+    if (settings.scoring().sampleSteps() == 0 || settings.scoring().exactCheckShare() == 0) {
+      return ExactCheck.Result.NONE;
+    }
+    List<ScoringTask> tasks = planned.stream().map(Planned::task).toList();
+    return stages.run(
+        "exact check",
+        () ->
+            ExactCheck.score(
+                spark,
+                stages,
+                corpus.canonical(),
+                tasks,
+                scored.scores(),
+                settings,
+                cache::checkTarget));
+  }
+
+  private Selection select(
+      Corpus corpus, Scored scored, List<TeacherSummary> teachers, ExactCheck.Result check) {
     Dataset<Row> selected =
         stages.keep(
             stages.run(
@@ -379,7 +322,7 @@ public final class Pipeline {
                             : corpus.canonical(),
                         settings.select(),
                         settings.input().shape(),
-                        settings.scoring().sampleSteps() > 0)));
+                        settings.scoring().sampleSteps() > 0 ? check.errors() : null)));
     long written =
         stages.run(
             "select",
@@ -392,7 +335,7 @@ public final class Pipeline {
         stages.run(
             "select",
             () -> SelectStage.composition(selected, scored.scores(), teachers, settings.select()));
-    return new Selection(selected, written, composition);
+    return new Selection(selected, written, composition, check);
   }
 
   private PreviousRun.Comparison compare(Selection selection, List<TeacherSummary> teachers) {

@@ -93,6 +93,11 @@ final class RunCache {
     return area.target(checked.runId(), student);
   }
 
+  /** Where the exact check's tasks of the run's {@code student}-th student write. */
+  ResumeArea.Target checkTarget(int student) {
+    return area.checkTarget(checked.runId(), student);
+  }
+
   /** Rows reused from the work area an unfinished run left. */
   long resumedRows() {
     return resumedRows;

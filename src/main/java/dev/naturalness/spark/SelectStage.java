@@ -21,7 +21,7 @@ import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
 import dev.naturalness.report.RunSummary;
-import dev.naturalness.stats.SelectionCertainty;
+import dev.naturalness.stats.ErrorModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -32,15 +32,10 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.JavaConverters;
-import scala.collection.Seq;
 
 /**
  * Per student and prompt, the top-k responses by LALP among the candidates: scored rows (status ok,
@@ -86,19 +81,22 @@ public final class SelectStage {
    */
   public static Dataset<Row> selectResponses(
       Dataset<Row> scores, Dataset<Row> canonical, Settings.Select select, Settings.Shape shape) {
-    return selectResponses(scores, canonical, select, shape, false);
+    return selectResponses(scores, canonical, select, shape, null);
   }
 
   /**
-   * @param sampled whether scores were estimated from sampled steps: the first selected response's
-   *     certainty then weighs every candidate's standard error (else it is 1)
+   * @param sampledErrors with scores estimated from sampled steps, how they err (from the run's
+   *     exact check, else as stated): the first selected response's certainty then weighs every
+   *     candidate's estimate and standard error with a prior on the gaps between candidates learnt
+   *     from the run ({@link SelectionPriors}); null for exact scores (the certainty is 1)
    */
   public static Dataset<Row> selectResponses(
       Dataset<Row> scores,
       Dataset<Row> canonical,
       Settings.Select select,
       Settings.Shape shape,
-      boolean sampled) {
+      ErrorModel sampledErrors) {
+    boolean sampled = sampledErrors != null;
     WindowSpec byPrompt =
         Window.partitionBy(Fields.STUDENT, Fields.PROMPT_ID)
             .orderBy(col(Fields.LALP).desc(), col(Fields.RESPONSE_ID).asc());
@@ -123,7 +121,11 @@ public final class SelectStage {
                 .filter(col(Fields.SELECTION_RANK).leq(select.topK()))
                 .withColumn(
                     Fields.SELECTION_CERTAINTY,
-                    when(first, certainty().apply(col("_candidates"), col(Fields.RESPONSE_ID))))
+                    when(
+                        first,
+                        SelectionPriors.certainty(SelectionPriors.fit(candidates, sampledErrors))
+                            .apply(
+                                col("_candidates"), col(Fields.RESPONSE_ID), col(Fields.STUDENT))))
                 .drop("_candidates")
             : candidates
                 .filter(col(Fields.SELECTION_RANK).leq(select.topK()))
@@ -257,8 +259,12 @@ public final class SelectStage {
     return out;
   }
 
-  /** Per student, how sure its first picks are (the selection from sampled scores). */
-  public static List<RunSummary.Certainty> certainty(Dataset<Row> selected) {
+  /**
+   * Per student, how sure its first picks are (the selection from sampled scores), with its exact
+   * check's figures where the run has one.
+   */
+  public static List<RunSummary.Certainty> certainty(
+      Dataset<Row> selected, Map<String, RunSummary.ExactCheck> checks) {
     Column c = col(Fields.SELECTION_CERTAINTY);
     List<RunSummary.Certainty> out = new ArrayList<>();
     for (Row r :
@@ -278,7 +284,8 @@ public final class SelectStage {
               r.<Long>getAs("n"),
               r.<Long>getAs("below90"),
               r.<Long>getAs("below99"),
-              r.getAs("mean")));
+              r.getAs("mean"),
+              checks.get(r.<String>getAs(Fields.STUDENT))));
     }
     return out;
   }
@@ -301,34 +308,6 @@ public final class SelectStage {
       }
     }
     return out;
-  }
-
-  /**
-   * The chance that the first selected response is its prompt's best, from every candidate's LALP
-   * and standard error ({@link SelectionCertainty}); null when a candidate's error is not known.
-   */
-  private static UserDefinedFunction certainty() {
-    UDF2<Seq<Row>, String, Double> f =
-        (all, selectedId) -> {
-          List<Row> list = JavaConverters.seqAsJavaList(all);
-          double[] means = new double[list.size()];
-          double[] errors = new double[list.size()];
-          int selected = -1;
-          for (int i = 0; i < list.size(); i++) {
-            Row c = list.get(i);
-            Double se = c.getAs(Fields.LALP_SE);
-            if (se == null) {
-              return null;
-            }
-            means[i] = c.<Double>getAs(Fields.LALP);
-            errors[i] = se;
-            if (selectedId.equals(c.getAs(Fields.RESPONSE_ID))) {
-              selected = i;
-            }
-          }
-          return SelectionCertainty.probabilityBest(means, errors, selected);
-        };
-    return functions.udf(f, DataTypes.DoubleType);
   }
 
   /**

@@ -13,11 +13,13 @@ import dev.naturalness.data.Fields;
 import dev.naturalness.data.Metric;
 import dev.naturalness.data.RowStatus;
 import dev.naturalness.data.TeacherSummary;
+import dev.naturalness.output.Outputs;
 import dev.naturalness.stats.TeacherFigures;
 import dev.naturalness.stats.TeacherResponse;
 import dev.naturalness.stats.TeacherStatistics;
 import dev.naturalness.stats.TeacherTable;
 import dev.naturalness.stats.TopProbability;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -30,6 +32,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -56,6 +59,24 @@ public final class TeacherStage {
 
   /** A teacher of a student. */
   record Key(String student, String teacher) implements Serializable {}
+
+  /** The teachers table: aggregated, with teacher and student families, written to teachers/. */
+  static List<TeacherSummary> write(
+      SparkSession spark,
+      Dataset<Row> canonical,
+      Dataset<Row> scores,
+      Settings.Job settings,
+      Map<String, String> studentFamilies,
+      Outputs outputs)
+      throws IOException {
+    List<TeacherSummary> teachers =
+        withFamilies(
+            aggregateTeachers(scores, settings.teachers(), settings.scoring().reportedWindows()),
+            teacherFamilies(canonical),
+            studentFamilies);
+    Tables.write(TeacherRows.table(spark, teachers), outputs, "teachers");
+    return teachers;
+  }
 
   /** One partition's teachers, and per student and metric the leaders of its resamples. */
   record PartitionResult(

@@ -225,6 +225,24 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void anExactCheckIsAShareOfASampledRun() {
+    assertEquals(0.0, load().scoring().exactCheckShare());
+    assertEquals(
+        0.1,
+        load("--set", "scoring.sample-steps=4", "--set", "scoring.exact-check-share=0.1")
+            .scoring()
+            .exactCheckShare());
+    assertEquals(
+        "config: naturalness.scoring.exact-check-share must be in [0, 1], got 1.5",
+        error("--set", "scoring.sample-steps=4", "--set", "scoring.exact-check-share=1.5"));
+    assertEquals(
+        "config: naturalness.scoring.exact-check-share = 0.1 checks sampled scores against exact"
+            + " ones, but naturalness.scoring.sample-steps = 0 scores every step already: set"
+            + " sample-steps, or the share to 0",
+        error("--set", "scoring.exact-check-share=0.1"));
+  }
+
+  @Test
   void aSampleOfOneStepIsRefusedBecauseAStandardErrorNeedsTwo() {
     assertEquals(
         "config: naturalness.scoring.sample-steps = 1; a standard error needs two sampled steps:"

@@ -73,7 +73,7 @@ class CommandLineTest {
     assertOneLine(
         run(valid(input, "--set", "scoring.windw.steps=3")),
         "config: unknown key 'naturalness.scoring.windw.steps'; known keys there: "
-            + "[batch, max-model-error-share, metrics, responses-per-group, sample-estimator, sample-steps, segmenter, window, windows]");
+            + "[batch, exact-check-share, max-model-error-share, metrics, responses-per-group, sample-estimator, sample-steps, segmenter, window, windows]");
   }
 
   @Test

@@ -8,6 +8,8 @@ import dev.naturalness.report.CostPlan;
 import dev.naturalness.report.RunSummary.Certainty;
 import dev.naturalness.report.SamplingError;
 import dev.naturalness.scoring.StepSample;
+import dev.naturalness.stats.ErrorModel;
+import dev.naturalness.stats.GapPrior;
 import dev.naturalness.stats.SelectionCertainty;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -240,7 +242,8 @@ class SamplingErrorTest extends SparkTestBase {
 
   /**
    * Each prompt's first pick carries the chance it is the best of the prompt's candidates (ok rows,
-   * correct not false) under their LALP and standard errors; summary.json counts the unsure ones.
+   * correct not false) under their LALP and standard errors and the run's prior on the gaps between
+   * candidates, fit to every prompt of the corpus; summary.json counts the unsure ones.
    */
   void checkCertainty(Path run, List<Row> scores) throws Exception {
     Map<String, List<double[]>> candidates = new HashMap<>();
@@ -252,6 +255,15 @@ class SamplingErrorTest extends SparkTestBase {
             .add(new double[] {r.getAs("lalp"), r.getAs("lalp_se")});
       }
     }
+    GapPrior prior =
+        GapPrior.fit(
+            candidates.values().stream()
+                .map(c -> c.stream().mapToDouble(x -> x[0]).toArray())
+                .toList(),
+            candidates.values().stream()
+                .map(c -> c.stream().mapToDouble(x -> x[1]).toArray())
+                .toList(),
+            ErrorModel.STATED);
     long below90 = 0;
     long firsts = 0;
     for (Row s : spark().read().parquet(run.resolve("selected").toString()).collectAsList()) {
@@ -266,8 +278,8 @@ class SamplingErrorTest extends SparkTestBase {
       for (int i = 0; i < means.length; i++) {
         picked = means[i] == (Double) s.getAs("lalp") ? i : picked;
       }
-      double expected = SelectionCertainty.probabilityBest(means, errors, picked);
-      assertEquals(expected, (Double) s.getAs("selection_certainty"), 1e-9);
+      double expected = SelectionCertainty.probabilityBest(means, errors, picked, prior);
+      assertEquals(expected, (Double) s.getAs("selection_certainty"), 1e-6);
       below90 += expected < 0.9 ? 1 : 0;
     }
     Certainty summary = RunOutputs.summary(run).selectionCertainty().get(0);

@@ -18,6 +18,10 @@ import java.io.Serializable;
  * @param coveredShare of the steps of the teacher's sampled responses, the share the GALP pass
  *     reached (the difference estimator's covered stratum; 0 with the plain estimator; null when no
  *     response was sampled)
+ * @param mean the teacher's mean LALP (in a plan, the previous run's)
+ * @param tier in a run, where sampling lets the leaderboard order the teacher: teachers within
+ *     sampling error of their neighbour share its tier ({@link
+ *     dev.naturalness.stats.SamplingTiers}); null in a plan
  */
 public record SamplingError(
     String student,
@@ -28,5 +32,7 @@ public record SamplingError(
     long sampled,
     long estimated,
     Double standardError,
-    Double coveredShare)
+    Double coveredShare,
+    Double mean,
+    Integer tier)
     implements Serializable {}

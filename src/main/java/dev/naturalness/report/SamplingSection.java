@@ -27,8 +27,11 @@ final class SamplingSection {
         .append(" covered: the share of the sampled responses' steps the GALP pass reached, where")
         .append(" its step means serve as a control; the rest are estimated from their own")
         .append(" draws. Each response's error pools its few draws with its teacher's per-step")
-        .append(" variance.</p>")
-        .append("<table><thead><tr><th>student</th><th>teacher</th><th>responses</th>")
+        .append(" variance. Teachers are listed by mean LALP; those of one tier lie within")
+        .append(" sampling error of their neighbour (1.96 standard errors of the difference), and")
+        .append(" this run does not order them.</p>")
+        .append("<table><thead><tr><th>student</th><th>tier</th><th>teacher</th>")
+        .append("<th>mean LALP</th><th>responses</th>")
         .append("<th>sampled</th><th>steps covered</th><th>standard error</th></tr></thead>")
         .append("<tbody>");
     int shown = 0;
@@ -36,22 +39,7 @@ final class SamplingSection {
       if (shown++ == ReportHtml.TABLE_TEACHERS) {
         break;
       }
-      h.append("<tr><td class=\"name\">")
-          .append(esc(e.student()))
-          .append("</td><td class=\"name\">")
-          .append(esc(e.teacher()))
-          .append("</td><td>")
-          .append(e.responses())
-          .append("</td><td>")
-          .append(e.sampled())
-          .append("</td><td>")
-          .append(e.coveredShare() == null ? "-" : pct(e.coveredShare()))
-          .append("</td><td>")
-          .append(
-              e.standardError() == null
-                  ? "-"
-                  : String.format(Locale.ROOT, "%.4f", e.standardError()))
-          .append("</td></tr>");
+      row(h, e);
     }
     h.append("</tbody></table>");
     for (RunSummary.Certainty c : s.selectionCertainty()) {
@@ -70,5 +58,26 @@ final class SamplingSection {
       ReliabilityDiagram.html(h, c);
     }
     h.append("</section>");
+  }
+
+  private static void row(StringBuilder h, SamplingError e) {
+    h.append("<tr><td class=\"name\">")
+        .append(esc(e.student()))
+        .append("</td><td>")
+        .append(e.tier() == null ? "-" : String.valueOf(e.tier()))
+        .append("</td><td class=\"name\">")
+        .append(esc(e.teacher()))
+        .append("</td><td>")
+        .append(Html.num(e.mean()))
+        .append("</td><td>")
+        .append(e.responses())
+        .append("</td><td>")
+        .append(e.sampled())
+        .append("</td><td>")
+        .append(e.coveredShare() == null ? "-" : pct(e.coveredShare()))
+        .append("</td><td>")
+        .append(
+            e.standardError() == null ? "-" : String.format(Locale.ROOT, "%.4f", e.standardError()))
+        .append("</td></tr>");
   }
 }

@@ -241,7 +241,7 @@ final class ExactCheck {
       long n = r.<Long>getAs("prompts");
       double c = r.<Double>getAs("certainty");
       double a = r.<Double>getAs("agreement");
-      bins.add(new RunSummary.Bin(e.getKey() * 0.2, e.getKey() * 0.2 + 0.2, n, c, a));
+      bins.add(new RunSummary.Bin(e.getKey() / 5.0, (e.getKey() + 1) / 5.0, n, c, a));
       prompts += n;
       certainty += c * n;
       agreement += a * n;

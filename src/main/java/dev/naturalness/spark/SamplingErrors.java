@@ -1,5 +1,6 @@
 package dev.naturalness.spark;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -22,14 +23,17 @@ import dev.naturalness.scoring.SampleEstimator;
 import dev.naturalness.scoring.StratifiedEstimate;
 import dev.naturalness.scoring.StratifiedEstimate.Pool;
 import dev.naturalness.scoring.StratifiedEstimate.Spread;
+import dev.naturalness.stats.SamplingTiers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -159,6 +163,7 @@ final class SamplingErrors {
                 count(lit(1)).as("n"),
                 sum(when(steps.gt(m), 1).otherwise(0)).as("sampled"),
                 count(col("_se")).as("known"),
+                avg(col(Fields.LALP)).as("mean"),
                 sum(col("_se").multiply(col("_se"))).as("squares"),
                 sum(col(Fields.LALP_STRATA + ".covered_steps")).as("covered"),
                 sum(col(Fields.LALP_STRATA + ".covered_steps")
@@ -182,7 +187,44 @@ final class SamplingErrors {
               known == 0 ? null : Math.sqrt(squares * n / known) / n,
               stratified == null || stratified == 0
                   ? null
-                  : r.<Long>getAs("covered") / (double) stratified));
+                  : r.<Long>getAs("covered") / (double) stratified,
+              r.getAs("mean"),
+              null));
+    }
+    return out;
+  }
+
+  /** Each student's teachers ranked by mean LALP, with the tiers sampling lets it order. */
+  private static List<SamplingError> withTiers(List<SamplingError> errors) {
+    Map<String, List<SamplingError>> byStudent = new TreeMap<>();
+    for (SamplingError e : errors) {
+      byStudent.computeIfAbsent(e.student(), k -> new ArrayList<>()).add(e);
+    }
+    List<SamplingError> out = new ArrayList<>();
+    for (List<SamplingError> teachers : byStudent.values()) {
+      teachers.sort(
+          Comparator.comparing(SamplingError::mean, Comparator.reverseOrder())
+              .thenComparing(SamplingError::teacher));
+      int[] tiers =
+          SamplingTiers.tiers(
+              teachers.stream().mapToDouble(SamplingError::mean).toArray(),
+              teachers.stream().map(SamplingError::standardError).toArray(Double[]::new));
+      for (int i = 0; i < tiers.length; i++) {
+        SamplingError e = teachers.get(i);
+        out.add(
+            new SamplingError(
+                e.student(),
+                e.teacher(),
+                e.estimator(),
+                e.sampleSteps(),
+                e.responses(),
+                e.sampled(),
+                e.estimated(),
+                e.standardError(),
+                e.coveredShare(),
+                e.mean(),
+                tiers[i]));
+      }
     }
     return out;
   }
@@ -273,6 +315,6 @@ final class SamplingErrors {
     if (s.sampleSteps() == 0 || !s.metrics().contains(Metric.LALP)) {
       return List.of();
     }
-    return at(scores, s.sampleSteps(), s.sampleEstimator());
+    return withTiers(at(scores, s.sampleSteps(), s.sampleEstimator()));
   }
 }

@@ -181,6 +181,7 @@ class SamplingErrorTest extends SparkTestBase {
       sampledTeachers += e.sampled() > 0 ? 1 : 0;
     }
     Assertions.assertTrue(sampledTeachers >= 2, "the demo's longer teachers are sampled");
+    checkTiers(run, reported);
     // Each response's published lalp_se is its strata pooled with its teacher's prior.
     List<Row> rows = spark().read().parquet(run.resolve("scores").toString()).collectAsList();
     Map<String, double[]> priors = priors(strata(rows));
@@ -238,6 +239,35 @@ class SamplingErrorTest extends SparkTestBase {
     CostPlan q = plain.plans().get(0);
     assertEquals(List.of(), q.expectedSamplingError());
     assertEquals(run + " sampled with the difference estimator, not plain", q.samplingSource());
+  }
+
+  /**
+   * The teachers come ranked by their mean LALP over ok rows, each in the tier its gap to the one
+   * above allows: a new tier beyond 1.96 standard errors of the difference.
+   */
+  void checkTiers(Path run, List<SamplingError> reported) {
+    Map<String, double[]> sums = new HashMap<>();
+    for (Row r : spark().read().parquet(run.resolve("scores").toString()).collectAsList()) {
+      if ("ok".equals(r.getAs("status")) && r.getAs("lalp") != null) {
+        double[] t = sums.computeIfAbsent(r.getAs("teacher"), k -> new double[2]);
+        t[0] += r.<Double>getAs("lalp");
+        t[1]++;
+      }
+    }
+    int tier = 1;
+    for (int i = 0; i < reported.size(); i++) {
+      SamplingError e = reported.get(i);
+      double[] t = sums.get(e.teacher());
+      assertEquals(t[0] / t[1], e.mean(), 1e-9, e.teacher());
+      if (i > 0) {
+        SamplingError above = reported.get(i - 1);
+        Assertions.assertTrue(above.mean() >= e.mean(), "ranked by mean");
+        double a = above.standardError() == null ? 0 : above.standardError();
+        double b = e.standardError() == null ? 0 : e.standardError();
+        tier += above.mean() - e.mean() > 1.96 * Math.sqrt(a * a + b * b) ? 1 : 0;
+      }
+      assertEquals(tier, e.tier(), e.teacher());
+    }
   }
 
   /**

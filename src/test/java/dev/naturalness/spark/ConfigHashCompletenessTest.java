@@ -93,6 +93,7 @@ class ConfigHashCompletenessTest extends SparkTestBase {
     a.put("scoring.sample-steps", "2");
     a.put("scoring.sample-estimator", "plain");
     a.put("scoring.max-model-error-share", "0.5");
+    a.put("scoring.exact-check-share", "0.5");
     a.put("scoring.batch.max-tokens", "700");
     a.put("scoring.batch.row-tokens", "128");
     a.put("scoring.batch.pack", "false");
@@ -206,6 +207,10 @@ class ConfigHashCompletenessTest extends SparkTestBase {
       if (key.equals("s3.access-key") || key.equals("s3.secret-key")) {
         // The two keys are set together or not at all.
         args.set(key.equals("s3.access-key") ? "s3.secret-key" : "s3.access-key", "other");
+      }
+      if (key.equals("scoring.exact-check-share")) {
+        // A check of sampled scores: set with sampled steps (without them, a config error).
+        args.set("scoring.sample-steps", 2);
       }
     }
     return args.settings();
